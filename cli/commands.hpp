@@ -1,0 +1,11 @@
+#pragma once
+// Each subcommand lives in its own cli/cmd_<name>.cpp and is registered in the table in main.cpp.
+// add_X builds the subcommand's options on `app` and sets its callback; the callback throws
+// calkit::InputError for bad input (main prints it on one line and exits 2).
+#include <CLI/CLI.hpp>
+
+namespace calkit::cli {
+
+void add_color(CLI::App& app);
+
+}  // namespace calkit::cli

@@ -1,0 +1,15 @@
+# calkit_library(NAME DEPS...): the library of one top-level folder, built from every .cpp in it
+# (and its subfolders), so that adding a file (a LUT format, a probe driver) needs no build edit.
+function(calkit_library name)
+  file(GLOB_RECURSE sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+  if(sources)
+    add_library(calkit_${name} STATIC ${sources})
+    target_include_directories(calkit_${name} PUBLIC ${PROJECT_SOURCE_DIR})
+    target_link_libraries(calkit_${name} PUBLIC ${ARGN})
+    target_compile_definitions(calkit_${name} PUBLIC CALKIT_VERSION="${PROJECT_VERSION}")
+  else()
+    add_library(calkit_${name} INTERFACE)
+    target_include_directories(calkit_${name} INTERFACE ${PROJECT_SOURCE_DIR})
+    target_link_libraries(calkit_${name} INTERFACE ${ARGN})
+  endif()
+endfunction()

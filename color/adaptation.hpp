@@ -1,0 +1,13 @@
+#pragma once
+// Von Kries chromatic adaptation transforms (Bradford: Lam 1985; CAT02: CIE 159:2004).
+#include "color/types.hpp"
+
+namespace calkit {
+
+enum class AdaptationMethod { Bradford, Cat02 };
+
+// Matrix taking XYZ seen under src_white to the corresponding XYZ under dst_white.
+Mat3 adaptation_matrix(const Vec3& src_white_XYZ, const Vec3& dst_white_XYZ,
+                       AdaptationMethod method = AdaptationMethod::Bradford);
+
+}  // namespace calkit

@@ -1,0 +1,39 @@
+#pragma once
+// The plain values that flow between stages: a patch set (what to show) and a measurement set
+// (what was read). Both save to and load from files (formats/*.hpp), so every stage runs alone.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "color/types.hpp"
+
+namespace calkit {
+
+// Device RGB patches, normalised 0..1 full range (a .ti1 stores them 0..100).
+struct PatchSet {
+  std::string description;
+  std::vector<Vec3> rgb;
+};
+
+// A sampled spectrum, evenly spaced, radiance in W/(sr·m²·nm) or relative, as the probe gives.
+struct Spectrum {
+  double start_nm = 0;
+  double step_nm = 0;
+  std::vector<double> values;
+  bool empty() const { return values.empty(); }
+};
+
+struct Reading {
+  Vec3 rgb = Vec3::Zero();  // device RGB that was shown, 0..1
+  Vec3 XYZ = Vec3::Zero();  // absolute CIE 1931 XYZ, cd/m²
+  Spectrum spectrum;        // empty for colorimeters
+};
+
+struct MeasurementSet {
+  // Free-form facts about the run: "display", "probe", "correction", "target", "date",
+  // "created_by", ... Written to files as keywords/metadata and kept on round trips.
+  std::map<std::string, std::string> info;
+  std::vector<Reading> readings;
+};
+
+}  // namespace calkit

@@ -1,0 +1,63 @@
+#pragma once
+// The contract every probe driver implements (virtual, emulated or real hardware). A driver is
+// one file behind this interface; the measurement session knows nothing else about it.
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "color/types.hpp"
+#include "formats/measurement_set.hpp"
+
+namespace calkit {
+
+struct ProbeIdentity {
+  std::string model;
+  std::string serial;
+  std::string firmware;
+};
+
+struct ProbeCapabilities {
+  std::vector<std::string> display_modes;  // e.g. "lcd-white-led", "oled"; empty if none
+  bool ambient = false;
+  bool refresh_sync = false;
+  bool spectral = false;
+};
+
+struct ProbeReading {
+  Vec3 XYZ = Vec3::Zero();  // absolute CIE 1931 XYZ, cd/m²
+  Spectrum spectrum;        // spectroradiometers only
+  double integration_s = 0;
+  bool valid = false;  // false: out of range for a reason that is not an error (e.g. flicker)
+};
+
+struct AmbientReading {
+  double lux = 0;
+  Xy xy;
+};
+
+enum class ProbeErrorKind { NotFound, Permission, Busy, Disconnected, Saturated, TooDark, Protocol, Timeout };
+
+class ProbeError : public std::runtime_error {
+ public:
+  ProbeError(ProbeErrorKind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+  ProbeErrorKind kind() const { return kind_; }
+
+ private:
+  ProbeErrorKind kind_;
+};
+
+class Probe {
+ public:
+  virtual ~Probe() = default;
+  virtual void open() = 0;
+  virtual void close() = 0;
+  virtual ProbeIdentity identity() const = 0;
+  virtual ProbeCapabilities capabilities() const = 0;
+  virtual void set_display_mode(const std::string& mode) { (void)mode; }
+  virtual ProbeReading read() = 0;  // one emissive reading of what is on the screen now
+  virtual AmbientReading read_ambient() {
+    throw ProbeError(ProbeErrorKind::Protocol, identity().model + " has no ambient mode");
+  }
+};
+
+}  // namespace calkit
