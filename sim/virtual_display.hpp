@@ -1,0 +1,69 @@
+#pragma once
+// A simulated display: what light the centre of the screen emits, as a function of what is shown,
+// how long ago it changed, and (optionally) how long the display has been on.
+#include <cstdint>
+#include <optional>
+
+#include "color/types.hpp"
+#include "luts/lut.hpp"
+#include "sim/clock.hpp"
+#include "sim/display_model.hpp"
+
+namespace calkit {
+
+class VirtualDisplay {
+ public:
+  // The clock must outlive the display. The display starts showing full-field black, settled.
+  VirtualDisplay(DisplayModel model, Clock& clock);
+
+  // signal: normalised 0..1 full-range RGB as decoded by the display (clamped to 0..1);
+  // window_percent: patch area in % of the screen (1..100), centred; background_signal: grey
+  // signal of the rest of the screen (a pattern generator turns its background mode into it).
+  void show(const Vec3& signal, double window_percent = 100, double background_signal = 0);
+
+  // Absolute XYZ (cd/m²) at the patch centre now: settling towards the last patch, warm-up drift.
+  Vec3 emitted_XYZ();
+
+  // The calibration LUT slot: applied tetrahedrally to every incoming signal (patch and
+  // background) before the panel, like a monitor's 3D LUT. Takes effect at the next show().
+  void load_lut(const Lut3d& lut);
+  void clear_lut();
+  bool has_lut() const { return lut_.has_value(); }
+
+  // Noise-free, settled, warmed-up truth for tests and benches (uses the LUT slot if loaded).
+  Vec3 steady_XYZ(const Vec3& signal, double window_percent = 10,
+                  double background_signal = 0) const;
+
+  const DisplayModel& model() const { return model_; }
+  Clock& clock() { return clock_; }
+
+  // What is shown now and how many show() calls there were (a probe keys its noise on these).
+  const Vec3& shown_signal() const { return shown_signal_; }
+  double shown_window_percent() const { return shown_window_; }
+  double shown_background() const { return shown_background_; }
+  std::uint64_t show_count() const { return show_count_; }
+  double last_change_s() const { return change_s_; }
+
+ private:
+  Vec3 light_at(const Vec3& signal, double window_percent, double background_signal,
+                const Vec3& channel_gain) const;
+  Vec3 drift_gain(double t) const;
+
+  DisplayModel model_;
+  Clock& clock_;
+  double created_s_;
+  std::optional<Lut3d> lut_;
+  Mat3 rgb_to_XYZ_;   // drive -> relative XYZ of the colour sub-pixels (peak white Y = 1)
+  Vec3 white_subpixel_XYZ_;  // relative XYZ of the white sub-pixel at full drive
+  Vec3 black_XYZ_unit_;      // XYZ of black with Y = 1 (black chromaticity)
+
+  Vec3 shown_signal_ = Vec3::Zero();
+  double shown_window_ = 100;
+  double shown_background_ = 0;
+  std::uint64_t show_count_ = 0;
+  double change_s_ = 0;
+  Vec3 start_XYZ_ = Vec3::Zero();  // emitted light at the moment of the last change
+  bool rising_ = true;
+};
+
+}  // namespace calkit
