@@ -1,6 +1,8 @@
 #pragma once
 // Applying LUTs to one RGB value. The input is mapped through the LUT's domain and clamped to the
 // grid, as OpenColorIO does, so results agree with OCIO's CPU processor.
+#include <string>
+
 #include "color/types.hpp"
 #include "luts/lut.hpp"
 

@@ -1,0 +1,35 @@
+#pragma once
+// Internal: the interface every LUT format file implements, and the one table that lists them
+// (luts/lut_formats.cpp). A format leaves unsupported operations empty.
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "luts/lut.hpp"
+
+namespace calkit {
+
+struct LutFormat {
+  std::string name;                     // "cube"
+  std::vector<std::string> extensions;  // {".cube"}, lower case
+  std::string description;
+  std::string ordering;                 // how the 3D table is stored, for docs and `lut info`
+  std::function<Lut3d(const std::filesystem::path&)> read_3d;
+  std::function<void(const std::filesystem::path&, const Lut3d&)> write_3d;
+  std::function<Lut1d(const std::filesystem::path&)> read_1d;
+  std::function<void(const std::filesystem::path&, const Lut1d&)> write_1d;
+  std::function<bool(const std::filesystem::path&)> is_3d;  // empty: 3D only when read_3d is set
+};
+
+// One function per format file.
+LutFormat cube_format();
+LutFormat threedl_format();
+LutFormat clf_format();
+LutFormat icc_format();
+LutFormat ocio_config_format();
+
+const std::vector<LutFormat>& lut_format_table();
+const LutFormat& lut_format_by_path(const std::filesystem::path& path);
+
+}  // namespace calkit
