@@ -14,6 +14,7 @@ namespace calkit {
 struct CgatsTable {
   std::string file_type;  // "CTI3", "CCMX", ... (trimmed)
   std::vector<std::pair<std::string, std::string>> keywords;  // in file order, unquoted
+  std::vector<int> keyword_lines;  // source line of each keyword (empty when built in memory)
   std::vector<std::string> fields;                            // BEGIN_DATA_FORMAT names
   std::vector<std::vector<std::string>> rows;                 // one entry per field
   int line = 0;                  // line where the table starts (for messages)
@@ -22,6 +23,7 @@ struct CgatsTable {
   const std::string* keyword(std::string_view key) const;  // nullptr when absent
   void set_keyword(const std::string& key, const std::string& value);  // replace or append
   int field_index(std::string_view name) const;                       // -1 when absent
+  int keyword_line(std::string_view key) const;  // its source line, else the table's line
 };
 
 struct CgatsFile {

@@ -10,8 +10,7 @@ namespace calkit {
 
 PatchSet read_ti1(const std::filesystem::path& path);
 PatchSet parse_ti1(std::string_view text, const std::string& name);
-// Writes SAMPLE_ID RGB_R RGB_G RGB_B plus XYZ_X/Y/Z expected for an sRGB display (as targen
-// does; Argyll's tools ignore them for display work). Atomic.
+// Writes SAMPLE_ID RGB_R RGB_G RGB_B (dispread needs no more). Atomic.
 void write_ti1(const std::filesystem::path& path, const PatchSet& patches);
 std::string format_ti1(const PatchSet& patches);
 

@@ -1,0 +1,177 @@
+#include "formats/ti3.hpp"
+
+#include <cmath>
+#include <set>
+#include <sstream>
+
+#include "color/input_error.hpp"
+#include "formats/argyll_fields.hpp"
+#include "formats/cgats.hpp"
+#include "formats/measurement_file.hpp"
+
+namespace calkit {
+namespace {
+
+// Keywords the .ti3 reader interprets and the writer regenerates; all others are MeasurementSet
+// info and pass through.
+bool is_structural(const std::string& key) {
+  static const std::set<std::string> keys = {
+      "DEVICE_CLASS", "COLOR_REP", "LUMINANCE_XYZ_CDM2", "NORMALIZED_TO_Y_100", "SPECTRAL_BANDS",
+      "SPECTRAL_START_NM", "SPECTRAL_END_NM", "SPECTRAL_NORM"};
+  return keys.count(key) > 0;
+}
+
+// Readings below this (in file units, Y = 100 white when normalised) are not noise but a broken
+// file: a display emits no negative light.
+constexpr double kMostNegative = -0.5;
+
+// Argyll writes the absolute white as LUMINANCE_XYZ_CDM2 "X Y Z" when the data is normalised.
+double absolute_scale(const CgatsFile& file, const CgatsTable& table) {
+  const std::string* normalized = table.keyword("NORMALIZED_TO_Y_100");
+  if (!normalized || *normalized == "NO") return 1.0;
+  if (*normalized != "YES")
+    throw InputError(file.name, table.keyword_line("NORMALIZED_TO_Y_100"), "NORMALIZED_TO_Y_100",
+                     "must be YES or NO, not '" + *normalized + "'");
+  const std::string& text = cgats_require_keyword(file, table, "LUMINANCE_XYZ_CDM2");
+  std::istringstream in(text);
+  double X = NAN, Y = NAN, Z = NAN;
+  std::string extra;
+  if (!(in >> X >> Y >> Z) || (in >> extra) || !std::isfinite(X) || !std::isfinite(Y) ||
+      !std::isfinite(Z) || !(Y > 0))
+    throw InputError(file.name, table.keyword_line("LUMINANCE_XYZ_CDM2"), "LUMINANCE_XYZ_CDM2",
+                     "expected three numbers X Y Z with Y > 0, got '" + text + "'");
+  return Y / 100.0;
+}
+
+void check_representation(const CgatsFile& file, const CgatsTable& table) {
+  if (const std::string* rep = table.keyword("COLOR_REP"); rep && *rep != "RGB_XYZ")
+    throw InputError(file.name, table.keyword_line("COLOR_REP"), "COLOR_REP",
+                     "'" + *rep + "' is not supported (calkit reads RGB_XYZ)");
+  if (const std::string* cls = table.keyword("DEVICE_CLASS"); cls && *cls != "DISPLAY")
+    throw InputError(file.name, table.keyword_line("DEVICE_CLASS"), "DEVICE_CLASS",
+                     "'" + *cls + "' is not a display");
+}
+
+// The reading whose absolute XYZ the file is normalised to: the brightest full white, else the
+// brightest reading.
+const Reading* white_reading(const MeasurementSet& set) {
+  const Reading* white = nullptr;
+  for (const Reading& r : set.readings)
+    if (r.rgb == Vec3(1, 1, 1) && (!white || r.XYZ.y() > white->XYZ.y())) white = &r;
+  if (white) return white;
+  for (const Reading& r : set.readings)
+    if (!white || r.XYZ.y() > white->XYZ.y()) white = &r;
+  return white;
+}
+
+std::string keyword_name(const std::string& key) {
+  std::string out = key;
+  for (char& c : out)
+    if (std::isspace(static_cast<unsigned char>(c)) || c == '"' || c == '#') c = '_';
+  return out.empty() ? "_" : out;
+}
+
+bool has_spectra(const MeasurementSet& set) {
+  if (set.readings.empty() || set.readings.front().spectrum.empty()) return false;
+  const Spectrum& shape = set.readings.front().spectrum;
+  for (const Reading& r : set.readings)
+    if (r.spectrum.values.size() != shape.values.size() || r.spectrum.start_nm != shape.start_nm ||
+        r.spectrum.step_nm != shape.step_nm)
+      throw InputError("", 0, "spectrum",
+                       "every reading needs a spectrum with the same sampling for a .ti3");
+  if (shape.values.size() < 2 || !(shape.step_nm > 0))
+    throw InputError("", 0, "spectrum", "needs at least 2 bands and a positive step");
+  return true;
+}
+
+}  // namespace
+
+MeasurementSet parse_ti3(std::string_view text, const std::string& name) {
+  CgatsFile file = parse_cgats(text, name);
+  const CgatsTable& table = cgats_table(file, "CTI3");
+  check_representation(file, table);
+  double scale = absolute_scale(file, table);
+  auto rgb = argyll::rgb_fields(file, table);
+  std::array<int, 3> xyz = {cgats_require_field(file, table, "XYZ_X"),
+                            cgats_require_field(file, table, "XYZ_Y"),
+                            cgats_require_field(file, table, "XYZ_Z")};
+  argyll::SpectralLayout spectral = argyll::spectral_layout(file, table);
+
+  MeasurementSet set;
+  for (const auto& [key, value] : table.keywords)
+    if (!is_structural(key)) set.info[key] = value;
+  for (size_t r = 0; r < table.rows.size(); ++r) {
+    Reading reading;
+    reading.rgb = argyll::read_rgb(file, table, r, rgb);
+    Vec3 XYZ = argyll::read_triplet(file, table, r, xyz);
+    for (int c = 0; c < 3; ++c)
+      if (XYZ[c] < kMostNegative)
+        throw InputError(name, table.row_lines[r], table.fields[xyz[c]],
+                         argyll::number(XYZ[c]) + " is negative: a display emits no negative light");
+    reading.XYZ = XYZ * scale;
+    if (spectral.present()) reading.spectrum = argyll::read_spectrum(file, table, r, spectral, scale);
+    set.readings.push_back(std::move(reading));
+  }
+  if (set.readings.empty()) throw InputError(name, table.line, "NUMBER_OF_SETS", "no readings");
+  return set;
+}
+
+MeasurementSet read_ti3(const std::filesystem::path& path) {
+  return parse_ti3(read_file_text(path), path.string());
+}
+
+std::string format_ti3(const MeasurementSet& set) {
+  CgatsFile file;
+  CgatsTable table;
+  table.file_type = "CTI3";
+  for (const auto& [key, value] : set.info)
+    if (!is_structural(keyword_name(key))) table.set_keyword(keyword_name(key), value);
+  table.set_keyword("DEVICE_CLASS", "DISPLAY");
+  table.set_keyword("COLOR_REP", "RGB_XYZ");
+
+  // colprof wants Y = 100 for the white and the absolute white alongside (as dispread writes).
+  const Reading* white = white_reading(set);
+  double scale = 1.0;
+  if (white && white->XYZ.y() > 0) {
+    scale = white->XYZ.y() / 100.0;
+    table.set_keyword("LUMINANCE_XYZ_CDM2", argyll::number(white->XYZ.x()) + " " +
+                                                argyll::number(white->XYZ.y()) + " " +
+                                                argyll::number(white->XYZ.z()));
+    table.set_keyword("NORMALIZED_TO_Y_100", "YES");
+  } else {
+    table.set_keyword("NORMALIZED_TO_Y_100", "NO");
+  }
+  table.fields = {"SAMPLE_ID", "RGB_R", "RGB_G", "RGB_B", "XYZ_X", "XYZ_Y", "XYZ_Z"};
+  bool spectra = has_spectra(set);
+  if (spectra) argyll::add_spectral_fields(table, set.readings.front().spectrum);
+
+  for (size_t i = 0; i < set.readings.size(); ++i) {
+    const Reading& r = set.readings[i];
+    std::vector<std::string> row = {std::to_string(i + 1)};
+    for (int c = 0; c < 3; ++c) {
+      if (!(r.rgb[c] >= 0 && r.rgb[c] <= 1))
+        throw InputError("", 0, "rgb", "reading " + std::to_string(i + 1) + " is outside 0..1");
+      row.push_back(argyll::number(r.rgb[c] * 100));
+    }
+    for (int c = 0; c < 3; ++c) {
+      if (!std::isfinite(r.XYZ[c]))
+        throw InputError("", 0, "XYZ", "reading " + std::to_string(i + 1) + " is not finite");
+      row.push_back(argyll::number(r.XYZ[c] / scale));
+    }
+    if (spectra)
+      for (double v : r.spectrum.values) {
+        if (!std::isfinite(v))
+          throw InputError("", 0, "spectrum", "reading " + std::to_string(i + 1) + " is not finite");
+        row.push_back(argyll::number(v / scale));
+      }
+    table.rows.push_back(std::move(row));
+  }
+  file.tables.push_back(std::move(table));
+  return format_cgats(file);
+}
+
+void write_ti3(const std::filesystem::path& path, const MeasurementSet& set) {
+  write_file_atomically(path, format_ti3(set));
+}
+
+}  // namespace calkit
