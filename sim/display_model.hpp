@@ -109,6 +109,7 @@ struct DisplayModel {
 // "sim:reference", "sim:ips-lcd", "sim:woled-tv", "sim:qdoled-hdr", "sim:miniled-hdr",
 // "sim:projector".
 std::vector<std::string> builtin_display_names();
+DisplayModel builtin_display_model(const std::string& name);  // InputError for unknown names
 // A built-in ("sim:..."; unknown names throw InputError listing the known ones) or a JSON file.
 DisplayModel load_display_model(const std::string& name_or_path);
 

@@ -45,6 +45,7 @@ class VirtualDisplay {
   double last_change_s() const { return change_s_; }
 
  private:
+  Vec3 relative_XYZ(const Vec3& signal, const Vec3& channel_gain) const;
   Vec3 light_at(const Vec3& signal, double window_percent, double background_signal,
                 const Vec3& channel_gain) const;
   Vec3 drift_gain(double t) const;
