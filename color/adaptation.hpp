@@ -10,4 +10,7 @@ enum class AdaptationMethod { Bradford, Cat02 };
 Mat3 adaptation_matrix(const Vec3& src_white_XYZ, const Vec3& dst_white_XYZ,
                        AdaptationMethod method = AdaptationMethod::Bradford);
 
+// The cone-response matrix of a method (XYZ -> cone RGB).
+Mat3 cone_response_matrix(AdaptationMethod method);
+
 }  // namespace calkit

@@ -18,4 +18,9 @@ Vec3 ictcp_from_XYZ(const Vec3& XYZ_nits);
 double delta_e_itp(const Vec3& ictcp1, const Vec3& ictcp2);
 double delta_e_itp_XYZ(const Vec3& XYZ1_nits, const Vec3& XYZ2_nits);
 
+// The BT.2100-2 matrices behind ICtCp (integers/4096), and the derived XYZ (D65) -> LMS.
+Mat3 ictcp_rec2020_to_lms_matrix();
+Mat3 ictcp_lms_to_ictcp_matrix();
+Mat3 ictcp_XYZ_to_lms_matrix();
+
 }  // namespace calkit
