@@ -33,7 +33,7 @@ DisplayModel reference() {
   m.name = "sim:reference";
   m.description = "near-ideal reference monitor, native P3-D65, 250 cd/m2, tiny defects";
   m.technology = "reference";
-  m.red = {0.6795, 0.3205};
+  m.red = {0.6790, 0.3200};
   m.green = {0.2655, 0.6895};
   m.blue = {0.1502, 0.0601};
   m.white = {0.3129, 0.3292};
