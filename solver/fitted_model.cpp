@@ -1,0 +1,352 @@
+// Display model evaluation and its fit: Levenberg-Marquardt for the physical base model (Marquardt
+// 1963, SIAM J. Appl. Math. 11(2):431), then the P-spline correction on what remains.
+#include "solver/fitted_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "color/input_error.hpp"
+
+namespace calkit {
+
+namespace {
+
+constexpr int kBlack = 0, kMatrix = 3, kWhite = 12, kCurves = 15;
+
+double min3(const Vec3& v) { return std::min({v[0], v[1], v[2]}); }
+
+// Weight of the smoothness penalty on the tone curves' log-log slope changes, and of the ridge
+// on the white sub-pixel (relative to the display's white luminance). Residuals are in dE units,
+// so these only matter where the readings say little.
+constexpr double kCurveSmoothness = 0.3;
+constexpr double kWhiteRidge = 1.0;
+
+struct Parameters {
+  Vec3 black;
+  Mat3 matrix;
+  Vec3 white;
+  MonotoneCurve curves[4];
+};
+
+std::vector<double> pack(const Parameters& p) {
+  std::vector<double> out;
+  for (int i = 0; i < 3; ++i) out.push_back(p.black[i]);
+  for (int c = 0; c < 3; ++c)
+    for (int r = 0; r < 3; ++r) out.push_back(p.matrix(r, c));
+  for (int i = 0; i < 3; ++i) out.push_back(p.white[i]);
+  for (const MonotoneCurve& curve : p.curves)
+    for (double t : curve.parameters()) out.push_back(t);
+  return out;
+}
+
+void unpack(const std::vector<double>& v, Parameters& p) {
+  for (int i = 0; i < 3; ++i) p.black[i] = v[kBlack + i];
+  for (int c = 0; c < 3; ++c)
+    for (int r = 0; r < 3; ++r) p.matrix(r, c) = v[kMatrix + 3 * c + r];
+  for (int i = 0; i < 3; ++i) p.white[i] = v[kWhite + i];
+  int k = kCurves;
+  for (MonotoneCurve& curve : p.curves) {
+    std::vector<double> theta(curve.parameters().size());
+    for (double& t : theta) t = v[k++];
+    curve.set_parameters(theta);
+  }
+}
+
+Vec3 channel_values(const Parameters& p, const Vec3& rgb, double* fw) {
+  Vec3 f{p.curves[0](rgb[0]), p.curves[1](rgb[1]), p.curves[2](rgb[2])};
+  *fw = p.curves[3](min3(rgb));
+  return f;
+}
+
+Vec3 base_of(const Parameters& p, const Vec3& rgb) {
+  double fw;
+  Vec3 f = channel_values(p, rgb, &fw);
+  return p.black + p.matrix * f + p.white * fw;
+}
+
+struct Problem {
+  const std::vector<Reading>& data;
+  std::vector<Vec3> target;  // P(measured XYZ)
+  const PerceptualSpace& space;
+  double white_Y;
+  bool fit_white;
+};
+
+// The curve smoothness and white ridge terms.
+Eigen::VectorXd regulariser(const Parameters& p, double white_Y) {
+  std::vector<double> extra;
+  for (int c = 0; c < 4; ++c)
+    for (double d : p.curves[c].slope_changes()) extra.push_back(std::sqrt(kCurveSmoothness) * d);
+  for (int i = 0; i < 3; ++i) extra.push_back(std::sqrt(kWhiteRidge) * p.white[i] / white_Y);
+  return Eigen::Map<Eigen::VectorXd>(extra.data(), Eigen::Index(extra.size()));
+}
+
+// Residual vector: 3 per reading (dE units), then the regulariser.
+Eigen::VectorXd residuals(const Problem& pr, const Parameters& p) {
+  int m = int(pr.data.size());
+  Eigen::VectorXd extra = regulariser(p, pr.white_Y);
+  Eigen::VectorXd r(3 * m + extra.size());
+  for (int i = 0; i < m; ++i)
+    r.segment<3>(3 * i) = pr.space.from_XYZ(base_of(p, pr.data[i].rgb)) - pr.target[i];
+  r.tail(extra.size()) = extra;
+  return r;
+}
+
+Eigen::MatrixXd jacobian(const Problem& pr, const Parameters& p, const std::vector<double>& v,
+                         const Eigen::VectorXd& r0) {
+  int m = int(pr.data.size());
+  int n = int(v.size());
+  Eigen::MatrixXd J = Eigen::MatrixXd::Zero(r0.size(), n);
+  double h_xyz = 1e-6 * pr.white_Y;
+  std::vector<Vec3> f(m);
+  std::vector<double> fw(m);
+  std::vector<Mat3> jp(m);  // dP/dXYZ at each reading
+  for (int i = 0; i < m; ++i) {
+    const Vec3& rgb = pr.data[i].rgb;
+    Vec3 XYZ = base_of(p, rgb);
+    Vec3 p0 = pr.space.from_XYZ(XYZ);
+    for (int k = 0; k < 3; ++k) {
+      Vec3 d = XYZ;
+      d[k] += h_xyz;
+      jp[i].col(k) = (pr.space.from_XYZ(d) - p0) / h_xyz;
+    }
+    f[i] = channel_values(p, rgb, &fw[i]);
+    J.block<3, 3>(3 * i, kBlack) = jp[i];
+    for (int c = 0; c < 3; ++c)
+      for (int row = 0; row < 3; ++row)
+        J.block<3, 1>(3 * i, kMatrix + 3 * c + row) = jp[i].col(row) * f[i][c];
+    if (pr.fit_white)
+      for (int row = 0; row < 3; ++row) J.block<3, 1>(3 * i, kWhite + row) = jp[i].col(row) * fw[i];
+  }
+  // Curve parameters: perturb one at a time; only that channel's values change.
+  int k = kCurves;
+  for (int c = 0; c < 4; ++c) {
+    int count = int(p.curves[c].parameters().size());
+    if (c == 3 && !pr.fit_white) {
+      k += count;
+      continue;
+    }
+    Vec3 column = c < 3 ? Vec3(p.matrix.col(c)) : p.white;
+    for (int j = 0; j < count; ++j, ++k) {
+      const double h = 1e-6;
+      MonotoneCurve curve = p.curves[c];
+      std::vector<double> theta = curve.parameters();
+      theta[j] += h;
+      curve.set_parameters(theta);
+      for (int i = 0; i < m; ++i) {
+        const Vec3& rgb = pr.data[i].rgb;
+        double x = c < 3 ? rgb[c] : min3(rgb);
+        double df = (curve(x) - (c < 3 ? f[i][c] : fw[i])) / h;
+        if (df != 0) J.block<3, 1>(3 * i, k) = jp[i] * column * df;
+      }
+    }
+  }
+  // Regulariser rows (they depend on the white sub-pixel and the curves), numerically.
+  int rows = int(r0.size()) - 3 * m;
+  for (int col = kWhite; col < n; ++col) {
+    if (col < kCurves && !pr.fit_white) continue;
+    std::vector<double> w = v;
+    const double h = 1e-6 * (col < kCurves ? pr.white_Y : 1.0);
+    w[col] += h;
+    Parameters q = p;
+    unpack(w, q);
+    Eigen::VectorXd extra = regulariser(q, pr.white_Y);
+    for (int row = 0; row < rows; ++row) J(3 * m + row, col) = (extra[row] - r0[3 * m + row]) / h;
+  }
+  return J;
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+  return v[v.size() / 2];
+}
+
+Parameters initial_parameters(const std::vector<Reading>& data, double* white_Y) {
+  Parameters p;
+  // Black: the reading nearest device black; white: the brightest neutral (or brightest).
+  const Reading* darkest = &data[0];
+  const Reading* white = nullptr;
+  double brightest = -1;
+  for (const Reading& r : data) {
+    if (r.rgb.sum() < darkest->rgb.sum()) darkest = &r;
+    if (r.rgb.minCoeff() >= 0.999) white = &r;
+    brightest = std::max(brightest, r.XYZ.y());
+  }
+  p.black = darkest->rgb.maxCoeff() < 0.02 ? darkest->XYZ.cwiseMax(0.0) : Vec3(Vec3::Zero());
+  *white_Y = white ? white->XYZ.y() : brightest;
+  // Effective gamma of the greys, as a start for every curve.
+  std::vector<double> gammas;
+  for (const Reading& r : data) {
+    double v = r.rgb[0];
+    if (std::abs(r.rgb[1] - v) > 1e-6 || std::abs(r.rgb[2] - v) > 1e-6) continue;
+    if (v < 0.1 || v > 0.95) continue;
+    double rel = (r.XYZ.y() - p.black.y()) / (*white_Y - p.black.y());
+    if (rel > 0 && rel < 1) gammas.push_back(std::log(rel) / std::log(v));
+  }
+  double gamma = gammas.empty() ? 2.2 : std::clamp(median(gammas), 1.0, 4.0);
+  for (MonotoneCurve& c : p.curves) c = MonotoneCurve::power(gamma);
+  // Matrix: linear least squares of XYZ - black on the curve values.
+  Eigen::MatrixXd F(data.size(), 3), X(data.size(), 3);
+  for (size_t i = 0; i < data.size(); ++i) {
+    double fw;
+    F.row(i) = channel_values(p, data[i].rgb, &fw).transpose();
+    X.row(i) = (data[i].XYZ - p.black).transpose();
+  }
+  Eigen::MatrixXd mt = F.colPivHouseholderQr().solve(X);
+  p.matrix = mt.transpose();
+  p.white = Vec3::Zero();
+  return p;
+}
+
+}  // namespace
+
+std::vector<Reading> usable_readings(const MeasurementSet& set) {
+  std::vector<Reading> out;
+  for (size_t i = 0; i < set.readings.size(); ++i) {
+    const Reading& r = set.readings[i];
+    if (!r.rgb.allFinite() || !r.XYZ.allFinite())
+      throw InputError("", int(i + 1), "XYZ", "reading " + std::to_string(i + 1) + " is not a number");
+    if (r.rgb.minCoeff() < -1e-9 || r.rgb.maxCoeff() > 1 + 1e-9)
+      throw InputError("", int(i + 1), "RGB",
+                       "reading " + std::to_string(i + 1) + " has device RGB outside 0..1");
+    out.push_back(r);
+  }
+  if (out.size() < 20)
+    throw InputError("", 0, "readings",
+                     "the solver needs at least 20 readings to fit a display model (got " +
+                         std::to_string(out.size()) + ")");
+  return out;
+}
+
+FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Reading>& data,
+                                 const PerceptualSpace& space, const FitOptions& options) {
+  FitReport report;
+  report.readings = int(data.size());
+  double white_Y = 0;
+  Parameters p = initial_parameters(data, &white_Y);
+  if (!(white_Y > 0))
+    throw InputError("", 0, "XYZ", "no reading brighter than black: cannot fit a display model");
+  Problem pr{data, {}, space, white_Y, options.white_subpixel};
+  for (const Reading& r : data) pr.target.push_back(space.from_XYZ(r.XYZ));
+
+  std::vector<double> v = pack(p);
+  Eigen::VectorXd r = residuals(pr, p);
+  double cost = r.squaredNorm();
+  double damping = 1e-3;
+  int n = int(v.size());
+  for (int iteration = 0; iteration < options.max_iterations; ++iteration) {
+    report.iterations = iteration + 1;
+    Eigen::MatrixXd J = jacobian(pr, p, v, r);
+    Eigen::MatrixXd A = J.transpose() * J;
+    Eigen::VectorXd g = J.transpose() * r;
+    bool improved = false;
+    double previous = cost;
+    for (int attempt = 0; attempt < 12 && !improved; ++attempt) {
+      Eigen::MatrixXd a = A;
+      for (int k = 0; k < n; ++k) a(k, k) += damping * A(k, k) + 1e-12;
+      Eigen::VectorXd step = a.ldlt().solve(-g);
+      std::vector<double> w = v;
+      for (int k = 0; k < n; ++k) w[k] += step[k];
+      if (!options.white_subpixel)
+        for (int k = kWhite; k < kCurves; ++k) w[k] = 0;
+      Parameters q = p;
+      unpack(w, q);
+      Eigen::VectorXd rq = residuals(pr, q);
+      double cq = rq.squaredNorm();
+      if (std::isfinite(cq) && cq < cost) {
+        v = w;
+        p = q;
+        r = rq;
+        cost = cq;
+        damping = std::max(damping / 3, 1e-9);
+        improved = true;
+      } else {
+        damping *= 4;
+      }
+    }
+    if (!improved || previous - cost < 1e-10 * previous) break;
+  }
+
+  model.black_ = p.black;
+  model.matrix_ = p.matrix;
+  model.white_ = p.white;
+  for (int c = 0; c < 4; ++c) model.curves_[c] = p.curves[c];
+  model.space_ = space;
+  model.matrix_inverse_ = p.matrix.inverse();
+  model.correction_ = SplineCorrection();
+
+  int m = int(data.size());
+  std::vector<Vec3> rgb(m), residual(m);
+  double base_sum = 0;
+  for (int i = 0; i < m; ++i) {
+    rgb[i] = data[i].rgb;
+    residual[i] = pr.target[i] - space.from_XYZ(model.base_XYZ(rgb[i]));
+    base_sum += residual[i].squaredNorm();
+  }
+  report.base_rms = std::sqrt(base_sum / m);
+  report.model_rms = report.base_rms;
+  report.gcv_rms = report.base_rms;
+  if (options.correction) {
+    int intervals = options.correction_intervals > 0
+                        ? options.correction_intervals
+                        : std::clamp(int(std::lround(std::cbrt(double(m)) / 2)), 2, 5);
+    SplineCorrection correction(intervals);
+    report.correction = correction.fit(rgb, residual);
+    model.correction_ = correction;
+    report.gcv_rms = report.correction.gcv_rms * std::sqrt(3.0);
+  }
+  double sum = 0;
+  for (int i = 0; i < m; ++i) {
+    double e = (model.perceptual(rgb[i]) - pr.target[i]).norm();
+    sum += e * e;
+    report.max_residual = std::max(report.max_residual, e);
+  }
+  report.model_rms = std::sqrt(sum / m);
+  return report;
+}
+
+FittedDisplayModel fit_display_model(const MeasurementSet& set, const PerceptualSpace& space,
+                               const FitOptions& options, FitReport* report) {
+  FittedDisplayModel model;
+  FitReport r = fit_display_model_into(model, usable_readings(set), space, options);
+  if (report) *report = r;
+  return model;
+}
+
+FittedDisplayModel FittedDisplayModel::from_parts(const Vec3& black, const Mat3& primaries, const Vec3& white,
+                                      const MonotoneCurve curves[4], const PerceptualSpace& space) {
+  FittedDisplayModel m;
+  m.black_ = black;
+  m.matrix_ = primaries;
+  m.white_ = white;
+  for (int c = 0; c < 4; ++c) m.curves_[c] = curves[c];
+  m.space_ = space;
+  m.matrix_inverse_ = primaries.inverse();
+  return m;
+}
+
+Vec3 FittedDisplayModel::base_XYZ(const Vec3& rgb) const {
+  Vec3 f{curves_[0](rgb[0]), curves_[1](rgb[1]), curves_[2](rgb[2])};
+  return black_ + matrix_ * f + white_ * curves_[3](min3(rgb));
+}
+
+Vec3 FittedDisplayModel::perceptual(const Vec3& rgb) const {
+  Vec3 p = space_.from_XYZ(base_XYZ(rgb));
+  if (!correction_.empty()) p += correction_(rgb.cwiseMax(0.0).cwiseMin(1.0));
+  return p;
+}
+
+Vec3 FittedDisplayModel::XYZ(const Vec3& rgb) const {
+  if (correction_.empty()) return base_XYZ(rgb);
+  return space_.to_XYZ(perceptual(rgb));
+}
+
+Vec3 FittedDisplayModel::initial_rgb(const Vec3& XYZ) const {
+  Vec3 lin = matrix_inverse_ * (XYZ - black_);
+  Vec3 out;
+  for (int c = 0; c < 3; ++c) out[c] = curves_[c].inverse(std::clamp(lin[c], 0.0, 1.0));
+  return out;
+}
+
+}  // namespace calkit

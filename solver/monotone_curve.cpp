@@ -1,0 +1,84 @@
+// Monotone log-log tone curve (see tone_curve.hpp).
+#include "solver/monotone_curve.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace calkit {
+
+MonotoneCurve MonotoneCurve::power(double gamma, int knots) {
+  MonotoneCurve c;
+  for (int j = 0; j < knots; ++j) {
+    double t = double(j + 1) / knots;
+    c.x_.push_back(t * t);
+    c.u_.push_back(std::log(t * t));
+  }
+  c.theta_.resize(knots - 1);
+  for (int j = 0; j + 1 < knots; ++j) c.theta_[j] = std::log(gamma * (c.u_[j + 1] - c.u_[j]));
+  c.update();
+  return c;
+}
+
+void MonotoneCurve::set_parameters(const std::vector<double>& theta) {
+  theta_ = theta;
+  update();
+}
+
+void MonotoneCurve::update() {
+  int n = int(x_.size());
+  v_.assign(n, 0.0);
+  for (int j = n - 2; j >= 0; --j) v_[j] = v_[j + 1] - std::exp(std::clamp(theta_[j], -30.0, 5.0));
+  std::vector<double> secant(n - 1);
+  for (int j = 0; j + 1 < n; ++j) secant[j] = (v_[j + 1] - v_[j]) / (u_[j + 1] - u_[j]);
+  slope_.assign(n, 0.0);
+  slope_[0] = secant[0];
+  slope_[n - 1] = secant[n - 2];
+  // Fritsch-Carlson: weighted harmonic mean of neighbouring secants keeps the cubic monotone.
+  for (int j = 1; j + 1 < n; ++j) {
+    double h0 = u_[j] - u_[j - 1], h1 = u_[j + 1] - u_[j];
+    double w0 = 2 * h1 + h0, w1 = h1 + 2 * h0;
+    slope_[j] = (w0 + w1) / (w0 / secant[j - 1] + w1 / secant[j]);
+  }
+}
+
+double MonotoneCurve::operator()(double x) const {
+  if (!(x > 0)) return 0.0;
+  double u = std::log(x);
+  int n = int(x_.size());
+  if (u <= u_[0]) return std::exp(v_[0] + slope_[0] * (u - u_[0]));
+  if (u >= u_[n - 1]) return std::exp(v_[n - 1] + slope_[n - 1] * (u - u_[n - 1]));
+  // Knots sit at x = ((j+1)/n)², so the segment comes from sqrt(x) directly.
+  int j = std::clamp(int(std::sqrt(x) * n) - 1, 0, n - 2);
+  while (j > 0 && u < u_[j]) --j;
+  while (j < n - 2 && u > u_[j + 1]) ++j;
+  double h = u_[j + 1] - u_[j];
+  double t = (u - u_[j]) / h, t2 = t * t, t3 = t2 * t;
+  double v = (2 * t3 - 3 * t2 + 1) * v_[j] + (t3 - 2 * t2 + t) * h * slope_[j] +
+             (-2 * t3 + 3 * t2) * v_[j + 1] + (t3 - t2) * h * slope_[j + 1];
+  return std::exp(v);
+}
+
+double MonotoneCurve::inverse(double y) const {
+  if (!(y > 0)) return 0.0;
+  if (y >= 1) return 1.0;
+  double lo = 0, hi = 1;
+  for (int i = 0; i < 60; ++i) {
+    double mid = 0.5 * (lo + hi);
+    ((*this)(mid) < y ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+std::vector<double> MonotoneCurve::slope_changes() const {
+  std::vector<double> out;
+  for (size_t j = 0; j + 2 < x_.size(); ++j) {
+    double s0 = (v_[j + 1] - v_[j]) / (u_[j + 1] - u_[j]);
+    double s1 = (v_[j + 2] - v_[j + 1]) / (u_[j + 2] - u_[j + 1]);
+    out.push_back(s1 - s0);
+  }
+  return out;
+}
+
+double MonotoneCurve::gamma_at_half() const { return std::log((*this)(0.5)) / std::log(0.5); }
+
+}  // namespace calkit

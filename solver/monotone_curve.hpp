@@ -1,0 +1,35 @@
+#pragma once
+// A monotone per-channel tone curve f: [0,1] -> [0,1], f(0) = 0, f(1) = 1, stored as knots in
+// log-log coordinates joined by a monotone cubic (Fritsch & Carlson 1980, SIAM J. Numer. Anal.
+// 17(2):238). A pure power law is a straight line there, and PQ-like or crushed-black curves stay
+// smooth, so few knots suffice. Below the first knot and above 1 the end slopes extend the curve
+// as power laws.
+#include <vector>
+
+namespace calkit {
+
+class MonotoneCurve {
+ public:
+  static constexpr int kDefaultKnots = 12;
+  // A power law x^gamma on `knots` knots at x_j = ((j+1)/knots)², dense in the shadows.
+  static MonotoneCurve power(double gamma, int knots = kDefaultKnots);
+
+  double operator()(double x) const;  // 0 for x <= 0
+  double inverse(double y) const;     // the x with f(x) = y, for y in [0, 1]; clamps outside
+
+  // Free parameters: theta_j = log(log f(x_{j+1}) - log f(x_j)), so any values give a strictly
+  // increasing curve with f(1) = 1.
+  const std::vector<double>& parameters() const { return theta_; }
+  void set_parameters(const std::vector<double>& theta);
+  // Sum of squared changes of the log-log slope between segments (smoothness penalty terms).
+  std::vector<double> slope_changes() const;
+  const std::vector<double>& knots_x() const { return x_; }
+  // Effective gamma log f(0.5) / log 0.5, for summaries.
+  double gamma_at_half() const;
+
+ private:
+  void update();
+  std::vector<double> x_, u_, theta_, v_, slope_;  // u = log x, v = log f, slope = dv/du
+};
+
+}  // namespace calkit

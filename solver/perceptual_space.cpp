@@ -1,0 +1,89 @@
+// CIELAB (CIE 15:2004) and BT.2100 ICtCp scaled to BT.2124 dE ITP units. The ICtCp transform is
+// written out here (rather than color/difference.hpp's) because the solver also needs its
+// inverse, and extends PQ oddly through zero so Newton steps that undershoot black stay smooth.
+#include "solver/perceptual_space.hpp"
+
+#include <cmath>
+
+#include "color/colorimetry.hpp"
+#include "color/rgb_space.hpp"
+#include "color/transfer.hpp"
+
+namespace calkit {
+
+namespace {
+
+// ITU-R BT.2100-2 Table 7: Rec.2020 RGB -> LMS and L'M'S' -> ICtCp (integers / 4096).
+Mat3 rec2020_to_lms() {
+  Mat3 m;
+  m << 1688, 2146, 262, 683, 2951, 462, 99, 309, 3688;
+  return m / 4096.0;
+}
+
+Mat3 lms_to_ictcp() {
+  Mat3 m;
+  m << 2048, 2048, 0, 6610, -13613, 7003, 17933, -17390, -543;
+  return m / 4096.0;
+}
+
+// BT.2124-0: dE ITP = 720·|(I, 0.5·Ct, Cp)|.
+const Vec3 kItpScale{720.0, 360.0, 720.0};
+
+struct ItpMatrices {
+  Mat3 XYZ_to_lms, lms_to_XYZ, lms_to_itp, itp_to_lms;
+  ItpMatrices() {
+    XYZ_to_lms = rec2020_to_lms() * rec2020_space().XYZ_to_rgb();
+    lms_to_XYZ = XYZ_to_lms.inverse();
+    lms_to_itp = kItpScale.asDiagonal() * lms_to_ictcp();
+    itp_to_lms = lms_to_itp.inverse();
+  }
+};
+
+const ItpMatrices& itp_matrices() {
+  static const ItpMatrices m;
+  return m;
+}
+
+// PQ of 0 cd/m² is not exactly 0 (c1^m2 ≈ 7e-7): reflect through that point so both sides join.
+double odd_pq_inverse(double nits) {
+  static const double zero = pq_inverse_eotf(0.0);
+  return nits >= 0 ? pq_inverse_eotf(nits) : 2 * zero - pq_inverse_eotf(-nits);
+}
+double odd_pq(double signal) {
+  static const double zero = pq_inverse_eotf(0.0);
+  return signal >= zero ? pq_eotf(signal) : -pq_eotf(2 * zero - signal);
+}
+
+}  // namespace
+
+PerceptualSpace PerceptualSpace::lab(const Vec3& white_XYZ) {
+  PerceptualSpace s;
+  s.kind_ = Kind::Lab;
+  s.white_ = white_XYZ;
+  return s;
+}
+
+PerceptualSpace PerceptualSpace::itp() {
+  PerceptualSpace s;
+  s.kind_ = Kind::Itp;
+  s.white_ = XYZ_from_xyY(kD65, 1.0);
+  return s;
+}
+
+Vec3 PerceptualSpace::from_XYZ(const Vec3& XYZ) const {
+  if (kind_ == Kind::Lab) return lab_from_XYZ(XYZ, white_);
+  const ItpMatrices& m = itp_matrices();
+  Vec3 lms = m.XYZ_to_lms * XYZ;
+  Vec3 lms_p{odd_pq_inverse(lms.x()), odd_pq_inverse(lms.y()), odd_pq_inverse(lms.z())};
+  return m.lms_to_itp * lms_p;
+}
+
+Vec3 PerceptualSpace::to_XYZ(const Vec3& p) const {
+  if (kind_ == Kind::Lab) return XYZ_from_lab(p, white_);
+  const ItpMatrices& m = itp_matrices();
+  Vec3 lms_p = m.itp_to_lms * p;
+  Vec3 lms{odd_pq(lms_p.x()), odd_pq(lms_p.y()), odd_pq(lms_p.z())};
+  return m.lms_to_XYZ * lms;
+}
+
+}  // namespace calkit

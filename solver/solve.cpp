@@ -1,0 +1,232 @@
+// solve(): fit the display model, fill the target's display facts, invert every LUT node.
+#include "solver/solve.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <thread>
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "color/colorimetry.hpp"
+#include "color/input_error.hpp"
+#include "solver/invert.hpp"
+
+namespace calkit {
+
+namespace {
+
+// ITU-R BT.709 / BT.2100 narrow range, 10-bit: black at code 64, white at 940 of 1023.
+constexpr double kLegalBlack = 64.0 / 1023.0;
+constexpr double kLegalSpan = 876.0 / 1023.0;
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+int thread_count(int asked) {
+  if (asked > 0) return asked;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// Runs body(i) for i in [0, count) on `threads` threads, interleaved so work stays balanced;
+// reports progress from the calling thread.
+template <class Body>
+void parallel_for(int count, int threads, const std::function<void(double)>& progress,
+                  Body body) {
+  std::atomic<int> next{0}, done{0};
+  auto worker = [&] {
+    for (int i = next++; i < count; i = next++) {
+      body(i);
+      ++done;
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
+  if (progress) {
+    // The calling thread works too, reporting between items.
+    for (int i = next++; i < count; i = next++) {
+      body(i);
+      ++done;
+      progress(double(done) / count);
+    }
+  } else {
+    worker();
+  }
+  for (std::thread& t : pool) t.join();
+  if (progress) progress(1.0);
+}
+
+PerceptualSpace fit_space(const std::vector<Reading>& data, const Target& target) {
+  if (target.hdr()) return PerceptualSpace::itp();
+  Vec3 white = data[0].XYZ;
+  for (const Reading& r : data)
+    if (r.XYZ.y() > white.y()) white = r.XYZ;
+  for (const Reading& r : data)
+    if (r.rgb.minCoeff() >= 0.999) white = r.XYZ;
+  return PerceptualSpace::lab(white.cwiseMax(1e-6));
+}
+
+// Greys must not fall as the signal rises: running maximum per channel.
+void make_monotonic(std::vector<Vec3>& values) {
+  for (size_t i = 1; i < values.size(); ++i) values[i] = values[i].cwiseMax(values[i - 1]);
+}
+
+}  // namespace
+
+double signal_from_lut_input(double value, SignalRange range) {
+  if (range == SignalRange::Full) return value;
+  return std::clamp((value - kLegalBlack) / kLegalSpan, 0.0, 1.0);
+}
+
+double lut_output_from_device(double device, SignalRange range) {
+  if (range == SignalRange::Full) return device;
+  return kLegalBlack + kLegalSpan * device;
+}
+
+SolveResult solve(const MeasurementSet& set, const Target& target_in, const SolveOptions& options) {
+  if (options.lut_size < 2 || options.lut_size > 256)
+    throw InputError("", 0, "size", "LUT size must be between 2 and 256 nodes per axis");
+  if (options.lut1d_size != 0 && (options.lut1d_size < 2 || options.lut1d_size > 65536))
+    throw InputError("", 0, "lut1d", "1D LUT size must be between 2 and 65536");
+  SolveResult result;
+  auto t0 = std::chrono::steady_clock::now();
+  std::vector<Reading> data = usable_readings(set);
+  result.fit = fit_display_model_into(result.model, data, fit_space(data, target_in), options.fit);
+  result.fit_seconds = seconds_since(t0);
+  auto t1 = std::chrono::steady_clock::now();
+
+  // The target's display facts: the measured black (BT.1886 black compensation) and peak.
+  Target& target = result.target;
+  target = target_in;
+  target.display_black_XYZ = result.model.XYZ(Vec3::Zero()).cwiseMax(0.0);
+  DeviceMapper::neutral_range(result.model, target.container.white, &result.neutral_min_nits,
+                              &result.neutral_max_nits);
+  if (target.hdr()) {
+    target.display_peak_nits = result.neutral_max_nits;
+  } else if (target.white_nits > result.neutral_max_nits) {
+    result.notes.push_back(fmt::format(
+        "white lowered from {:g} to {:.2f} cd/m²: the brightest target-white grey the display shows",
+        target.white_nits, result.neutral_max_nits));
+    target.white_nits = result.neutral_max_nits;
+  }
+  if (!target.hdr() && target.display_black_XYZ.y() >= target.white_nits * 0.5)
+    throw InputError("", 0, "XYZ", "the display's black is brighter than half its white");
+
+  DeviceMapper mapper(result.model, target);
+  const int n = options.lut_size;
+  Lut3d& lut = result.lut;
+  lut.size = n;
+  lut.table.assign(size_t(n) * n * n, Vec3::Zero());
+  lut.title = "calkit " + target.name;
+  std::atomic<int> mapped{0};
+  auto signal = [&](int i, int count) {
+    return signal_from_lut_input(double(i) / (count - 1), options.range);
+  };
+  // One work item per (g, b) row; along r the previous node's answer starts the next.
+  parallel_for(n * n, thread_count(options.threads), options.progress, [&](int row) {
+    int g = row % n, b = row / n;
+    Vec3 start = Vec3::Constant(-1);
+    for (int r = 0; r < n; ++r) {
+      Vec3 XYZ = target.XYZ(Vec3(signal(r, n), signal(g, n), signal(b, n)));
+      if (start.x() < 0) start = result.model.initial_rgb(XYZ);
+      bool was_mapped = false;
+      Vec3 rgb = mapper.device_rgb(XYZ, start, &was_mapped);
+      if (was_mapped) ++mapped;
+      start = rgb;
+      lut.at(r, g, b) = rgb;
+    }
+  });
+  result.mapped_nodes = mapped;
+  std::vector<Vec3> diagonal(n);
+  for (int i = 0; i < n; ++i) diagonal[i] = lut.at(i, i, i);
+  make_monotonic(diagonal);
+  for (int i = 0; i < n; ++i) lut.at(i, i, i) = diagonal[i];
+  for (Vec3& v : lut.table)
+    for (int c = 0; c < 3; ++c) v[c] = lut_output_from_device(v[c], options.range);
+
+  if (options.lut1d_size > 0) {
+    int m = options.lut1d_size;
+    std::vector<Vec3> greys(m);
+    Vec3 start = Vec3::Zero();
+    for (int i = 0; i < m; ++i) {
+      double s = signal(i, m);
+      greys[i] = mapper.device_rgb(target.XYZ(Vec3::Constant(s)), start);
+      start = greys[i];
+    }
+    make_monotonic(greys);
+    for (Vec3& v : greys)
+      for (int c = 0; c < 3; ++c) v[c] = lut_output_from_device(v[c], options.range);
+    result.lut1d.table = greys;
+    result.lut1d.title = "calkit " + target.name + " greyscale";
+  }
+  result.lut_seconds = seconds_since(t1);
+
+  std::map<std::string, std::string> meta{
+      {"calkit_target", target.description()},
+      {"calkit_range", options.range == SignalRange::Full ? "full" : "legal"},
+      {"calkit_fit_rms", fmt::format("{:.4f}", result.fit.model_rms)},
+      {"calkit_mapped_nodes", std::to_string(result.mapped_nodes)},
+  };
+  if (target.hdr())
+    meta["calkit_peak_handling"] = fmt::format(
+        "{} at {:.1f} cd/m² (mastering peak {:g})",
+        target.peak_handling == PeakHandling::Bt2390 ? "BT.2390 roll-off" : "hard clip",
+        target.display_peak_nits, target.mastering_peak);
+  lut.metadata = meta;
+  result.lut1d.metadata = meta;
+  return result;
+}
+
+std::string solve_summary_json(const SolveResult& r) {
+  using nlohmann::json;
+  auto vec = [](const Vec3& v) { return json::array({v[0], v[1], v[2]}); };
+  auto xy = [](const Vec3& XYZ) {
+    Xy c = xy_from_XYZ(XYZ);
+    return json::array({c.x, c.y});
+  };
+  const FittedDisplayModel& m = r.model;
+  json model = {
+      {"description",
+       "black + M·f(rgb) + w·f_w(min rgb), plus a P-spline correction in " +
+           std::string(m.space().kind() == PerceptualSpace::Kind::Lab ? "CIELAB" : "ICtCp (dE ITP)")},
+      {"black_XYZ", vec(m.black())},
+      {"white_XYZ", vec(m.XYZ(Vec3::Ones()))},
+      {"red_xy", xy(m.primaries().col(0))},
+      {"green_xy", xy(m.primaries().col(1))},
+      {"blue_xy", xy(m.primaries().col(2))},
+      {"white_subpixel_XYZ", vec(m.white_subpixel())},
+      {"gamma_at_half", json::array({m.curve(0).gamma_at_half(), m.curve(1).gamma_at_half(),
+                                     m.curve(2).gamma_at_half()})},
+      {"correction_intervals", m.correction().intervals()},
+  };
+  json fit = {
+      {"readings", r.fit.readings},
+      {"iterations", r.fit.iterations},
+      {"units", m.space().kind() == PerceptualSpace::Kind::Lab ? "dE76" : "dE ITP"},
+      {"base_rms", r.fit.base_rms},
+      {"model_rms", r.fit.model_rms},
+      {"predicted_rms", r.fit.gcv_rms},
+      {"max_residual", r.fit.max_residual},
+      {"smoothing_lambda", r.fit.correction.lambda},
+      {"effective_parameters", r.fit.correction.effective_parameters},
+  };
+  json out = {
+      {"target", r.target.name},
+      {"target_description", r.target.description()},
+      {"lut_size", r.lut.size},
+      {"lut1d_size", r.lut1d.table.size()},
+      {"mapped_nodes", r.mapped_nodes},
+      {"neutral_range_nits", json::array({r.neutral_min_nits, r.neutral_max_nits})},
+      {"fit_seconds", r.fit_seconds},
+      {"lut_seconds", r.lut_seconds},
+      {"model", model},
+      {"fit", fit},
+      {"notes", r.notes},
+  };
+  return out.dump(2) + "\n";
+}
+
+}  // namespace calkit

@@ -1,0 +1,48 @@
+#pragma once
+// The solver's entry point: readings + target -> calibration LUT(s) and a model summary.
+// LUT convention: input is the target-encoded signal, output the signal the display receives,
+// both full range 0..1 (legal range: both video-range codes, 64..940 of 1023 scaled to 0..1).
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "formats/measurement_set.hpp"
+#include "luts/lut.hpp"
+#include "solver/fitted_model.hpp"
+#include "solver/target.hpp"
+
+namespace calkit {
+
+enum class SignalRange { Full, Legal };
+
+struct SolveOptions {
+  int lut_size = 33;          // nodes per axis (any N >= 2)
+  int lut1d_size = 0;         // entries of the greyscale-only 1D LUT; 0: none
+  SignalRange range = SignalRange::Full;
+  int threads = 0;            // 0: all cores
+  FitOptions fit;
+  std::function<void(double done)> progress;  // 0..1, called from the calling thread
+};
+
+struct SolveResult {
+  Lut3d lut;
+  Lut1d lut1d;                // empty table when not asked for
+  FittedDisplayModel model;
+  FitReport fit;
+  Target target;              // with the display's black and peak filled in
+  double neutral_min_nits = 0, neutral_max_nits = 0;  // target-white greys the display can show
+  int mapped_nodes = 0;       // LUT nodes whose colour the display could not show exactly
+  double fit_seconds = 0, lut_seconds = 0;
+  std::vector<std::string> notes;  // e.g. "white lowered to 92.3 cd/m²: ..."
+};
+
+SolveResult solve(const MeasurementSet& set, const Target& target, const SolveOptions& options = {});
+
+// Target signal for a LUT input value under a range convention, and device value -> LUT output.
+double signal_from_lut_input(double value, SignalRange range);
+double lut_output_from_device(double device, SignalRange range);
+
+// The model summary and fit residuals as JSON (written next to the LUTs).
+std::string solve_summary_json(const SolveResult& result);
+
+}  // namespace calkit

@@ -1,0 +1,61 @@
+#pragma once
+// Calibration targets: what colour a target-encoded signal should produce on the calibrated
+// display, in absolute XYZ (cd/m²). The LUT's input is that signal (full range 0..1).
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "color/rgb_space.hpp"
+#include "color/types.hpp"
+
+namespace calkit {
+
+enum class TargetEotf { Bt1886, Power, Pq };
+enum class PeakHandling { Clip, Bt2390 };
+
+struct TargetOptions {
+  double white_nits = 100;           // SDR white (BT.1886 Lw)
+  double gamma = 2.4;                // BT.1886 / power exponent
+  bool pure_power = false;           // SDR: L = black + (Lw - black)·V^gamma instead of BT.1886
+  std::optional<Xy> white_xy;        // white point override (default: the space's, D65)
+  std::optional<RgbSpace> primaries; // custom primaries (and white) for the signal
+  std::string container;             // PQ: encode in this space ("rec2020"), limit to primaries
+  double mastering_peak = 1000;      // PQ content peak, cd/m²
+  PeakHandling peak_handling = PeakHandling::Clip;
+};
+
+struct Target {
+  std::string name;             // "bt1886", "pq-p3d65", "pq-rec2020"
+  TargetEotf eotf = TargetEotf::Bt1886;
+  RgbSpace container;           // primaries the signal is encoded in
+  RgbSpace gamut;               // colours are limited to these (P3 inside a Rec.2020 container)
+  double white_nits = 100;      // SDR white; unused for PQ
+  double gamma = 2.4;
+  double mastering_peak = 1000;
+  PeakHandling peak_handling = PeakHandling::Clip;
+
+  // Display facts the target depends on (BT.1886 black compensation, BT.2390 roll-off);
+  // solve() fills them from the fitted display model.
+  Vec3 display_black_XYZ = Vec3::Zero();
+  double display_peak_nits = 0;  // 0: unknown (no roll-off)
+
+  bool hdr() const { return eotf == TargetEotf::Pq; }
+  // Linear container RGB (white = 1) -> XYZ with Y(white) = 1.
+  Mat3 container_to_XYZ() const { return container.rgb_to_XYZ(); }
+  // The absolute XYZ the calibrated display should show for a target-encoded signal (0..1).
+  Vec3 XYZ(const Vec3& signal) const;
+  // XYZ of the white (signal 1,1,1 for SDR; white chromaticity at 1 cd/m² scaled to `nits` for
+  // PQ).
+  Vec3 white_XYZ(double nits) const;
+  // True when an XYZ lies inside the target's gamut limit (always true without a limit).
+  bool inside_gamut_limit(const Vec3& XYZ) const;
+  std::string description() const;  // one line for LUT metadata and summaries
+};
+
+// "bt1886", "pq-p3d65" (also "pq-p3d65-rec2020": P3 in a Rec.2020 container), "pq-rec2020".
+// Throws InputError for other names or out-of-range options.
+Target target_by_name(std::string_view name, const TargetOptions& options = {});
+std::vector<std::string> target_names();
+
+}  // namespace calkit
