@@ -1,0 +1,263 @@
+#include "report/report_json.hpp"
+
+#include <cmath>
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "color/input_error.hpp"
+#include "formats/measurement_file.hpp"
+
+namespace calkit {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+constexpr const char* kFormat = "calkit-verification";
+constexpr int kVersion = 1;
+
+// One list of fields per struct, used both to write and to read (describe(io, value) calls
+// io("key", member) for each member), so the two directions cannot drift apart.
+template <class Io> void describe(Io& io, VerificationInfo& v) {
+  io("label", v.label);
+  io("display", v.display);
+  io("probe", v.probe);
+  io("correction", v.correction);
+  io("target", v.target);
+  io("lut_file", v.lut_file);
+  io("lut_xxh64", v.lut_xxh64);
+  io("date", v.date);
+  io("calkit_version", v.calkit_version);
+}
+
+template <class Io> void describe(Io& io, TargetDescription& v) {
+  io("name", v.name);
+  io("red", v.red);
+  io("green", v.green);
+  io("blue", v.blue);
+  io("white", v.white);
+  io("eotf", v.eotf);
+  io("white_nits", v.white_nits);
+  io("black_nits", v.black_nits);
+  io("hdr", v.hdr);
+}
+
+template <class Io> void describe(Io& io, VerificationThresholds& v) {
+  io("mean_de2000", v.mean_de2000);
+  io("max_de2000", v.max_de2000);
+  io("greyscale_max_de2000", v.greyscale_max_de2000);
+  io("mean_de_itp", v.mean_de_itp);
+  io("max_de_itp", v.max_de_itp);
+}
+
+template <class Io> void describe(Io& io, VerificationPatch& v) {
+  io("signal", v.signal);
+  io("target_XYZ", v.target_XYZ);
+  io("measured_XYZ", v.measured_XYZ);
+  io("group", v.group);
+  io("de2000", v.de2000);
+  io("de76", v.de76);
+  io("de94", v.de94);
+  io("de_itp", v.de_itp);
+}
+
+template <class Io> void describe(Io& io, DeStats& v) {
+  io("count", v.count);
+  io("mean", v.mean);
+  io("median", v.median);
+  io("p95", v.p95);
+  io("max", v.max);
+  io("max_index", v.max_index);
+}
+
+template <class Io> void describe(Io& io, GroupStats& v) {
+  io("group", v.group);
+  io("de2000", v.de2000);
+  io("de_itp", v.de_itp);
+}
+
+template <class Io> void describe(Io& io, Summary& v) {
+  io("de2000", v.de2000);
+  io("de_itp", v.de_itp);
+  io("de76", v.de76);
+  io("de94", v.de94);
+  io("groups", v.groups);
+}
+
+template <class Io> void describe(Io& io, GreyStep& v) {
+  io("patch", v.patch);
+  io("signal", v.signal);
+  io("target_nits", v.target_nits);
+  io("measured_nits", v.measured_nits);
+  io("luminance_error_pct", v.luminance_error_pct);
+  io("rgb_balance", v.rgb_balance);
+  io("cct", v.cct);
+  io("duv", v.duv);
+  io("target_gamma", v.target_gamma);
+  io("measured_gamma", v.measured_gamma);
+  io("de2000", v.de2000);
+  io("de_itp", v.de_itp);
+}
+
+template <class Io> void describe(Io& io, GreyscaleAnalysis& v) {
+  io("steps", v.steps);
+  io("white_nits", v.white_nits);
+  io("target_white_nits", v.target_white_nits);
+  io("white_error_pct", v.white_error_pct);
+  io("black_nits", v.black_nits);
+  io("target_black_nits", v.target_black_nits);
+  io("contrast", v.contrast);
+  io("white_xy", v.white_xy);
+  io("target_white_xy", v.target_white_xy);
+  io("white_delta_xy", v.white_delta_xy);
+  io("white_delta_uv", v.white_delta_uv);
+  io("white_cct", v.white_cct);
+  io("white_duv", v.white_duv);
+  io("mean_gamma", v.mean_gamma);
+  io("mean_abs_luminance_error_pct", v.mean_abs_luminance_error_pct);
+  io("peak_nits", v.peak_nits);
+  io("window_pct", v.window_pct);
+  io("tracked_to_nits", v.tracked_to_nits);
+  io("rolloff_signal", v.rolloff_signal);
+  io("rolloff_nits", v.rolloff_nits);
+}
+
+template <class Io> void describe(Io& io, Verdict& v) {
+  io("pass", v.pass);
+  io("line", v.line);
+}
+
+template <class Io> void describe(Io& io, VerificationResult& v) {
+  io("info", v.info);
+  io("target", v.target);
+  io("thresholds", v.thresholds);
+  io("extra_metrics", v.extra_metrics);
+  io("patches", v.patches);
+  io("summary", v.summary);
+  io("greyscale", v.greyscale);
+  io("verdict", v.verdict);
+}
+
+// ---- writing
+
+Json number(double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); }
+
+struct Writer {
+  Json out = Json::object();
+
+  static Json value(double x) { return number(x); }
+  static Json value(int x) { return x; }
+  static Json value(bool x) { return x; }
+  static Json value(std::string& x) { return x; }
+  static Json value(Vec3& x) { return Json::array({number(x.x()), number(x.y()), number(x.z())}); }
+  static Json value(Xy& x) { return Json::array({number(x.x), number(x.y)}); }
+  template <class T> static Json value(std::vector<T>& list) {
+    Json out = Json::array();
+    for (auto& item : list) out.push_back(value(item));
+    return out;
+  }
+  template <class T> static Json value(T& object) {
+    Writer nested;
+    describe(nested, object);
+    return nested.out;
+  }
+
+  template <class T> void operator()(const char* key, T& member) { out[key] = value(member); }
+};
+
+// ---- reading
+
+struct Reader {
+  const Json& in;
+  const std::string& file;
+  std::string path;  // "patches[3]"
+
+  [[noreturn]] void fail(const std::string& field, const std::string& message) const {
+    throw InputError(file, 0, field, message);
+  }
+
+  double read_number(const Json& j, const std::string& field) const {
+    if (j.is_null()) return kNotMeasured;
+    if (!j.is_number()) fail(field, "expected a number or null");
+    return j.get<double>();
+  }
+  void read(const Json& j, const std::string& field, double& x) const { x = read_number(j, field); }
+  void read(const Json& j, const std::string& field, int& x) const {
+    if (!j.is_number_integer()) fail(field, "expected an integer");
+    x = j.get<int>();
+  }
+  void read(const Json& j, const std::string& field, bool& x) const {
+    if (!j.is_boolean()) fail(field, "expected true or false");
+    x = j.get<bool>();
+  }
+  void read(const Json& j, const std::string& field, std::string& x) const {
+    if (!j.is_string()) fail(field, "expected a string");
+    x = j.get<std::string>();
+  }
+  void expect_array(const Json& j, const std::string& field, std::size_t size) const {
+    if (!j.is_array() || j.size() != size) fail(field, fmt::format("expected an array of {} numbers", size));
+  }
+  void read(const Json& j, const std::string& field, Vec3& x) const {
+    expect_array(j, field, 3);
+    for (int i = 0; i < 3; ++i) x[i] = read_number(j[i], fmt::format("{}[{}]", field, i));
+  }
+  void read(const Json& j, const std::string& field, Xy& x) const {
+    expect_array(j, field, 2);
+    x.x = read_number(j[0], field + "[0]");
+    x.y = read_number(j[1], field + "[1]");
+  }
+  template <class T> void read(const Json& j, const std::string& field, std::vector<T>& list) const {
+    if (!j.is_array()) fail(field, "expected an array");
+    list.assign(j.size(), T{});
+    for (std::size_t i = 0; i < j.size(); ++i) read(j[i], fmt::format("{}[{}]", field, i), list[i]);
+  }
+  template <class T> void read(const Json& j, const std::string& field, T& object) const {
+    if (!j.is_object()) fail(field, "expected an object");
+    Reader nested{j, file, field};
+    describe(nested, object);
+  }
+
+  template <class T> void operator()(const char* key, T& member) const {
+    std::string field = path.empty() ? key : path + "." + key;
+    auto it = in.find(key);
+    if (it == in.end()) fail(field, "missing");
+    read(*it, field, member);
+  }
+};
+
+}  // namespace
+
+std::string format_verification_json(const VerificationResult& result) {
+  Writer writer;
+  writer.out["format"] = kFormat;
+  writer.out["version"] = kVersion;
+  VerificationResult copy = result;  // describe() takes mutable references for both directions
+  describe(writer, copy);
+  return writer.out.dump(2) + "\n";
+}
+
+VerificationResult parse_verification_json(std::string_view text, const std::string& name) {
+  Json json = Json::parse(text, nullptr, false);
+  if (json.is_discarded()) throw InputError(name, 0, "", "not valid JSON");
+  if (!json.is_object()) throw InputError(name, 0, "", "expected a JSON object");
+  auto format = json.find("format");
+  if (format == json.end() || !format->is_string() || *format != kFormat)
+    throw InputError(name, 0, "format", fmt::format("expected \"{}\"", kFormat));
+  if (!json.contains("version") || !json["version"].is_number_integer() || json["version"] != kVersion)
+    throw InputError(name, 0, "version", fmt::format("expected {}", kVersion));
+  VerificationResult result;
+  Reader reader{json, name, ""};
+  describe(reader, result);
+  return result;
+}
+
+VerificationResult read_verification_json(const std::filesystem::path& path) {
+  return parse_verification_json(read_file_text(path), path.string());
+}
+
+void write_verification_json(const std::filesystem::path& path, const VerificationResult& result) {
+  write_file_atomically(path, format_verification_json(result));
+}
+
+}  // namespace calkit

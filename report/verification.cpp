@@ -1,0 +1,341 @@
+#include "report/verification.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <numeric>
+
+#include <fmt/chrono.h>
+#include <fmt/core.h>
+
+#include "color/cct.hpp"
+#include "color/colorimetry.hpp"
+#include "color/difference.hpp"
+#include "color/input_error.hpp"
+#include "color/rgb_space.hpp"
+#include "color/transfer.hpp"
+#include "report/checksum.hpp"
+
+namespace calkit {
+
+namespace {
+
+constexpr double kSameLevel = 1e-9;
+
+bool near(double a, double b) { return std::abs(a - b) <= kSameLevel; }
+
+// Signals in a patch set are often written with a few decimals; anything closer than this to
+// 1 or 0 is white or black.
+bool is_level(double value, double level) { return std::abs(value - level) <= 1e-6; }
+
+std::string now_utc() {
+  auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", now);
+}
+
+std::string info_value(const MeasurementSet& set, const char* key) {
+  auto it = set.info.find(key);
+  return it == set.info.end() ? std::string() : it->second;
+}
+
+void fill_empty(std::string& field, const std::string& value) {
+  if (field.empty()) field = value;
+}
+
+VerificationInfo complete_info(VerificationInfo info, const MeasurementSet& set) {
+  fill_empty(info.label, info_value(set, "label"));
+  fill_empty(info.display, info_value(set, "display"));
+  fill_empty(info.probe, info_value(set, "probe"));
+  fill_empty(info.correction, info_value(set, "correction"));
+  fill_empty(info.target, info_value(set, "target"));
+  fill_empty(info.lut_file, info_value(set, "lut_file"));
+  fill_empty(info.date, info_value(set, "date"));
+  fill_empty(info.date, now_utc());
+  fill_empty(info.calkit_version, CALKIT_VERSION);
+  if (!info.lut_file.empty() && info.lut_xxh64.empty() &&
+      std::filesystem::is_regular_file(info.lut_file))
+    info.lut_xxh64 = xxh64_hex(info.lut_file);
+  return info;
+}
+
+// Chromaticity-only channel balance: both colours scaled to Y = 1 and taken into the target's
+// linear RGB, so a luminance error does not show as a colour cast.
+Vec3 rgb_balance(const Mat3& XYZ_to_rgb, const Vec3& target, const Vec3& measured) {
+  if (!(target.y() > 0) || !(measured.y() > 0)) return Vec3::Constant(kNotMeasured);
+  Vec3 t = XYZ_to_rgb * (target / target.y());
+  Vec3 m = XYZ_to_rgb * (measured / measured.y());
+  return 100.0 * m.cwiseQuotient(t);
+}
+
+std::vector<double> pick(const std::vector<VerificationPatch>& patches,
+                         const std::vector<int>& indices, double VerificationPatch::*field) {
+  std::vector<double> out;
+  out.reserve(indices.size());
+  for (int i : indices) out.push_back(patches[i].*field);
+  return out;
+}
+
+// de_stats over a subset, with max_index mapped back to the patch list.
+DeStats subset_stats(const std::vector<VerificationPatch>& patches, const std::vector<int>& indices,
+                     double VerificationPatch::*field) {
+  DeStats stats = de_stats(pick(patches, indices, field));
+  if (stats.max_index >= 0) stats.max_index = indices[stats.max_index];
+  return stats;
+}
+
+Summary summarise(const std::vector<VerificationPatch>& patches, bool extra_metrics) {
+  Summary summary;
+  std::vector<int> all(patches.size());
+  std::iota(all.begin(), all.end(), 0);
+  summary.de2000 = subset_stats(patches, all, &VerificationPatch::de2000);
+  summary.de_itp = subset_stats(patches, all, &VerificationPatch::de_itp);
+  if (extra_metrics) {
+    summary.de76 = subset_stats(patches, all, &VerificationPatch::de76);
+    summary.de94 = subset_stats(patches, all, &VerificationPatch::de94);
+  }
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<int>> members;
+  for (int i = 0; i < static_cast<int>(patches.size()); ++i) {
+    auto& list = members[patches[i].group];
+    if (list.empty()) order.push_back(patches[i].group);
+    list.push_back(i);
+  }
+  for (const auto& group : order) {
+    summary.groups.push_back({group, subset_stats(patches, members[group], &VerificationPatch::de2000),
+                              subset_stats(patches, members[group], &VerificationPatch::de_itp)});
+  }
+  return summary;
+}
+
+double mean_of(const std::vector<double>& values) {
+  if (values.empty()) return kNotMeasured;
+  return std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
+}
+
+void analyse_white_and_black(GreyscaleAnalysis& grey, const std::vector<VerificationPatch>& patches) {
+  for (const auto& step : grey.steps) {
+    const auto& patch = patches[step.patch];
+    if (is_level(step.signal, 1.0)) {
+      grey.white_nits = patch.measured_XYZ.y();
+      grey.target_white_nits = patch.target_XYZ.y();
+      if (grey.target_white_nits > 0)
+        grey.white_error_pct = 100.0 * (grey.white_nits / grey.target_white_nits - 1.0);
+      if (grey.white_nits > 0) {
+        grey.white_xy = xy_from_XYZ(patch.measured_XYZ);
+        grey.target_white_xy = xy_from_XYZ(patch.target_XYZ);
+        grey.white_delta_xy = std::hypot(grey.white_xy.x - grey.target_white_xy.x,
+                                         grey.white_xy.y - grey.target_white_xy.y);
+        Uv m = uv_prime_from_xy(grey.white_xy), t = uv_prime_from_xy(grey.target_white_xy);
+        grey.white_delta_uv = std::hypot(m.u - t.u, m.v - t.v);
+        grey.white_cct = step.cct;
+        grey.white_duv = step.duv;
+      }
+    }
+    if (is_level(step.signal, 0.0)) {
+      grey.black_nits = patch.measured_XYZ.y();
+      grey.target_black_nits = patch.target_XYZ.y();
+    }
+  }
+  if (grey.white_nits > 0 && grey.black_nits > 0) grey.contrast = grey.white_nits / grey.black_nits;
+}
+
+// The highest greyscale step whose luminance is still within `tolerance` of the absolute PQ
+// EOTF (SMPTE ST 2084), below the first step that falls short of it. Steps under 5 cd/m² are
+// left out: there a probe's noise floor is a large fraction of the reading.
+void find_rolloff(GreyscaleAnalysis& grey, double tolerance) {
+  const GreyStep* last_on_curve = nullptr;
+  for (const auto& step : grey.steps) {
+    double pq = pq_eotf(step.signal);
+    if (pq < 5.0) continue;
+    if (step.measured_nits < (1.0 - tolerance) * pq) {
+      if (last_on_curve) {
+        grey.rolloff_signal = last_on_curve->signal;
+        grey.rolloff_nits = last_on_curve->measured_nits;
+      }
+      return;
+    }
+    last_on_curve = &step;
+  }
+}
+
+GreyscaleAnalysis analyse_greyscale(const std::vector<VerificationPatch>& patches,
+                                    const TargetDescription& target, const VerificationOptions& options) {
+  GreyscaleAnalysis grey;
+  grey.window_pct = options.window_pct;
+  std::vector<int> indices;
+  for (int i = 0; i < static_cast<int>(patches.size()); ++i)
+    if (patches[i].group == "greyscale") indices.push_back(i);
+  // One step per signal level: the first reading of a repeated level stands for it.
+  std::stable_sort(indices.begin(), indices.end(),
+                   [&](int a, int b) { return patches[a].signal.x() < patches[b].signal.x(); });
+  indices.erase(std::unique(indices.begin(), indices.end(),
+                            [&](int a, int b) { return near(patches[a].signal.x(), patches[b].signal.x()); }),
+                indices.end());
+
+  RgbSpace space{target.name, target.red, target.green, target.blue, target.white};
+  Mat3 to_rgb = space.XYZ_to_rgb();
+  for (int i : indices) {
+    const auto& patch = patches[i];
+    GreyStep step;
+    step.patch = i;
+    step.signal = patch.signal.x();
+    step.target_nits = patch.target_XYZ.y();
+    step.measured_nits = patch.measured_XYZ.y();
+    step.luminance_error_pct =
+        step.target_nits > 0 ? 100.0 * (step.measured_nits / step.target_nits - 1.0) : kNotMeasured;
+    step.rgb_balance = rgb_balance(to_rgb, patch.target_XYZ, patch.measured_XYZ);
+    if (step.measured_nits > 0) {
+      Xy xy = xy_from_XYZ(patch.measured_XYZ);
+      step.cct = cct_ohno2013(xy).cct;
+      step.duv = duv_ohno2014(xy);
+    }
+    step.de2000 = patch.de2000;
+    step.de_itp = patch.de_itp;
+    grey.steps.push_back(step);
+  }
+  analyse_white_and_black(grey, patches);
+
+  std::vector<double> gammas, tracking;
+  if (!target.hdr) {
+    for (auto& step : grey.steps) {
+      if (grey.target_white_nits > 0)
+        step.target_gamma = point_gamma(step.signal, step.target_nits / grey.target_white_nits);
+      if (grey.white_nits > 0)
+        step.measured_gamma = point_gamma(step.signal, step.measured_nits / grey.white_nits);
+      if (step.signal >= 0.1 - 1e-9 && step.signal <= 0.9 + 1e-9 && std::isfinite(step.measured_gamma))
+        gammas.push_back(step.measured_gamma);
+      if (step.signal > 0 && std::isfinite(step.luminance_error_pct))
+        tracking.push_back(std::abs(step.luminance_error_pct));
+    }
+    grey.mean_gamma = mean_of(gammas);
+  } else {
+    for (const auto& step : grey.steps)
+      grey.peak_nits = std::isfinite(grey.peak_nits) ? std::max(grey.peak_nits, step.measured_nits)
+                                                     : step.measured_nits;
+    grey.tracked_to_nits = grey.peak_nits;
+    for (const auto& step : grey.steps)
+      if (step.signal > 0 && step.target_nits <= grey.peak_nits && std::isfinite(step.luminance_error_pct))
+        tracking.push_back(std::abs(step.luminance_error_pct));
+    if (target.eotf == "PQ") find_rolloff(grey, options.rolloff_tolerance);
+  }
+  grey.mean_abs_luminance_error_pct = mean_of(tracking);
+  return grey;
+}
+
+std::string criterion(const char* name, double value, double limit, bool& pass) {
+  bool ok = value <= limit;
+  pass = pass && ok;
+  return fmt::format("{} {:.2f} {} {:.2f}", name, value, ok ? "≤" : ">", limit);
+}
+
+}  // namespace
+
+std::string classify_patch(const Vec3& signal) {
+  double r = signal.x(), g = signal.y(), b = signal.z();
+  if (near(r, g) && near(g, b)) return "greyscale";
+  int on = 0;
+  double level = 0;
+  bool equal = true;
+  for (double c : {r, g, b}) {
+    if (near(c, 0)) continue;
+    if (on > 0 && !near(c, level)) equal = false;
+    level = c;
+    ++on;
+  }
+  if (on == 1) return "primaries";
+  if (on == 2 && equal) return "secondaries";
+  return "colors";
+}
+
+double percentile(std::vector<double> values, double p) {
+  if (values.empty()) return kNotMeasured;
+  std::sort(values.begin(), values.end());
+  double h = (static_cast<double>(values.size()) - 1.0) * std::clamp(p, 0.0, 100.0) / 100.0;
+  auto lo = static_cast<std::size_t>(std::floor(h));
+  std::size_t hi = std::min(lo + 1, values.size() - 1);
+  return values[lo] + (h - static_cast<double>(lo)) * (values[hi] - values[lo]);
+}
+
+DeStats de_stats(const std::vector<double>& values) {
+  DeStats stats;
+  stats.count = static_cast<int>(values.size());
+  if (values.empty()) return stats;
+  stats.mean = mean_of(values);
+  stats.median = percentile(values, 50);
+  stats.p95 = percentile(values, 95);
+  auto worst = std::max_element(values.begin(), values.end());
+  stats.max = *worst;
+  stats.max_index = static_cast<int>(worst - values.begin());
+  return stats;
+}
+
+double point_gamma(double signal, double luminance_ratio) {
+  if (!(signal > 0 && signal < 1) || !(luminance_ratio > 0)) return kNotMeasured;
+  return std::log(luminance_ratio) / std::log(signal);
+}
+
+Verdict judge(const VerificationResult& result) {
+  Verdict verdict;
+  verdict.pass = true;
+  const auto& t = result.thresholds;
+  std::vector<std::string> parts;
+  if (result.target.hdr) {
+    const auto& itp = result.summary.de_itp;
+    parts.push_back(criterion("mean dE ITP", itp.mean, t.mean_de_itp, verdict.pass));
+    if (std::isfinite(t.max_de_itp))
+      parts.push_back(criterion("max dE ITP", itp.max, t.max_de_itp, verdict.pass));
+    else
+      parts.push_back(fmt::format("max dE ITP {:.2f}", itp.max));
+  } else {
+    const auto& de = result.summary.de2000;
+    parts.push_back(criterion("mean dE2000", de.mean, t.mean_de2000, verdict.pass));
+    parts.push_back(criterion("max dE2000", de.max, t.max_de2000, verdict.pass));
+    for (const auto& group : result.summary.groups)
+      if (group.group == "greyscale")
+        parts.push_back(criterion("greyscale max dE2000", group.de2000.max, t.greyscale_max_de2000,
+                                  verdict.pass));
+  }
+  verdict.line = verdict.pass ? "PASS: " : "FAIL: ";
+  for (std::size_t i = 0; i < parts.size(); ++i) verdict.line += (i ? ", " : "") + parts[i];
+  verdict.line += fmt::format(" ({} patches)", result.patches.size());
+  return verdict;
+}
+
+VerificationResult evaluate(const MeasurementSet& measured, const TargetFunction& target_XYZ,
+                            const VerificationOptions& options) {
+  if (measured.readings.empty()) throw InputError("", 0, "readings", "no measurements to verify");
+  if (!options.groups.empty() && options.groups.size() != measured.readings.size())
+    throw InputError("", 0, "groups",
+                     fmt::format("{} group names for {} readings", options.groups.size(),
+                                 measured.readings.size()));
+  VerificationResult result;
+  result.info = complete_info(options.info, measured);
+  result.target = options.target;
+  result.thresholds = options.thresholds;
+  result.extra_metrics = options.extra_metrics;
+
+  const Vec3 white = target_XYZ(Vec3::Ones());
+  if (!(white.y() > 0)) throw InputError("", 0, "target", "the target's white has no luminance");
+  for (std::size_t i = 0; i < measured.readings.size(); ++i) {
+    const auto& reading = measured.readings[i];
+    VerificationPatch patch;
+    patch.signal = reading.rgb;
+    patch.target_XYZ = target_XYZ(reading.rgb);
+    patch.measured_XYZ = reading.XYZ;
+    patch.group = options.groups.empty() ? classify_patch(reading.rgb) : options.groups[i];
+    Vec3 lab_t = lab_from_XYZ(patch.target_XYZ, white), lab_m = lab_from_XYZ(patch.measured_XYZ, white);
+    patch.de2000 = delta_e2000(lab_t, lab_m);
+    patch.de76 = delta_e76(lab_t, lab_m);
+    patch.de94 = delta_e94(lab_t, lab_m);
+    patch.de_itp = delta_e_itp_XYZ(patch.target_XYZ, patch.measured_XYZ);
+    result.patches.push_back(patch);
+  }
+  result.summary = summarise(result.patches, options.extra_metrics);
+  result.greyscale = analyse_greyscale(result.patches, result.target, options);
+  result.verdict = judge(result);
+  return result;
+}
+
+}  // namespace calkit
