@@ -2,6 +2,7 @@
 // LUT_xD_INPUT_RANGE variant). 3D tables are stored red index fastest. calkit metadata travels
 // in comments "# calkit: key = value", which other readers ignore.
 #include <cctype>
+#include <cstdlib>
 
 #include <fmt/format.h>
 
@@ -58,7 +59,10 @@ CubeFile parse_cube(const std::filesystem::path& path) {
     if (parse_metadata_comment(line.comment, key, value)) cube.metadata[key] = value;
     if (line.words.empty()) continue;
     const std::string& w = line.words[0];
-    const bool is_keyword = std::isalpha(static_cast<unsigned char>(w[0])) || w[0] == '_';
+    // "nan" and "inf" parse as numbers: they are bad table values, not unknown keywords.
+    char* end = nullptr;
+    std::strtod(w.c_str(), &end);
+    const bool is_keyword = *end != '\0' && (std::isalpha(static_cast<unsigned char>(w[0])) || w[0] == '_');
     if (!is_keyword) {
       if (cube.size_1d == 0 && cube.size_3d == 0)
         throw InputError(file, line.number, "LUT_3D_SIZE", "table data before LUT_3D_SIZE or LUT_1D_SIZE");
