@@ -7,5 +7,6 @@
 namespace calkit::cli {
 
 void add_color(CLI::App& app);
+void add_display(CLI::App& app);
 
 }  // namespace calkit::cli
