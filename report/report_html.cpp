@@ -58,19 +58,20 @@ dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:3px 14px;margin:0
 dl.meta dt{color:var(--ink3)}dl.meta dd{margin:0;overflow-wrap:anywhere}
 code,.mono{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,"DejaVu Sans Mono",monospace;font-size:12px}
 .charts{display:grid;gap:16px;grid-template-columns:repeat(2,minmax(0,1fr))}
-.charts.one{grid-template-columns:minmax(0,1fr)}
+.charts.one{grid-template-columns:minmax(0,1fr)}.charts .wide{grid-column:1/-1}
 figure{margin:0}
 figcaption{font-size:12px;color:var(--ink3);margin-top:6px}
 svg.chart{width:100%;height:auto;display:block;font-family:inherit}
 .plot-bg{fill:#fcfcfc}.frame{fill:none;stroke:#c7c7cc;stroke-width:1}
 .grid{stroke:#ececef;stroke-width:1}
 .tick{font-size:10.5px;fill:var(--ink3)}.axis-title{font-size:11.5px;fill:var(--ink2)}
-.legend{font-size:11px;fill:var(--ink2)}.mark-label{font-size:10.5px;font-weight:600}
+.legend{font-size:11px;fill:var(--ink2)}
+text.mark-label{font-size:10.5px;font-weight:600;stroke:#fcfcfc;stroke-width:3px;stroke-dasharray:none;paint-order:stroke}
 .locus{fill:#f1f1f3;stroke:#3a3a3c;stroke-width:1.2}
 .locus-label{font-size:9.5px;fill:var(--ink3)}
 .gamut-target{fill:none;stroke:var(--target);stroke-width:1.4;stroke-dasharray:5 4}
 .gamut-measured{fill:rgba(31,95,191,.06);stroke:var(--accent);stroke-width:1.6}
-.link{stroke:#3a3a3c;stroke-width:.8}
+.link{fill:none;stroke:#3a3a3c;stroke-width:.8}.trail{fill:none;stroke:#8e8e93;stroke-width:1}
 .pt-target{fill:#fff;stroke:var(--target);stroke-width:1.1}
 .pt-measured{stroke:#1c1c1e;stroke-width:.8}
 .white-target{fill:none;stroke:var(--ink);stroke-width:1.2}
@@ -277,7 +278,7 @@ std::string uv_chart(const VerificationResult& run) {
   }
   plot.dot(uv_point(t.white), 5, "white-target");
   plot.legend({{"gamut-target", "target gamut " + t.name}, {"gamut-measured", "measured gamut (100% R, G, B)"},
-               {"link", "target ○ → measured ●"}});
+               {"link", "target ○ → measured ●"}}, true);
   return plot.finish("CIE 1976 u′v′ chromaticity diagram");
 }
 
@@ -292,28 +293,29 @@ std::string white_zoom_chart(const VerificationResult& run) {
     span = std::max({span, std::abs(m.x - tt.x) * 1.25, std::abs(m.y - tt.y) * 1.25});
   }
   span = std::ceil(span * 1000) / 1000;
-  svg::Axis x{-span, span, false, "Δu′ from target", {}, 3};
-  svg::Axis y{-span, span, false, "Δv′ from target", {}, 3};
+  svg::Axis x{-span, span, false, "Δu′ from target", {}, -1};
+  svg::Axis y{-span, span, false, "Δv′ from target", {}, -1};
   svg::Plot plot(560, 540, x, y);
   plot.left = 66;
   plot.axes();
   plot.hline(0, "ref");
   plot.vline(0, "ref");
-  // 0.004 u'v' is a common "just noticeable" white tolerance circle (JND-scale guide).
-  Vec3 ref = reference_white(run);
-  std::vector<Point> trail;
+  std::vector<std::pair<Point, const GreyStep*>> marks;
   for (const auto& s : steps) {
     const auto& p = run.patches[s.patch];
     if (!(p.measured_XYZ.y() > 0) || s.signal < 0.05) continue;
     Point m = uv_point(p.measured_XYZ), tt = uv_point(p.target_XYZ);
-    Point d{m.x - tt.x, m.y - tt.y};
-    trail.push_back(d);
-    plot.dot(d, 4, "pt-measured", srgb_hex(p.measured_XYZ, ref),
-             fmt::format("{}% · Δu′v′ {} · CCT {} K", pct_signal(s.signal), num(std::hypot(d.x, d.y), 4),
-                         num(s.cct, 0)));
-    plot.text(d, pct_signal(s.signal), "locus-label", 6, -5);
+    marks.push_back({{m.x - tt.x, m.y - tt.y}, &s});
   }
-  plot.polyline(trail, "link");
+  std::vector<Point> trail;
+  for (const auto& [d, s] : marks) trail.push_back(d);
+  plot.polyline(trail, "trail");
+  for (const auto& [d, s] : marks) {
+    plot.dot(d, 4, "dot-measured", {},
+             fmt::format("{}% · Δu′v′ {} · CCT {} K", pct_signal(s->signal), num(std::hypot(d.x, d.y), 4),
+                         num(s->cct, 0)));
+    plot.text(d, pct_signal(s->signal), "locus-label", 6, -5);
+  }
   return plot.finish("Greyscale chromaticity relative to the target white");
 }
 
@@ -345,7 +347,7 @@ std::string balance_chart(const VerificationResult& run) {
   return plot.finish("Greyscale RGB balance");
 }
 
-std::string eotf_chart(const VerificationResult& run) {
+std::string eotf_chart(const VerificationResult& run, double width = 560) {
   std::vector<Point> target, measured;
   double top = 1;
   for (const auto& s : run.greyscale.steps) {
@@ -363,7 +365,7 @@ std::string eotf_chart(const VerificationResult& run) {
   } else {
     y = svg::Axis{0, top * 1.05, false, "luminance (cd/m²)", {}, -1};
   }
-  svg::Plot plot(560, 300, x, y);
+  svg::Plot plot(width, 300, x, y);
   plot.axes();
   plot.polyline(target, "curve-target");
   plot.polyline(measured, "curve-measured");
@@ -399,6 +401,31 @@ std::string gamma_chart(const VerificationResult& run) {
   for (const auto& p : measured) plot.dot(p, 2.6, "dot-measured");
   plot.legend({{"curve-target", "target " + run.target.eotf}, {"curve-measured", "measured"}});
   return plot.finish("Point gamma");
+}
+
+// Luminance error of each lit step, in % of the target (HDR: only steps up to the display's peak
+// count in the tracking figure; the others are drawn too, hollow).
+std::string luminance_error_chart(const VerificationResult& run) {
+  double dev = 5;
+  for (const auto* s : lit_steps(run))
+    if (std::isfinite(s->luminance_error_pct)) dev = std::max(dev, std::abs(s->luminance_error_pct) * 1.15);
+  dev = std::min(std::ceil(dev), 100.0);
+  svg::Axis x{0, 100, false, is_hdr(run) ? "PQ signal (%)" : "signal (%)", {0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100}, 0};
+  svg::Axis y{-dev, dev, false, "luminance error (% of target)", {}, -1};
+  svg::Plot plot(560, 300, x, y);
+  plot.axes();
+  plot.hline(0, "ref");
+  std::vector<Point> line;
+  for (const auto* s : lit_steps(run)) {
+    bool tracked = !is_hdr(run) || s->target_nits <= run.greyscale.peak_nits;
+    Point p{100 * s->signal, std::clamp(s->luminance_error_pct, -dev, dev)};
+    if (tracked) line.push_back(p);
+    plot.dot(p, 3, tracked ? "dot-measured" : "pt-target", {},
+             fmt::format("{}%: {} cd/m² for {} cd/m² ({}%)", pct_signal(s->signal), num(s->measured_nits, 3),
+                         num(s->target_nits, 3), num(s->luminance_error_pct, 1)));
+  }
+  plot.polyline(line, "curve-measured");
+  return plot.finish("Luminance error per greyscale step");
 }
 
 std::string de_bar_chart(const VerificationResult& run) {
@@ -576,12 +603,20 @@ std::string render_html(const std::vector<VerificationResult>& runs) {
   html += per_run(runs, titles, [](const VerificationResult& run) {
     std::string charts = figure(balance_chart(run), "RGB balance: each channel of the measured grey in the "
                                                      "target's linear RGB, chromaticity only, as % of the target.");
-    charts += figure(eotf_chart(run), is_hdr(run) ? "PQ tracking: measured luminance against the target, "
-                                                    "counted up to the display's peak."
-                                                  : "EOTF tracking: measured luminance against the target.");
-    if (!is_hdr(run))
+    charts += figure(luminance_error_chart(run),
+                     is_hdr(run) ? "Luminance error per step; hollow: above the display's peak, not counted."
+                                 : "Luminance error per step: measured against the target EOTF.");
+    if (is_hdr(run)) {
+      charts += "<div class=\"wide\">" +
+                figure(eotf_chart(run, 1160), "PQ tracking: measured luminance against the target, counted up to the "
+                                        "display's peak; the roll-off is the last step still within the "
+                                        "tolerance of the PQ curve.") +
+                "</div>";
+    } else {
+      charts += figure(eotf_chart(run), "EOTF tracking: measured luminance against the target.");
       charts += figure(gamma_chart(run), "Point gamma log(Y/Y<sub>white</sub>) / log(V) of the target and "
                                          "of the measurement.");
+    }
     return fmt::format(R"(<div class="charts">{}</div>)", charts) + "<div class=\"card\" style=\"margin-top:16px\">" +
            greyscale_table(run) + "</div>";
   }, false);

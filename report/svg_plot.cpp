@@ -167,15 +167,28 @@ void Plot::text(Point p, std::string_view text, std::string_view css_class, doub
                          py(p.y) + dy, escape(text));
 }
 
-void Plot::legend(const std::vector<std::pair<std::string, std::string>>& entries) {
-  double x = left + 10, y = top + 14;
-  for (const auto& [css_class, label] : entries) {
-    on_top_ += fmt::format(R"(<line class="{}" x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}"/>)", css_class, x,
-                           y - 4, x + 18, y - 4);
-    on_top_ += fmt::format(R"(<text class="legend" x="{:.1f}" y="{:.1f}">{}</text>)", x + 24, y,
-                           escape(label));
-    y += 15;
+void Plot::legend(const std::vector<std::pair<std::string, std::string>>& entries, bool bottom_right) {
+  if (bottom_right) {
+    double x = width_ - right - 230;
+    double y = height_ - bottom - 10 - 15.0 * static_cast<double>(entries.size() - 1);
+    for (const auto& [css_class, label] : entries) {
+      legend_entry(x, y, css_class, label);
+      y += 15;
+    }
+    return;
   }
+  // In one row in the top margin, clear of the data.
+  double x = left;
+  for (const auto& [css_class, label] : entries) {
+    legend_entry(x, top - 8, css_class, label);
+    x += 34 + 6.2 * static_cast<double>(label.size());
+  }
+}
+
+void Plot::legend_entry(double x, double y, const std::string& css_class, const std::string& label) {
+  on_top_ += fmt::format(R"(<line class="{}" x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}"/>)", css_class, x,
+                         y - 4, x + 18, y - 4);
+  on_top_ += fmt::format(R"(<text class="legend" x="{:.1f}" y="{:.1f}">{}</text>)", x + 24, y, escape(label));
 }
 
 std::string Plot::finish(std::string_view aria_label) const {

@@ -41,12 +41,13 @@ class Plot {
   void bar(double x_center, double width_units, double y, std::string_view css_class,
            std::string_view tooltip = {});
   void text(Point p, std::string_view text, std::string_view css_class, double dx = 0, double dy = 0);
-  void legend(const std::vector<std::pair<std::string, std::string>>& entries);  // class, label
+  // Entries are (css class, label); at the top left, or the bottom right of the plot area.
+  void legend(const std::vector<std::pair<std::string, std::string>>& entries, bool bottom_right = false);
   void raw(std::string_view markup) { body_ += markup; }
 
   std::string finish(std::string_view aria_label) const;
 
-  double left = 58, right = 16, top = 14, bottom = 44;
+  double left = 58, right = 16, top = 30, bottom = 44;
 
  private:
   double width_, height_;
@@ -54,6 +55,7 @@ class Plot {
   std::string body_;
   std::string on_top_;
   double map(const Axis& axis, double v, double from, double to) const;
+  void legend_entry(double x, double y, const std::string& css_class, const std::string& label);
 };
 
 std::string format_tick(double value, int decimals);

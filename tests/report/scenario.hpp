@@ -80,3 +80,36 @@ inline MeasurementSet measure(const std::vector<Vec3>& signals, const TargetFunc
 }
 
 }  // namespace calkit::test
+
+namespace calkit::test {
+
+// A deterministic "probe noise" in [-1, 1] from a patch's signal, so runs are repeatable.
+inline double wobble(const Vec3& s, int k) {
+  double v = std::sin(12.9898 * s.x() + 78.233 * s.y() + 37.719 * s.z() + 4.1 * k) * 43758.5453;
+  return 2.0 * (v - std::floor(v)) - 1.0;
+}
+
+// An uncalibrated wide-gamut panel showing Rec.709 signals natively: P3 primaries, gamma 2.2,
+// a cool white and 0.12 cd/m² black.
+inline TargetFunction uncalibrated_panel() {
+  RgbSpace panel = p3d65_space();
+  panel.white = {0.3070, 0.3230};
+  Mat3 npm = panel.rgb_to_XYZ();
+  return [npm](const Vec3& s) {
+    Vec3 lin = (s.array().pow(2.2) * 118.0).matrix();
+    return Vec3(npm * lin + Vec3(0.113, 0.12, 0.14));
+  };
+}
+
+// The same panel after calibration: the target with small errors that grow in the shadows.
+inline TargetFunction calibrated_panel(TargetFunction target) {
+  return [target](const Vec3& s) {
+    Vec3 t = target(s);
+    double y = t.y();
+    Vec3 xyz = t;
+    for (int c = 0; c < 3; ++c) xyz[c] += (0.004 * y + 0.0015) * wobble(s, c);
+    return xyz;
+  };
+}
+
+}  // namespace calkit::test
