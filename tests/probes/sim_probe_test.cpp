@@ -43,6 +43,21 @@ std::vector<double> Y_over_seeds(const char* display, const Vec3& signal, int n,
   return Y;
 }
 
+SimProbeOptions noiseless() {
+  SimProbeOptions o;
+  o.relative_noise = 0;
+  o.noise_floor_nits = 0;
+  return o;
+}
+
+// Readings of n seeds: unbiased (mean within 4 standard errors) with the expected spread (the
+// estimate of a standard deviation from 4000 samples is good to about 1.1%).
+void check_noise(const std::vector<double>& Y, double truth, double sigma) {
+  Stats s = stats(Y);
+  CHECK(std::abs(s.mean - truth) < 4 * sigma / std::sqrt(static_cast<double>(Y.size())));
+  CHECK(s.sd == doctest::Approx(sigma).epsilon(0.06));
+}
+
 ProbeReading settled_read(VirtualDisplay& d, SimProbe& p, const Vec3& signal) {
   d.show(signal, 10);
   d.clock().sleep_s(1);
@@ -58,9 +73,7 @@ TEST_CASE("bright patch: mean over seeds is the truth and the spread is the rela
   double truth = d.steady_XYZ(Vec3(1, 1, 1), 10)[1];
   SimProbeOptions o;
   double sigma = std::hypot(o.relative_noise * truth, o.noise_floor_nits);
-  Stats s = stats(Y_over_seeds("sim:reference", Vec3(1, 1, 1), n, o));
-  CHECK(std::abs(s.mean - truth) < 4 * sigma / std::sqrt(n));
-  CHECK(s.sd == doctest::Approx(sigma).epsilon(0.06));
+  check_noise(Y_over_seeds("sim:reference", Vec3(1, 1, 1), n, o), truth, sigma);
 }
 
 TEST_CASE("dark patch: longer integration and the floor shrinks as 1/sqrt(integration)") {
@@ -77,19 +90,15 @@ TEST_CASE("dark patch: longer integration and the floor shrinks as 1/sqrt(integr
   CHECK(dark.integration_s <= o.max_integration_s);
 
   const int n = 4000;
-  Stats s = stats(Y_over_seeds("sim:ips-lcd", Vec3::Zero(), n, o));
   double floor = o.noise_floor_nits * std::sqrt(o.base_integration_s / dark.integration_s);
   double sigma = std::hypot(o.relative_noise * black, floor);
-  CHECK(std::abs(s.mean - black) < 4 * sigma / std::sqrt(n));
-  CHECK(s.sd == doctest::Approx(sigma).epsilon(0.06));
+  check_noise(Y_over_seeds("sim:ips-lcd", Vec3::Zero(), n, o), black, sigma);
 }
 
 TEST_CASE("a noise-free probe reads the display's truth and mismatch applies the model's matrix") {
   SimulatedClock clock;
   VirtualDisplay d(load_display_model("sim:woled-tv"), clock);
-  SimProbeOptions o;
-  o.relative_noise = 0;
-  o.noise_floor_nits = 0;
+  SimProbeOptions o = noiseless();
   SimProbe exact(d, o);
   o.spectral_mismatch = true;
   SimProbe mismatched(d, o);
@@ -131,9 +140,7 @@ TEST_CASE("determinism: same seed and patch and read index give the same reading
 TEST_CASE("a reading right after a change is between the old and new patch") {
   SimulatedClock clock;
   VirtualDisplay d(load_display_model("sim:projector"), clock);
-  SimProbeOptions o;
-  o.relative_noise = 0;
-  o.noise_floor_nits = 0;
+  SimProbeOptions o = noiseless();
   o.base_integration_s = 0.05;
   SimProbe p(d, o);
   p.open();
