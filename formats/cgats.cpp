@@ -124,6 +124,7 @@ class Parser {
     table.file_type = file_type;
     table.line = line;
     long fields_declared = -1;
+    int fields_line = 0;
     long sets_declared = -1;
     int sets_line = 0;
     while (pos_ < tokens_.size()) {
@@ -134,10 +135,11 @@ class Parser {
         value_of(t);  // a declaration only: any keyword is accepted
       } else if (t.text == "NUMBER_OF_FIELDS") {
         fields_declared = count_of(t);
+        fields_line = t.line;
       } else if (t.text == "BEGIN_DATA_FORMAT") {
         parse_format(table, t);
         if (fields_declared >= 0 && static_cast<long>(table.fields.size()) != fields_declared)
-          throw InputError(name_, t.line, "NUMBER_OF_FIELDS",
+          throw InputError(name_, fields_line, "NUMBER_OF_FIELDS",
                            "declares " + std::to_string(fields_declared) + " fields but " +
                                std::to_string(table.fields.size()) + " are listed");
       } else if (t.text == "NUMBER_OF_SETS") {
