@@ -290,3 +290,17 @@ TEST_CASE("warm-up drift moves the white and dies away with its time constant") 
   clock.sleep_s(600 * 12);
   CHECK((d.emitted_XYZ() - truth).norm() < 1e-4 * truth.norm());
 }
+
+TEST_CASE("local-dimming bloom raises black by bloom_nits per unit of picture level") {
+  SimulatedClock clock;
+  DisplayModel m = load_display_model("sim:miniled-hdr");
+  REQUIRE(m.black_bloom_nits > 0);
+  VirtualDisplay d(m, clock);
+  // A black 10% window on a white surround: APL = 0.9 of full-field white light.
+  double dark_surround = d.steady_XYZ(kBlack, 10, 0)[1];
+  double white_surround = d.steady_XYZ(kBlack, 10, 1)[1];
+  CHECK(dark_surround == doctest::Approx(m.black_nits).epsilon(1e-12));
+  CHECK(white_surround - dark_surround == doctest::Approx(0.9 * m.black_bloom_nits).epsilon(1e-9));
+  Xy xy = xy_of(d.steady_XYZ(kBlack, 10, 1));
+  CHECK(xy.x == doctest::Approx(m.black_xy.x).epsilon(1e-9));
+}
