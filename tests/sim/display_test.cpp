@@ -163,7 +163,9 @@ TEST_CASE("PQ panel follows the published ST 2084 values below the roll-off and 
   m.hdr.tracking_error.clear();
   m.crosstalk = Mat3::Identity();
   m.power_sag = 0;
-  m.tone = {ToneCurve{1.0}, ToneCurve{1.0}, ToneCurve{1.0}};
+  ToneCurve linear;
+  linear.gamma = 1;
+  m.tone = {linear, linear, linear};
   m.panel_bits = 0;  // the published signals are not on 10-bit codes
   VirtualDisplay d(m, clock);
   int checked = 0;
@@ -194,7 +196,8 @@ TEST_CASE("PQ panel follows the published ST 2084 values below the roll-off and 
 }
 
 TEST_CASE("tone curve maps 0 to 0 and 1 to 1 monotonically and is a pure power law without toe or shoulder") {
-  ToneCurve pure{2.4};
+  ToneCurve pure;
+  pure.gamma = 2.4;
   for (double v : {0.1, 0.5, 0.9}) CHECK(pure.light(v) == doctest::Approx(std::pow(v, 2.4)).epsilon(1e-12));
   for (const auto& name : builtin_display_names()) {
     for (const ToneCurve& t : load_display_model(name).tone) {
