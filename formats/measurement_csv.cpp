@@ -108,7 +108,7 @@ MeasurementSet read_measurement_csv(const std::filesystem::path& path) {
 }
 
 std::string format_measurement_csv(const MeasurementSet& set) {
-  std::string out = "# calkit measurements: RGB 0..1, XYZ absolute cd/m2\n";
+  std::string out = "# calkit measurements (RGB 0..1, XYZ absolute cd/m2)\n";
   for (const auto& [key, value] : set.info) {
     if (key.find(": ") != std::string::npos || key.find('\n') != std::string::npos ||
         value.find('\n') != std::string::npos)
