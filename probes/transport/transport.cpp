@@ -1,0 +1,151 @@
+#include "probes/transport/transport.hpp"
+
+#include <fmt/format.h>
+#include <hidapi/hidapi.h>
+#include <libusb-1.0/libusb.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace calkit {
+
+std::string udev_hint() {
+  return "; run `calkit probe setup` to install the udev rule that gives your user access "
+         "(probes/udev/60-calkit.rules), then unplug and replug the probe";
+}
+
+ProbeError permission_error(const std::string& what) {
+  return ProbeError(ProbeErrorKind::Permission, "permission denied opening " + what + udev_hint());
+}
+
+void throw_open_fault(const EmulatorFaults& faults, const std::string& path) {
+  if (faults.permission_denied) throw permission_error(path);
+  if (faults.busy)
+    throw ProbeError(ProbeErrorKind::Busy, path + " is busy: another program holds it open (close it and retry)");
+}
+
+const std::vector<SupportedDevice>& supported_devices() {
+  // VID:PIDs from probes.md (ArgyllCMS insttypes.c / 55-Argyll.rules as facts).
+  static const std::vector<SupportedDevice> table = {
+      {0x0765, 0x5020, TransportKind::Hid, "i1d3", "X-Rite i1Display Pro / ColorMunki Display / Calibrite Display"},
+      {0x0765, 0x5021, TransportKind::Hid, "i1d3", "X-Rite i1Display (internal EEPROM fault mode)"},
+      {0x085C, 0x0A00, TransportKind::Usb, "spyderx", "Datacolor SpyderX"},
+      {0x085C, 0x0A0A, TransportKind::Usb, "spyderx", "Datacolor Spyder X2"},
+      {0x085C, 0x0A0B, TransportKind::Usb, "spyderx", "Datacolor Spyder 2024"},
+      {0x0403, 0x6001, TransportKind::Serial, "k10|jeti", "FTDI FT232R serial (Klein K10-A or JETI specbos)"},
+      {0x0403, 0x6015, TransportKind::Serial, "jeti", "FTDI FT231X serial (JETI spectraval)"},
+  };
+  return table;
+}
+
+namespace {
+
+const SupportedDevice* lookup(std::uint16_t vid, std::uint16_t pid, TransportKind kind) {
+  for (const SupportedDevice& d : supported_devices())
+    if (d.vid == vid && d.pid == pid && d.transport == kind) return &d;
+  return nullptr;
+}
+
+std::string to_utf8(const wchar_t* w) {
+  std::string s;
+  if (!w) return s;
+  for (; *w; ++w) s += *w < 128 ? static_cast<char>(*w) : '?';
+  return s;
+}
+
+std::string access_problem(const std::string& node) {
+  if (::access(node.c_str(), R_OK | W_OK) == 0) return "";
+  return "no read/write access to " + node + udev_hint();
+}
+
+void find_hid(std::vector<FoundDevice>& out) {
+  if (hid_init() != 0) return;
+  hid_device_info* list = hid_enumerate(0, 0);
+  for (hid_device_info* d = list; d; d = d->next) {
+    const SupportedDevice* s = lookup(d->vendor_id, d->product_id, TransportKind::Hid);
+    if (!s) continue;
+    FoundDevice f{*s, d->path ? d->path : "", to_utf8(d->serial_number), true, ""};
+    f.problem = access_problem(f.path);
+    f.accessible = f.problem.empty();
+    out.push_back(f);
+  }
+  hid_free_enumeration(list);
+}
+
+void find_usb(std::vector<FoundDevice>& out) {
+  libusb_context* ctx = nullptr;
+  if (libusb_init(&ctx) != 0) return;
+  libusb_device** list = nullptr;
+  ssize_t n = libusb_get_device_list(ctx, &list);
+  for (ssize_t i = 0; i < n; ++i) {
+    libusb_device_descriptor desc{};
+    if (libusb_get_device_descriptor(list[i], &desc) != 0) continue;
+    const SupportedDevice* s = lookup(desc.idVendor, desc.idProduct, TransportKind::Usb);
+    if (!s) continue;
+    std::uint8_t ports[8];
+    int np = libusb_get_port_numbers(list[i], ports, 8);
+    std::string path = fmt::format("usb:{}", libusb_get_bus_number(list[i]));
+    for (int p = 0; p < np; ++p) path += fmt::format("{}{}", p == 0 ? "-" : ".", ports[p]);
+    FoundDevice f{*s, path, "", true, ""};
+    libusb_device_handle* h = nullptr;
+    int rc = libusb_open(list[i], &h);
+    if (rc == LIBUSB_ERROR_ACCESS) {
+      f.accessible = false;
+      f.problem = "no access to " + path + udev_hint();
+    } else if (rc == 0) {
+      unsigned char buf[128];
+      if (desc.iSerialNumber &&
+          libusb_get_string_descriptor_ascii(h, desc.iSerialNumber, buf, sizeof buf) > 0)
+        f.serial = reinterpret_cast<char*>(buf);
+      libusb_close(h);
+    }
+    out.push_back(f);
+  }
+  if (n >= 0) libusb_free_device_list(list, 1);
+  libusb_exit(ctx);
+}
+
+std::string read_line(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::string s;
+  std::getline(in, s);
+  return s;
+}
+
+// ttyUSB*/ttyACM*: walk sysfs up from the tty's device to the USB device holding idVendor.
+void find_serial(std::vector<FoundDevice>& out) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  for (const fs::directory_entry& e : fs::directory_iterator("/sys/class/tty", ec)) {
+    std::string name = e.path().filename().string();
+    if (name.rfind("ttyUSB", 0) != 0 && name.rfind("ttyACM", 0) != 0) continue;
+    fs::path dev = fs::canonical(e.path() / "device", ec);
+    if (ec) continue;
+    for (int up = 0; up < 4 && !dev.empty(); ++up, dev = dev.parent_path()) {
+      if (!fs::exists(dev / "idVendor")) continue;
+      auto vid = static_cast<std::uint16_t>(std::stoul(read_line(dev / "idVendor"), nullptr, 16));
+      auto pid = static_cast<std::uint16_t>(std::stoul(read_line(dev / "idProduct"), nullptr, 16));
+      const SupportedDevice* s = lookup(vid, pid, TransportKind::Serial);
+      if (s) {
+        FoundDevice f{*s, "/dev/" + name, read_line(dev / "serial"), true, ""};
+        f.problem = access_problem(f.path);
+        f.accessible = f.problem.empty();
+        out.push_back(f);
+      }
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<FoundDevice> find_devices() {
+  std::vector<FoundDevice> out;
+  find_hid(out);
+  find_usb(out);
+  find_serial(out);
+  return out;
+}
+
+}  // namespace calkit
