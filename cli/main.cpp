@@ -17,6 +17,7 @@ using AddCommand = void (*)(CLI::App&);
 constexpr AddCommand kCommands[] = {
     calkit::cli::add_color,
     calkit::cli::add_display,
+    calkit::cli::add_convert_files,
 };
 
 }  // namespace

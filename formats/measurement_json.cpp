@@ -137,11 +137,13 @@ std::string format_measurement_json(const MeasurementSet& set) {
                        {"values", r.spectrum.values}};
     readings.push_back(std::move(j));
   }
-  json doc = {{"format", "calkit-measurements"},
-              {"version", kVersion},
-              {"info", set.info},
-              {"readings", std::move(readings)}};
-  return doc.dump(1) + "\n";
+  // One reading per line: diffable and still small for thousands of readings.
+  std::string out = "{\n \"format\": \"calkit-measurements\",\n \"version\": " +
+                    std::to_string(kVersion) + ",\n \"info\": " + json(set.info).dump() +
+                    ",\n \"readings\": [";
+  for (size_t i = 0; i < readings.size(); ++i)
+    out += (i ? ",\n  " : "\n  ") + readings[i].dump();
+  return out + "\n ]\n}\n";
 }
 
 void write_measurement_json(const std::filesystem::path& path, const MeasurementSet& set) {
