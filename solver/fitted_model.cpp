@@ -162,7 +162,8 @@ double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-Parameters initial_parameters(const std::vector<Reading>& data, double* white_Y) {
+Parameters initial_parameters(const std::vector<Reading>& data, double* white_Y,
+                              bool* black_measured) {
   Parameters p;
   // Black: the reading nearest device black; white: the brightest neutral (or brightest).
   const Reading* darkest = &data[0];
@@ -173,7 +174,20 @@ Parameters initial_parameters(const std::vector<Reading>& data, double* white_Y)
     if (r.rgb.minCoeff() >= 0.999) white = &r;
     brightest = std::max(brightest, r.XYZ.y());
   }
-  p.black = darkest->rgb.maxCoeff() < 0.02 ? darkest->XYZ.cwiseMax(0.0) : Vec3(Vec3::Zero());
+  // Black is read directly when the set has device black: the mean of those readings is the
+  // best estimate and stays fixed; otherwise it starts at the darkest reading and is fitted.
+  Vec3 sum = Vec3::Zero();
+  int count = 0;
+  for (const Reading& r : data)
+    if (r.rgb.maxCoeff() <= 1e-9) {
+      sum += r.XYZ;
+      ++count;
+    }
+  *black_measured = count > 0;
+  if (count > 0)
+    p.black = sum / count;
+  else
+    p.black = darkest->rgb.maxCoeff() < 0.02 ? darkest->XYZ.cwiseMax(0.0) : Vec3(Vec3::Zero());
   *white_Y = white ? white->XYZ.y() : brightest;
   // Effective gamma of the greys, as a start for every curve.
   std::vector<double> gammas;
@@ -224,7 +238,8 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
   FitReport report;
   report.readings = int(data.size());
   double white_Y = 0;
-  Parameters p = initial_parameters(data, &white_Y);
+  bool black_measured = false;
+  Parameters p = initial_parameters(data, &white_Y, &black_measured);
   if (!(white_Y > 0))
     throw InputError("", 0, "XYZ", "no reading brighter than black: cannot fit a display model");
   Problem pr{data, {}, space, white_Y, options.white_subpixel};
@@ -250,6 +265,8 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
       for (int k = 0; k < n; ++k) w[k] += step[k];
       if (!options.white_subpixel)
         for (int k = kWhite; k < kCurves; ++k) w[k] = 0;
+      if (black_measured)
+        for (int k = kBlack; k < kMatrix; ++k) w[k] = v[k];
       Parameters q = p;
       unpack(w, q);
       Eigen::VectorXd rq = residuals(pr, q);

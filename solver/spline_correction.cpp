@@ -114,7 +114,7 @@ SplineFitReport SplineCorrection::fit(const std::vector<Vec3>& rgb,
   SplineFitReport report;
   report.rms_before = std::sqrt(total / std::max(1, 3 * m));
   double best = std::numeric_limits<double>::infinity();
-  for (double log_lambda = -6; log_lambda <= 6.01; log_lambda += 0.1) {
+  for (double log_lambda = -9; log_lambda <= 6.01; log_lambda += 0.1) {
     double lambda = std::pow(10.0, log_lambda);
     double rss = total, trace = 0;
     for (int k = 0; k < n; ++k) {

@@ -1,0 +1,49 @@
+// bench_accuracy: for every built-in virtual display and its targets, measure N patches with the
+// SimProbe (noise on), solve a 33³ LUT, load it into the display's LUT slot and verify on a
+// separate set (greyscale, sweeps, 250 random colours). Prints dE2000 (SDR) or dE ITP (HDR).
+// Usage: bench_accuracy [N ...] [--display sim:name] [--size 33]
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "solver_bench_common.hpp"
+
+int main(int argc, char** argv) {
+  std::vector<int> counts;
+  std::vector<std::string> displays;
+  int size = 33;
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--display") && i + 1 < argc) displays.push_back(argv[++i]);
+    else if (!std::strcmp(argv[i], "--size") && i + 1 < argc) size = std::atoi(argv[++i]);
+    else counts.push_back(std::atoi(argv[i]));
+  }
+  if (counts.empty()) counts = {250, 500, 1000, 2000};
+  if (displays.empty()) displays = calkit::builtin_display_names();
+  auto signals = bench::verification_signals();
+  std::printf("%-17s %-17s %5s | %-7s %6s %6s %6s | %4s %4s | %6s %6s\n", "display", "target",
+              "N", "metric", "mean", "p95", "max", "n", "skip", "fit", "solve");
+  for (const std::string& display : displays) {
+    bool hdr = bench::display_is_hdr(display);
+    std::vector<std::string> targets =
+        hdr ? std::vector<std::string>{"pq-p3d65", "pq-rec2020"} : std::vector<std::string>{"bt1886"};
+    for (int n : counts) {
+      calkit::MeasurementSet set =
+          bench::measure_on_sim(display, calkit::recommended_patch_set(hdr, n).rgb, 1);
+      for (const std::string& name : targets) {
+        calkit::SolveOptions options;
+        options.lut_size = size;
+        auto t0 = std::chrono::steady_clock::now();
+        calkit::SolveResult r = calkit::solve(set, calkit::target_by_name(name), options);
+        double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        bench::Stats s = bench::verify_through_lut(display, r.lut, r, signals);
+        std::printf("%-17s %-17s %5d | %-7s %6.3f %6.3f %6.3f | %4d %4d | %6.3f %5.1fs\n",
+                    display.c_str(), name.c_str(), n, hdr ? "dE ITP" : "dE2000", s.mean, s.p95,
+                    s.max, s.count, s.skipped, r.fit.model_rms, seconds);
+        std::fflush(stdout);
+      }
+    }
+  }
+  return 0;
+}
