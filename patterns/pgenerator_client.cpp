@@ -157,6 +157,7 @@ std::string PGeneratorClient::command(const std::string& text) {
   stream_.send_all(text + kPGeneratorEnd, options_.timeout_s);
   std::string reply = read_reply();
   if (reply == "OK") return "";
+  if (reply == "ALIVE") return reply;  // the answer to IS_ALIVE
   if (reply.rfind("OK:", 0) == 0) return reply.substr(3);
   if (reply.rfind("ERR", 0) == 0) throw ProtocolError("PGenerator refused '" + text + "': " + reply);
   throw ProtocolError("PGenerator answered '" + reply + "' to '" + text + "'");

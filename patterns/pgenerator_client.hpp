@@ -64,7 +64,8 @@ class PGeneratorClient : public PatternGenerator {
   void show(const Patch& patch) override;
   void close() override;  // full-field black, then disconnect
 
-  // Sends one command and returns the reply's data ("OK:<data>" -> "<data>", "OK" -> "");
+  // Sends one command and returns the reply's data ("OK:<data>" -> "<data>", "OK" -> "",
+  // "ALIVE" -> "ALIVE");
   // throws ProtocolError for an ERR reply or a malformed one.
   std::string command(const std::string& text);
   int width() const { return width_; }
