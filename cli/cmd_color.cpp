@@ -61,7 +61,7 @@ struct Values {
 };
 
 // A subcommand taking six positional numbers and printing one dE.
-void add_delta(CLI::App& color, const std::string& name, const std::string& what,
+void add_color_delta(CLI::App& color, const std::string& name, const std::string& what,
                const std::string& example, const std::vector<std::string>& fields,
                std::function<double(const Vec3&, const Vec3&)> delta) {
   auto values = std::make_shared<Values>();
@@ -89,7 +89,7 @@ void require_one(const SignalOrNits& s) {
     throw InputError("", 0, "--signal/--nits", "give exactly one of --signal or --nits");
 }
 
-void add_pq(CLI::App& color) {
+void add_color_pq(CLI::App& color) {
   auto o = std::make_shared<SignalOrNits>();
   auto* cmd = color.add_subcommand(
       "pq", "SMPTE ST 2084 (PQ): cd/m² to signal (with 10-bit codes) or signal to cd/m².\n"
@@ -119,7 +119,7 @@ struct DisplayOptions : SignalOrNits {
   double white = 100, black = 0, gamma = 2.4;
 };
 
-void add_bt1886(CLI::App& color) {
+void add_color_bt1886(CLI::App& color) {
   auto o = std::make_shared<DisplayOptions>();
   auto* cmd = color.add_subcommand(
       "bt1886", "ITU-R BT.1886 EOTF with black compensation: signal to cd/m² or back.\n"
@@ -150,7 +150,7 @@ void add_bt1886(CLI::App& color) {
   });
 }
 
-void add_hlg(CLI::App& color) {
+void add_color_hlg(CLI::App& color) {
   auto o = std::make_shared<DisplayOptions>();
   o->white = 1000;
   auto* cmd = color.add_subcommand(
@@ -183,7 +183,7 @@ void add_hlg(CLI::App& color) {
   });
 }
 
-void add_cct(CLI::App& color) {
+void add_color_cct(CLI::App& color) {
   auto values = std::make_shared<Values>();
   auto method = std::make_shared<std::string>("ohno");
   auto* cmd = color.add_subcommand(
@@ -269,7 +269,7 @@ Vec3 from_XYZ(Space s, const Vec3& XYZ, const Vec3& white, Xy white_xy) {
   return XYZ;
 }
 
-void add_convert(CLI::App& color) {
+void add_color_convert(CLI::App& color) {
   auto o = std::make_shared<ConvertOptions>();
   auto* cmd = color.add_subcommand(
       "convert", "Convert one colour between XYZ, xyY, Lab, LCh and uv (u' v' Y).\n"
@@ -306,22 +306,22 @@ void add_color(CLI::App& app) {
                "Example: calkit color de2000 50 2.6772 -79.7751 50 0 -82.7485");
   color->require_subcommand(1);
   const std::vector<std::string> lab{"L1", "a1", "b1", "L2", "a2", "b2"};
-  add_delta(*color, "de2000", "CIEDE2000 (CIE 142-2001) between two CIELAB colours.",
+  add_color_delta(*color, "de2000", "CIEDE2000 (CIE 142-2001) between two CIELAB colours.",
             "calkit color de2000 50 2.6772 -79.7751 50 0 -82.7485   (prints 2.0425)", lab,
             [](const Vec3& a, const Vec3& b) { return delta_e2000(a, b); });
-  add_delta(*color, "de76", "CIE 1976 dE*ab between two CIELAB colours.",
+  add_color_delta(*color, "de76", "CIE 1976 dE*ab between two CIELAB colours.",
             "calkit color de76 50 0 0 51 1 -1", lab, delta_e76);
-  add_delta(*color, "de94", "CIE 1994 (graphic arts) dE; the first colour is the reference.",
+  add_color_delta(*color, "de94", "CIE 1994 (graphic arts) dE; the first colour is the reference.",
             "calkit color de94 50 20 -10 52 18 -9", lab, delta_e94);
-  add_delta(*color, "deitp",
+  add_color_delta(*color, "deitp",
             "ITU-R BT.2124 dE ITP between two absolute CIE XYZ colours (cd/m², D65).",
             "calkit color deitp 95.0456 100 108.9058 96 101 110",
             {"X1", "Y1", "Z1", "X2", "Y2", "Z2"}, delta_e_itp_XYZ);
-  add_pq(*color);
-  add_bt1886(*color);
-  add_hlg(*color);
-  add_cct(*color);
-  add_convert(*color);
+  add_color_pq(*color);
+  add_color_bt1886(*color);
+  add_color_hlg(*color);
+  add_color_cct(*color);
+  add_color_convert(*color);
 }
 
 }  // namespace calkit::cli

@@ -109,13 +109,13 @@ CctDuv cct_ohno2013(Xy xy) {
     int m = 0;
     for (int i = 1; i < kCount; ++i)
       if (table[i].distance < table[m].distance) m = i;
-    if ((m == 0 && lo <= 1000) || (m == kCount - 1 && hi >= 100000))
-      throw InputError("", 0, "xy", "CCT outside 1000-100000 K (Ohno 2013 table)");
     int a = std::max(m - 1, 0), b = std::min(m + 1, kCount - 1);
     best = {table[a], table[m], table[b]};
     lo = table[a].cct, hi = table[b].cct;
     if (hi - lo < 0.5) break;
   }
+  if (best[1].cct <= 1000.5 || best[1].cct >= 100000 - 0.5)
+    throw InputError("", 0, "xy", "CCT outside 1000-100000 K (Ohno 2013 table)");
   const LocusPoint& p0 = best[0];
   const LocusPoint& p1 = best[1];
   const LocusPoint& p2 = best[2];
