@@ -18,6 +18,7 @@ constexpr AddCommand kCommands[] = {
     calkit::cli::add_color,
     calkit::cli::add_display,
     calkit::cli::add_convert_files,
+    calkit::cli::add_report,
 };
 
 }  // namespace
