@@ -29,6 +29,10 @@ json parse_text(std::string_view text, const std::string& name) {
     size_t colon = what.find("] ");
     throw InputError(name, line_of_byte(text, e.byte), "",
                      "invalid JSON: " + (colon == std::string::npos ? what : what.substr(colon + 2)));
+  } catch (const json::exception& e) {  // e.g. out_of_range: a number too large for a double
+    std::string what = e.what();
+    size_t colon = what.find("] ");
+    throw InputError(name, 0, "", "invalid JSON: " + (colon == std::string::npos ? what : what.substr(colon + 2)));
   }
 }
 
