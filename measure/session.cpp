@@ -1,0 +1,119 @@
+#include "measure/session.hpp"
+
+#include <cmath>
+
+#include <fmt/core.h>
+
+#include "color/colorimetry.hpp"
+
+namespace calkit {
+namespace {
+
+bool readings_agree(const Vec3& a, const Vec3& b, const SettleOptions& s) {
+  double dY = std::abs(a.y() - b.y());
+  if (dY > s.tolerance * std::max(a.y(), b.y()) + s.floor_nits) return false;
+  Xy xa = xy_from_XYZ(a), xb = xy_from_XYZ(b);
+  // Chromaticity of near-black readings is noise; luminance agreement is enough there.
+  if (std::max(a.y(), b.y()) < 20 * s.floor_nits) return true;
+  return std::hypot(xa.x - xb.x, xa.y - xb.y) <= s.xy_tolerance;
+}
+
+}  // namespace
+
+Session::Session(Probe& probe, PatternGenerator& pattern, Clock& clock, SessionOptions options)
+    : probe_(probe), pattern_(pattern), clock_(clock), options_(options) {}
+
+Patch Session::patch_for(const Vec3& rgb) const {
+  Patch patch = Patch::from_rgb(rgb, options_.patch.bits, options_.patch.range);
+  patch.window_percent = options_.patch.window_percent;
+  patch.background = options_.patch.background;
+  return patch;
+}
+
+void Session::wait(double seconds) {
+  clock_.sleep_s(seconds);
+  settle_wait_s_ += std::max(seconds, 0.0);
+}
+
+ProbeReading Session::read_valid() {
+  ProbeReading r;
+  for (int attempt = 0; attempt <= options_.invalid_retries; ++attempt) {
+    r = probe_.read();
+    ++probe_reads_;
+    if (r.valid) return r;
+  }
+  throw ProbeError(ProbeErrorKind::Protocol,
+                   fmt::format("no valid reading after {} attempts", options_.invalid_retries + 1));
+}
+
+ProbeReading Session::read_settled() {
+  const SettleOptions& s = options_.settle;
+  wait(s.delay_s);
+  ProbeReading previous = read_valid();
+  if (s.mode == SettleMode::Fixed) return previous;
+  for (int reads = 1; reads < s.max_reads; ++reads) {
+    wait(s.interval_s);
+    ProbeReading current = read_valid();
+    if (readings_agree(previous.XYZ, current.XYZ, s)) return current;
+    previous = current;
+  }
+  return previous;  // never settled within max_reads: keep the latest, the closest to settled
+}
+
+Reading Session::measure(const Vec3& rgb) {
+  pattern_.show(patch_for(rgb));
+  ProbeReading r = read_settled();
+  Reading reading;
+  reading.rgb = rgb;
+  reading.XYZ = r.XYZ;
+  reading.spectrum = r.spectrum;
+  return reading;
+}
+
+SessionResult Session::run(const PatchSet& patches, Journal* journal, const std::vector<JournalEntry>& resumed) {
+  const int total = static_cast<int>(patches.rgb.size());
+  std::vector<Reading> readings(total);
+  std::vector<bool> have(total, false);
+  int done = 0;
+  for (const JournalEntry& e : resumed) {
+    if (e.index < 0 || e.index >= total || have[e.index]) continue;
+    readings[e.index] = e.reading;
+    have[e.index] = true;
+    ++done;
+  }
+  probe_reads_ = 0;
+  settle_wait_s_ = 0;
+  SessionResult result;
+  const double start_s = clock_.now_s();
+  const InsertOptions& insert = options_.insert;
+  for (int i = 0; i < total; ++i) {
+    if (have[i]) continue;
+    if (stop && stop->load()) break;
+    // Keyed on the patch index, so a resumed session inserts at the same places.
+    if (insert.every > 0 && i > 0 && i % insert.every == 0) {
+      Patch filler = patch_for(insert.rgb);
+      filler.window_percent = insert.window_percent;
+      pattern_.show(filler);
+      wait(insert.duration_s);
+    }
+    Reading reading = measure(patches.rgb[i]);
+    if (journal) journal->append({i, reading, clock_.now_s()});
+    readings[i] = reading;
+    have[i] = true;
+    ++done;
+    ++result.taken;
+    if (on_progress) {
+      SessionProgress p{done, total, i, reading.rgb, reading.XYZ, -1};
+      double elapsed = clock_.now_s() - start_s;
+      if (result.taken > 0 && elapsed > 0) p.eta_s = elapsed / result.taken * (total - done);
+      on_progress(p);
+    }
+  }
+  result.complete = done == total;
+  result.probe_reads = probe_reads_;
+  result.settle_wait_s = settle_wait_s_;
+  if (result.complete) result.set.readings = std::move(readings);
+  return result;
+}
+
+}  // namespace calkit

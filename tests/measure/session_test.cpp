@@ -1,0 +1,185 @@
+// Sessions on the virtual display: settling against the display's own settled light, insertion
+// cadence, and resumption after a probe disconnects or a stop request.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include "measure/journal.hpp"
+#include "measure/session.hpp"
+#include "patterns/virtual_pattern_generator.hpp"
+#include "probes/sim_probe.hpp"
+#include "sim/display_model.hpp"
+
+using namespace calkit;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Clock, display, probe and pattern backend of one simulated run.
+struct Bench {
+  explicit Bench(DisplayModel model)
+      : display(std::move(model), clock), probe(display), pattern(display) {
+    probe.open();
+  }
+  SimulatedClock clock;
+  VirtualDisplay display;
+  SimProbe probe;
+  VirtualPatternGenerator pattern;
+};
+
+// Remembers every patch shown, then passes it on.
+class RecordingGenerator : public PatternGenerator {
+ public:
+  explicit RecordingGenerator(PatternGenerator& inner) : inner_(inner) {}
+  std::string name() const override { return "recording"; }
+  void show(const Patch& patch) override {
+    shown.push_back(patch);
+    inner_.show(patch);
+  }
+  std::vector<Patch> shown;
+
+ private:
+  PatternGenerator& inner_;
+};
+
+// A probe whose cable comes out after `reads_before_unplug` readings.
+class UnpluggedProbe : public Probe {
+ public:
+  UnpluggedProbe(Probe& inner, int reads_before_unplug) : inner_(inner), left_(reads_before_unplug) {}
+  void open() override {}
+  void close() override {}
+  ProbeIdentity identity() const override { return inner_.identity(); }
+  ProbeCapabilities capabilities() const override { return inner_.capabilities(); }
+  ProbeReading read() override {
+    if (left_-- <= 0) throw ProbeError(ProbeErrorKind::Disconnected, "USB device gone");
+    return inner_.read();
+  }
+
+ private:
+  Probe& inner_;
+  int left_;
+};
+
+DisplayModel reference_with_settle(double seconds) {
+  DisplayModel model = load_display_model("sim:reference");
+  model.settle.rise_s = seconds;
+  model.settle.fall_s = seconds;
+  return model;
+}
+
+PatchSet alternating_greys(int n) {
+  PatchSet set{"alternating", {}};
+  for (int i = 0; i < n; ++i) set.rgb.push_back(Vec3::Constant(i % 2 ? 0.3 : 1.0));
+  return set;
+}
+
+fs::path scratch(const std::string& name) {
+  fs::path dir = fs::path(CALKIT_TEST_TMP) / ("measure-session-" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+}  // namespace
+
+TEST_CASE("read-until-stable waits longer on a slow-settling display and lands on its settled light") {
+  PatchSet set = alternating_greys(6);
+  SessionOptions stable;
+  stable.patch.window_percent = 10;
+  stable.settle.mode = SettleMode::Stable;
+  stable.settle.max_reads = 40;
+
+  Bench fast(reference_with_settle(0.03)), slow(reference_with_settle(3.0));
+  SessionResult on_fast = Session(fast.probe, fast.pattern, fast.clock, stable).run(set, nullptr);
+  SessionResult on_slow = Session(slow.probe, slow.pattern, slow.clock, stable).run(set, nullptr);
+  REQUIRE(on_fast.complete);
+  REQUIRE(on_slow.complete);
+  INFO("fast: " << on_fast.probe_reads << " reads, " << on_fast.settle_wait_s << " s; slow: "
+                << on_slow.probe_reads << " reads, " << on_slow.settle_wait_s << " s");
+  CHECK(on_slow.probe_reads > on_fast.probe_reads + 6);
+  CHECK(on_slow.settle_wait_s > on_fast.settle_wait_s);
+  // The accepted readings are the display's settled light (its noise-free truth), within a
+  // few times the stability tolerance.
+  for (std::size_t i = 0; i < set.rgb.size(); ++i) {
+    Vec3 truth = slow.display.steady_XYZ(set.rgb[i], 10);
+    CHECK(std::abs(on_slow.set.readings[i].XYZ.y() / truth.y() - 1) < 0.02);
+  }
+  // A fixed 0.2 s wait on the slow display reads it half-way through its transition.
+  Bench slow_fixed(reference_with_settle(3.0));
+  SessionOptions fixed = stable;
+  fixed.settle = SettleOptions{};
+  SessionResult hurried = Session(slow_fixed.probe, slow_fixed.pattern, slow_fixed.clock, fixed).run(set, nullptr);
+  Vec3 truth = slow_fixed.display.steady_XYZ(set.rgb[1], 10);
+  CHECK(std::abs(hurried.set.readings[1].XYZ.y() / truth.y() - 1) > 0.1);
+}
+
+TEST_CASE("stabilising patches are shown before every N-th patch and never measured") {
+  Bench bench(load_display_model("sim:woled-tv"));
+  RecordingGenerator recorder(bench.pattern);
+  SessionOptions options;
+  options.insert.every = 4;
+  options.insert.rgb = Vec3::Constant(0.15);
+  PatchSet set = alternating_greys(10);
+  fs::path dir = scratch("insert");
+  Journal journal = Journal::create(dir / "j", patch_set_hash(set), 10);
+  SessionResult result = Session(bench.probe, recorder, bench.clock, options).run(set, &journal);
+  REQUIRE(result.complete);
+  REQUIRE(recorder.shown.size() == 12);  // 10 patches + before patch 4 and patch 8
+  for (std::size_t k : {4u, 9u}) {
+    CHECK(recorder.shown[k].window_percent == 100);
+    CHECK((recorder.shown[k].signal() - Vec3::Constant(0.15)).cwiseAbs().maxCoeff() < 0.5 / 1023 + 1e-12);  // half a 10-bit code
+  }
+  // Everything else is the patch set, in order.
+  std::vector<Patch> measured;
+  for (std::size_t k = 0; k < recorder.shown.size(); ++k)
+    if (k != 4 && k != 9) measured.push_back(recorder.shown[k]);
+  for (std::size_t i = 0; i < 10; ++i) CHECK((measured[i].signal() - set.rgb[i]).cwiseAbs().maxCoeff() < 0.5 / 1023 + 1e-12);
+  CHECK(read_journal(dir / "j").entries.size() == 10);
+}
+
+TEST_CASE("a probe unplugged mid-session loses nothing: resuming gives the uninterrupted readings") {
+  PatchSet set = alternating_greys(12);
+  for (int i = 0; i < 12; ++i) set.rgb[i] = Vec3(i / 11.0, 1 - i / 11.0, 0.5);
+  SessionOptions options;
+  std::string hash = patch_set_hash(set);
+  fs::path path = scratch("unplug") / "meas.ti3.journal";
+
+  {
+    Bench bench(load_display_model("sim:ips-lcd"));
+    UnpluggedProbe unplugged(bench.probe, 5);
+    Journal journal = Journal::create(path, hash, 12);
+    CHECK_THROWS_AS(Session(unplugged, bench.pattern, bench.clock, options).run(set, &journal), ProbeError);
+  }
+  CHECK(read_journal(path).entries.size() == 5);
+
+  Bench again(load_display_model("sim:ips-lcd"));
+  std::vector<JournalEntry> done;
+  Journal journal = Journal::resume(path, hash, 12, done);
+  SessionResult resumed = Session(again.probe, again.pattern, again.clock, options).run(set, &journal, done);
+  REQUIRE(resumed.complete);
+  CHECK(resumed.taken == 7);
+
+  Bench whole(load_display_model("sim:ips-lcd"));
+  SessionResult uninterrupted = Session(whole.probe, whole.pattern, whole.clock, options).run(set, nullptr);
+  for (int i = 0; i < 12; ++i) {
+    INFO("patch " << i);
+    CHECK(resumed.set.readings[i].rgb == set.rgb[i]);
+    CHECK(resumed.set.readings[i].XYZ.isApprox(uninterrupted.set.readings[i].XYZ, 1e-12));
+  }
+}
+
+TEST_CASE("a stop request ends the session after the current reading") {
+  Bench bench(load_display_model("sim:reference"));
+  std::atomic<bool> stop{false};
+  Session session(bench.probe, bench.pattern, bench.clock, SessionOptions{});
+  session.stop = &stop;
+  session.on_progress = [&](const SessionProgress& p) {
+    if (p.done == 3) stop = true;
+  };
+  SessionResult result = session.run(alternating_greys(8), nullptr);
+  CHECK_FALSE(result.complete);
+  CHECK(result.taken == 3);
+}
