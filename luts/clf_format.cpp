@@ -160,10 +160,7 @@ Lut3d read_clf_3d(const std::filesystem::path& path) {
   for (int r = 0; r < n; ++r)
     for (int g = 0; g < n; ++g)
       for (int b = 0; b < n; ++b) lut.at(r, g, b) = clf.rows[k++];
-  lut.domain_min = clf.domain_min;
-  lut.domain_max = clf.domain_max;
-  lut.title = clf.title;
-  lut.metadata = clf.metadata;
+  take_header(lut, clf);
   return lut;
 }
 
@@ -172,10 +169,7 @@ Lut1d read_clf_1d(const std::filesystem::path& path) {
   if (!clf.has_1d) throw InputError(path.string(), 0, "LUT1D", "file holds a 3D LUT, not a 1D LUT");
   Lut1d lut;
   lut.table = clf.rows;
-  lut.domain_min = clf.domain_min;
-  lut.domain_max = clf.domain_max;
-  lut.title = clf.title;
-  lut.metadata = clf.metadata;
+  take_header(lut, clf);
   return lut;
 }
 
@@ -217,43 +211,36 @@ std::string rows_text(const std::vector<Vec3>& rows) {
   return out;
 }
 
-void save(const pugi::xml_document& doc, const std::filesystem::path& path) {
+// One ProcessList holding the domain Matrix (when needed) and a single LUT node.
+template <class Lut>
+void write_clf(const std::filesystem::path& path, const Lut& lut, const char* node_name, const char* interpolation,
+               const std::string& dim, const std::vector<Vec3>& rows) {
+  pugi::xml_document doc;
+  pugi::xml_node list = start_clf(doc, lut.title, lut.metadata, lut.domain_min, lut.domain_max);
+  pugi::xml_node node = list.append_child(node_name);
+  node.append_attribute("id") = "lut";
+  node.append_attribute("inBitDepth") = "32f";
+  node.append_attribute("outBitDepth") = "32f";
+  node.append_attribute("interpolation") = interpolation;
+  pugi::xml_node array = node.append_child("Array");
+  array.append_attribute("dim") = dim.c_str();
+  array.text() = rows_text(rows).c_str();
   if (!doc.save_file(path.c_str(), "  ")) throw InputError(path.string(), 0, "", "cannot create file");
 }
 
 void write_clf_3d(const std::filesystem::path& path, const Lut3d& lut) {
   check_lut3d(lut, path.string());
-  pugi::xml_document doc;
-  pugi::xml_node list = start_clf(doc, lut.title, lut.metadata, lut.domain_min, lut.domain_max);
-  pugi::xml_node node = list.append_child("LUT3D");
-  node.append_attribute("id") = "lut";
-  node.append_attribute("inBitDepth") = "32f";
-  node.append_attribute("outBitDepth") = "32f";
-  node.append_attribute("interpolation") = "tetrahedral";
-  pugi::xml_node array = node.append_child("Array");
-  array.append_attribute("dim") = fmt::format("{0} {0} {0} 3", lut.size).c_str();
-  std::vector<Vec3> rows;
+  std::vector<Vec3> rows;  // CLF order: blue fastest
   rows.reserve(lut.table.size());
   for (int r = 0; r < lut.size; ++r)
     for (int g = 0; g < lut.size; ++g)
       for (int b = 0; b < lut.size; ++b) rows.push_back(lut.at(r, g, b));
-  array.text() = rows_text(rows).c_str();
-  save(doc, path);
+  write_clf(path, lut, "LUT3D", "tetrahedral", fmt::format("{0} {0} {0} 3", lut.size), rows);
 }
 
 void write_clf_1d(const std::filesystem::path& path, const Lut1d& lut) {
   check_lut1d(lut, path.string());
-  pugi::xml_document doc;
-  pugi::xml_node list = start_clf(doc, lut.title, lut.metadata, lut.domain_min, lut.domain_max);
-  pugi::xml_node node = list.append_child("LUT1D");
-  node.append_attribute("id") = "lut";
-  node.append_attribute("inBitDepth") = "32f";
-  node.append_attribute("outBitDepth") = "32f";
-  node.append_attribute("interpolation") = "linear";
-  pugi::xml_node array = node.append_child("Array");
-  array.append_attribute("dim") = fmt::format("{} 3", lut.table.size()).c_str();
-  array.text() = rows_text(lut.table).c_str();
-  save(doc, path);
+  write_clf(path, lut, "LUT1D", "linear", fmt::format("{} 3", lut.table.size()), lut.table);
 }
 
 }  // namespace

@@ -111,10 +111,7 @@ Lut3d read_cube_3d(const std::filesystem::path& path) {
   Lut3d lut;
   lut.size = cube.size_3d;
   lut.table = std::move(cube.rows);  // both red-fastest
-  lut.domain_min = cube.domain_min;
-  lut.domain_max = cube.domain_max;
-  lut.title = cube.title;
-  lut.metadata = cube.metadata;
+  take_header(lut, cube);
   return lut;
 }
 
@@ -123,10 +120,7 @@ Lut1d read_cube_1d(const std::filesystem::path& path) {
   if (!cube.size_1d) throw InputError(path.string(), cube.size_line, "LUT_1D_SIZE", "file holds a 3D LUT, not a 1D LUT");
   Lut1d lut;
   lut.table = std::move(cube.rows);
-  lut.domain_min = cube.domain_min;
-  lut.domain_max = cube.domain_max;
-  lut.title = cube.title;
-  lut.metadata = cube.metadata;
+  take_header(lut, cube);
   return lut;
 }
 

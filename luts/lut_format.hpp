@@ -30,6 +30,15 @@ LutFormat icc_format();
 LutFormat ocio_config_format();
 
 const std::vector<LutFormat>& lut_format_table();
+
+// Copies domain, title and metadata from a parsed file record into a Lut1d or Lut3d.
+template <class Lut, class Parsed>
+void take_header(Lut& lut, const Parsed& parsed) {
+  lut.domain_min = parsed.domain_min;
+  lut.domain_max = parsed.domain_max;
+  lut.title = parsed.title;
+  lut.metadata = parsed.metadata;
+}
 const LutFormat& lut_format_by_path(const std::filesystem::path& path);
 
 }  // namespace calkit
