@@ -9,6 +9,7 @@
 
 #include "color/input_error.hpp"
 #include "luts/lut_format.hpp"
+#include "luts/lut_io.hpp"
 #include "luts/text_lines.hpp"
 
 namespace calkit {
@@ -79,6 +80,8 @@ std::filesystem::path find_lut(const std::filesystem::path& config) {
   std::regex src_re(R"(FileTransform[^}]*\bsrc:\s*(\"([^\"]*)\"|'([^']*)'|([^,}\s]+)))");
   for (const TextLine& line : read_text_lines(config)) {
     std::smatch m;
+    // std::regex recurses per character: keep it to plausible lines.
+    if (line.text.size() > 4096 || line.text.find("FileTransform") == std::string::npos) continue;
     if (!std::regex_search(line.text, m, src_re)) continue;
     std::string src = m[2].matched ? m[2].str() : m[3].matched ? m[3].str() : m[4].str();
     if (src.empty()) throw InputError(file, line.number, "src", "empty FileTransform src");
@@ -86,7 +89,7 @@ std::filesystem::path find_lut(const std::filesystem::path& config) {
     if (p.is_relative()) p = config.parent_path() / p;
     if (!std::filesystem::exists(p))
       throw InputError(file, line.number, "src", "the LUT the config names does not exist: " + p.string());
-    if (p.extension() == ".ocio") throw InputError(file, line.number, "src", "FileTransform names another config");
+    if (lut_format_for(p) == "ocio") throw InputError(file, line.number, "src", "FileTransform names another config");
     return p;
   }
   throw InputError(file, 0, "FileTransform", "config has no FileTransform with a src");
@@ -99,12 +102,6 @@ void write_config(const std::filesystem::path& path, const std::string& title, c
 }  // namespace
 
 // Reading goes through the general table, so a config may point at any format calkit reads.
-Lut3d read_lut3d(const std::filesystem::path& path);
-Lut1d read_lut1d(const std::filesystem::path& path);
-void write_lut3d(const std::filesystem::path& path, const Lut3d& lut);
-void write_lut1d(const std::filesystem::path& path, const Lut1d& lut);
-bool file_is_lut3d(const std::filesystem::path& path);
-
 LutFormat ocio_config_format() {
   return {"ocio", {".ocio"}, "OpenColorIO v2 config: display/view with a FileTransform (writes a .cube beside it)",
           "as the referenced LUT",

@@ -122,3 +122,16 @@ TEST_CASE("reading a 1D file as 3D (and the reverse) is an InputError, not a wro
   bad.table.pop_back();
   CHECK_THROWS_AS(write_lut3d(lut_test::scratch("short_table.cube"), bad), InputError);
 }
+
+TEST_CASE("an OCIO config whose FileTransform names another config is rejected, not followed") {
+  auto path = lut_test::scratch("loop.ocio");
+  std::ofstream(path) << "ocio_profile_version: 2\n    from_scene_reference: !<FileTransform> {src: loop.OCIO}\n";
+  std::ofstream(lut_test::scratch("loop.OCIO")) << "x\n";
+  try {
+    (void)read_lut3d(path);
+    FAIL("config loop followed");
+  } catch (const InputError& e) {
+    CHECK(e.line() == 2);
+    CHECK(e.field() == "src");
+  }
+}
