@@ -173,9 +173,10 @@ std::string meta_list(const VerificationResult& run) {
   std::string target = i.target.empty() ? run.target.name : i.target;
   return "<dl class=\"meta\">" + row("Display", i.display) + row("Probe", i.probe) +
          row("Correction", i.correction) + row("Target", target) +
-         row("EOTF", run.target.eotf.empty() ? "" : fmt::format("{} · white {} cd/m² · black {} cd/m²",
-                                                                 run.target.eotf, num(run.target.white_nits, 1),
-                                                                 num(run.target.black_nits, 3))) +
+         row("EOTF", run.target.eotf.empty() ? ""
+                     : fmt::format("{} · {} {} cd/m² · black {} cd/m²", run.target.eotf,
+                                   run.target.hdr ? "peak" : "white", num(run.target.white_nits, 0),
+                                   num(run.target.black_nits, 3))) +
          row("LUT file", i.lut_file, true) + row("LUT xxHash64", i.lut_xxh64, true) + row("Date", i.date) +
          row("calkit", i.calkit_version) + "</dl>";
 }
@@ -513,10 +514,14 @@ std::string greyscale_table(const VerificationResult& run) {
 std::string group_table(const VerificationResult& run) {
   std::string out = R"(<div class="table-wrap"><table><thead><tr><th class="l">group</th><th>patches</th>)"
                     R"(<th>mean dE2000</th><th>median</th><th>p95</th><th>max</th><th>mean dE ITP</th><th>max dE ITP</th></tr></thead><tbody>)";
+  // Colour the figures the verdict is about: dE2000 for SDR, dE ITP for HDR.
+  bool hdr = is_hdr(run);
   auto row = [&](const std::string& name, const DeStats& de, const DeStats& itp) {
-    out += fmt::format(R"(<tr><td class="l">{}</td><td>{}</td><td class="{}">{}</td><td>{}</td><td>{}</td><td class="{}">{}</td><td>{}</td><td>{}</td></tr>)",
-                       escape(name), de.count, grade(run, de.mean, false), num(de.mean, 2), num(de.median, 2),
-                       num(de.p95, 2), grade(run, de.max, false), num(de.max, 2), num(itp.mean, 2), num(itp.max, 2));
+    out += fmt::format(R"(<tr><td class="l">{}</td><td>{}</td><td class="{}">{}</td><td>{}</td><td>{}</td><td class="{}">{}</td><td class="{}">{}</td><td class="{}">{}</td></tr>)",
+                       escape(name), de.count, hdr ? "" : grade(run, de.mean, false), num(de.mean, 2),
+                       num(de.median, 2), num(de.p95, 2), hdr ? "" : grade(run, de.max, false), num(de.max, 2),
+                       hdr ? grade(run, itp.mean, true) : "", num(itp.mean, 2),
+                       hdr ? grade(run, itp.max, true) : "", num(itp.max, 2));
   };
   for (const auto& g : run.summary.groups) row(g.group, g.de2000, g.de_itp);
   row("all patches", run.summary.de2000, run.summary.de_itp);
