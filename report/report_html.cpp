@@ -106,6 +106,9 @@ body{background:#fff;font-size:9pt}main{max-width:none;padding:0}
 h2{break-after:avoid;margin-top:18px}tr{break-inside:avoid}thead{display:table-header-group}
 .kpi .v{font-size:15px}table{font-size:8pt}td,th{padding:2px 5px}.sw span{width:22px;height:14px}
 .table-wrap{overflow:visible}
+h2.page{break-before:page}h3{break-after:avoid}
+.runs:not(.keep){display:block}.runs:not(.keep)>div+div{margin-top:14px}
+.kpi .k{font-size:6.5pt}.kpi{padding:5px 7px}
 }
 )css";
 
@@ -590,11 +593,11 @@ std::string render_html(const std::vector<VerificationResult>& runs) {
                       last.patches.size(), escape(last.info.date), pass, last.verdict.pass ? "PASS" : "FAIL");
 
   html += "<h2>Summary</h2>";
-  html += fmt::format(R"(<div class="runs" style="--n:{}">)", runs.size());
+  html += fmt::format(R"(<div class="runs keep" style="--n:{}">)", runs.size());
   for (std::size_t i = 0; i < runs.size(); ++i) html += summary_card(runs[i], titles[i]);
   html += "</div>";
 
-  html += "<h2>Gamut and chromaticity</h2>";
+  html += "<h2 class=\"page\">Gamut and chromaticity</h2>";
   html += per_run(runs, titles, [](const VerificationResult& run) {
     return fmt::format(R"(<div class="charts">{}{}</div>)",
                        figure(uv_chart(run), "CIE 1976 u′v′. Spectral locus: CIE 1931 2° observer. Dashed: target "
@@ -604,7 +607,7 @@ std::string render_html(const std::vector<VerificationResult>& runs) {
                                                      "labelled with the signal in %."));
   }, false);
 
-  html += "<h2>Greyscale</h2>";
+  html += "<h2 class=\"page\">Greyscale</h2>";
   html += per_run(runs, titles, [](const VerificationResult& run) {
     std::string charts = figure(balance_chart(run), "RGB balance: each channel of the measured grey in the "
                                                      "target's linear RGB, chromaticity only, as % of the target.");
@@ -626,7 +629,7 @@ std::string render_html(const std::vector<VerificationResult>& runs) {
            greyscale_table(run) + "</div>";
   }, false);
 
-  html += "<h2>Colour error</h2>";
+  html += "<h2 class=\"page\">Colour error</h2>";
   html += per_run(runs, titles, [](const VerificationResult& run) {
     return fmt::format(R"(<div class="charts one">{}</div><div class="card" style="margin-top:16px">{}</div>)",
                        figure(de_bar_chart(run), is_hdr(run) ? "dE ITP (ITU-R BT.2124) per patch, with the "
@@ -636,7 +639,7 @@ std::string render_html(const std::vector<VerificationResult>& runs) {
                        group_table(run));
   }, false);
 
-  html += "<h2>Patches</h2>";
+  html += "<h2 class=\"page\">Patches</h2>";
   html += per_run(runs, titles, [](const VerificationResult& run) {
     return "<div class=\"card\">" + patch_table(run) +
            "<p class=\"note\">Swatches are the target and the measured colour converted to sRGB for this screen "
