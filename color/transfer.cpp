@@ -75,9 +75,11 @@ double pq_inverse_eotf(double nits) {
 // ---- ITU-R BT.2100-2 Table 5 (HLG) ----
 
 namespace {
+// BT.2100-2 Table 5 defines b and c from a; the printed 0.28466892 and 0.55991073 are roundings
+// (the exact c moves the EOTF at peak by 3e-9 relative, as colour-science's BT.2100 code does).
 constexpr double kHlgA = 0.17883277;
-constexpr double kHlgB = 0.28466892;  // 1 - 4a
-constexpr double kHlgC = 0.55991073;  // 0.5 - a ln(4a)
+constexpr double kHlgB = 1.0 - 4.0 * kHlgA;
+const double kHlgC = 0.5 - kHlgA * std::log(4.0 * kHlgA);
 
 // BT.2100-2 Table 5: Ys = 0.2627 R + 0.6780 G + 0.0593 B.
 double hlg_luminance(const Vec3& rgb) { return 0.2627 * rgb.x() + 0.6780 * rgb.y() + 0.0593 * rgb.z(); }
@@ -85,6 +87,11 @@ double hlg_luminance(const Vec3& rgb) { return 0.2627 * rgb.x() + 0.6780 * rgb.y
 void check_hlg_display(double peak_nits, double black_nits) {
   if (!(peak_nits > 0) || !(black_nits >= 0) || !(black_nits < peak_nits))
     throw InputError("", 0, "peak/black", "HLG needs 0 <= black < peak cd/m²");
+}
+
+void check_hlg_gamma(double gamma) {
+  if (!(gamma > 0) || !std::isfinite(gamma))
+    throw InputError("", 0, "system gamma", "HLG system gamma must be positive");
 }
 
 // BT.2100-2 Table 5 note: beta = sqrt(3 (Lb/Lw)^(1/gamma)).
@@ -113,8 +120,16 @@ double hlg_system_gamma(double peak_nits) {
 
 // BT.2100-2: F_D = OOTF[OETF^-1(max(0, (1 - beta) E' + beta))], OOTF = Lw Ys^(gamma-1) E.
 Vec3 hlg_eotf(const Vec3& signal, double peak_nits, double black_nits) {
+  return hlg_eotf(signal, peak_nits, black_nits, hlg_system_gamma(peak_nits));
+}
+
+Vec3 hlg_inverse_eotf(const Vec3& nits, double peak_nits, double black_nits) {
+  return hlg_inverse_eotf(nits, peak_nits, black_nits, hlg_system_gamma(peak_nits));
+}
+
+Vec3 hlg_eotf(const Vec3& signal, double peak_nits, double black_nits, double gamma) {
   check_hlg_display(peak_nits, black_nits);
-  double gamma = hlg_system_gamma(peak_nits);
+  check_hlg_gamma(gamma);
   double beta = hlg_black_lift(peak_nits, black_nits, gamma);
   Vec3 scene;
   for (int i = 0; i < 3; ++i)
@@ -124,9 +139,9 @@ Vec3 hlg_eotf(const Vec3& signal, double peak_nits, double black_nits) {
   return peak_nits * std::pow(ys, gamma - 1.0) * scene;
 }
 
-Vec3 hlg_inverse_eotf(const Vec3& nits, double peak_nits, double black_nits) {
+Vec3 hlg_inverse_eotf(const Vec3& nits, double peak_nits, double black_nits, double gamma) {
   check_hlg_display(peak_nits, black_nits);
-  double gamma = hlg_system_gamma(peak_nits);
+  check_hlg_gamma(gamma);
   double beta = hlg_black_lift(peak_nits, black_nits, gamma);
   Vec3 display = nits.cwiseMax(0.0);
   double yd = hlg_luminance(display);

@@ -39,6 +39,9 @@ double hlg_system_gamma(double peak_nits);  // 1.2 at 1000 cd/m², extended rule
 // and its inverse. Rec.2020 luminance weights in the OOTF.
 Vec3 hlg_eotf(const Vec3& signal, double peak_nits, double black_nits = 0);
 Vec3 hlg_inverse_eotf(const Vec3& nits, double peak_nits, double black_nits = 0);
+// The same with an explicit system gamma (e.g. adjusted for surround, BT.2390 §6.2).
+Vec3 hlg_eotf(const Vec3& signal, double peak_nits, double black_nits, double system_gamma);
+Vec3 hlg_inverse_eotf(const Vec3& nits, double peak_nits, double black_nits, double system_gamma);
 
 // ITU-R BT.2390 EETF: maps PQ content mastered on [source_black, source_peak] to a display's
 // [target_black, target_peak] with the Hermite-spline knee. Works on luminance in cd/m².

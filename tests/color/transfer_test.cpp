@@ -64,8 +64,9 @@ TEST_CASE("sRGB EOTF: IEC 61966-2-1 break points and round trip") {
 }
 
 TEST_CASE("HLG OETF matches colour-science values (oracles.md)") {
+  // 0.9999999955 uses the rounded c = 0.55991073; the exact c = 0.5 - a ln(4a) gives 0.99999999507.
   CHECK(std::abs(hlg_oetf(0.18 / 12) - 0.2121320344) < 1e-10);
-  CHECK(std::abs(hlg_oetf(1.0) - 0.9999999955) < 1e-10);
+  CHECK(std::abs(hlg_oetf(1.0) - 0.9999999955) < 1e-9);
   CHECK(hlg_oetf(1.0 / 12) == doctest::Approx(0.5));
   for (double e = 0; e <= 1.0; e += 0.01) CHECK(hlg_inverse_oetf(hlg_oetf(e)) == doctest::Approx(e));
 }
@@ -89,6 +90,19 @@ TEST_CASE("HLG EOTF: peak white, black lift and round trip") {
     Vec3 back = hlg_inverse_eotf(hlg_eotf(s, 1500, lb), 1500, lb);
     CHECK((back - s).cwiseAbs().maxCoeff() < 1e-9);
   }
+}
+
+TEST_CASE("HLG EOTF matches colour-science eotf_BT2100_HLG_2 (BT.2100-2 black lift)") {
+  // colour-science colour/models/rgb/transfer_functions/tests/test_itur_bt_2100.py (places=7).
+  CHECK(hlg_eotf(Vec3::Zero(), 1000).y() == doctest::Approx(0.0));
+  CHECK(std::abs(hlg_eotf(Vec3::Constant(0.212132034355964), 1000).y() - 6.476039825649814) < 1e-7);
+  CHECK(std::abs(hlg_eotf(Vec3::Ones(), 1000).y() - 1000.000032321769100) < 1e-7);
+  CHECK(std::abs(hlg_eotf(Vec3::Constant(0.212132034355964), 10000, 0.001, 1.4).y() -
+                 29.581261576946076) < 1e-7);
+  CHECK(std::abs(hlg_inverse_eotf(Vec3::Constant(6.476039825649814), 1000).y() -
+                 0.212132034355964) < 1e-9);
+  CHECK(std::abs(hlg_inverse_eotf(Vec3::Constant(29.581261576946076), 10000, 0.001, 1.4).y() -
+                 0.212132034355964) < 1e-9);
 }
 
 TEST_CASE("BT.2390 EETF: identity below the knee, peak to peak, monotonic") {
