@@ -50,7 +50,7 @@ h3{font-size:14px;margin:0 0 8px;font-weight:600;color:var(--ink2)}
 .run-label{font-size:16px;font-weight:650;text-transform:capitalize}
 .kpis{display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:8px;margin:14px 0}
 .kpi{border:1px solid var(--line);border-radius:9px;padding:8px 10px}
-.kpi .k{font-size:11px;color:var(--ink3);text-transform:uppercase;letter-spacing:.05em}
+.kpi .k{font-size:11.5px;color:var(--ink3);letter-spacing:.01em}
 .kpi .v{font-size:20px;font-weight:650;line-height:1.25}
 .kpi .u{font-size:12px;color:var(--ink3);font-weight:400;margin-left:2px}
 .kpi.pass .v{color:var(--pass)}.kpi.fail .v{color:var(--fail)}
