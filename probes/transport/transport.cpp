@@ -140,6 +140,24 @@ void find_serial(std::vector<FoundDevice>& out) {
 
 }  // namespace
 
+std::string udev_rules() {
+  std::string out =
+      "# calkit: access to display probes for the logged-in user (TAG uaccess, systemd-logind) and the\n"
+      "# plugdev group. Generated from the supported-device table (`calkit probe setup --print`).\n"
+      "# Install: sudo install -m 644 60-calkit.rules /etc/udev/rules.d/ && sudo udevadm control "
+      "--reload-rules && sudo udevadm trigger\n"
+      "# The number 60 keeps it before 73-seat-late.rules, which turns uaccess tags into ACLs.\n";
+  for (const SupportedDevice& d : supported_devices()) {
+    const std::string ids = fmt::format("ATTRS{{idVendor}}==\"{:04x}\", ATTRS{{idProduct}}==\"{:04x}\"", d.vid, d.pid);
+    const std::string access = ", MODE=\"0660\", GROUP=\"plugdev\", TAG+=\"uaccess\"\n";
+    out += fmt::format("\n# {} (--probe {})\n", d.model, d.driver);
+    out += "SUBSYSTEM==\"usb\", " + ids + access;
+    if (d.transport == TransportKind::Hid) out += "KERNEL==\"hidraw*\", " + ids + access;
+    if (d.transport == TransportKind::Serial) out += "SUBSYSTEM==\"tty\", " + ids + access;
+  }
+  return out;
+}
+
 std::vector<FoundDevice> find_devices() {
   std::vector<FoundDevice> out;
   find_hid(out);

@@ -119,4 +119,9 @@ struct FoundDevice {
 // Every plugged-in supported device (HID via hidapi, vendor USB via libusb, ttys via sysfs).
 std::vector<FoundDevice> find_devices();
 
+// The udev rules that give the logged-in user (uaccess) and the plugdev group access to every
+// supported device; probes/udev/60-calkit.rules holds exactly this text.
+std::string udev_rules();
+inline constexpr const char* kUdevRulesName = "60-calkit.rules";
+
 }  // namespace calkit
