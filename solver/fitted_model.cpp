@@ -70,7 +70,21 @@ struct Problem {
   const PerceptualSpace& space;
   double white_Y;
   bool fit_white;
+  std::vector<double> weight;  // per reading: 1 / (perceptual size of the noise floor, floored)
 };
+
+// The noise floor's effect in perceptual units at a colour, relative to a 0.5 dE tolerance.
+double reading_weight(const PerceptualSpace& space, const Vec3& XYZ, double floor_nits) {
+  if (floor_nits <= 0) return 1.0;
+  Vec3 p0 = space.from_XYZ(XYZ);
+  double spread = 0;
+  for (int k = 0; k < 3; ++k) {
+    Vec3 d = XYZ;
+    d[k] += floor_nits;
+    spread += (space.from_XYZ(d) - p0).squaredNorm();
+  }
+  return 1.0 / std::sqrt(1.0 + spread / (0.5 * 0.5));
+}
 
 // The curve smoothness and white ridge terms.
 Eigen::VectorXd regulariser(const Parameters& p, double white_Y) {
@@ -87,7 +101,8 @@ Eigen::VectorXd residuals(const Problem& pr, const Parameters& p) {
   Eigen::VectorXd extra = regulariser(p, pr.white_Y);
   Eigen::VectorXd r(3 * m + extra.size());
   for (int i = 0; i < m; ++i)
-    r.segment<3>(3 * i) = pr.space.from_XYZ(base_of(p, pr.data[i].rgb)) - pr.target[i];
+    r.segment<3>(3 * i) =
+        pr.weight[i] * (pr.space.from_XYZ(base_of(p, pr.data[i].rgb)) - pr.target[i]);
   r.tail(extra.size()) = extra;
   return r;
 }
@@ -108,7 +123,7 @@ Eigen::MatrixXd jacobian(const Problem& pr, const Parameters& p, const std::vect
     for (int k = 0; k < 3; ++k) {
       Vec3 d = XYZ;
       d[k] += h_xyz;
-      jp[i].col(k) = (pr.space.from_XYZ(d) - p0) / h_xyz;
+      jp[i].col(k) = pr.weight[i] * (pr.space.from_XYZ(d) - p0) / h_xyz;
     }
     f[i] = channel_values(p, rgb, &fw[i]);
     J.block<3, 3>(3 * i, kBlack) = jp[i];
@@ -185,7 +200,7 @@ Parameters initial_parameters(const std::vector<Reading>& data, double* white_Y,
     }
   *black_measured = count > 0;
   if (count > 0)
-    p.black = sum / count;
+    p.black = (sum / count).cwiseMax(0.0);  // noise can make a dark reading negative; light cannot
   else
     p.black = darkest->rgb.maxCoeff() < 0.02 ? darkest->XYZ.cwiseMax(0.0) : Vec3(Vec3::Zero());
   *white_Y = white ? white->XYZ.y() : brightest;
@@ -242,8 +257,11 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
   Parameters p = initial_parameters(data, &white_Y, &black_measured);
   if (!(white_Y > 0))
     throw InputError("", 0, "XYZ", "no reading brighter than black: cannot fit a display model");
-  Problem pr{data, {}, space, white_Y, options.white_subpixel};
-  for (const Reading& r : data) pr.target.push_back(space.from_XYZ(r.XYZ));
+  Problem pr{data, {}, space, white_Y, options.white_subpixel, {}};
+  for (const Reading& r : data) {
+    pr.target.push_back(space.from_XYZ(r.XYZ));
+    pr.weight.push_back(reading_weight(space, r.XYZ, options.noise_floor_nits));
+  }
 
   std::vector<double> v = pack(p);
   Eigen::VectorXd r = residuals(pr, p);
@@ -267,6 +285,8 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
         for (int k = kWhite; k < kCurves; ++k) w[k] = 0;
       if (black_measured)
         for (int k = kBlack; k < kMatrix; ++k) w[k] = v[k];
+      // A white sub-pixel emits light; it cannot subtract any.
+      for (int k = kWhite; k < kCurves; ++k) w[k] = std::max(w[k], 0.0);
       Parameters q = p;
       unpack(w, q);
       Eigen::VectorXd rq = residuals(pr, q);
@@ -282,7 +302,7 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
         damping *= 4;
       }
     }
-    if (!improved || previous - cost < 1e-10 * previous) break;
+    if (!improved || previous - cost < 1e-7 * previous) break;
   }
 
   model.black_ = p.black;
@@ -299,7 +319,7 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
   for (int i = 0; i < m; ++i) {
     rgb[i] = data[i].rgb;
     residual[i] = pr.target[i] - space.from_XYZ(model.base_XYZ(rgb[i]));
-    base_sum += residual[i].squaredNorm();
+    base_sum += pr.weight[i] * pr.weight[i] * residual[i].squaredNorm();
   }
   report.base_rms = std::sqrt(base_sum / m);
   report.model_rms = report.base_rms;
@@ -309,13 +329,13 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
                         ? options.correction_intervals
                         : std::clamp(int(std::lround(std::cbrt(double(m)) / 2)), 2, 5);
     SplineCorrection correction(intervals);
-    report.correction = correction.fit(rgb, residual);
+    report.correction = correction.fit(rgb, residual, pr.weight);
     model.correction_ = correction;
     report.gcv_rms = report.correction.gcv_rms * std::sqrt(3.0);
   }
   double sum = 0;
   for (int i = 0; i < m; ++i) {
-    double e = (model.perceptual(rgb[i]) - pr.target[i]).norm();
+    double e = pr.weight[i] * (model.perceptual(rgb[i]) - pr.target[i]).norm();
     sum += e * e;
     report.max_residual = std::max(report.max_residual, e);
   }

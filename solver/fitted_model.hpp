@@ -26,12 +26,18 @@ struct FitOptions {
   int correction_intervals = 0;    // spline intervals per axis; 0 = from the number of readings
   bool white_subpixel = true;      // fit the w·f_w(min) term
   int max_iterations = 200;        // Levenberg-Marquardt
+  // A colorimeter's absolute noise floor (1 sigma per XYZ component, cd/m²). Readings whose
+  // perceptual coordinates this much noise moves by more than ~0.5 dE (deep blacks, above all
+  // in PQ) count for correspondingly less.
+  double noise_floor_nits = 0.002;
 };
 
 struct FitReport {
   int readings = 0;
   int iterations = 0;
-  double base_rms = 0;       // perceptual residual RMS (dE units per reading) of the base model
+  // Residuals in dE units per reading, each weighed by how far the meter's noise floor lets it
+  // be trusted (1 for all but the darkest readings).
+  double base_rms = 0;       // RMS of the base model
   double model_rms = 0;      // with the correction
   double gcv_rms = 0;        // estimated prediction error of the corrected model
   double max_residual = 0;   // largest residual of the corrected model

@@ -16,14 +16,15 @@ Vec3 clamp01(const Vec3& v) { return v.cwiseMax(0.0).cwiseMin(1.0); }
 
 }  // namespace
 
-Inversion invert_model(const FittedDisplayModel& model, const Vec3& XYZ, const Vec3& start) {
+Inversion invert_model(const FittedDisplayModel& model, const Vec3& XYZ, const Vec3& start,
+                       int max_iterations) {
   Inversion out;
   Vec3 goal = model.space().from_XYZ(XYZ);
   Vec3 x = clamp01(start);
   Vec3 f = model.perceptual(x) - goal;
   double cost = f.squaredNorm();
   double damping = 1e-6;
-  for (int it = 0; it < 40; ++it) {
+  for (int it = 0; it < max_iterations; ++it) {
     out.iterations = it + 1;
     if (cost < 1e-14) break;
     Mat3 J;
@@ -94,10 +95,10 @@ void DeviceMapper::neutral_range(const FittedDisplayModel& model, Xy white, doub
   *min_nits = hi;
 }
 
-bool DeviceMapper::reproducible(const Vec3& XYZ, Vec3& rgb) const {
+bool DeviceMapper::reproducible(const Vec3& XYZ, Vec3& rgb, bool retry) const {
   if (!target_.inside_gamut_limit(XYZ)) return false;
-  Inversion inv = invert_model(model_, XYZ, rgb);
-  if (!inv.exact) {
+  Inversion inv = invert_model(model_, XYZ, rgb, retry ? 40 : 20);
+  if (!inv.exact && retry) {
     Inversion fresh = invert_model(model_, XYZ, model_.initial_rgb(XYZ));
     if (fresh.residual < inv.residual) inv = fresh;
   }
@@ -137,11 +138,11 @@ Vec3 DeviceMapper::map(const Vec3& XYZ, Vec3& rgb) const {
   if (!reproducible(best, best_rgb)) {
     best_rgb = invert_model(model_, best, model_.initial_rgb(best)).rgb;
   }
-  for (int i = 0; i < 16; ++i) {
+  for (int i = 0; i < 12; ++i) {
     double m = 0.5 * (lo + hi);
     Vec3 c = space_.to_XYZ(neutral + m * chroma);
     Vec3 r = best_rgb;
-    if (reproducible(c, r)) {
+    if (reproducible(c, r, false)) {
       lo = m;
       best = c;
       best_rgb = r;

@@ -14,7 +14,8 @@ struct Inversion {
 };
 
 // Box-constrained Levenberg-Marquardt in the model's perceptual space, from `start`.
-Inversion invert_model(const FittedDisplayModel& model, const Vec3& XYZ, const Vec3& start);
+Inversion invert_model(const FittedDisplayModel& model, const Vec3& XYZ, const Vec3& start,
+                       int max_iterations = 40);
 
 // Maps target colours into what the display (and the target's gamut limit) can show, in a
 // perceptual space of the target: CIELAB relative to the target white for SDR, ICtCp (dE ITP
@@ -39,7 +40,7 @@ class DeviceMapper {
                             double* max_nits);
 
  private:
-  bool reproducible(const Vec3& XYZ, Vec3& rgb) const;
+  bool reproducible(const Vec3& XYZ, Vec3& rgb, bool retry = true) const;
   Vec3 neutral_at(double lightness) const;  // perceptual coordinates of the neutral
   Vec3 map(const Vec3& XYZ, Vec3& rgb) const;
 

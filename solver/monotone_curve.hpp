@@ -10,7 +10,7 @@ namespace calkit {
 
 class MonotoneCurve {
  public:
-  static constexpr int kDefaultKnots = 12;
+  static constexpr int kDefaultKnots = 24;
   // A power law x^gamma on `knots` knots at x_j = ((j+1)/knots)², dense in the shadows.
   static MonotoneCurve power(double gamma, int knots = kDefaultKnots);
 

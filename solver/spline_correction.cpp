@@ -84,7 +84,8 @@ Vec3 SplineCorrection::operator()(const Vec3& rgb) const {
 }
 
 SplineFitReport SplineCorrection::fit(const std::vector<Vec3>& rgb,
-                                      const std::vector<Vec3>& residuals) {
+                                      const std::vector<Vec3>& residuals,
+                                      const std::vector<double>& weights) {
   int s = side();
   int n = s * s * s;
   int m = int(rgb.size());
@@ -95,14 +96,19 @@ SplineFitReport SplineCorrection::fit(const std::vector<Vec3>& rgb,
   double weight[64];
   for (int i = 0; i < m; ++i) {
     basis(rgb[i], intervals_, index, weight);
+    double w = weights.empty() ? 1.0 : weights[i];
+    for (int a = 0; a < 64; ++a) weight[a] *= w;
     for (int a = 0; a < 64; ++a) {
       for (int b = 0; b < 64; ++b) normal(index[a], index[b]) += weight[a] * weight[b];
-      for (int c = 0; c < 3; ++c) rhs(index[a], c) += weight[a] * residuals[i][c];
+      for (int c = 0; c < 3; ++c) rhs(index[a], c) += weight[a] * w * residuals[i][c];
     }
-    total += residuals[i].squaredNorm();
+    total += w * w * residuals[i].squaredNorm();
   }
   // Demmler-Reinsch: with P = L Lᵀ and L⁻¹ N L⁻ᵀ = U E Uᵀ, every lambda costs O(n):
   // coefficients L⁻ᵀ U (E + lambda)⁻¹ Uᵀ L⁻¹ Aᵀr, hat trace sum e/(e + lambda).
+  // A fixed ridge on top of the data term pulls coefficients that no reading constrains back to
+  // no correction, whatever lambda GCV picks.
+  normal.diagonal().array() += 1e-2 * normal.diagonal().mean();
   Eigen::LLT<Eigen::MatrixXd> chol(penalty_matrix(s, 1e-3));
   Eigen::MatrixXd l_inv_n = chol.matrixL().solve(normal);
   Eigen::MatrixXd b = chol.matrixL().solve(l_inv_n.transpose());
@@ -123,7 +129,9 @@ SplineFitReport SplineCorrection::fit(const std::vector<Vec3>& rgb,
       trace += e[k] / d;
     }
     double dof = 3.0 * (m - trace);
-    if (dof <= 0) continue;
+    // At least four readings per effective parameter: systematic residuals would otherwise let
+    // GCV pick an interpolating spline that swings between readings.
+    if (dof <= 0 || trace > 0.25 * m) continue;
     double gcv = 3.0 * m * std::max(rss, 0.0) / (dof * dof);
     if (gcv < best) {
       best = gcv;

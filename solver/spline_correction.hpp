@@ -27,8 +27,9 @@ class SplineCorrection {
   bool empty() const { return coef_.empty(); }
   Vec3 operator()(const Vec3& rgb) const;
 
-  // Fits residuals[i] at rgb[i]. Returns what it found.
-  SplineFitReport fit(const std::vector<Vec3>& rgb, const std::vector<Vec3>& residuals);
+  // Fits residuals[i] at rgb[i] (weighted least squares when weights are given).
+  SplineFitReport fit(const std::vector<Vec3>& rgb, const std::vector<Vec3>& residuals,
+                      const std::vector<double>& weights = {});
 
   const std::vector<Vec3>& coefficients() const { return coef_; }
 
