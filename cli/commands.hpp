@@ -10,5 +10,6 @@ void add_color(CLI::App& app);
 void add_display(CLI::App& app);
 void add_convert_files(CLI::App& app);  // calkit convert (cli/cmd_convert.cpp)
 void add_report(CLI::App& app);
+void add_pattern(CLI::App& app);  // calkit pattern (cli/cmd_pattern.cpp)
 
 }  // namespace calkit::cli

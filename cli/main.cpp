@@ -19,6 +19,7 @@ constexpr AddCommand kCommands[] = {
     calkit::cli::add_display,
     calkit::cli::add_convert_files,
     calkit::cli::add_report,
+    calkit::cli::add_pattern,
 };
 
 }  // namespace
