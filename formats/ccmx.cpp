@@ -102,7 +102,7 @@ std::string format_ccmx(const ColorimeterMatrix& ccmx) {
 }
 
 void write_ccmx(const std::filesystem::path& path, const ColorimeterMatrix& ccmx) {
-  write_file_atomically(path, format_ccmx(ccmx));
+  write_file_atomically(path, [&] { return format_ccmx(ccmx); });
 }
 
 }  // namespace calkit

@@ -87,7 +87,7 @@ std::string format_ccss(const DisplaySpectra& ccss) {
 }
 
 void write_ccss(const std::filesystem::path& path, const DisplaySpectra& ccss) {
-  write_file_atomically(path, format_ccss(ccss));
+  write_file_atomically(path, [&] { return format_ccss(ccss); });
 }
 
 }  // namespace calkit

@@ -297,7 +297,7 @@ std::string format_cgats(const CgatsFile& file) {
 }
 
 void write_cgats(const std::filesystem::path& path, const CgatsFile& file) {
-  write_file_atomically(path, format_cgats(file));
+  write_file_atomically(path, [&] { return format_cgats(file); });
 }
 
 const CgatsTable& cgats_table(const CgatsFile& file, std::string_view file_type) {

@@ -137,7 +137,7 @@ std::string format_measurement_csv(const MeasurementSet& set) {
 }
 
 void write_measurement_csv(const std::filesystem::path& path, const MeasurementSet& set) {
-  write_file_atomically(path, format_measurement_csv(set));
+  write_file_atomically(path, [&] { return format_measurement_csv(set); });
 }
 
 }  // namespace calkit

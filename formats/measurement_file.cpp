@@ -86,6 +86,21 @@ void write_file_atomically(const std::filesystem::path& path, const std::string&
   sync_directory(dir);
 }
 
+void write_file_atomically(const std::filesystem::path& path,
+                           const std::function<std::string()>& make_content) {
+  std::string content;
+  try {
+    content = make_content();
+  } catch (const InputError& e) {
+    if (!e.file().empty()) throw;
+    std::string message = e.what();
+    std::string prefix = e.field().empty() ? "" : "field " + e.field() + ": ";
+    if (message.rfind(prefix, 0) == 0) message.erase(0, prefix.size());
+    throw InputError(path.string(), e.line(), e.field(), message);
+  }
+  write_file_atomically(path, content);
+}
+
 std::string read_file_text(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path.string(), 0, "", "cannot open file");
@@ -105,9 +120,9 @@ MeasurementSet read_measurements(const std::filesystem::path& path) {
 
 void write_measurements(const std::filesystem::path& path, const MeasurementSet& set) {
   std::string ext = lower_extension(path);
-  if (ext == ".ti3") return write_file_atomically(path, format_ti3(set));
-  if (ext == ".json") return write_file_atomically(path, format_measurement_json(set));
-  if (ext == ".csv") return write_file_atomically(path, format_measurement_csv(set));
+  if (ext == ".ti3") return write_ti3(path, set);
+  if (ext == ".json") return write_measurement_json(path, set);
+  if (ext == ".csv") return write_measurement_csv(path, set);
   unknown_extension(path, ".ti3, .json or .csv");
 }
 
@@ -120,8 +135,8 @@ PatchSet read_patches(const std::filesystem::path& path) {
 
 void write_patches(const std::filesystem::path& path, const PatchSet& patches) {
   std::string ext = lower_extension(path);
-  if (ext == ".ti1") return write_file_atomically(path, format_ti1(patches));
-  if (ext == ".json") return write_file_atomically(path, format_patch_json(patches));
+  if (ext == ".ti1") return write_ti1(path, patches);
+  if (ext == ".json") return write_patch_json(path, patches);
   unknown_extension(path, ".ti1 or .json");
 }
 

@@ -151,7 +151,7 @@ std::string format_measurement_json(const MeasurementSet& set) {
 }
 
 void write_measurement_json(const std::filesystem::path& path, const MeasurementSet& set) {
-  write_file_atomically(path, format_measurement_json(set));
+  write_file_atomically(path, [&] { return format_measurement_json(set); });
 }
 
 PatchSet parse_patch_json(std::string_view text, const std::string& name) {
@@ -185,7 +185,7 @@ std::string format_patch_json(const PatchSet& patches) {
 }
 
 void write_patch_json(const std::filesystem::path& path, const PatchSet& patches) {
-  write_file_atomically(path, format_patch_json(patches));
+  write_file_atomically(path, [&] { return format_patch_json(patches); });
 }
 
 }  // namespace calkit

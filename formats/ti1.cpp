@@ -46,7 +46,7 @@ std::string format_ti1(const PatchSet& patches) {
 }
 
 void write_ti1(const std::filesystem::path& path, const PatchSet& patches) {
-  write_file_atomically(path, format_ti1(patches));
+  write_file_atomically(path, [&] { return format_ti1(patches); });
 }
 
 }  // namespace calkit

@@ -171,7 +171,7 @@ std::string format_ti3(const MeasurementSet& set) {
 }
 
 void write_ti3(const std::filesystem::path& path, const MeasurementSet& set) {
-  write_file_atomically(path, format_ti3(set));
+  write_file_atomically(path, [&] { return format_ti3(set); });
 }
 
 }  // namespace calkit

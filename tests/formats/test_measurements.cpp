@@ -138,6 +138,11 @@ TEST_CASE("measurement files are chosen by extension and written atomically") {
   CHECK(e.file() == (dir / "m.txt").string());
   e = error_of([&] { write_file_atomically(dir / "missing-dir" / "x.json", "{}"); });
   CHECK(e.file() == (dir / "missing-dir" / "x.json").string());
+  MeasurementSet nan_set = set;
+  nan_set.readings[1].XYZ.y() = std::nan("");
+  e = error_of([&] { write_measurements(dir / "nan.json", nan_set); });
+  CHECK(std::string(e.what()) == (dir / "nan.json").string() + ": field readings: a value is not finite");
+  CHECK_FALSE(std::filesystem::exists(dir / "nan.json"));
   e = error_of([&] { read_measurements(dir / "absent.ti3"); });
   CHECK(e.file() == (dir / "absent.ti3").string());
 }
