@@ -10,6 +10,7 @@
 
 #include "color/input_error.hpp"
 #include "patterns/pgenerator_client.hpp"
+#include "patterns/network_patterns.hpp"
 #include "patterns/pgenerator_emulator.hpp"
 #include "patterns/virtual_pattern_generator.hpp"
 #include "sim/clock.hpp"
@@ -219,4 +220,21 @@ TEST_CASE("pgenerator spec strings") {
     CAPTURE(bad);
     CHECK_THROWS_AS(parse_pgenerator_spec(bad), InputError);
   }
+}
+
+TEST_CASE("network pattern specs: emulators need a simulated display, real devices must not have one") {
+  SimulatedClock clock;
+  VirtualDisplay display(load_display_model("sim:reference"), clock);
+  CHECK(is_network_pattern("resolve"));
+  CHECK(is_network_pattern("resolve:port=1"));
+  CHECK(is_network_pattern("pgenerator:h"));
+  CHECK_FALSE(is_network_pattern("virtual"));
+  CHECK_FALSE(is_network_pattern("resolver"));
+  CHECK_THROWS_AS(open_network_pattern("resolve:emulate", nullptr), InputError);
+  CHECK_THROWS_AS(open_network_pattern("pgenerator:emulate", nullptr), InputError);
+  CHECK_THROWS_AS(open_network_pattern("pgenerator:192.0.2.1", &display), InputError);
+  CHECK_THROWS_AS(open_network_pattern("window", &display), InputError);
+  auto emulated = open_network_pattern("pgenerator:emulate", &display);
+  emulated->show(patch(Vec3::Ones(), 10, SignalRange::Full));
+  CHECK(display.shown_signal() == Vec3::Ones());
 }
