@@ -120,6 +120,12 @@ TEST_CASE("BT.2390 EETF: identity below the knee, peak to peak, monotonic") {
     CHECK(out <= 1000 * (1 + 1e-12));
     prev = out;
   }
+  // BT.2390 black-level lift: mastering black lands exactly on the display black.
+  Bt2390Eetf lifted(0.005, 1000, 0.05, 500);
+  CHECK(lifted.nits(0.005) == doctest::Approx(0.05).epsilon(1e-9));
+  // ... and the lift term b (1 - E2)^4 barely moves the peak (BT.2390-4 §5.4 keeps it unclipped).
+  CHECK(lifted.nits(1000) >= 500);
+  CHECK(lifted.nits(1000) == doctest::Approx(500).epsilon(1e-4));
   // Display at least as bright as the master: nothing to roll off.
   Bt2390Eetf none(0, 1000, 0, 1000);
   CHECK(none.nits(700) == doctest::Approx(700).epsilon(1e-12));
