@@ -8,6 +8,15 @@ namespace calkit::argyll {
 
 std::string number(double v) { return cgats_format_number(v); }
 
+std::string keyword_or_empty(const CgatsTable& table, std::string_view key) {
+  const std::string* v = table.keyword(key);
+  return v ? *v : std::string();
+}
+
+void set_keyword_if(CgatsTable& table, const std::string& key, const std::string& value) {
+  if (!value.empty()) table.set_keyword(key, value);
+}
+
 std::array<int, 3> rgb_fields(const CgatsFile& file, const CgatsTable& table) {
   return {cgats_require_field(file, table, "RGB_R"), cgats_require_field(file, table, "RGB_G"),
           cgats_require_field(file, table, "RGB_B")};

@@ -10,18 +10,9 @@
 namespace calkit {
 namespace {
 
-std::string keyword_or_empty(const CgatsTable& table, std::string_view key) {
-  const std::string* v = table.keyword(key);
-  return v ? *v : std::string();
-}
-
 bool yes(const CgatsTable& table, std::string_view key) {
   const std::string* v = table.keyword(key);
   return v && *v == "YES";
-}
-
-void set_if(CgatsTable& table, const std::string& key, const std::string& value) {
-  if (!value.empty()) table.set_keyword(key, value);
 }
 
 }  // namespace
@@ -35,13 +26,13 @@ ColorimeterMatrix parse_ccmx(std::string_view text, const std::string& name) {
   if (rep != "XYZ")
     throw InputError(name, table.keyword_line("COLOR_REP"), "COLOR_REP",
                      "must be XYZ, not '" + rep + "'");
-  ccmx.description = keyword_or_empty(table, "DESCRIPTOR");
-  ccmx.display = keyword_or_empty(table, "DISPLAY");
-  ccmx.technology = keyword_or_empty(table, "TECHNOLOGY");
-  ccmx.reference = keyword_or_empty(table, "REFERENCE");
-  ccmx.originator = keyword_or_empty(table, "ORIGINATOR");
-  ccmx.created = keyword_or_empty(table, "CREATED");
-  ccmx.ui_selectors = keyword_or_empty(table, "UI_SELECTORS");
+  ccmx.description = argyll::keyword_or_empty(table, "DESCRIPTOR");
+  ccmx.display = argyll::keyword_or_empty(table, "DISPLAY");
+  ccmx.technology = argyll::keyword_or_empty(table, "TECHNOLOGY");
+  ccmx.reference = argyll::keyword_or_empty(table, "REFERENCE");
+  ccmx.originator = argyll::keyword_or_empty(table, "ORIGINATOR");
+  ccmx.created = argyll::keyword_or_empty(table, "CREATED");
+  ccmx.ui_selectors = argyll::keyword_or_empty(table, "UI_SELECTORS");
   ccmx.refresh = yes(table, "DISPLAY_TYPE_REFRESH");
   ccmx.oem = yes(table, "OEM");
   if (table.keyword("DISPLAY_TYPE_BASE_ID")) {
@@ -75,16 +66,16 @@ std::string format_ccmx(const ColorimeterMatrix& ccmx) {
   table.set_keyword("DESCRIPTOR", ccmx.description.empty() ? "calkit colorimeter correction"
                                                            : ccmx.description);
   table.set_keyword("INSTRUMENT", ccmx.instrument);
-  set_if(table, "DISPLAY", ccmx.display);
-  set_if(table, "TECHNOLOGY", ccmx.technology);
+  argyll::set_keyword_if(table, "DISPLAY", ccmx.display);
+  argyll::set_keyword_if(table, "TECHNOLOGY", ccmx.technology);
   if (ccmx.display_type_base_id > 0)
     table.set_keyword("DISPLAY_TYPE_BASE_ID", std::to_string(ccmx.display_type_base_id));
   table.set_keyword("DISPLAY_TYPE_REFRESH", ccmx.refresh ? "YES" : "NO");
-  set_if(table, "UI_SELECTORS", ccmx.ui_selectors);
-  set_if(table, "REFERENCE", ccmx.reference);
+  argyll::set_keyword_if(table, "UI_SELECTORS", ccmx.ui_selectors);
+  argyll::set_keyword_if(table, "REFERENCE", ccmx.reference);
   if (ccmx.oem) table.set_keyword("OEM", "YES");
   table.set_keyword("ORIGINATOR", ccmx.originator.empty() ? "calkit" : ccmx.originator);
-  set_if(table, "CREATED", ccmx.created);
+  argyll::set_keyword_if(table, "CREATED", ccmx.created);
   table.set_keyword("COLOR_REP", "XYZ");
   table.fields = {"XYZ_X", "XYZ_Y", "XYZ_Z"};
   for (int r = 0; r < 3; ++r) {

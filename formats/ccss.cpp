@@ -6,32 +6,19 @@
 #include "formats/measurement_file.hpp"
 
 namespace calkit {
-namespace {
-
-std::string keyword_or_empty(const CgatsTable& table, std::string_view key) {
-  const std::string* v = table.keyword(key);
-  return v ? *v : std::string();
-}
-
-void set_if(CgatsTable& table, const std::string& key, const std::string& value) {
-  if (!value.empty()) table.set_keyword(key, value);
-}
-
-}  // namespace
-
 DisplaySpectra parse_ccss(std::string_view text, const std::string& name) {
   CgatsFile file = parse_cgats(text, name);
   const CgatsTable& table = cgats_table(file, "CCSS");
   DisplaySpectra ccss;
-  ccss.description = keyword_or_empty(table, "DESCRIPTOR");
-  ccss.display = keyword_or_empty(table, "DISPLAY");
-  ccss.technology = keyword_or_empty(table, "TECHNOLOGY");
-  ccss.reference = keyword_or_empty(table, "REFERENCE");
-  ccss.originator = keyword_or_empty(table, "ORIGINATOR");
-  ccss.created = keyword_or_empty(table, "CREATED");
-  ccss.ui_selectors = keyword_or_empty(table, "UI_SELECTORS");
-  ccss.refresh = keyword_or_empty(table, "DISPLAY_TYPE_REFRESH") == "YES";
-  ccss.oem = keyword_or_empty(table, "OEM") == "YES";
+  ccss.description = argyll::keyword_or_empty(table, "DESCRIPTOR");
+  ccss.display = argyll::keyword_or_empty(table, "DISPLAY");
+  ccss.technology = argyll::keyword_or_empty(table, "TECHNOLOGY");
+  ccss.reference = argyll::keyword_or_empty(table, "REFERENCE");
+  ccss.originator = argyll::keyword_or_empty(table, "ORIGINATOR");
+  ccss.created = argyll::keyword_or_empty(table, "CREATED");
+  ccss.ui_selectors = argyll::keyword_or_empty(table, "UI_SELECTORS");
+  ccss.refresh = argyll::keyword_or_empty(table, "DISPLAY_TYPE_REFRESH") == "YES";
+  ccss.oem = argyll::keyword_or_empty(table, "OEM") == "YES";
   cgats_require_keyword(file, table, "SPECTRAL_BANDS");
   argyll::SpectralLayout layout = argyll::spectral_layout(file, table);
   ccss.norm = layout.norm;
@@ -63,12 +50,12 @@ std::string format_ccss(const DisplaySpectra& ccss) {
   table.set_keyword("DESCRIPTOR", ccss.description.empty() ? "calkit display spectral samples"
                                                            : ccss.description);
   table.set_keyword("ORIGINATOR", ccss.originator.empty() ? "calkit" : ccss.originator);
-  set_if(table, "CREATED", ccss.created);
-  set_if(table, "DISPLAY", ccss.display);
-  set_if(table, "TECHNOLOGY", ccss.technology);
+  argyll::set_keyword_if(table, "CREATED", ccss.created);
+  argyll::set_keyword_if(table, "DISPLAY", ccss.display);
+  argyll::set_keyword_if(table, "TECHNOLOGY", ccss.technology);
   table.set_keyword("DISPLAY_TYPE_REFRESH", ccss.refresh ? "YES" : "NO");
-  set_if(table, "UI_SELECTORS", ccss.ui_selectors);
-  set_if(table, "REFERENCE", ccss.reference);
+  argyll::set_keyword_if(table, "UI_SELECTORS", ccss.ui_selectors);
+  argyll::set_keyword_if(table, "REFERENCE", ccss.reference);
   if (ccss.oem) table.set_keyword("OEM", "YES");
   table.fields = {"SAMPLE_ID"};
   argyll::add_spectral_fields(table, shape);

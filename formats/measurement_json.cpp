@@ -23,16 +23,13 @@ int line_of_byte(std::string_view text, size_t byte) {
 json parse_text(std::string_view text, const std::string& name) {
   try {
     return json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for a huge number
     std::string what = e.what();
-    // nlohmann's message starts "[json.exception.parse_error.101] parse error at line 1, ...".
-    size_t colon = what.find("] ");
-    throw InputError(name, line_of_byte(text, e.byte), "",
-                     "invalid JSON: " + (colon == std::string::npos ? what : what.substr(colon + 2)));
-  } catch (const json::exception& e) {  // e.g. out_of_range: a number too large for a double
-    std::string what = e.what();
-    size_t colon = what.find("] ");
-    throw InputError(name, 0, "", "invalid JSON: " + (colon == std::string::npos ? what : what.substr(colon + 2)));
+    // nlohmann's messages start "[json.exception.parse_error.101] ...".
+    size_t bracket = what.find("] ");
+    if (bracket != std::string::npos) what.erase(0, bracket + 2);
+    auto* parse = dynamic_cast<const json::parse_error*>(&e);
+    throw InputError(name, parse ? line_of_byte(text, parse->byte) : 0, "", "invalid JSON: " + what);
   }
 }
 
