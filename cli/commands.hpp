@@ -7,6 +7,7 @@
 namespace calkit::cli {
 
 void add_color(CLI::App& app);
+void add_lut(CLI::App& app);
 void add_display(CLI::App& app);
 void add_convert_files(CLI::App& app);  // calkit convert (cli/cmd_convert.cpp)
 void add_report(CLI::App& app);

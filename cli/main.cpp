@@ -16,6 +16,7 @@ using AddCommand = void (*)(CLI::App&);
 // The table of subcommands, in the order --help lists them.
 constexpr AddCommand kCommands[] = {
     calkit::cli::add_color,
+    calkit::cli::add_lut,
     calkit::cli::add_display,
     calkit::cli::add_convert_files,
     calkit::cli::add_report,
