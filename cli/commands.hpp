@@ -10,6 +10,8 @@ void add_color(CLI::App& app);
 void add_lut(CLI::App& app);
 void add_display(CLI::App& app);
 void add_convert_files(CLI::App& app);  // calkit convert (cli/cmd_convert.cpp)
+void add_probe(CLI::App& app);    // calkit probe list/info/setup/match (cli/cmd_probe.cpp)
+void add_ambient(CLI::App& app);  // calkit ambient (cli/cmd_ambient.cpp)
 void add_report(CLI::App& app);
 void add_pattern(CLI::App& app);  // calkit pattern (cli/cmd_pattern.cpp)
 

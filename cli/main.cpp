@@ -19,6 +19,8 @@ constexpr AddCommand kCommands[] = {
     calkit::cli::add_lut,
     calkit::cli::add_display,
     calkit::cli::add_convert_files,
+    calkit::cli::add_probe,
+    calkit::cli::add_ambient,
     calkit::cli::add_report,
     calkit::cli::add_pattern,
 };

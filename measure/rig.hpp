@@ -14,10 +14,11 @@
 namespace calkit {
 
 struct RigSpec {
-  std::string probe = "sim";  // "sim"
+  std::string probe = "sim";  // "sim", "i1d3", "emulated:i1d3[,OPTIONS]" (probes/device_probes.hpp)
   std::string display;        // "sim:NAME" or a display-model JSON file (simulation)
   std::string pattern;        // "virtual"; empty: the default for the probe and display
   std::uint64_t seed = 1;     // simulated probe noise
+  std::string correction;     // .ccmx (any probe) or .ccss (i1d3 display type); also probe option correction=FILE
 };
 
 struct Rig {
@@ -25,7 +26,7 @@ struct Rig {
   std::unique_ptr<Clock> clock;             // SimulatedClock for simulation, SystemClock otherwise
   std::unique_ptr<VirtualDisplay> display;  // simulation only
   std::unique_ptr<Probe> probe;
-  std::unique_ptr<PatternGenerator> pattern;
+  std::unique_ptr<PatternGenerator> pattern;  // null when RigSpec::pattern is "none" (probe only)
   bool simulated = false;
   std::string description;  // "SimProbe on sim:woled-tv via virtual:sim:woled-tv"
 };

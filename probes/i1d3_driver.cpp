@@ -241,8 +241,12 @@ Vec3 I1d3Driver::measure_frequencies(double* seconds) {
   Vec3 hz = frequency_measure(gate, &used);
   std::array<bool, 3> low{};
   bool any_low = false;
+  const double brightest = hz.maxCoeff();
+  const bool bright_enough = 2 * brightest * gate >= options_.min_edges;
   for (int c = 0; c < 3; ++c) {
-    low[c] = 2 * hz[c] * gate < options_.min_edges;
+    // Beside a well-measured channel, one under 1e-4 of it adds less than that one's count
+    // quantisation: not worth a slow period measurement (pure red leaves the blue sensor dark).
+    low[c] = 2 * hz[c] * gate < options_.min_edges && !(bright_enough && hz[c] < 1e-4 * brightest);
     any_low = any_low || low[c];
   }
   if (any_low) {
