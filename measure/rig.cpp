@@ -5,6 +5,8 @@
 #include "color/input_error.hpp"
 #include "patterns/network_patterns.hpp"
 #include "patterns/virtual_pattern_generator.hpp"
+#include "probes/corrections.hpp"
+#include "probes/device_probes.hpp"
 #include "probes/sim_probe.hpp"
 #include "sim/display_model.hpp"
 
@@ -14,7 +16,7 @@ namespace {
 Rig simulated_rig(const RigSpec& spec) {
   if (spec.display.empty())
     throw InputError("", 0, "--display", "the simulated probe needs --display sim:NAME or a model .json");
-  if (!spec.pattern.empty() && spec.pattern != "virtual" &&
+  if (!spec.pattern.empty() && spec.pattern != "virtual" && spec.pattern != "none" &&
       !is_network_pattern(spec.pattern))
     throw InputError("", 0, "--pattern",
                      fmt::format("'{}' cannot drive a simulated display (use virtual, resolve or pgenerator:emulate)", spec.pattern));
@@ -27,24 +29,59 @@ Rig simulated_rig(const RigSpec& spec) {
   rig.probe = std::make_unique<SimProbe>(*rig.display, options);
   // resolve / pgenerator:emulate: the real protocol code against an in-process emulator.
   if (is_network_pattern(spec.pattern)) rig.pattern = open_network_pattern(spec.pattern, rig.display.get());
-  else rig.pattern = std::make_unique<VirtualPatternGenerator>(*rig.display);
+  else if (spec.pattern != "none") rig.pattern = std::make_unique<VirtualPatternGenerator>(*rig.display);
   rig.probe->open();
+  if (!spec.correction.empty()) rig.probe = apply_correction_file(std::move(rig.probe), spec.correction);
   rig.description = fmt::format("{} on {} via {}", rig.probe->identity().model, rig.display->model().name,
-                                rig.pattern->name());
+                                rig.pattern ? rig.pattern->name() : "no pattern generator");
+  return rig;
+}
+
+// USB probes, real (system clock) or emulated at their transport on a virtual display.
+Rig device_rig(const RigSpec& spec) {
+  DeviceProbeSpec probe = parse_device_probe_spec(spec.probe);
+  Rig rig;
+  rig.simulated = is_emulated_probe(probe.name);
+  if (rig.simulated) {
+    if (spec.display.empty())
+      throw InputError("", 0, "--display", probe.name + " reads a virtual display: add --display sim:NAME");
+    rig.clock = std::make_unique<SimulatedClock>();
+    rig.display = std::make_unique<VirtualDisplay>(load_display_model(spec.display), *rig.clock);
+  } else {
+    rig.clock = std::make_unique<SystemClock>();
+  }
+  rig.probe = make_device_probe(probe, *rig.clock, rig.display.get());
+  rig.probe->open();
+  const std::string correction = spec.correction.empty() ? probe.correction : spec.correction;
+  if (!correction.empty()) rig.probe = apply_correction_file(std::move(rig.probe), correction);
+  if (spec.pattern == "none") {
+    // probe only (calkit probe info, calkit ambient)
+  } else if (rig.display && (spec.pattern.empty() || spec.pattern == "virtual")) {
+    rig.pattern = std::make_unique<VirtualPatternGenerator>(*rig.display);
+  } else if (is_network_pattern(spec.pattern)) {
+    rig.pattern = open_network_pattern(spec.pattern, rig.display.get());
+  } else {
+    throw InputError("", 0, "--pattern", fmt::format("a real probe needs a pattern generator ({})", network_pattern_usage()));
+  }
+  rig.description = fmt::format("{} on {} via {}", rig.probe->identity().model,
+                                rig.display ? rig.display->model().name : "the screen",
+                                rig.pattern ? rig.pattern->name() : "no pattern generator");
   return rig;
 }
 
 }  // namespace
 
 std::string rig_usage() {
-  return "--probe sim --display sim:NAME|model.json [--pattern virtual]; built-in displays: " +
+  return "--probe sim|emulated:i1d3 --display sim:NAME|model.json [--pattern virtual], or --probe i1d3 "
+         "--pattern SPEC; built-in displays: " +
          fmt::format("{}", fmt::join(builtin_display_names(), ", "));
 }
 
 Rig build_rig(const RigSpec& spec) {
   if (spec.probe == "sim") return simulated_rig(spec);
-  // Real probes run on the system clock; their drivers plug in here.
-  throw InputError("", 0, "--probe", fmt::format("unknown probe '{}' (available: sim)", spec.probe));
+  if (is_device_probe(spec.probe)) return device_rig(spec);
+  throw InputError("", 0, "--probe", fmt::format("unknown probe '{}' (available: sim, {})", spec.probe,
+                                                 fmt::join(device_probe_names(), ", ")));
 }
 
 }  // namespace calkit
