@@ -1,0 +1,65 @@
+#pragma once
+// Klein K10-A colorimeter over its FTDI serial port (probes.md §3). open(): identify, firmware,
+// auto-range, list the on-board calibration matrices. read(): N5 with the auto-range retries the
+// device asks for, averaged when dark; the selected on-board matrix is applied host-side.
+// It never sends the flash-writing black-calibration command (B7).
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "probes/probe.hpp"
+#include "probes/transport/transport.hpp"
+#include "sim/clock.hpp"
+
+namespace calkit {
+
+struct K10Options {
+  std::string calibration;   // an on-board matrix name (D7 list); empty: factory XYZ only
+  bool average_when_dark = true;  // up to 20 readings below 0.2 cd/m², 1 above 50 (as Argyll)
+  int reply_timeout_ms = 5000;
+  int range_retries = 4;     // 'v'/'u' (auto-range in progress) are retried this often
+};
+
+struct K10Calibration {
+  int index = 0;  // 1..96
+  std::string name;
+  Mat3 matrix = Mat3::Identity();
+};
+
+class K10Driver : public Probe {
+ public:
+  K10Driver(std::unique_ptr<SerialTransport> transport, Clock& clock, K10Options options = {});
+
+  void open() override;
+  void close() override { open_ = false; }
+  ProbeIdentity identity() const override { return identity_; }
+  ProbeCapabilities capabilities() const override;
+  void set_display_mode(const std::string& mode) override;  // an on-board calibration name
+  ProbeReading read() override;
+
+  // One N5 reading in the device's factory XYZ (no matrix, no averaging).
+  Vec3 measure_factory_XYZ(std::array<int, 3>* ranges = nullptr);
+  const std::vector<K10Calibration>& calibrations() const { return calibrations_; }  // names only
+  K10Calibration read_calibration(int index);  // D1: the matrix of slot index (1..96)
+  const K10Calibration& selected_calibration() const { return selected_; }
+  void set_fixed_range(int range);  // 1..6; 0: auto-range
+  // `count` luminance samples of the T2 flicker stream (256 Hz), relative to the range's top.
+  std::vector<double> read_flicker(std::size_t count);
+
+ private:
+  std::string command(const std::string& cmd, std::size_t reply_length, char* error = nullptr);
+  void check_open() const;
+
+  std::unique_ptr<SerialTransport> transport_;
+  Clock& clock_;
+  K10Options options_;
+  bool open_ = false;
+  ProbeIdentity identity_;
+  std::vector<K10Calibration> calibrations_;
+  K10Calibration selected_;
+};
+
+// The K10 on `path` (e.g. /dev/ttyUSB0), not yet opened.
+std::unique_ptr<K10Driver> make_k10(const std::string& path, Clock& clock, K10Options options = {});
+
+}  // namespace calkit
