@@ -54,6 +54,9 @@ h3{font-size:14px;margin:0 0 8px;font-weight:600;color:var(--ink2)}
 .kpi .v{font-size:20px;font-weight:650;line-height:1.25}
 .kpi .u{font-size:12px;color:var(--ink3);font-weight:400;margin-left:2px}
 .kpi.pass .v{color:var(--pass)}.kpi.fail .v{color:var(--fail)}
+.strip{display:flex;flex-wrap:wrap;gap:8px 28px;margin-bottom:16px;padding:12px 18px}
+.cmp{display:flex;flex-direction:column}.cmp .k{font-size:11.5px;color:var(--ink3)}
+.cmp .v{font-size:16px;color:var(--ink2)}.cmp .v b{color:var(--ink);font-weight:650}.arrow{color:var(--ink3)}
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:3px 14px;margin:0;font-size:13px}
 dl.meta dt{color:var(--ink3)}dl.meta dd{margin:0;overflow-wrap:anywhere}
 code,.mono{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,"DejaVu Sans Mono",monospace;font-size:12px}
@@ -210,7 +213,7 @@ std::string summary_card(const VerificationResult& run, const std::string& title
     double grey_max = kNotMeasured;
     for (const auto& group : s.groups)
       if (group.group == "greyscale") grey_max = group.de2000.max;
-    out += kpi("grey max dE", num(grey_max, 2), "", limit_state(grey_max, t.greyscale_max_de2000));
+    out += kpi("grey max dE2000", num(grey_max, 2), "", limit_state(grey_max, t.greyscale_max_de2000));
     out += kpi("gamma 10–90%", num(g.mean_gamma, 2), "");
     out += kpi("white", num(g.white_nits, 1), "cd/m²");
     out += kpi("black", num(g.black_nits, 4), "cd/m²");
@@ -224,6 +227,34 @@ std::string summary_card(const VerificationResult& run, const std::string& title
   out += meta_list(run);
   out += "</section>";
   return out;
+}
+
+// Before -> after for the figures a colorist checks first (two runs only).
+std::string comparison_strip(const VerificationResult& before, const VerificationResult& after) {
+  auto grey_max = [](const VerificationResult& run) {
+    for (const auto& g : run.summary.groups)
+      if (g.group == "greyscale") return g.de2000.max;
+    return kNotMeasured;
+  };
+  auto item = [](std::string_view key, const std::string& a, const std::string& b) {
+    return fmt::format(R"(<div class="cmp"><span class="k">{}</span><span class="v">{} <span class="arrow">→</span> <b>{}</b></span></div>)",
+                       key, a, b);
+  };
+  std::string out = R"(<div class="card strip">)";
+  if (is_hdr(after)) {
+    out += item("mean dE ITP", num(before.summary.de_itp.mean, 2), num(after.summary.de_itp.mean, 2));
+    out += item("max dE ITP", num(before.summary.de_itp.max, 2), num(after.summary.de_itp.max, 2));
+    out += item("PQ tracking %", num(before.greyscale.mean_abs_luminance_error_pct, 1),
+                num(after.greyscale.mean_abs_luminance_error_pct, 1));
+  } else {
+    out += item("mean dE2000", num(before.summary.de2000.mean, 2), num(after.summary.de2000.mean, 2));
+    out += item("max dE2000", num(before.summary.de2000.max, 2), num(after.summary.de2000.max, 2));
+    out += item("grey max dE2000", num(grey_max(before), 2), num(grey_max(after), 2));
+    out += item("gamma", num(before.greyscale.mean_gamma, 2), num(after.greyscale.mean_gamma, 2));
+  }
+  out += item("white CCT K", num(before.greyscale.white_cct, 0), num(after.greyscale.white_cct, 0));
+  out += item("white cd/m²", num(before.greyscale.white_nits, 1), num(after.greyscale.white_nits, 1));
+  return out + "</div>";
 }
 
 // ---- charts
@@ -593,6 +624,7 @@ std::string render_html(const std::vector<VerificationResult>& runs) {
                       last.patches.size(), escape(last.info.date), pass, last.verdict.pass ? "PASS" : "FAIL");
 
   html += "<h2>Summary</h2>";
+  if (runs.size() == 2) html += comparison_strip(runs[0], runs[1]);
   html += fmt::format(R"(<div class="runs keep" style="--n:{}">)", runs.size());
   for (std::size_t i = 0; i < runs.size(); ++i) html += summary_card(runs[i], titles[i]);
   html += "</div>";
