@@ -76,7 +76,7 @@ TEST_CASE("calkit lut convert writes a CLF that OpenColorIO applies like the sou
   CHECK((a - b).cwiseAbs().maxCoeff() < 1e-6);
 }
 
-TEST_CASE("calkit lut info reports size, title and the table range; bad input exits 2 with file:line") {
+TEST_CASE("calkit lut info reports size and title and the table range and bad input exits 2 with file:line") {
   Run r = run("lut info " + lut_test::data("oracle_lut_2.cube").string() + " --json");
   REQUIRE(r.status == 0);
   CHECK(r.out.find("\"size\": 2") != std::string::npos);

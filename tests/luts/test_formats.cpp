@@ -38,7 +38,7 @@ void check_against_ocio(const std::filesystem::path& file, const Lut3d& lut, dou
 
 }  // namespace
 
-TEST_CASE("cube 3D: OpenColorIO applies what calkit writes, and it round-trips with metadata") {
+TEST_CASE("cube 3D: OpenColorIO applies what calkit writes and it round-trips with metadata") {
   Lut3d lut = lut_test::curvy_lut(17);
   auto path = lut_test::scratch("rt.cube");
   write_lut3d(path, lut);
@@ -67,7 +67,7 @@ TEST_CASE("cube reads Resolve's LUT_3D_INPUT_RANGE and IRIDAS comments") {
   }
 }
 
-TEST_CASE("cube 1D: OpenColorIO applies what calkit writes, and it round-trips") {
+TEST_CASE("cube 1D: OpenColorIO applies what calkit writes and it round-trips") {
   Lut1d lut = lut_test::curvy_lut1d(33);
   auto path = lut_test::scratch("rt1d.cube");
   write_lut1d(path, lut);
@@ -82,7 +82,7 @@ TEST_CASE("cube 1D: OpenColorIO applies what calkit writes, and it round-trips")
   CHECK_FALSE(file_is_lut3d(path));
 }
 
-TEST_CASE("3dl (Flame, 12-bit): OpenColorIO reads it within integer quantisation") {
+TEST_CASE("3dl (Flame and 12-bit): OpenColorIO reads it within integer quantisation") {
   Lut3d lut = lut_test::curvy_lut(17);
   auto path = lut_test::scratch("rt.3dl");
   write_lut3d(path, lut);
@@ -107,7 +107,7 @@ TEST_CASE("3dl Lustre variant with 10 and 16-bit output is read by OpenColorIO")
   }
 }
 
-TEST_CASE("CLF 3D: OpenColorIO applies it (blue-fastest Array, domain as Matrix) and it round-trips") {
+TEST_CASE("CLF 3D: OpenColorIO applies it (blue-fastest Array and domain as Matrix) and it round-trips") {
   Lut3d lut = lut_test::curvy_lut(9);
   lut.domain_min = Vec3(-0.05, 0, 0.1);
   lut.domain_max = Vec3(1.1, 1, 0.95);
@@ -171,7 +171,7 @@ TEST_CASE("CLF written by OpenColorIO's own conventions: a 10i LUT3D is scaled b
   }
 }
 
-TEST_CASE("ICC device link: a floating-point LittleCMS transform agrees with calkit, round trip keeps metadata") {
+TEST_CASE("ICC device link: a floating-point LittleCMS transform agrees with calkit and round trip keeps metadata") {
   Lut3d lut = lut_test::curvy_lut(17);
   auto path = lut_test::scratch("rt.icc");
   write_lut3d(path, lut);

@@ -45,7 +45,7 @@ std::string rows(int n) {
 
 }  // namespace
 
-TEST_CASE("malformed .cube files name file, line and field") {
+TEST_CASE("malformed .cube files name file and line and field") {
   expect_error({"missing_size.cube", "TITLE \"x\"\n", 0, "LUT_3D_SIZE"});
   expect_error({"rows_before_size.cube", "0 0 0\nLUT_3D_SIZE 2\n", 1, "LUT_3D_SIZE"});
   expect_error({"too_few.cube", "LUT_3D_SIZE 2\n" + rows(7), 8, "LUT_3D_SIZE"});
@@ -62,7 +62,7 @@ TEST_CASE("malformed .cube files name file, line and field") {
   expect_error({"binary.cube", std::string("LUT_3D_SIZE 2\n\0\x01\x02\n", 20), 2, ""});
 }
 
-TEST_CASE("malformed .3dl files name file, line and field") {
+TEST_CASE("malformed .3dl files name file and line and field") {
   expect_error({"no_mesh.3dl", "0 0 0\n", 1, "shaper"});
   // A mesh line needs more than 3 integers (3 would be a table row), as in OpenColorIO.
   const std::string mesh = "0 341 682 1023\n";
@@ -75,7 +75,7 @@ TEST_CASE("malformed .3dl files name file, line and field") {
   expect_error({"mesh.3dl", "3DMESH\nMesh 4\n", 2, "Mesh"});
 }
 
-TEST_CASE("malformed CLF files name file, line and field") {
+TEST_CASE("malformed CLF files name file and line and field") {
   const std::string head = "<?xml version=\"1.0\"?>\n<ProcessList id=\"a\" compCLFversion=\"3\">\n";
   expect_error({"notxml.clf", "<ProcessList>\n<LUT3D>\n</ProcessList>\n", 3, "xml"});
   expect_error({"noroot.clf", "<?xml version=\"1.0\"?>\n<Other/>\n", 0, "ProcessList"});
@@ -110,7 +110,7 @@ TEST_CASE("malformed ICC and OCIO files name the file and field") {
   expect_error({"missing.ocio", "ocio_profile_version: 2\n    from_scene_reference: !<FileTransform> {src: nowhere.cube}\n", 2, "src"});
 }
 
-TEST_CASE("reading a 1D file as 3D (and the reverse) is an InputError, not a wrong LUT") {
+TEST_CASE("reading a 1D file as 3D (and the reverse) is an InputError and not a wrong LUT") {
   auto p1 = lut_test::scratch("kind1d.cube");
   write_lut1d(p1, lut_test::curvy_lut1d(8));
   CHECK_THROWS_AS((void)read_lut3d(p1), InputError);
@@ -123,7 +123,7 @@ TEST_CASE("reading a 1D file as 3D (and the reverse) is an InputError, not a wro
   CHECK_THROWS_AS(write_lut3d(lut_test::scratch("short_table.cube"), bad), InputError);
 }
 
-TEST_CASE("an OCIO config whose FileTransform names another config is rejected, not followed") {
+TEST_CASE("an OCIO config whose FileTransform names another config is rejected and not followed") {
   auto path = lut_test::scratch("loop.ocio");
   std::ofstream(path) << "ocio_profile_version: 2\n    from_scene_reference: !<FileTransform> {src: loop.OCIO}\n";
   std::ofstream(lut_test::scratch("loop.OCIO")) << "x\n";
