@@ -89,8 +89,9 @@ void SerialDeviceEmulator::answer(std::string bytes) {
     output_ += bytes.substr(0, bytes.size() / 2);
     return;
   }
-  if (pending_ == FaultSchedule::Action::Garble)
-    for (std::size_t i = 0; i < bytes.size() && i < 4; ++i) bytes[i] = static_cast<char>(bytes[i] ^ 0x5A);
+  if (pending_ == FaultSchedule::Action::Garble)  // line noise over the echo/header and the middle
+    for (std::size_t i : {std::size_t{0}, std::size_t{1}, bytes.size() / 2, bytes.size() / 2 + 1})
+      if (i < bytes.size()) bytes[i] = static_cast<char>(bytes[i] ^ 0x5A);
   pending_ = FaultSchedule::Action::Answer;
   output_ += bytes;
 }

@@ -1,0 +1,148 @@
+// The production JetiDriver on the JetiEmulator (same serial boundary as the FTDI port). Truth is
+// the light the virtual display emits: the spectrum the probe returns, integrated with the CIE
+// observer, must give the display's XYZ within the array's quantisation.
+#include <doctest/doctest.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "color/colorimetry.hpp"
+#include "color/input_error.hpp"
+#include "color/observer.hpp"
+#include "probes/display_spectrum.hpp"
+#include "probes/jeti_driver.hpp"
+#include "probes/jeti_emulator.hpp"
+#include "sim/display_model.hpp"
+#include "sim/virtual_display.hpp"
+
+using namespace calkit;
+
+namespace {
+
+struct Bench {
+  SimulatedClock clock;
+  VirtualDisplay display;
+  JetiEmulator* emulator = nullptr;
+  std::unique_ptr<JetiDriver> probe;
+  explicit Bench(const std::string& options = "", DisplayModel model = load_display_model("sim:qdoled-hdr"),
+                 JetiOptions driver = {})
+      : display(std::move(model), clock) {
+    probe = make_emulated_jeti(display, options, driver, &emulator);
+  }
+  std::pair<ProbeReading, Vec3> read(const Vec3& signal) {
+    display.show(signal, 10);
+    clock.sleep_s(1.0);
+    return {probe->read(), display.steady_XYZ(signal, 10)};
+  }
+};
+
+double relative_error(const Vec3& a, const Vec3& truth) { return (a - truth).norm() / truth.norm(); }
+
+template <class F>
+ProbeErrorKind error_kind(F f) {
+  try {
+    f();
+  } catch (const ProbeError& e) {
+    return e.kind();
+  }
+  FAIL("no ProbeError thrown");
+  return ProbeErrorKind::Protocol;
+}
+
+}  // namespace
+
+TEST_CASE("JETI finds the baud rate and identifies") {
+  for (int baud : {921600, 115200, 38400}) {
+    Bench b(fmt::format("baud={}", baud));
+    b.probe->open();
+    CHECK(b.probe->baud() == baud);
+    CHECK(b.probe->identity().model == "JETI specbos 1211");
+    CHECK(b.probe->identity().serial == "8675309");
+    CHECK(b.probe->capabilities().spectral);
+  }
+  Bench wrong("baud=9600");  // no rate the driver tries
+  CHECK(error_kind([&] { wrong.probe->open(); }) == ProbeErrorKind::NotFound);
+}
+
+TEST_CASE("JETI spectrum integrates to the display's XYZ (CIE 1931 2°), with luminance") {
+  Bench b;
+  b.probe->open();
+  for (Vec3 s : {Vec3(1, 1, 1), Vec3(1, 0, 0), Vec3(0, 1, 0), Vec3(0, 0, 1), Vec3(0.3, 0.3, 0.3), Vec3(0.05, 0.05, 0.05)}) {
+    auto [reading, truth] = b.read(s);
+    REQUIRE(reading.spectrum.values.size() == 401);
+    CHECK(reading.spectrum.start_nm == 380);
+    CHECK(reading.spectrum.step_nm == 1);
+    CHECK(relative_error(reading.XYZ, truth) < 1e-3);
+    CHECK(b.probe->last_luminance() == doctest::Approx(truth[1]).epsilon(1e-3));
+    // The device's own XYZ of the same measurement agrees with the host's integration.
+    CHECK(relative_error(b.probe->device_XYZ(), reading.XYZ) < 1e-4);
+  }
+}
+
+TEST_CASE("JETI 1964 10° observer on request") {
+  JetiOptions ten;
+  ten.observer = Observer::Cie1964_10deg;
+  Bench b("", load_display_model("sim:qdoled-hdr"), ten);
+  b.probe->open();
+  auto [reading, truth] = b.read({1, 1, 1});
+  // The light is the model's spectrum of the true XYZ; the 10° tristimulus of that spectrum.
+  DisplaySpectralModel model(b.display.model());
+  Spectrum s = model.spectrum_of(truth);
+  Vec3 expected = XYZ_from_spectrum(s.values, s.start_nm, s.step_nm, Observer::Cie1964_10deg);
+  CHECK(relative_error(reading.XYZ, expected) < 1e-3);
+  CHECK(relative_error(reading.XYZ, truth) > 5e-3);  // narrow-band primaries: the observers differ
+  CHECK(b.probe->last_luminance() == doctest::Approx(truth[1]).epsilon(1e-3));
+}
+
+TEST_CASE("JETI exposure errors: overexposed is Saturated, no light is TooDark") {
+  DisplayModel bright = load_display_model("sim:qdoled-hdr");
+  bright.peak_nits = 10000;
+  Bench b("", bright);
+  b.probe->open();
+  b.display.show({1, 1, 1}, 10);
+  b.clock.sleep_s(1);
+  // The emulator's array saturates in its shortest exposure (0.1 ms) when the brightest band is this high.
+  const double peak_counts = [&] {
+    DisplaySpectralModel m(bright);
+    Spectrum s = m.spectrum_of(b.display.steady_XYZ({1, 1, 1}, 10));
+    return *std::max_element(s.values.begin(), s.values.end()) * JetiEmulator::kCountsPerRadianceMs * 0.1;
+  }();
+  REQUIRE(peak_counts > 0.8 * 65535);
+  CHECK(error_kind([&] { b.probe->read(); }) == ProbeErrorKind::Saturated);
+  DisplayModel black_oled = load_display_model("sim:qdoled-hdr");
+  black_oled.black_nits = 0;
+  Bench d("", black_oled);
+  d.probe->open();
+  d.display.show({0, 0, 0});
+  d.clock.sleep_s(1);
+  CHECK(error_kind([&] { d.probe->read(); }) == ProbeErrorKind::TooDark);
+}
+
+TEST_CASE("JETI faults: disconnect, lost reply, corrupted identity, retried spectrum, busy") {
+  {
+    Bench b("disconnect-after=12");
+    b.probe->open();  // 1 idn + 2 queries + 8 setters = 11 commands
+    CHECK(error_kind([&] { b.read({1, 1, 1}); }) == ProbeErrorKind::Disconnected);
+  }
+  {
+    Bench b("mute-after=11");  // *init never answers
+    b.probe->open();
+    CHECK(error_kind([&] { b.read({1, 1, 1}); }) == ProbeErrorKind::Timeout);
+  }
+  {
+    Bench b("garble-after=0");
+    CHECK(error_kind([&] { b.probe->open(); }) == ProbeErrorKind::Protocol);
+  }
+  {
+    Bench b("garble-after=12");  // the spectrum reply arrives corrupted once: fetched again
+    b.probe->open();
+    auto [reading, truth] = b.read({1, 1, 1});
+    CHECK(relative_error(reading.XYZ, truth) < 1e-3);
+  }
+  SimulatedClock clock;
+  VirtualDisplay display(load_display_model("sim:reference"), clock);
+  CHECK(error_kind([&] { make_emulated_jeti(display, "busy"); }) == ProbeErrorKind::Busy);
+  CHECK_THROWS_AS(make_emulated_jeti(display, "colour=blue"), InputError);
+}
