@@ -23,11 +23,12 @@ JetiEmulatorOptions parse_jeti_emulator_options(const std::string& tail) {
   o.faults = parse_emulator_options(
       "emulated:jeti", tail,
       [&](const std::string& key, const std::string& value) {
-        if (key != "baud") return false;
-        o.baud = static_cast<int>(option_number("emulated:jeti", key, value));
+        if (key == "baud") o.baud = static_cast<int>(option_number("emulated:jeti", key, value));
+        else if (key == "gain") o.gain = option_number("emulated:jeti", key, value);
+        else return false;
         return true;
       },
-      "baud=921600|115200|38400");
+      "baud=921600|115200|38400, gain=G");
   return o;
 }
 
@@ -96,11 +97,12 @@ void JetiEmulator::measure() {
   answer(std::string(1, kAck));
   const Spectrum light = spectra_.spectrum_of(display_.emitted_XYZ());  // 380..780 nm, 1 nm
   const double peak = *std::max_element(light.values.begin(), light.values.end());
-  exposure_ms_ = peak > 0 ? std::min(max_exposure_ms_, 0.8 * kFullScale / (kCountsPerRadianceMs * peak)) : max_exposure_ms_;
+  const double sensitivity = kCountsPerRadianceMs * options_.gain;
+  exposure_ms_ = peak > 0 ? std::min(max_exposure_ms_, 0.8 * kFullScale / (sensitivity * peak)) : max_exposure_ms_;
   display_.clock().sleep_s(0.05 + 2 * exposure_ms_ / 1000);  // pre-exposure + exposure
   if (exposure_ms_ < kMinExposureMs) return nak(kErrorOverexposed);
-  if (peak * kCountsPerRadianceMs * exposure_ms_ < 10) return nak(kErrorUnderexposed);
-  const double scale = kCountsPerRadianceMs * exposure_ms_;
+  if (peak * sensitivity * exposure_ms_ < 10) return nak(kErrorUnderexposed);
+  const double scale = sensitivity * exposure_ms_;
   last_ = {static_cast<double>(start_nm_), static_cast<double>(step_nm_), {}};
   for (int nm = start_nm_; nm <= end_nm_; nm += step_nm_) {
     const double v = nm >= 380 && nm <= 780 ? light.values[static_cast<std::size_t>(nm - 380)] : 0.0;

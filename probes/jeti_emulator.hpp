@@ -17,10 +17,11 @@ struct JetiEmulatorOptions {
   std::string idn = "JETI_SB1211";
   std::string serial = "8675309";
   std::string firmware = "3.51";
+  double gain = 1;  // multiplies kCountsPerRadianceMs (a more sensitive head saturates sooner)
   DeviceFaults faults;
 };
 
-// "disconnect-after=N,mute-after=N,garble-after=N,busy,permission,baud=B".
+// "disconnect-after=N,mute-after=N,garble-after=N,busy,permission,baud=B,gain=G".
 JetiEmulatorOptions parse_jeti_emulator_options(const std::string& tail);
 
 class JetiEmulator : public SerialDeviceEmulator {
