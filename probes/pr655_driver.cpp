@@ -1,0 +1,140 @@
+#include "probes/pr655_driver.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <sstream>
+
+#include "probes/pr655_protocol.hpp"
+
+namespace calkit {
+
+using namespace pr655;
+
+namespace {
+
+ProbeError protocol_error(const std::string& what) { return ProbeError(ProbeErrorKind::Protocol, "PR-655: " + what); }
+
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  for (std::string f; std::getline(in, f, ',');) out.push_back(f);
+  return out;
+}
+
+double number(const std::string& token, const std::string& what) {
+  char* end = nullptr;
+  const double v = std::strtod(token.c_str(), &end);
+  while (end && *end == ' ') ++end;
+  if (token.empty() || !end || *end != '\0' || !std::isfinite(v))
+    throw protocol_error(fmt::format("{}: '{}' is not a number", what, token));
+  return v;
+}
+
+}  // namespace
+
+Pr655Driver::Pr655Driver(std::unique_ptr<SerialTransport> transport, Clock& clock, Pr655Options options)
+    : transport_(std::move(transport)), clock_(clock), options_(options) {}
+
+std::string Pr655Driver::line(int timeout_ms) {
+  std::string s;
+  do {  // replies end in CR LF; skip the empty remainder of a CR LF pair
+    s = transport_->read_until("\n", 4096, timeout_ms);
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  } while (s.empty());
+  return s;
+}
+
+std::string Pr655Driver::query(const std::string& cmd, int timeout_ms) {
+  transport_->write(std::string_view(cmd + "\r"));
+  return line(timeout_ms);
+}
+
+// A measurement reply "qual,units,...": too dark / cannot sync / overload become ProbeErrors.
+std::vector<std::string> Pr655Driver::fields_checked(const std::string& cmd, const std::string& reply) {
+  std::vector<std::string> f = split(reply);
+  const int qual = static_cast<int>(number(f.empty() ? "" : f[0], cmd + " quality code"));
+  if (qual == kTooDark || qual == kTooDarkAlt)
+    throw ProbeError(ProbeErrorKind::TooDark, fmt::format("PR-655: too dark to measure (code {})", qual));
+  if (qual == kOverload) throw ProbeError(ProbeErrorKind::Saturated, "PR-655: light overload (too bright)");
+  if (qual == kCannotSync) throw protocol_error("cannot synchronise to the display (code -8); try without sync");
+  if (qual != kOk && qual != kLightLow) throw protocol_error(fmt::format("{} failed with code {}", cmd, qual));
+  quality_ = qual;
+  return f;
+}
+
+void Pr655Driver::open() {
+  if (open_) return;
+  transport_->set_baud(kBaud);
+  transport_->discard_input();
+  transport_->write(std::string_view(kRemoteCommand));
+  std::string hello = line(kRemoteTimeoutMs);
+  if (hello.find("REMOTE") == std::string::npos)
+    throw protocol_error("no remote-mode answer to PHOTO (got '" + hello + "')");
+  std::string model = query("D111", options_.reply_timeout_ms);
+  if (model.find("PR-6") == std::string::npos) throw protocol_error("not a Photo Research PR-6xx ('" + model + "')");
+  identity_.model = "Photo Research " + model.substr(model.find("PR-6"));
+  identity_.serial = query("D110", options_.reply_timeout_ms);
+  identity_.firmware.clear();
+  open_ = true;
+}
+
+void Pr655Driver::close() {
+  if (open_) {
+    try {
+      transport_->write(std::string_view("Q\r"));  // back to local mode; there is no reply
+    } catch (const ProbeError&) {
+      // already gone: nothing to leave
+    }
+  }
+  open_ = false;
+}
+
+void Pr655Driver::check_open() const {
+  if (!open_) throw protocol_error("the probe is not open");
+}
+
+ProbeCapabilities Pr655Driver::capabilities() const {
+  ProbeCapabilities caps;
+  caps.spectral = true;
+  return caps;
+}
+
+ProbeReading Pr655Driver::read() {
+  check_open();
+  const double t0 = clock_.now_s();
+  fields_checked("M5", query("M5", kMeasureTimeoutMs));  // qual,units,peak nm,integrated
+  std::vector<double> nm, values;
+  while (values.empty() || nm.back() < kEndNm) {
+    std::vector<std::string> f = split(line(options_.reply_timeout_ms));
+    if (f.size() != 2) throw protocol_error("spectrum line is not 'nm,value'");
+    nm.push_back(number(f[0], "wavelength"));
+    values.push_back(number(f[1], "spectral radiance"));
+    if (nm.size() > 1000) throw protocol_error("the spectrum does not end at 780 nm");
+  }
+  if (nm.size() < 3) throw protocol_error("a spectrum of fewer than 3 lines");
+  const double step = nm[1] - nm[0];
+  for (std::size_t i = 1; i < nm.size(); ++i)
+    if (std::fabs(nm[i] - nm[i - 1] - step) > 1e-6 || step <= 0) throw protocol_error("the spectrum's wavelengths are not evenly spaced");
+  ProbeReading reading;
+  reading.spectrum = {nm[0], step, values};
+  reading.XYZ = XYZ_from_spectrum(values, nm[0], step, options_.observer);  // CIE 15:2004 eq. 7.1-7.3
+  luminance_ = XYZ_from_spectrum(values, nm[0], step)[1];
+  reading.integration_s = clock_.now_s() - t0;
+  reading.valid = true;
+  return reading;
+}
+
+Vec3 Pr655Driver::measure_XYZ() {
+  check_open();
+  std::vector<std::string> f = fields_checked("M2", query("M2", kMeasureTimeoutMs));  // qual,units,X,Y,Z
+  if (f.size() < 5) throw protocol_error("M2 reply has no X,Y,Z");
+  return {number(f[2], "X"), number(f[3], "Y"), number(f[4], "Z")};
+}
+
+std::unique_ptr<Pr655Driver> make_pr655(const std::string& path, Clock& clock, Pr655Options options) {
+  return std::make_unique<Pr655Driver>(open_serial(path, kBaud), clock, options);
+}
+
+}  // namespace calkit

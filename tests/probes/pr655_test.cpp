@@ -1,0 +1,129 @@
+// The production Pr655Driver on the Pr655Emulator (same serial boundary as the CDC-ACM port).
+// Truth is the light the virtual display emits: the 4 nm spectrum, integrated with the CIE
+// observer, gives the display's XYZ within the summation error of 4 nm sampling.
+#include <doctest/doctest.h>
+
+#include "color/input_error.hpp"
+#include "color/observer.hpp"
+#include "probes/display_spectrum.hpp"
+#include "probes/pr655_driver.hpp"
+#include "probes/pr655_emulator.hpp"
+#include "sim/display_model.hpp"
+#include "sim/virtual_display.hpp"
+
+using namespace calkit;
+
+namespace {
+
+struct Bench {
+  SimulatedClock clock;
+  VirtualDisplay display;
+  Pr655Emulator* emulator = nullptr;
+  std::unique_ptr<Pr655Driver> probe;
+  explicit Bench(const std::string& options = "", const char* model = "sim:woled-tv", Pr655Options driver = {})
+      : display(load_display_model(model), clock) {
+    probe = make_emulated_pr655(display, options, driver, &emulator);
+  }
+  std::pair<ProbeReading, Vec3> read(const Vec3& signal) {
+    display.show(signal, 10);
+    clock.sleep_s(1.0);
+    return {probe->read(), display.steady_XYZ(signal, 10)};
+  }
+};
+
+double relative_error(const Vec3& a, const Vec3& truth) { return (a - truth).norm() / truth.norm(); }
+
+template <class F>
+ProbeErrorKind error_kind(F f) {
+  try {
+    f();
+  } catch (const ProbeError& e) {
+    return e.kind();
+  }
+  FAIL("no ProbeError thrown");
+  return ProbeErrorKind::Protocol;
+}
+
+}  // namespace
+
+TEST_CASE("PR-655 enters remote mode, identifies, and leaves remote mode on close") {
+  Bench b;
+  b.probe->open();
+  CHECK(b.emulator->remote());
+  CHECK(b.probe->identity().model == "Photo Research PR-655");
+  CHECK(b.probe->identity().serial == "65512345");
+  CHECK(b.probe->capabilities().spectral);
+  b.probe->close();
+  CHECK_FALSE(b.emulator->remote());
+  Bench c("model=PR-670");
+  c.probe->open();
+  CHECK(c.probe->identity().model == "Photo Research PR-670");
+}
+
+TEST_CASE("PR-655 M5 spectrum (380..780 nm / 4 nm) integrates to the display's XYZ") {
+  Bench b;
+  b.probe->open();
+  for (Vec3 s : {Vec3(1, 1, 1), Vec3(1, 0, 0), Vec3(0, 1, 0), Vec3(0, 0, 1), Vec3(0.4, 0.4, 0.4)}) {
+    auto [reading, truth] = b.read(s);
+    REQUIRE(reading.spectrum.values.size() == 101);
+    CHECK(reading.spectrum.step_nm == 4);
+    CHECK(relative_error(reading.XYZ, truth) < 2e-3);
+    CHECK(b.probe->last_luminance() == doctest::Approx(truth[1]).epsilon(2e-3));
+    CHECK(b.probe->last_quality() == 0);
+    // M2's XYZ (the instrument's own) agrees with the host's integration of M5.
+    CHECK(relative_error(b.probe->measure_XYZ(), reading.XYZ) < 1e-3);
+  }
+}
+
+TEST_CASE("PR-655 1964 10° observer on request") {
+  Pr655Options ten;
+  ten.observer = Observer::Cie1964_10deg;
+  Bench b("", "sim:woled-tv", ten);
+  b.probe->open();
+  auto [reading, truth] = b.read({1, 1, 1});
+  DisplaySpectralModel model(b.display.model());
+  Spectrum s = model.spectrum_of(truth);
+  CHECK(relative_error(reading.XYZ, XYZ_from_spectrum(s.values, s.start_nm, s.step_nm, Observer::Cie1964_10deg)) < 2e-3);
+}
+
+TEST_CASE("PR-655 quality codes: light low still reads, too dark and overload are errors") {
+  Bench b;
+  b.probe->open();
+  auto [dim, dim_truth] = b.read({0.02, 0.02, 0.02});
+  REQUIRE(dim_truth[1] < 0.2);
+  CHECK(b.probe->last_quality() == 18);
+  CHECK(relative_error(dim.XYZ, dim_truth) < 2e-3);
+  DisplayModel oled = load_display_model("sim:woled-tv");
+  oled.black_nits = 0;
+  SimulatedClock clock;
+  VirtualDisplay display(oled, clock);
+  auto dark = make_emulated_pr655(display);
+  dark->open();
+  display.show({0, 0, 0});
+  clock.sleep_s(1);
+  CHECK(error_kind([&] { dark->read(); }) == ProbeErrorKind::TooDark);
+  Bench bright("max-luminance=100");
+  bright.probe->open();
+  CHECK(error_kind([&] { bright.read({1, 1, 1}); }) == ProbeErrorKind::Saturated);
+}
+
+TEST_CASE("PR-655 faults: disconnect mid-spectrum, lost reply, corrupted reply, permission") {
+  {
+    Bench b("disconnect-after=3");  // PHOTO, D111, D110, then M5 is cut off half way
+    b.probe->open();
+    CHECK(error_kind([&] { b.read({1, 1, 1}); }) == ProbeErrorKind::Disconnected);
+  }
+  {
+    Bench b("mute-after=1");
+    CHECK(error_kind([&] { b.probe->open(); }) == ProbeErrorKind::Timeout);
+  }
+  {
+    Bench b("garble-after=3");
+    b.probe->open();
+    CHECK(error_kind([&] { b.read({1, 1, 1}); }) == ProbeErrorKind::Protocol);
+  }
+  SimulatedClock clock;
+  VirtualDisplay display(load_display_model("sim:reference"), clock);
+  CHECK(error_kind([&] { make_emulated_pr655(display, "permission"); }) == ProbeErrorKind::Permission);
+  CHECK_THROWS_AS(make_emulated_pr655(display, "model=PR-999"), InputError);
+}
