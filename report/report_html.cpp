@@ -149,11 +149,10 @@ std::string grade(const VerificationResult& run, double de, bool itp) {
 
 Vec3 reference_white(const VerificationResult& run) {
   // The white the swatches are relative to: the target white for SDR, 203 cd/m² for HDR.
-  Vec3 white = XYZ_from_xyY(run.target.white, 1.0);
+  Vec3 white = XYZ_from_xyY(run.target.white, run.target.white_nits);  // without a white patch
   for (const auto& p : run.patches)
     if ((p.signal.array() - 1.0).abs().maxCoeff() < 1e-6 && p.target_XYZ.y() > 0) white = p.target_XYZ;
   if (is_hdr(run)) return white / white.y() * kHdrReferenceWhiteNits;
-  if (white.y() == 1.0) white *= run.target.white_nits;
   return white;
 }
 
