@@ -75,7 +75,7 @@ TEST_CASE("calkit measure on every built-in display writes a .ti3 that ArgyllCMS
     REQUIRE(run("measure --quiet --probe sim --display " + display + " --patches " + (dir / "set.ti1").string() +
                 " -o " + ti3.string()) == 0);
     CHECK_FALSE(fs::exists(journal_path_for(ti3)));  // removed once the .ti3 is safely written
-    std::string colprof = "cd '" + dir.string() + "' && colprof -qm -D '" + base + "' " + base + " > " + base +
+    std::string colprof = "cd '" + dir.string() + "' && colprof -ql -as -D '" + base + "' " + base + " > " + base +
                           ".log 2>&1";
     CHECK(std::system(colprof.c_str()) == 0);
     CHECK(fs::exists(dir / (base + ".icc")));
