@@ -1,0 +1,80 @@
+// `calkit patches`: writes a patch set (.ti1 or .json) for a measurement session.
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "color/input_error.hpp"
+#include "formats/measurement_file.hpp"
+#include "patterns/patch_sets.hpp"
+
+namespace calkit::cli {
+namespace {
+
+struct PatchesArgs {
+  std::string set = "recommended";
+  int count = 0;  // 0: the set's default
+  std::string target = "bt1886";
+  std::string order = "auto";
+  std::uint64_t seed = 1;
+  std::string output;
+};
+
+int default_count(const std::string& set) {
+  if (set == "greyscale") return 21;
+  if (set == "sweeps") return 4;
+  if (set == "cube") return 9;
+  if (set == "near-black" || set == "near-white") return 11;
+  if (set == "random") return 100;
+  return 1000;  // optimised, recommended
+}
+
+// Profiling sets are measured in a similarity tour; ramps and charts keep their natural order.
+bool orders_by_default(const std::string& set) {
+  return set == "optimised" || set == "optimized" || set == "random" || set == "recommended" || set == "cube";
+}
+
+void run(const PatchesArgs& args) {
+  ChartEncoding encoding = chart_encoding_by_name(args.target);
+  int count = args.count > 0 ? args.count : default_count(args.set);
+  if (args.set == "recommended" && args.count == 0 && encoding.hdr()) count = 175;  // DisplayCAL's HDR preset size
+  PatchSet set = patch_set_by_name(args.set, count, encoding, args.seed);
+  bool order = args.order == "nearest" || (args.order == "auto" && orders_by_default(args.set));
+  if (args.order != "auto" && args.order != "nearest" && args.order != "none")
+    throw InputError("", 0, "--order", fmt::format("'{}': use auto, nearest or none", args.order));
+  if (order) set = order_for_measurement(set);
+  write_patches(args.output, set);
+  std::fprintf(stderr, "calkit: wrote %zu patches (%s) to %s\n", set.rgb.size(), set.description.c_str(),
+               args.output.c_str());
+}
+
+}  // namespace
+
+void add_patches(CLI::App& app) {
+  auto args = std::make_shared<PatchesArgs>();
+  auto* cmd = app.add_subcommand(
+      "patches",
+      "Write a patch set (device RGB) for `calkit measure`.\n"
+      "Example: calkit patches --set optimised --count 1000 -o set.ti1\n"
+      "         calkit patches --set colorchecker --target pq-p3d65 -o cc.ti1");
+  cmd->add_option("--set", args->set,
+                  fmt::format("which set: {}", fmt::join(patch_set_names(), ", ")))
+      ->capture_default_str();
+  cmd->add_option("--count", args->count,
+                  "patches (optimised, random, recommended), steps (ramps, sweeps) or points per side "
+                  "(cube); default: 1000 / 100 / 21 / 4 / 9 (recommended HDR: 175)");
+  cmd->add_option("--target", args->target,
+                  "bt1886, pq-p3d65 or pq-rec2020: encoding of the charts and SDR/HDR recommended set")
+      ->capture_default_str();
+  cmd->add_option("--order", args->order,
+                  "auto (profiling sets in a nearest-neighbour tour from black), nearest or none")
+      ->capture_default_str();
+  cmd->add_option("--seed", args->seed, "seed of the random choices")->capture_default_str();
+  cmd->add_option("-o,--output", args->output, "output .ti1 or .json")->required();
+  cmd->callback([args] { run(*args); });
+}
+
+}  // namespace calkit::cli

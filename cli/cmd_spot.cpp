@@ -1,0 +1,92 @@
+// `calkit spot`: shows one colour and prints what the probe reads (XYZ, xyY, u'v', CCT, nits).
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "color/cct.hpp"
+#include "color/colorimetry.hpp"
+#include "color/units.hpp"
+#include "measure/options.hpp"
+#include "measure/rig.hpp"
+#include "measure/session.hpp"
+
+namespace calkit::cli {
+namespace {
+
+struct SpotArgs {
+  RigSpec rig;
+  std::string rgb = "1,1,1";
+  std::string settle = "0.2";
+  int bits = 10;
+  std::string range = "full";
+  double window = 10;
+  std::string background = "black";
+  bool json = false;
+};
+
+void run(const SpotArgs& args) {
+  SessionOptions options;
+  options.patch.bits = args.bits;
+  options.patch.range = parse_range(args.range);
+  options.patch.window_percent = args.window;
+  options.patch.background = parse_background(args.background);
+  check_patch_options(options.patch);
+  options.settle = parse_settle(args.settle);
+  Vec3 rgb = parse_rgb(args.rgb, "--rgb");
+
+  Rig rig = build_rig(args.rig);
+  Session session(*rig.probe, *rig.pattern, *rig.clock, options);
+  Reading reading = session.measure(rgb);
+  const Vec3& XYZ = reading.XYZ;
+  Xy xy = xy_from_XYZ(XYZ);
+  Uv uv = uv_prime_from_XYZ(XYZ);
+  CctDuv cct = cct_ohno2013(xy);
+  if (args.json) {
+    nlohmann::json j{{"rgb", {rgb.x(), rgb.y(), rgb.z()}},
+                     {"XYZ", {XYZ.x(), XYZ.y(), XYZ.z()}},
+                     {"xyY", {xy.x, xy.y, XYZ.y()}},
+                     {"uv_prime", {uv.u, uv.v}},
+                     {"cct_k", cct.cct},
+                     {"duv", cct.duv},
+                     {"nits", XYZ.y()},
+                     {"foot_lamberts", foot_lamberts_from_nits(XYZ.y())},
+                     {"probe", rig.probe->identity().model},
+                     {"display", args.rig.display}};
+    std::puts(j.dump(2).c_str());
+    return;
+  }
+  std::printf("RGB    %.4f %.4f %.4f\n", rgb.x(), rgb.y(), rgb.z());
+  std::printf("XYZ    %.4f %.4f %.4f cd/m²\n", XYZ.x(), XYZ.y(), XYZ.z());
+  std::printf("xyY    %.4f %.4f %.4f\n", xy.x, xy.y, XYZ.y());
+  std::printf("u'v'   %.4f %.4f\n", uv.u, uv.v);
+  std::printf("CCT    %.0f K  Duv %+.4f\n", cct.cct, cct.duv);
+  std::printf("nits   %.3f cd/m² (%.3f fL)\n", XYZ.y(), foot_lamberts_from_nits(XYZ.y()));
+}
+
+}  // namespace
+
+void add_spot(CLI::App& app) {
+  auto args = std::make_shared<SpotArgs>();
+  auto* cmd = app.add_subcommand("spot",
+                                 "Show one colour and read it: XYZ, xyY, u'v', CCT/Duv, luminance.\n"
+                                 "Example: calkit spot --probe sim --display sim:woled-tv --rgb 0.5,0.5,0.5 --json");
+  cmd->add_option("--probe", args->rig.probe, "probe: sim")->capture_default_str();
+  cmd->add_option("--display", args->rig.display, "simulated display: sim:NAME or a display-model .json");
+  cmd->add_option("--pattern", args->rig.pattern, "pattern generator: virtual (default with sim)");
+  cmd->add_option("--seed", args->rig.seed, "seed of the simulated probe's noise")->capture_default_str();
+  cmd->add_option("--rgb", args->rgb, "the colour: R,G,B in 0..1")->capture_default_str();
+  cmd->add_option("--settle", args->settle, "SECONDS or stable[:SECONDS]")->capture_default_str();
+  cmd->add_option("--bits", args->bits, "code value depth: 8, 10 or 12")->capture_default_str();
+  cmd->add_option("--range", args->range, "full or legal (video levels)")->capture_default_str();
+  cmd->add_option("--window", args->window, "patch area in % of the screen")->capture_default_str();
+  cmd->add_option("--background", args->background, "black, grey:LEVEL or apl:LEVEL")->capture_default_str();
+  cmd->add_flag("--json", args->json, "print a JSON object");
+  cmd->callback([args] { run(*args); });
+}
+
+}  // namespace calkit::cli
