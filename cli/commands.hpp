@@ -9,6 +9,9 @@ namespace calkit::cli {
 void add_color(CLI::App& app);
 void add_lut(CLI::App& app);
 void add_display(CLI::App& app);
+void add_patches(CLI::App& app);
+void add_measure(CLI::App& app);
+void add_spot(CLI::App& app);
 void add_convert_files(CLI::App& app);  // calkit convert (cli/cmd_convert.cpp)
 void add_probe(CLI::App& app);    // calkit probe list/info/setup/match (cli/cmd_probe.cpp)
 void add_ambient(CLI::App& app);  // calkit ambient (cli/cmd_ambient.cpp)
