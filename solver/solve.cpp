@@ -76,13 +76,13 @@ void make_monotonic(std::vector<Vec3>& values) {
 
 }  // namespace
 
-double signal_from_lut_input(double value, SignalRange range) {
-  if (range == SignalRange::Full) return value;
+double signal_from_lut_input(double value, LutRange range) {
+  if (range == LutRange::Full) return value;
   return std::clamp((value - kLegalBlack) / kLegalSpan, 0.0, 1.0);
 }
 
-double lut_output_from_device(double device, SignalRange range) {
-  if (range == SignalRange::Full) return device;
+double lut_output_from_device(double device, LutRange range) {
+  if (range == LutRange::Full) return device;
   return kLegalBlack + kLegalSpan * device;
 }
 
@@ -166,7 +166,7 @@ SolveResult solve(const MeasurementSet& set, const Target& target_in, const Solv
 
   std::map<std::string, std::string> meta{
       {"calkit_target", target.description()},
-      {"calkit_range", options.range == SignalRange::Full ? "full" : "legal"},
+      {"calkit_range", options.range == LutRange::Full ? "full" : "legal"},
       {"calkit_fit_rms", fmt::format("{:.4f}", result.fit.model_rms)},
       {"calkit_mapped_nodes", std::to_string(result.mapped_nodes)},
   };

@@ -13,12 +13,12 @@
 
 namespace calkit {
 
-enum class SignalRange { Full, Legal };
+enum class LutRange { Full, Legal };
 
 struct SolveOptions {
   int lut_size = 33;          // nodes per axis (any N >= 2)
   int lut1d_size = 0;         // entries of the greyscale-only 1D LUT; 0: none
-  SignalRange range = SignalRange::Full;
+  LutRange range = LutRange::Full;
   int threads = 0;            // 0: all cores
   FitOptions fit;
   std::function<void(double done)> progress;  // 0..1, called from the calling thread
@@ -39,8 +39,8 @@ struct SolveResult {
 SolveResult solve(const MeasurementSet& set, const Target& target, const SolveOptions& options = {});
 
 // Target signal for a LUT input value under a range convention, and device value -> LUT output.
-double signal_from_lut_input(double value, SignalRange range);
-double lut_output_from_device(double device, SignalRange range);
+double signal_from_lut_input(double value, LutRange range);
+double lut_output_from_device(double device, LutRange range);
 
 // The model summary and fit residuals as JSON (written next to the LUTs).
 std::string solve_summary_json(const SolveResult& result);

@@ -171,14 +171,14 @@ TEST_CASE("solve: noisy readings give a smooth LUT (no ripples beyond the noise-
 }
 
 TEST_CASE("solve: legal range maps BT.709 code 64 and 940 (of 1023) to the signal's 0 and 1") {
-  CHECK(signal_from_lut_input(64.0 / 1023, SignalRange::Legal) == doctest::Approx(0).scale(1));
-  CHECK(signal_from_lut_input(940.0 / 1023, SignalRange::Legal) == doctest::Approx(1));
-  CHECK(lut_output_from_device(0, SignalRange::Legal) == doctest::Approx(64.0 / 1023));
-  CHECK(lut_output_from_device(1, SignalRange::Legal) == doctest::Approx(940.0 / 1023));
+  CHECK(signal_from_lut_input(64.0 / 1023, LutRange::Legal) == doctest::Approx(0).scale(1));
+  CHECK(signal_from_lut_input(940.0 / 1023, LutRange::Legal) == doctest::Approx(1));
+  CHECK(lut_output_from_device(0, LutRange::Legal) == doctest::Approx(64.0 / 1023));
+  CHECK(lut_output_from_device(1, LutRange::Legal) == doctest::Approx(940.0 / 1023));
   synthetic::Display d;
   SolveOptions options;
   options.lut_size = 5;
-  options.range = SignalRange::Legal;
+  options.range = LutRange::Legal;
   SolveResult r = solve(synthetic::measure(d, synthetic::patch_rgb(200)), target_by_name("bt1886"), options);
   for (const Vec3& v : r.lut.table) {
     CHECK(v.minCoeff() >= 64.0 / 1023 - 1e-9);
