@@ -5,6 +5,7 @@
 #include "color/input_error.hpp"
 #include "probes/i1d3_driver.hpp"
 #include "probes/i1d3_emulator.hpp"
+#include "probes/spectro_probes.hpp"
 
 namespace calkit {
 
@@ -25,13 +26,17 @@ DeviceProbeSpec parse_device_probe_spec(const std::string& spec) {
   return out;
 }
 
-std::vector<std::string> device_probe_names() { return {"i1d3", "emulated:i1d3"}; }
+std::vector<std::string> device_probe_names() {
+  std::vector<std::string> names = {"i1d3", "emulated:i1d3"};
+  for (const std::string& n : spectro_probe_names()) names.push_back(n);
+  return names;
+}
 
 bool is_device_probe(const std::string& spec) {
   std::string name = parse_device_probe_spec(spec).name;
   for (const std::string& n : device_probe_names())
     if (n == name) return true;
-  return false;
+  return is_spectro_probe(name);  // also k10:/dev/ttyUSB0 style
 }
 
 bool is_emulated_probe(const std::string& spec) { return spec.rfind("emulated:", 0) == 0; }
@@ -40,6 +45,7 @@ std::unique_ptr<Probe> make_device_probe(const DeviceProbeSpec& spec, Clock& clo
   if (is_emulated_probe(spec.name) && !display)
     throw InputError("", 0, "--display", spec.name + " reads a virtual display: add --display sim:NAME");
   if (spec.name == "emulated:i1d3") return make_emulated_i1d3(*display, spec.options);
+  if (auto probe = make_spectro_probe(spec, clock, display)) return probe;
   if (!spec.options.empty())
     throw InputError("", 0, "--probe", fmt::format("{} takes no options but correction=FILE (got '{}')", spec.name, spec.options));
   if (spec.name == "i1d3") return make_i1d3(clock);

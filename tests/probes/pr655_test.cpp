@@ -3,8 +3,12 @@
 // observer, gives the display's XYZ within the summation error of 4 nm sampling.
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+#include <filesystem>
+
 #include "color/input_error.hpp"
 #include "color/observer.hpp"
+#include "formats/measurement_file.hpp"
 #include "probes/display_spectrum.hpp"
 #include "probes/pr655_driver.hpp"
 #include "probes/pr655_emulator.hpp"
@@ -126,4 +130,31 @@ TEST_CASE("PR-655 faults: disconnect mid-spectrum, lost reply, corrupted reply, 
   VirtualDisplay display(load_display_model("sim:reference"), clock);
   CHECK(error_kind([&] { make_emulated_pr655(display, "permission"); }) == ProbeErrorKind::Permission);
   CHECK_THROWS_AS(make_emulated_pr655(display, "model=PR-999"), InputError);
+}
+
+// Every emulated driver of this family through the real CLI: `calkit measure` as a process, the
+// readings compared with the virtual display's light computed in-process (sim:reference).
+TEST_CASE("CLI measure through emulated spyderx, k10, jeti and pr655 reads near the sim truth") {
+  std::filesystem::create_directories(CALKIT_TEST_TMP);
+  const std::string dir = std::string(CALKIT_TEST_TMP) + "/spectro_cli_";
+  const PatchSet patches{"small", {{1, 1, 1}, {1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {0.5, 0.5, 0.5}}};
+  write_patches(dir + "patches.json", patches);
+  SimulatedClock clock;
+  VirtualDisplay truth(load_display_model("sim:reference"), clock);
+  // The K10's factory calibration is for white-LED LCDs: on board, "Reference monitor" fits this panel.
+  for (std::string probe : {"emulated:spyderx", "emulated:k10,mode=Reference monitor", "emulated:jeti", "emulated:pr655"}) {
+    CAPTURE(probe);
+    const std::string out = dir + probe.substr(9, probe.find(',') - 9) + ".json";
+    std::filesystem::remove(out);
+    std::filesystem::remove(out + ".journal");
+    const std::string cmd = std::string(CALKIT_BINARY) + " measure -q --window 10 --display sim:reference --probe '" +
+                            probe + "' --patches " + dir + "patches.json -o " + out;
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    MeasurementSet set = read_measurements(out);
+    REQUIRE(set.readings.size() == patches.rgb.size());
+    for (const Reading& r : set.readings) {
+      const Vec3 expected = truth.steady_XYZ(r.rgb, 10);
+      CHECK((r.XYZ - expected).norm() / expected.norm() < 5e-3);
+    }
+  }
 }
