@@ -22,6 +22,7 @@
 #include "patterns/network_patterns.hpp"
 #include "patterns/pgenerator_client.hpp"
 #include "patterns/virtual_pattern_generator.hpp"
+#include "patterns/window_pattern_generator.hpp"
 #include "sim/clock.hpp"
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"
@@ -101,6 +102,9 @@ void run_show(const ShowArgs& args) {
     generator = std::make_unique<VirtualPatternGenerator>(*display);
   } else if (is_network_pattern(args.pattern)) {
     generator = open_network_pattern(args.pattern, display.get());
+  } else if (is_window_pattern(args.pattern)) {
+    if (display) throw InputError("", 0, "--pattern", "window shows on the screen, not on --display");
+    generator = open_window_pattern(args.pattern);
   } else {
     throw InputError("", 0, "--pattern", fmt::format("unknown pattern generator '{}' ({}, virtual)", args.pattern,
                                                      network_pattern_usage()));
@@ -165,7 +169,7 @@ void add_pattern(CLI::App& app) {
       "show", "Show one patch (code values as given) until Enter or --hold, then black.\n"
               "Example: calkit pattern show --pattern pgenerator:192.168.1.50 --rgb 235,235,235 --bits 8 "
               "--range legal --window 10");
-  show->add_option("--pattern", show_args->pattern, network_pattern_usage() + ", virtual")->required();
+  show->add_option("--pattern", show_args->pattern, window_pattern_usage() + ", " + network_pattern_usage() + ", virtual")->required();
   show->add_option("--display", show_args->display, "simulated display sim:NAME or model .json (emulators, virtual)");
   show->add_option("--rgb", show_args->rgb, "code values R,G,B at --bits, e.g. 940,940,940")->required();
   show->add_option("--bits", show_args->bits, "code value depth: 8, 10 or 12")->capture_default_str();
@@ -185,7 +189,7 @@ void add_pattern(CLI::App& app) {
   discover->add_flag("--json", discover_args->json, "print a JSON array");
   discover->callback([discover_args] { run_discover(*discover_args); });
 
-  // Hook for `calkit pattern check` (window backend): pattern->add_subcommand("check", ...) here.
+  add_pattern_check(*pattern);  // cli/cmd_pattern_check.cpp
 }
 
 }  // namespace calkit::cli

@@ -5,6 +5,7 @@
 #include "color/input_error.hpp"
 #include "patterns/network_patterns.hpp"
 #include "patterns/virtual_pattern_generator.hpp"
+#include "patterns/window_pattern_generator.hpp"
 #include "probes/corrections.hpp"
 #include "probes/device_probes.hpp"
 #include "probes/sim_probe.hpp"
@@ -60,8 +61,13 @@ Rig device_rig(const RigSpec& spec) {
     rig.pattern = std::make_unique<VirtualPatternGenerator>(*rig.display);
   } else if (is_network_pattern(spec.pattern)) {
     rig.pattern = open_network_pattern(spec.pattern, rig.display.get());
+  } else if (is_window_pattern(spec.pattern)) {
+    // The local window drives this computer's screen; an emulated probe reads a virtual display.
+    if (rig.display) throw InputError("", 0, "--pattern", "window shows on the screen; an emulated probe needs --pattern virtual");
+    rig.pattern = open_window_pattern(spec.pattern);
   } else {
-    throw InputError("", 0, "--pattern", fmt::format("a real probe needs a pattern generator ({})", network_pattern_usage()));
+    throw InputError("", 0, "--pattern", fmt::format("a real probe needs a pattern generator ({}, {})",
+                                                     window_pattern_usage(), network_pattern_usage()));
   }
   rig.description = fmt::format("{} on {} via {}", rig.probe->identity().model,
                                 rig.display ? rig.display->model().name : "the screen",
@@ -73,7 +79,7 @@ Rig device_rig(const RigSpec& spec) {
 
 std::string rig_usage() {
   return "--probe sim|emulated:i1d3 --display sim:NAME|model.json [--pattern virtual], or --probe i1d3 "
-         "--pattern SPEC; built-in displays: " +
+         "--pattern window[:display=N]|resolve|pgenerator:HOST; built-in displays: " +
          fmt::format("{}", fmt::join(builtin_display_names(), ", "));
 }
 
