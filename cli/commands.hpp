@@ -12,10 +12,14 @@ void add_display(CLI::App& app);
 void add_patches(CLI::App& app);
 void add_measure(CLI::App& app);
 void add_spot(CLI::App& app);
+void add_report(CLI::App& app);
+void add_pattern(CLI::App& app);  // calkit pattern (cli/cmd_pattern.cpp)
+void add_pattern_check(CLI::App& pattern);  // calkit pattern check (cli/cmd_pattern_check.cpp)
 void add_convert_files(CLI::App& app);  // calkit convert (cli/cmd_convert.cpp)
 void add_probe(CLI::App& app);    // calkit probe list/info/setup/match (cli/cmd_probe.cpp)
 void add_ambient(CLI::App& app);  // calkit ambient (cli/cmd_ambient.cpp)
-void add_report(CLI::App& app);
-void add_pattern(CLI::App& app);  // calkit pattern (cli/cmd_pattern.cpp)
+void add_solve(CLI::App& app);  // calkit solve (cli/cmd_solve.cpp)
+void add_verify(CLI::App& app);     // calkit verify (cli/cmd_verify.cpp)
+void add_calibrate(CLI::App& app);  // calkit calibrate (cli/cmd_calibrate.cpp)
 
 }  // namespace calkit::cli

@@ -21,11 +21,14 @@ constexpr AddCommand kCommands[] = {
     calkit::cli::add_patches,
     calkit::cli::add_measure,
     calkit::cli::add_spot,
+    calkit::cli::add_report,
+    calkit::cli::add_pattern,
     calkit::cli::add_convert_files,
     calkit::cli::add_probe,
     calkit::cli::add_ambient,
-    calkit::cli::add_report,
-    calkit::cli::add_pattern,
+    calkit::cli::add_solve,
+    calkit::cli::add_verify,
+    calkit::cli::add_calibrate,
 };
 
 }  // namespace

@@ -1,0 +1,194 @@
+// `calkit calibrate`: the whole chain in one command: measure a profiling set → verify the
+// uncalibrated display → solve the LUT → load it → verify again → before/after report. Every
+// stage writes its file into the output folder; --resume skips the stages whose file exists and
+// continues an interrupted measurement from its journal.
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/calibrate_solve.hpp"
+#include "cli/commands.hpp"
+#include "cli/verify_steps.hpp"
+#include "color/input_error.hpp"
+#include "formats/measurement_file.hpp"
+#include "luts/lut_io.hpp"
+#include "measure/journaled_run.hpp"
+#include "patterns/patch_sets.hpp"
+#include "report/report_html.hpp"
+
+namespace calkit::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CalibrateArgs {
+  ChainArgs chain;
+  int patches = 1000;
+  std::string verify_set = "accuracy";
+  int size = 33;
+  std::string lut_name = "calibration.cube";
+  std::string out_dir;
+  bool resume = false;
+  bool no_wait = false;
+  bool strict = false;
+  bool json = false;
+};
+
+// Stage files in the output folder.
+struct Files {
+  fs::path patches, profile, lut, solve_summary, before_readings, before, after_readings, after, report;
+  explicit Files(const CalibrateArgs& a) {
+    fs::path o = a.out_dir;
+    patches = o / "patches.ti1";
+    profile = o / "profile.ti3";
+    lut = o / a.lut_name;
+    solve_summary = o / (fs::path(a.lut_name).stem().string() + "-solve.json");
+    before_readings = o / "verify-before-readings.json";
+    before = o / "verify-before.json";
+    after_readings = o / "verify-after-readings.json";
+    after = o / "verify-after.json";
+    report = o / "report.html";
+  }
+};
+
+void say(const CalibrateArgs& a, const std::string& line) {
+  if (!a.chain.quiet) std::fprintf(stderr, "calkit: %s\n", line.c_str());
+}
+
+bool reuse(const CalibrateArgs& a, const fs::path& file) {
+  if (!a.resume || !fs::exists(file)) return false;
+  say(a, "resume: keeping " + file.string());
+  return true;
+}
+
+PatchSet profiling_patches(const CalibrateArgs& a, const Files& f, const Target& target) {
+  if (reuse(a, f.patches)) return read_patches(f.patches);
+  PatchSet set = recommended_patch_set(target.hdr(), a.patches);
+  write_patches(f.patches, set);
+  return set;
+}
+
+MeasurementSet measure_profile(const CalibrateArgs& a, const Files& f, Rig& rig, const PatchSet& patches,
+                               const std::atomic<bool>* stop) {
+  if (reuse(a, f.profile)) return read_measurements(f.profile);
+  if (rig.display) rig.display->clear_lut();
+  Session session(*rig.probe, *rig.pattern, *rig.clock, session_options(a.chain));
+  JournaledRunOptions options;
+  options.resume = a.resume;
+  options.quiet = a.chain.quiet;
+  options.label = "profile";
+  options.stop = stop;
+  options.info = {{"created_by", std::string("calkit calibrate ") + CALKIT_VERSION},
+                  {"display", a.chain.rig.display},
+                  {"probe", rig.probe->identity().model},
+                  {"pattern_generator", rig.pattern->name()},
+                  {"patches", f.patches.string()},
+                  {"window_percent", fmt::format("{}", a.chain.window)}};
+  SessionResult result = measure_journaled(session, patches, f.profile, options);
+  if (!result.complete) exit_interrupted("the profiling measurement");
+  return std::move(result.set);
+}
+
+// Solves and writes the LUT; the LUT verified is read back from its file, so what is verified
+// (and checksummed in the report) is exactly what the file holds.
+Lut3d solve_lut(const CalibrateArgs& a, const Files& f, const MeasurementSet& profile, const Target& target) {
+  if (reuse(a, f.lut)) return read_lut3d(f.lut);
+  solve_to_files(profile, target, a.size, f.lut, f.solve_summary, [&](const std::string& line) { say(a, line); });
+  return read_lut3d(f.lut);
+}
+
+VerificationResult verify_stage(const CalibrateArgs& a, Rig& rig, const PatchSet& set, const std::string& label,
+                                const fs::path& readings, const fs::path& result, const Lut3d* lut,
+                                const fs::path& lut_file, const std::atomic<bool>* stop) {
+  VerifyRun run;
+  run.label = label;
+  run.readings = readings;
+  run.result = result;
+  run.lut = lut;
+  run.lut_file = lut_file;
+  run.resume = a.resume;
+  run.stop = stop;
+  std::optional<VerificationResult> out = run_verification(rig, a.chain, set, run);
+  if (!out) exit_interrupted("verification (" + label + ")");
+  return *out;
+}
+
+void run(const CalibrateArgs& a) {
+  if (a.patches < 20 || a.patches > 20000) throw InputError("", 0, "--patches", "must be 20..20000");
+  Target target = target_from(a.chain);
+  PatchSet verify_set = verification_patches(a.verify_set, target, 1);
+  Rig rig = build_rig(a.chain.rig);
+  if (!rig.pattern) throw InputError("", 0, "--pattern", "calibration needs a pattern generator");
+  fs::create_directories(a.out_dir);
+  Files f(a);
+  const std::atomic<bool>* stop = install_stop_flag();
+
+  PatchSet patches = profiling_patches(a, f, target);
+  MeasurementSet profile = measure_profile(a, f, rig, patches, stop);
+  VerificationResult before =
+      verify_stage(a, rig, verify_set, "uncalibrated", f.before_readings, f.before, nullptr, {}, stop);
+  Lut3d lut = solve_lut(a, f, profile, target);
+  if (!rig.display) {
+    // A real chain: the user loads the LUT into the monitor or grading system.
+    std::fprintf(stderr, "calkit: load %s into the display or grading system, then press Enter\n",
+                 f.lut.c_str());
+    if (!a.no_wait) {
+      std::string line;
+      std::getline(std::cin, line);
+    }
+  }
+  VerificationResult after =
+      verify_stage(a, rig, verify_set, "calibrated", f.after_readings, f.after, &lut, f.lut, stop);
+  rig.pattern->close();
+  write_html_report(f.report, {before, after});
+
+  if (a.json) {
+    nlohmann::json out{{"lut", f.lut.string()},
+                       {"report", f.report.string()},
+                       {"before", {{"pass", before.verdict.pass}, {"verdict", before.verdict.line}}},
+                       {"after", {{"pass", after.verdict.pass}, {"verdict", after.verdict.line}}}};
+    std::puts(out.dump(2).c_str());
+  } else {
+    std::printf("before (uncalibrated): %s\n", before.verdict.line.c_str());
+    std::printf("after (calibrated):    %s\n", after.verdict.line.c_str());
+    std::printf("LUT:    %s\nreport: %s\n", f.lut.c_str(), f.report.c_str());
+  }
+  std::fflush(stdout);
+  if (a.strict && !after.verdict.pass) std::exit(1);
+}
+
+}  // namespace
+
+void add_calibrate(CLI::App& app) {
+  auto a = std::make_shared<CalibrateArgs>();
+  auto* cmd = app.add_subcommand(
+      "calibrate",
+      "Measure → solve → load the LUT → verify, with a before/after report. Each stage writes its\n"
+      "file into the output folder (patches.ti1, profile.ti3, the LUT, verify-before.json,\n"
+      "verify-after.json, report.html); --resume skips finished stages and continues an\n"
+      "interrupted measurement.\n"
+      "Example: calkit calibrate --probe sim --display sim:woled-tv --target bt1886 --patches 1000 -o out/");
+  add_chain_options(cmd, a->chain);
+  cmd->add_option("--patches,-n", a->patches, "profiling patches (the recommended set for the target)")
+      ->capture_default_str();
+  cmd->add_option("--verify-set", a->verify_set,
+                  "verification set: accuracy (as bench/accuracy), extended, colorchecker, greyscale, ...")
+      ->capture_default_str();
+  cmd->add_option("--size,-s", a->size, "3D LUT nodes per axis")->capture_default_str();
+  cmd->add_option("--lut", a->lut_name, "LUT file name in the output folder; the extension picks the format")
+      ->capture_default_str();
+  cmd->add_option("-o,--out", a->out_dir, "output folder")->required();
+  cmd->add_flag("--resume", a->resume, "skip stages whose file exists; continue an interrupted measurement");
+  cmd->add_flag("--no-wait", a->no_wait, "real displays: do not wait for Enter after writing the LUT");
+  cmd->add_flag("--strict", a->strict, "exit with status 1 when the calibrated verdict is FAIL");
+  cmd->add_flag("--json", a->json, "print the LUT, report and verdicts as JSON");
+  cmd->callback([a] { run(*a); });
+}
+
+}  // namespace calkit::cli

@@ -1,0 +1,118 @@
+// `calkit verify`: measures a verification set through the display chain and compares it with
+// the target: per-patch dE, greyscale, EOTF tracking, verdict; JSON and HTML. With a virtual
+// display the LUT goes into its LUT slot; with a real chain it is already loaded in the monitor
+// or grading system, and --lut only names it (its checksum goes into the report).
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/verify_steps.hpp"
+#include "color/input_error.hpp"
+#include "luts/lut_io.hpp"
+#include "report/report_html.hpp"
+#include "report/report_json.hpp"
+
+namespace calkit::cli {
+namespace {
+
+struct VerifyArgs {
+  ChainArgs chain;
+  std::string lut;
+  std::string set = "extended";
+  std::uint64_t set_seed = 1;
+  std::string out_dir;
+  std::string name = "verify";
+  std::string label;
+  std::string before;
+  bool resume = false;
+  bool strict = false;
+  bool json = false;
+};
+
+void run(const VerifyArgs& args) {
+  namespace fs = std::filesystem;
+  Target target = target_from(args.chain);
+  PatchSet patches = verification_patches(args.set, target, args.set_seed);
+  std::optional<Lut3d> lut;
+  if (!args.lut.empty()) lut = read_lut3d(args.lut);
+  std::optional<VerificationResult> before;
+  if (!args.before.empty()) before = read_verification_json(args.before);
+
+  Rig rig = build_rig(args.chain.rig);
+  if (!rig.pattern) throw InputError("", 0, "--pattern", "verification needs a pattern generator");
+  if (lut && !rig.display && !args.chain.quiet)
+    std::fprintf(stderr, "calkit: %s must already be loaded in the display or grading system\n", args.lut.c_str());
+  fs::create_directories(args.out_dir);
+  VerifyRun run;
+  run.label = !args.label.empty() ? args.label : lut ? "calibrated" : "uncalibrated";
+  run.readings = fs::path(args.out_dir) / (args.name + "-readings.json");
+  run.result = fs::path(args.out_dir) / (args.name + ".json");
+  if (lut) {
+    run.lut_file = args.lut;
+    run.lut = &*lut;
+  }
+  run.resume = args.resume;
+  run.stop = install_stop_flag();
+  std::optional<VerificationResult> result = run_verification(rig, args.chain, patches, run);
+  if (!result) exit_interrupted("verification");
+  rig.pattern->close();
+
+  fs::path html = fs::path(args.out_dir) / (args.name + ".html");
+  std::vector<VerificationResult> runs;
+  if (before) runs.push_back(*before);
+  runs.push_back(*result);
+  write_html_report(html, runs);
+
+  if (args.json) {
+    nlohmann::json out{{"pass", result->verdict.pass},
+                       {"verdict", result->verdict.line},
+                       {"readings", run.readings.string()},
+                       {"json", run.result.string()},
+                       {"html", html.string()},
+                       {"mean_de2000", result->summary.de2000.mean},
+                       {"max_de2000", result->summary.de2000.max},
+                       {"mean_de_itp", result->summary.de_itp.mean}};
+    std::puts(out.dump(2).c_str());
+  } else {
+    if (before) std::printf("before: %s\n", before->verdict.line.c_str());
+    std::printf("%s\nwrote %s\nwrote %s\n", result->verdict.line.c_str(), run.result.c_str(), html.c_str());
+  }
+  std::fflush(stdout);
+  if (args.strict && !result->verdict.pass) std::exit(1);
+}
+
+}  // namespace
+
+void add_verify(CLI::App& app) {
+  auto args = std::make_shared<VerifyArgs>();
+  auto* cmd = app.add_subcommand(
+      "verify",
+      "Measure a verification set through the display chain and compare it with the target:\n"
+      "dE2000 (SDR) / dE ITP (HDR) per patch and in summary, greyscale, EOTF, white, black, verdict.\n"
+      "Writes <name>-readings.json, <name>.json (calkit report reads it) and <name>.html.\n"
+      "Example: calkit verify --probe sim --display sim:woled-tv --target bt1886 --lut out/calibration.cube "
+      "--set extended -o verify/");
+  add_chain_options(cmd, args->chain);
+  cmd->add_option("--lut", args->lut,
+                  "the calibration LUT: loaded into a virtual display's LUT slot; with a real display it must "
+                  "already be loaded (named in the report with its checksum)");
+  cmd->add_option("--set", args->set, "verification set: extended, colorchecker, greyscale, accuracy, ...")
+      ->capture_default_str();
+  cmd->add_option("--set-seed", args->set_seed, "seed of the set's random colours")->capture_default_str();
+  cmd->add_option("-o,--out", args->out_dir, "output folder")->required();
+  cmd->add_option("--name", args->name, "base name of the files written")->capture_default_str();
+  cmd->add_option("--label", args->label, "column title in the report (default: calibrated / uncalibrated)");
+  cmd->add_option("--before", args->before, "an earlier verification JSON to show side by side (before/after)");
+  cmd->add_flag("--resume", args->resume, "reuse the readings file, or continue its journal");
+  cmd->add_flag("--strict", args->strict, "exit with status 1 when the verdict is FAIL");
+  cmd->add_flag("--json", args->json, "print the verdict and files as JSON");
+  cmd->callback([args] { run(*args); });
+}
+
+}  // namespace calkit::cli

@@ -1,0 +1,182 @@
+#include "cli/verify_steps.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "color/input_error.hpp"
+#include "formats/measurement_file.hpp"
+#include "measure/journaled_run.hpp"
+#include "measure/options.hpp"
+#include "patterns/patch_sets.hpp"
+#include "report/checksum.hpp"
+#include "report/report_json.hpp"
+#include "report/target_description.hpp"
+
+namespace calkit::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void set_stop_flag(int) { g_stop.store(true); }
+
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return text;
+}
+
+}  // namespace
+
+void add_chain_options(CLI::App* cmd, ChainArgs& a) {
+  cmd->add_option("--probe", a.rig.probe, "probe: sim, emulated:i1d3, i1d3")->capture_default_str();
+  cmd->add_option("--display", a.rig.display, "simulated display: sim:NAME or a display-model .json");
+  cmd->add_option("--pattern", a.rig.pattern, "pattern generator: virtual (default with sim), resolve, pgenerator:HOST");
+  cmd->add_option("--correction", a.rig.correction, "probe correction: .ccmx, or .ccss for an i1d3");
+  cmd->add_option("--seed", a.rig.seed, "seed of the simulated probe's noise")->capture_default_str();
+  cmd->add_option("--target,-t", a.target, "bt1886, pq-p3d65, pq-p3d65-rec2020 or pq-rec2020")->capture_default_str();
+  cmd->add_option("--white-nits", a.white_nits, "SDR target white, cd/m²")->capture_default_str();
+  cmd->add_option("--gamma", a.gamma, "BT.1886 exponent")->capture_default_str();
+  cmd->add_option("--settle", a.settle, "SECONDS (fixed wait) or stable[:SECONDS]")->capture_default_str();
+  cmd->add_option("--bits", a.bits, "code value depth: 8, 10 or 12")->capture_default_str();
+  cmd->add_option("--window", a.window, "patch area in % of the screen")->capture_default_str();
+  cmd->add_option("--background", a.background, "black, grey:LEVEL or apl:LEVEL")->capture_default_str();
+  cmd->add_option("--insert-every", a.insert_every, "full-field stabilising patch before every N-th patch; 0: off")
+      ->capture_default_str();
+  cmd->add_option("--max-mean-de2000", a.thresholds.mean_de2000, "pass: mean dE2000 at most")->capture_default_str();
+  cmd->add_option("--max-de2000", a.thresholds.max_de2000, "pass: max dE2000 at most")->capture_default_str();
+  cmd->add_option("--max-grey-de2000", a.thresholds.greyscale_max_de2000, "pass: greyscale max dE2000 at most")
+      ->capture_default_str();
+  cmd->add_option("--max-mean-deitp", a.thresholds.mean_de_itp, "pass (HDR): mean dE ITP at most")
+      ->capture_default_str();
+  cmd->add_option("--max-deitp", a.thresholds.max_de_itp, "pass (HDR): max dE ITP at most (default off)");
+  cmd->add_flag("-q,--quiet", a.quiet, "no progress");
+}
+
+SessionOptions session_options(const ChainArgs& args) {
+  SessionOptions options;
+  options.patch.bits = args.bits;
+  options.patch.window_percent = args.window;
+  options.patch.background = parse_background(args.background);
+  check_patch_options(options.patch);
+  options.settle = parse_settle(args.settle);
+  if (args.insert_every < 0) throw InputError("", 0, "--insert-every", "must be 0 (off) or more");
+  options.insert.every = args.insert_every;
+  return options;
+}
+
+Target target_from(const ChainArgs& args) {
+  TargetOptions t;
+  t.white_nits = args.white_nits;
+  t.gamma = args.gamma;
+  return target_by_name(args.target, t);
+}
+
+const std::atomic<bool>* install_stop_flag() {
+  struct sigaction action {};
+  action.sa_handler = set_stop_flag;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  return &g_stop;
+}
+
+void exit_interrupted(const std::string& what) {
+  std::fprintf(stderr, "calkit: interrupted during %s; the readings so far are journaled: run the same command with --resume\n",
+               what.c_str());
+  std::fflush(stderr);
+  std::exit(130);
+}
+
+std::string chart_encoding_for(const Target& target) {
+  if (!target.hdr()) return "bt1886";
+  return target.container.name == rec2020_space().name ? "pq-rec2020" : "pq-p3d65";
+}
+
+PatchSet verification_patches(const std::string& set, const Target& target, std::uint64_t seed) {
+  if (set == "accuracy") {
+    PatchSet out = greyscale_ramp(21);
+    for (const Vec3& v : primary_secondary_sweeps(5).rgb) out.rgb.push_back(v);
+    for (const Vec3& v : random_set(250, 20261121).rgb) out.rgb.push_back(v);
+    out.description = "bench/accuracy verification set";
+    return out;
+  }
+  // The default counts of `calkit patches`.
+  int count = set == "greyscale" ? 21 : set == "near-black" || set == "near-white" ? 11 : set == "sweeps" ? 4
+            : set == "cube" ? 9 : set == "recommended" ? 175 : 100;
+  return patch_set_by_name(set, count, chart_encoding_by_name(chart_encoding_for(target)), seed);
+}
+
+Target target_for_readings(Target target, const MeasurementSet& readings) {
+  if (target.hdr()) return target;
+  for (const Reading& r : readings.readings)
+    if (r.rgb.maxCoeff() == 0) {
+      target.display_black_XYZ = r.XYZ;
+      break;
+    }
+  return target;
+}
+
+VerificationResult evaluate_readings(const MeasurementSet& readings, const Target& target, VerificationInfo info,
+                                     const VerificationThresholds& thresholds, double window_pct) {
+  VerificationOptions options;
+  options.info = std::move(info);
+  options.target = describe_target(target);
+  options.thresholds = thresholds;
+  options.window_pct = window_pct;
+  return evaluate(readings, target_function(target), options);
+}
+
+std::optional<VerificationResult> run_verification(Rig& rig, const ChainArgs& args, const PatchSet& patches,
+                                                   const VerifyRun& run) {
+  if (rig.display) {
+    if (run.lut) rig.display->load_lut(*run.lut);
+    else rig.display->clear_lut();
+  }
+  MeasurementSet readings;
+  if (run.resume && std::filesystem::exists(run.readings)) {
+    readings = read_measurements(run.readings);
+  } else {
+    if (!rig.pattern) throw InputError("", 0, "--pattern", "verification needs a pattern generator");
+    Session session(*rig.probe, *rig.pattern, *rig.clock, session_options(args));
+    JournaledRunOptions options;
+    options.resume = run.resume;
+    options.quiet = args.quiet;
+    options.label = "verify " + run.label;
+    options.stop = run.stop;
+    options.info = {{"created_by", std::string("calkit verify ") + CALKIT_VERSION},
+                    {"date", utc_now()},
+                    {"display", args.rig.display},
+                    {"probe", rig.probe->identity().model},
+                    {"pattern_generator", rig.pattern->name()},
+                    {"target", args.target},
+                    {"label", run.label},
+                    {"window_percent", fmt::format("{}", args.window)}};
+    if (!run.lut_file.empty()) options.info["lut_file"] = run.lut_file.string();
+    SessionResult result = measure_journaled(session, patches, run.readings, options);
+    if (!result.complete) return std::nullopt;
+    readings = std::move(result.set);
+  }
+
+  VerificationInfo info;
+  info.label = run.label;
+  info.display = args.rig.display.empty() ? rig.description : args.rig.display;
+  info.probe = rig.probe->identity().model;
+  info.correction = args.rig.correction;
+  info.target = args.target;
+  if (!run.lut_file.empty()) {
+    info.lut_file = run.lut_file.filename().string();
+    info.lut_xxh64 = xxh64_hex(run.lut_file);
+  }
+  info.date = utc_now();
+  info.calkit_version = CALKIT_VERSION;
+  Target target = target_for_readings(target_from(args), readings);
+  VerificationResult result = evaluate_readings(readings, target, info, args.thresholds, args.window);
+  write_verification_json(run.result, result);
+  return result;
+}
+
+}  // namespace calkit::cli

@@ -1,0 +1,76 @@
+#pragma once
+// What `calkit verify` and `calkit calibrate` share: the chain and session options, the
+// verification patch sets, the target a verification is judged against, and one verification
+// run (measure through the display chain, journaled; evaluate; write JSON).
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "luts/lut.hpp"
+#include "measure/rig.hpp"
+#include "measure/session.hpp"
+#include "report/verification.hpp"
+#include "solver/target.hpp"
+
+namespace calkit::cli {
+
+struct ChainArgs {
+  RigSpec rig;
+  std::string settle = "0.5";
+  int bits = 10;
+  double window = 10;  // % of the screen: an OLED's ABL would dim a full field
+  std::string background = "black";
+  int insert_every = 0;
+  std::string target = "bt1886";
+  double white_nits = 100;
+  double gamma = 2.4;
+  VerificationThresholds thresholds;
+  bool quiet = false;
+};
+
+void add_chain_options(CLI::App* cmd, ChainArgs& args);
+SessionOptions session_options(const ChainArgs& args);
+Target target_from(const ChainArgs& args);
+
+// SIGINT/SIGTERM set the flag: the current reading finishes and is journaled, then the run stops.
+const std::atomic<bool>* install_stop_flag();
+
+// The chart encoding of a target's signal: bt1886, pq-p3d65, pq-rec2020.
+std::string chart_encoding_for(const Target& target);
+// A verification set by name: every name `calkit patches` knows (extended, colorchecker,
+// greyscale, ...), or "accuracy": bench/accuracy's set (21 greys, primary/secondary sweeps of 5
+// steps, 250 random colours with seed 20261121).
+PatchSet verification_patches(const std::string& set, const Target& target, std::uint64_t seed);
+
+// The target the readings are judged against: for BT.1886 and power targets the display black
+// is the black patch's reading (BT.1886 Annex 1 uses the measured Lb), as a meter would.
+Target target_for_readings(Target target, const MeasurementSet& readings);
+
+// evaluate() of readings against a target, with the header facts.
+VerificationResult evaluate_readings(const MeasurementSet& readings, const Target& target, VerificationInfo info,
+                                     const VerificationThresholds& thresholds, double window_pct);
+
+struct VerifyRun {
+  std::string label;                  // "uncalibrated", "calibrated"
+  std::filesystem::path readings;     // the readings (.json), journaled while measuring
+  std::filesystem::path result;       // the verification JSON
+  std::filesystem::path lut_file;     // empty: no LUT
+  const Lut3d* lut = nullptr;         // loaded into a virtual display's LUT slot (else cleared)
+  bool resume = false;
+  const std::atomic<bool>* stop = nullptr;
+};
+
+// Measures `patches` through the chain (the virtual display gets run.lut in its slot), evaluates
+// and writes run.result. With run.resume, existing readings are reused and a journal continued.
+// Returns nothing when stopped by a signal (the journal holds the readings so far).
+std::optional<VerificationResult> run_verification(Rig& rig, const ChainArgs& args, const PatchSet& patches,
+                                                   const VerifyRun& run);
+
+// "calkit: stopped; run the same command with --resume" and exit 130.
+[[noreturn]] void exit_interrupted(const std::string& what);
+
+}  // namespace calkit::cli

@@ -1,0 +1,69 @@
+#include "measure/journaled_run.hpp"
+
+#include <cstdio>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "color/input_error.hpp"
+#include "formats/measurement_file.hpp"
+#include "measure/journal.hpp"
+#include "measure/progress.hpp"
+
+namespace calkit {
+
+SessionResult measure_journaled(Session& session, const PatchSet& patches, const std::filesystem::path& output,
+                                const JournaledRunOptions& options) {
+  if (patches.rgb.empty()) throw InputError(output.string(), 0, "", "the patch set is empty");
+  const int total = static_cast<int>(patches.rgb.size());
+  const std::string hash = patch_set_hash(patches);
+  const std::filesystem::path journal_path = journal_path_for(output);
+  std::vector<JournalEntry> resumed;
+  Journal journal = [&] {
+    if (options.resume && std::filesystem::exists(journal_path))
+      return Journal::resume(journal_path, hash, total, resumed);
+    if (std::filesystem::exists(journal_path))
+      throw InputError(journal_path.string(), 0, "",
+                       "an interrupted session left this journal: add --resume to continue it, or delete it");
+    return Journal::create(journal_path, hash, total);
+  }();
+
+  TerminalProgress progress(options.quiet);
+  int done = static_cast<int>(resumed.size());
+  session.on_progress = [&](const SessionProgress& p) {
+    done = p.done;
+    progress.update(p);
+  };
+  session.stop = options.stop;
+  if (!options.quiet) {
+    if (!resumed.empty())
+      std::fprintf(stderr, "calkit: %s: resuming, %d of %d readings already in %s\n", options.label.c_str(), done,
+                   total, journal_path.c_str());
+    else
+      std::fprintf(stderr, "calkit: %s: measuring %d patches\n", options.label.c_str(), total);
+  }
+
+  SessionResult result;
+  try {
+    result = session.run(patches, &journal, resumed);
+  } catch (const ProbeError& e) {
+    progress.finish();
+    journal.close();
+    throw std::runtime_error(fmt::format(
+        "probe error: {}; {} of {} readings are saved in {}; fix the probe and run the same command with --resume",
+        e.what(), done, total, journal_path.string()));
+  }
+  progress.finish();
+  session.on_progress = nullptr;
+  if (!result.complete) {
+    journal.close();
+    return result;
+  }
+  for (const auto& [key, value] : options.info) result.set.info[key] = value;
+  result.set.info["patch_set_hash"] = hash;
+  write_measurements(output, result.set);
+  journal.remove();
+  return result;
+}
+
+}  // namespace calkit

@@ -1,0 +1,227 @@
+// `calkit calibrate` and `calkit verify` end to end on virtual displays. What is checked against
+// something we did not compute in the command itself: the verdicts (a display that receives an
+// SDR signal on its PQ input cannot pass; the calibrated one must), the report's numbers against
+// report's evaluate() on the readings saved beside it, the LUT checksum against libxxhash, an
+// identity LUT in the display's LUT slot changing no reading (physical invariant), and a run
+// killed with SIGKILL and resumed giving the uninterrupted run's results.
+#include <doctest/doctest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <xxhash.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "formats/measurement_file.hpp"
+#include "luts/lut.hpp"
+#include "luts/lut_io.hpp"
+#include "measure/journal.hpp"
+#include "report/report_json.hpp"
+#include "report/verification.hpp"
+#include "solver/target.hpp"
+
+using namespace calkit;
+namespace fs = std::filesystem;
+
+extern char** environ;
+
+namespace {
+
+fs::path scratch(const std::string& name) {
+  fs::path dir = fs::path(CALKIT_TEST_TMP) / ("cli-" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+int run(const std::string& args) {
+  std::string command = std::string(CALKIT_BINARY) + " " + args + " > /dev/null";
+  int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string file_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The target the readings are judged against, rebuilt here from its definition: BT.1886 with the
+// display black Lb taken from the black patch's reading (BT.1886 Annex 1).
+Target judged_target(const std::string& name, const MeasurementSet& readings) {
+  Target t = target_by_name(name);
+  if (!t.hdr())
+    for (const Reading& r : readings.readings)
+      if (r.rgb.maxCoeff() == 0) t.display_black_XYZ = r.XYZ;
+  return t;
+}
+
+void check_same_stats(const DeStats& a, const DeStats& b) {
+  CHECK(a.count == b.count);
+  CHECK(a.mean == doctest::Approx(b.mean).epsilon(1e-12));
+  CHECK(a.median == doctest::Approx(b.median).epsilon(1e-12));
+  CHECK(a.p95 == doctest::Approx(b.p95).epsilon(1e-12));
+  CHECK(a.max == doctest::Approx(b.max).epsilon(1e-12));
+}
+
+std::string sdr_args(const fs::path& out, int patches) {
+  return "calibrate --quiet --probe sim --display sim:woled-tv --target bt1886 --patches " + std::to_string(patches) +
+         " --size 17 -o " + out.string();
+}
+
+}  // namespace
+
+TEST_CASE("calibrate on the WOLED TV: before fails, after passes, the report's numbers are evaluate()'s") {
+  fs::path out = scratch("calibrate-woled");
+  REQUIRE(run(sdr_args(out, 400)) == 0);
+  for (const char* f : {"patches.ti1", "profile.ti3", "calibration.cube", "verify-before.json", "verify-after.json",
+                        "verify-before-readings.json", "verify-after-readings.json", "report.html"})
+    CHECK_MESSAGE(fs::exists(out / f), f);
+  VerificationResult before = read_verification_json(out / "verify-before.json");
+  VerificationResult after = read_verification_json(out / "verify-after.json");
+  // A BT.1886 signal sent straight into a PQ panel input is far off its target.
+  CHECK_FALSE(before.verdict.pass);
+  CHECK(before.summary.de2000.mean > 3.0);
+  CHECK_MESSAGE(after.verdict.pass, after.verdict.line);
+  CHECK(after.summary.de2000.mean <= 1.0);
+  CHECK(after.info.label == "calibrated");
+
+  // Round trip: the same readings through report's evaluate() give the same numbers.
+  for (const auto& [result, readings_file] :
+       {std::pair{before, out / "verify-before-readings.json"}, std::pair{after, out / "verify-after-readings.json"}}) {
+    MeasurementSet readings = read_measurements(readings_file);
+    REQUIRE(readings.readings.size() == result.patches.size());
+    Target target = judged_target("bt1886", readings);
+    VerificationOptions options;
+    options.thresholds = result.thresholds;
+    VerificationResult again = evaluate(readings, [&](const Vec3& s) { return target.XYZ(s); }, options);
+    check_same_stats(again.summary.de2000, result.summary.de2000);
+    CHECK(again.verdict.pass == result.verdict.pass);
+    CHECK(again.greyscale.white_nits == doctest::Approx(result.greyscale.white_nits).epsilon(1e-12));
+    for (std::size_t i = 0; i < readings.readings.size(); ++i)
+      CHECK(again.patches[i].de2000 == doctest::Approx(result.patches[i].de2000).epsilon(1e-12));
+  }
+
+  // The LUT checksum in the report header is xxHash64 of the file (libxxhash, seed 0).
+  std::string bytes = file_bytes(out / "calibration.cube");
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(XXH64(bytes.data(), bytes.size(), 0)));
+  CHECK(after.info.lut_xxh64 == std::string(hex));
+  CHECK(before.info.lut_xxh64.empty());
+
+  std::string html = file_bytes(out / "report.html");
+  CHECK(html.find(before.verdict.line.substr(0, 4)) != std::string::npos);
+  CHECK(html.find("calibrated") != std::string::npos);
+}
+
+TEST_CASE("verify through an identity LUT reads what the display shows without one") {
+  fs::path out = scratch("verify-identity");
+  const int n = 17;
+  Lut3d identity;
+  identity.size = n;
+  identity.table.resize(std::size_t(n) * n * n);
+  for (int b = 0; b < n; ++b)
+    for (int g = 0; g < n; ++g)
+      for (int r = 0; r < n; ++r) identity.at(r, g, b) = Vec3(r, g, b) / double(n - 1);
+  write_lut3d(out / "identity.cube", identity);
+  std::string common = "verify --quiet --probe sim --display sim:ips-lcd --target bt1886 --set extended -o " +
+                       out.string();
+  REQUIRE(run(common + " --name plain") == 0);
+  REQUIRE(run(common + " --name identity --lut " + (out / "identity.cube").string()) == 0);
+  MeasurementSet plain = read_measurements(out / "plain-readings.json");
+  MeasurementSet through = read_measurements(out / "identity-readings.json");
+  REQUIRE(plain.readings.size() == through.readings.size());
+  REQUIRE(plain.readings.size() > 50);
+  for (std::size_t i = 0; i < plain.readings.size(); ++i) {
+    CHECK(plain.readings[i].rgb == through.readings[i].rgb);
+    for (int c = 0; c < 3; ++c)
+      CHECK(through.readings[i].XYZ[c] == doctest::Approx(plain.readings[i].XYZ[c]).epsilon(1e-9));
+  }
+  VerificationResult with_lut = read_verification_json(out / "identity.json");
+  CHECK(with_lut.info.lut_file == "identity.cube");
+}
+
+TEST_CASE("calibrate for PQ P3-D65 on the QD-OLED completes and judges by dE ITP") {
+  fs::path out = scratch("calibrate-hdr");
+  REQUIRE(run("calibrate --quiet --probe sim --display sim:qdoled-hdr --target pq-p3d65 --patches 175 --size 17 "
+              "--verify-set extended -o " + out.string()) == 0);
+  VerificationResult before = read_verification_json(out / "verify-before.json");
+  VerificationResult after = read_verification_json(out / "verify-after.json");
+  CHECK(after.target.hdr);
+  REQUIRE(after.summary.de_itp.count == int(after.patches.size()));
+  CHECK(std::isfinite(after.summary.de_itp.mean));
+  CHECK(after.verdict.line.find("dE ITP") != std::string::npos);
+  // The LUT brings the display closer to the target than its native response.
+  CHECK(after.summary.de_itp.mean < before.summary.de_itp.mean);
+  CHECK(std::isfinite(after.greyscale.peak_nits));
+}
+
+TEST_CASE("calibrate killed with SIGKILL mid-measurement and resumed gives the uninterrupted result") {
+  fs::path dir = scratch("calibrate-kill");
+  fs::path whole = dir / "whole", killed = dir / "killed";
+  REQUIRE(run(sdr_args(whole, 300)) == 0);
+
+  fs::path journal = journal_path_for(killed / "profile.ti3");
+  std::mt19937 rng(std::random_device{}());
+  std::size_t kill_after = 5 + rng() % 200;  // journal lines before the kill
+  std::istringstream words(sdr_args(killed, 300));
+  std::vector<std::string> argv_s{CALKIT_BINARY};
+  for (std::string w; words >> w;) argv_s.push_back(w);
+  std::vector<char*> argv;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  REQUIRE(posix_spawn(&pid, CALKIT_BINARY, nullptr, nullptr, argv.data(), environ) == 0);
+  bool finished_first = false;
+  for (;;) {
+    std::ifstream in(journal);
+    std::size_t lines = 0;
+    for (std::string line; std::getline(in, line);) ++lines;
+    if (lines >= kill_after) break;
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      finished_first = true;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  if (!finished_first) {
+    kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+  }
+  REQUIRE_MESSAGE(!finished_first, "calibrate ended before it could be killed");
+  REQUIRE_FALSE(fs::exists(killed / "profile.ti3"));
+  CHECK(run(sdr_args(killed, 300)) == 2);  // refuses to overwrite the journal
+  REQUIRE(run(sdr_args(killed, 300) + " --resume") == 0);
+  CHECK_FALSE(fs::exists(journal));
+
+  MeasurementSet a = read_measurements(whole / "profile.ti3"), b = read_measurements(killed / "profile.ti3");
+  REQUIRE(a.readings.size() == b.readings.size());
+  for (std::size_t i = 0; i < a.readings.size(); ++i)
+    for (int c = 0; c < 3; ++c) CHECK(b.readings[i].XYZ[c] == doctest::Approx(a.readings[i].XYZ[c]).epsilon(1e-12));
+  CHECK(file_bytes(whole / "calibration.cube") == file_bytes(killed / "calibration.cube"));
+  VerificationResult x = read_verification_json(whole / "verify-after.json");
+  VerificationResult y = read_verification_json(killed / "verify-after.json");
+  check_same_stats(x.summary.de2000, y.summary.de2000);
+  CHECK(x.verdict.pass == y.verdict.pass);
+}
+
+TEST_CASE("calibrate and verify refuse bad input with exit status 2") {
+  fs::path out = scratch("bad");
+  CHECK(run("calibrate --quiet --probe sim --display sim:no-such --target bt1886 -o " + out.string() + " 2>/dev/null") == 2);
+  CHECK(run("calibrate --quiet --probe sim --display sim:woled-tv --target xyz -o " + out.string() + " 2>/dev/null") == 2);
+  CHECK(run("verify --quiet --probe sim --display sim:woled-tv --set nothing -o " + out.string() + " 2>/dev/null") == 2);
+  CHECK(run("verify --quiet --probe sim --display sim:woled-tv --lut " + (out / "missing.cube").string() + " -o " +
+            out.string() + " 2>/dev/null") == 2);
+}
