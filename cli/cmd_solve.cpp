@@ -1,0 +1,213 @@
+// `calkit solve`: readings (.ti3 from calkit or ArgyllCMS dispread, calkit JSON, CSV) + a target
+// -> calibration LUT(s) and a JSON summary of the fitted display model and its residuals.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "color/colorimetry.hpp"
+#include "color/input_error.hpp"
+#include "formats/measurement_file.hpp"
+#include "luts/lut_io.hpp"
+#include "solver/solve.hpp"
+
+namespace calkit::cli {
+
+namespace {
+
+struct SolveCliOptions {
+  std::string measurements;
+  std::string target = "bt1886";
+  int size = 33;
+  std::string formats = "cube";
+  std::string out_dir;
+  std::string name = "calibration";
+  double white_nits = 100;
+  double gamma = 2.4;
+  bool pure_power = false;
+  std::string white_xy;
+  std::string primaries;
+  std::string container;
+  std::string peak_handling = "clip";
+  double mastering_peak = 1000;
+  std::string range = "full";
+  int lut1d = 0;
+  int threads = 0;
+  bool json = false;
+  bool quiet = false;
+};
+
+std::vector<double> numbers(const std::string& text, size_t count, const std::string& field) {
+  std::vector<double> out;
+  std::stringstream ss(text);
+  std::string cell;
+  while (std::getline(ss, cell, ',')) {
+    try {
+      size_t used = 0;
+      out.push_back(std::stod(cell, &used));
+      if (used != cell.size()) throw std::invalid_argument(cell);
+    } catch (const std::exception&) {
+      throw InputError("", 0, field, "'" + text + "' is not a comma-separated list of numbers");
+    }
+  }
+  if (out.size() != count)
+    throw InputError("", 0, field, fmt::format("expected {} numbers, got '{}'", count, text));
+  return out;
+}
+
+std::vector<std::string> split(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream ss(text);
+  std::string cell;
+  while (std::getline(ss, cell, ','))
+    if (!cell.empty()) out.push_back(cell);
+  return out;
+}
+
+// First file extension of a LUT format, by its name ("cube" -> ".cube").
+std::string extension_for(const std::string& format) {
+  for (const LutFormatInfo& f : lut_formats())
+    if (f.name == format) return f.extensions.substr(0, f.extensions.find(' '));
+  std::string known;
+  for (const std::string& n : lut_format_names()) known += (known.empty() ? "" : ", ") + n;
+  throw InputError("", 0, "format", "unknown LUT format '" + format + "' (known: " + known + ")");
+}
+
+Target target_from(const SolveCliOptions& o) {
+  TargetOptions t;
+  t.white_nits = o.white_nits;
+  t.gamma = o.gamma;
+  t.pure_power = o.pure_power;
+  t.mastering_peak = o.mastering_peak;
+  t.container = o.container;
+  if (o.peak_handling == "clip") t.peak_handling = PeakHandling::Clip;
+  else if (o.peak_handling == "bt2390") t.peak_handling = PeakHandling::Bt2390;
+  else throw InputError("", 0, "peak-handling", "expected clip or bt2390, got '" + o.peak_handling + "'");
+  if (!o.white_xy.empty()) {
+    auto v = numbers(o.white_xy, 2, "white-xy");
+    t.white_xy = Xy{v[0], v[1]};
+  }
+  if (!o.primaries.empty()) {
+    auto v = numbers(o.primaries, 6, "primaries");
+    for (double c : v)
+      if (!(c > 0 && c < 1)) throw InputError("", 0, "primaries", "chromaticities must lie in (0, 1)");
+    t.primaries = RgbSpace{"custom", {v[0], v[1]}, {v[2], v[3]}, {v[4], v[5]}, kD65};
+  }
+  return target_by_name(o.target, t);
+}
+
+void run_solve(const SolveCliOptions& o) {
+  SolveOptions options;
+  options.lut_size = o.size;
+  options.lut1d_size = o.lut1d;
+  options.threads = o.threads;
+  if (o.range == "full") options.range = LutRange::Full;
+  else if (o.range == "legal") options.range = LutRange::Legal;
+  else throw InputError("", 0, "range", "expected full or legal, got '" + o.range + "'");
+  std::vector<std::string> formats = split(o.formats);
+  if (formats.empty()) throw InputError("", 0, "format", "no LUT format given");
+  std::vector<std::string> extensions;
+  for (const std::string& f : formats) extensions.push_back(extension_for(f));
+  Target target = target_from(o);
+  MeasurementSet set = read_measurements(o.measurements);
+
+  auto start = std::chrono::steady_clock::now();
+  if (!o.quiet && !o.json)
+    options.progress = [start, last = -1](double done) mutable {
+      int percent = int(done * 100);
+      if (percent == last) return;
+      last = percent;
+      double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      double eta = done > 0.02 ? elapsed * (1 - done) / done : 0;
+      std::fprintf(stderr, "\rsolving LUT nodes: %3d%%  ETA %4.0f s", percent, eta);
+      if (done >= 1) std::fputc('\n', stderr);
+    };
+  SolveResult result;
+  try {
+    result = solve(set, target, options);
+  } catch (const InputError& e) {
+    // Name the measurement file the bad readings came from.
+    if (e.file().empty()) throw InputError(o.measurements, e.line(), e.field(), e.what());
+    throw;
+  }
+
+  std::filesystem::create_directories(o.out_dir);
+  std::vector<std::string> written;
+  for (const std::string& ext : extensions) {
+    auto path = std::filesystem::path(o.out_dir) / (o.name + ext);
+    write_lut3d(path, result.lut);
+    written.push_back(path.string());
+  }
+  if (o.lut1d > 0) {
+    auto path = std::filesystem::path(o.out_dir) / (o.name + "-greyscale.cube");
+    write_lut1d(path, result.lut1d);
+    written.push_back(path.string());
+  }
+  auto summary_path = std::filesystem::path(o.out_dir) / (o.name + "-solve.json");
+  write_file_atomically(summary_path, solve_summary_json(result));
+  written.push_back(summary_path.string());
+
+  if (o.json) {
+    nlohmann::json j = nlohmann::json::parse(solve_summary_json(result));
+    j["files"] = written;
+    std::puts(j.dump(2).c_str());
+    return;
+  }
+  std::puts(fmt::format("{}: {} readings, model residual {:.3f} {} RMS (predicted {:.3f})",
+                        o.measurements, result.fit.readings, result.fit.model_rms,
+                        target.hdr() ? "dE ITP" : "dE76", result.fit.gcv_rms)
+                .c_str());
+  std::puts(fmt::format("target: {}", result.target.description()).c_str());
+  std::puts(fmt::format("{}³ LUT, {} nodes mapped into the display's gamut, fit {:.2f} s, LUT {:.2f} s",
+                        result.lut.size, result.mapped_nodes, result.fit_seconds,
+                        result.lut_seconds)
+                .c_str());
+  for (const std::string& note : result.notes) std::puts(("note: " + note).c_str());
+  for (const std::string& f : written) std::puts(("wrote " + f).c_str());
+}
+
+}  // namespace
+
+void add_solve(CLI::App& app) {
+  auto o = std::make_shared<SolveCliOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "solve",
+      "Fit a display model to readings and invert it into a calibration 3D LUT (and optionally a\n"
+      "greyscale-only 1D LUT). The LUT's input is the target-encoded signal, its output the signal\n"
+      "the display receives, both full range unless --range legal.\n"
+      "Example: calkit solve --measurements meas.ti3 --target bt1886 --size 33 --format cube,clf,icc -o out/");
+  cmd->add_option("--measurements,-m", o->measurements, "readings: .ti3 (calkit or ArgyllCMS dispread), .json, .csv")
+      ->required();
+  cmd->add_option("--target,-t", o->target, "bt1886, pq-p3d65, pq-p3d65-rec2020 or pq-rec2020")
+      ->capture_default_str();
+  cmd->add_option("--size,-s", o->size, "3D LUT nodes per axis (17, 33, 65, ...)")->capture_default_str();
+  cmd->add_option("--format,-f", o->formats, "comma-separated LUT formats: cube, 3dl, clf, icc, ocio")
+      ->capture_default_str();
+  cmd->add_option("-o,--out", o->out_dir, "output folder")->required();
+  cmd->add_option("--name", o->name, "base name of the files written")->capture_default_str();
+  cmd->add_option("--white-nits", o->white_nits, "SDR white luminance, cd/m²")->capture_default_str();
+  cmd->add_option("--gamma", o->gamma, "BT.1886 / power-law exponent")->capture_default_str();
+  cmd->add_flag("--pure-power", o->pure_power, "SDR: pure power law over the display's black instead of BT.1886");
+  cmd->add_option("--white-xy", o->white_xy, "white point override, CIE 1931 x,y (e.g. 0.3127,0.3290)");
+  cmd->add_option("--primaries", o->primaries, "custom primaries rx,ry,gx,gy,bx,by");
+  cmd->add_option("--container", o->container, "PQ: encoding container (rec2020) when the gamut is smaller");
+  cmd->add_option("--peak-handling", o->peak_handling, "PQ above the display's peak: clip or bt2390")
+      ->capture_default_str();
+  cmd->add_option("--mastering-peak", o->mastering_peak, "PQ mastering peak, cd/m²")->capture_default_str();
+  cmd->add_option("--range", o->range, "full or legal (video-range input and output)")->capture_default_str();
+  cmd->add_option("--lut1d", o->lut1d, "also write a greyscale-only 1D LUT of this many entries (e.g. 1024)");
+  cmd->add_option("--threads", o->threads, "worker threads (0: all cores)")->capture_default_str();
+  cmd->add_flag("--json", o->json, "print the model summary as JSON");
+  cmd->add_flag("--quiet,-q", o->quiet, "no progress");
+  cmd->callback([o] { run_solve(*o); });
+}
+
+}  // namespace calkit::cli
