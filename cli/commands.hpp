@@ -19,7 +19,6 @@ void add_convert_files(CLI::App& app);  // calkit convert (cli/cmd_convert.cpp)
 void add_probe(CLI::App& app);    // calkit probe list/info/setup/match (cli/cmd_probe.cpp)
 void add_ambient(CLI::App& app);  // calkit ambient (cli/cmd_ambient.cpp)
 void add_solve(CLI::App& app);  // calkit solve (cli/cmd_solve.cpp)
-void add_solve(CLI::App& app);  // calkit solve (cli/cmd_solve.cpp)
 void add_verify(CLI::App& app);     // calkit verify (cli/cmd_verify.cpp)
 void add_calibrate(CLI::App& app);  // calkit calibrate (cli/cmd_calibrate.cpp)
 

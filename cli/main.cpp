@@ -27,7 +27,6 @@ constexpr AddCommand kCommands[] = {
     calkit::cli::add_probe,
     calkit::cli::add_ambient,
     calkit::cli::add_solve,
-    calkit::cli::add_solve,
     calkit::cli::add_verify,
     calkit::cli::add_calibrate,
 };
