@@ -57,11 +57,7 @@ struct MeasureArgs {
 
 SessionOptions session_options(const MeasureArgs& args) {
   SessionOptions options;
-  options.patch.bits = args.bits;
-  options.patch.range = parse_range(args.range);
-  options.patch.window_percent = args.window;
-  options.patch.background = parse_background(args.background);
-  check_patch_options(options.patch);
+  options.patch = make_patch_options(args.bits, args.range, args.window, args.background);
   options.settle = parse_settle(args.settle);
   if (!(args.settle_tolerance > 0 && args.settle_tolerance < 1))
     throw InputError("", 0, "--settle-tolerance", "must be between 0 and 1");

@@ -31,11 +31,7 @@ struct SpotArgs {
 
 void run(const SpotArgs& args) {
   SessionOptions options;
-  options.patch.bits = args.bits;
-  options.patch.range = parse_range(args.range);
-  options.patch.window_percent = args.window;
-  options.patch.background = parse_background(args.background);
-  check_patch_options(options.patch);
+  options.patch = make_patch_options(args.bits, args.range, args.window, args.background);
   options.settle = parse_settle(args.settle);
   Vec3 rgb = parse_rgb(args.rgb, "--rgb");
 

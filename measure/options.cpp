@@ -86,4 +86,15 @@ void check_patch_options(const PatchOptions& options) {
     throw InputError("", 0, "--window", fmt::format("{} % is outside 1..100", options.window_percent));
 }
 
+PatchOptions make_patch_options(int bits, const std::string& range, double window_percent,
+                                const std::string& background) {
+  PatchOptions options;
+  options.bits = bits;
+  options.range = parse_range(range);
+  options.window_percent = window_percent;
+  options.background = parse_background(background);
+  check_patch_options(options);
+  return options;
+}
+
 }  // namespace calkit

@@ -17,5 +17,8 @@ SignalRange parse_range(const std::string& text);
 Vec3 parse_rgb(const std::string& text, const std::string& option);
 // 8, 10 or 12; window 1..100 %.
 void check_patch_options(const PatchOptions& options);
+// --bits, --range, --window, --background together, checked.
+PatchOptions make_patch_options(int bits, const std::string& range, double window_percent,
+                                const std::string& background);
 
 }  // namespace calkit
