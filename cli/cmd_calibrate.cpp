@@ -3,6 +3,7 @@
 // stage writes its file into the output folder; --resume skips the stages whose file exists and
 // continues an interrupted measurement from its journal.
 #include <cstdio>
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -16,6 +17,7 @@
 #include "cli/commands.hpp"
 #include "cli/verify_steps.hpp"
 #include "color/input_error.hpp"
+#include "color/transfer.hpp"
 #include "formats/measurement_file.hpp"
 #include "luts/lut_io.hpp"
 #include "measure/journaled_run.hpp"
@@ -67,9 +69,17 @@ bool reuse(const CalibrateArgs& a, const fs::path& file) {
   return true;
 }
 
-PatchSet profiling_patches(const CalibrateArgs& a, const Files& f, const Target& target) {
+// The recommended set for the target. A virtual display with a PQ input shown an SDR target only
+// ever receives signals up to about PQ(white): the set is scaled to PQ(2 × white), so the
+// patches fall where the LUT will drive the panel (ST 2084 inverse EOTF).
+PatchSet profiling_patches(const CalibrateArgs& a, const Files& f, const Target& target, const Rig& rig) {
   if (reuse(a, f.patches)) return read_patches(f.patches);
   PatchSet set = recommended_patch_set(target.hdr(), a.patches);
+  if (rig.display && rig.display->model().eotf == PanelEotf::Pq && !target.hdr()) {
+    double top = std::min(1.0, pq_inverse_eotf(2 * target.white_nits));
+    for (Vec3& v : set.rgb) v *= top;
+    set.description += fmt::format(", scaled to PQ signal {:.3f} for an SDR target on a PQ input", top);
+  }
   write_patches(f.patches, set);
   return set;
 }
@@ -129,7 +139,7 @@ void run(const CalibrateArgs& a) {
   Files f(a);
   const std::atomic<bool>* stop = install_stop_flag();
 
-  PatchSet patches = profiling_patches(a, f, target);
+  PatchSet patches = profiling_patches(a, f, target, rig);
   MeasurementSet profile = measure_profile(a, f, rig, patches, stop);
   VerificationResult before =
       verify_stage(a, rig, verify_set, "uncalibrated", f.before_readings, f.before, nullptr, {}, stop);

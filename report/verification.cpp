@@ -187,9 +187,14 @@ GreyscaleAnalysis analyse_greyscale(const std::vector<VerificationPatch>& patche
         step.target_nits > 0 ? 100.0 * (step.measured_nits / step.target_nits - 1.0) : kNotMeasured;
     step.rgb_balance = rgb_balance(to_rgb, patch.target_XYZ, patch.measured_XYZ);
     if (step.measured_nits > 0) {
-      Xy xy = xy_from_XYZ(patch.measured_XYZ);
-      step.cct = cct_ohno2013(xy).cct;
-      step.duv = duv_ohno2014(xy);
+      // A black at the probe's noise floor can have any xy: outside the CCT table it has no CCT.
+      try {
+        Xy xy = xy_from_XYZ(patch.measured_XYZ);
+        step.cct = cct_ohno2013(xy).cct;
+        step.duv = duv_ohno2014(xy);
+      } catch (const InputError&) {
+        step.cct = step.duv = kNotMeasured;
+      }
     }
     step.de2000 = patch.de2000;
     step.de_itp = patch.de_itp;
