@@ -33,7 +33,7 @@ WindowOptions quiet() {
 
 }  // namespace
 
-TEST_CASE("window shows 8-bit full-range patches with exact codes, area percent and centring") {
+TEST_CASE("window shows 8-bit full-range patches with exact codes and area percent centred") {
   Xvfb x("640x480x24");
   WindowPatternGenerator window(quiet());
   CHECK(window.width() == 640);
@@ -61,7 +61,7 @@ TEST_CASE("window shows 8-bit full-range patches with exact codes, area percent 
   CHECK(classify(grab(x, "again"), {9, 9, 9}, {-1, -1, -1}).patch == 640L * 480);
 }
 
-TEST_CASE("window shows 10-bit codes on an 8-bit framebuffer shifted right by two, never dithered") {
+TEST_CASE("window shows 10-bit codes on an 8-bit framebuffer shifted right by two and never dithered") {
   Xvfb x("640x480x24");
   WindowPatternGenerator window(quiet());
   REQUIRE(window.output_bits() == 8);
@@ -105,7 +105,7 @@ TEST_CASE("window background: grey level and constant APL surround") {
   check_frame(grab(x, "apl2"), 25, {0, 0, 51}, {56, 56, 56});
 }
 
-TEST_CASE("window on a 30-bit X screen shows 10-bit codes exactly, 12-bit codes shifted right by two") {
+TEST_CASE("window on a 30-bit X screen shows 10-bit codes exactly and 12-bit codes shifted right by two") {
   Xvfb x("640x480x30");
   WindowPatternGenerator window(quiet());
   // Debian 12's Mesa offers 10-bit GLX visuals on a depth-30 screen: the request must get one.
@@ -159,7 +159,7 @@ TEST_CASE("window: a display index the X server does not have is bad input") {
   CHECK(window.width() == 320);
 }
 
-TEST_CASE("window: windowed mode draws the patch centred in the window's own pixels") {
+TEST_CASE("window: windowed mode fills the pixels of the window only") {
   Xvfb x("640x480x24");
   WindowOptions o = quiet();
   o.fullscreen = false;
