@@ -186,6 +186,13 @@ std::string meta_list(const VerificationResult& run) {
          row("calkit", i.calkit_version) + "</dl>";
 }
 
+// A black reading at or below zero (an OLED under the probe's noise floor) is infinite contrast.
+std::string contrast_text(const GreyscaleAnalysis& g) {
+  if (std::isfinite(g.contrast)) return num(g.contrast, 0) + ":1";
+  if (g.white_nits > 0 && std::isfinite(g.black_nits) && g.black_nits <= 0) return "∞";
+  return "—";
+}
+
 std::string summary_card(const VerificationResult& run, const std::string& title) {
   const auto& s = run.summary;
   const auto& g = run.greyscale;
@@ -216,7 +223,7 @@ std::string summary_card(const VerificationResult& run, const std::string& title
     out += kpi("gamma 10–90%", num(g.mean_gamma, 2), "");
     out += kpi("white", num(g.white_nits, 1), "cd/m²");
     out += kpi("black", num(g.black_nits, 4), "cd/m²");
-    out += kpi("contrast", std::isfinite(g.contrast) ? num(g.contrast, 0) + ":1" : "—", "");
+    out += kpi("contrast", contrast_text(g), "");
   }
   out += kpi("white CCT", num(g.white_cct, 0), "K");
   out += kpi("white Duv", num(g.white_duv, 4), "");
