@@ -33,6 +33,7 @@ struct ProbeReading {
 struct AmbientReading {
   double lux = 0;
   Xy xy;
+  bool has_chromaticity = true;  // false: a monochrome ambient sensor (SpyderX); xy is NaN
 };
 
 enum class ProbeErrorKind { NotFound, Permission, Busy, Disconnected, Saturated, TooDark, Protocol, Timeout };

@@ -152,7 +152,7 @@ AmbientReading SpyderxDriver::read_ambient() {
     if (c0 >= 65535 && gain != kGainCodes.back()) continue;
     if (c0 >= 65535) throw ProbeError(ProbeErrorKind::Saturated, "SpyderX: ambient light too bright");
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    return {ambient_lux(c0, c1, kAmbientIntegration, gain_of(gain)), {nan, nan}};
+    return {ambient_lux(c0, c1, kAmbientIntegration, gain_of(gain)), {nan, nan}, false};
   }
   throw protocol_error("no ambient gain");
 }

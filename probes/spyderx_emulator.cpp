@@ -38,6 +38,7 @@ SpyderxEmulatorOptions parse_spyderx_emulator_options(const std::string& tail) {
       [&](const std::string& key, const std::string& value) {
         if (key == "lux") o.ambient_lux = option_number("emulated:spyderx", key, value);
         else if (key == "forget-cap") o.user_forgets_cap = option_flag(value);
+        else if (key == "diffuser") {}  // `calkit ambient` asks for it; the ambient sensor is always exposed
         else if (key == "counts-per-nit") o.counts_per_nit = option_number("emulated:spyderx", key, value);
         else return false;
         return true;

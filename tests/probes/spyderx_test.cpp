@@ -176,5 +176,6 @@ TEST_CASE("SpyderX ambient: lux from the diffuser sensor, gain stepped down when
     AmbientReading a = b.probe->read_ambient();
     CHECK(a.lux == doctest::Approx(lux).epsilon(0.02));
     CHECK(std::isnan(a.xy.x));  // monochrome sensor: no chromaticity
+    CHECK_FALSE(a.has_chromaticity);
   }
 }
