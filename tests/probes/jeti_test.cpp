@@ -17,39 +17,17 @@
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"
 
+#include "emulator_bench.hpp"
+
 using namespace calkit;
 
 namespace {
 
-struct Bench {
-  SimulatedClock clock;
-  VirtualDisplay display;
-  JetiEmulator* emulator = nullptr;
-  std::unique_ptr<JetiDriver> probe;
+struct Bench : EmulatorBench<JetiDriver, JetiEmulator, JetiOptions> {
   explicit Bench(const std::string& options = "", DisplayModel model = load_display_model("sim:qdoled-hdr"),
                  JetiOptions driver = {})
-      : display(std::move(model), clock) {
-    probe = make_emulated_jeti(display, options, driver, &emulator);
-  }
-  std::pair<ProbeReading, Vec3> read(const Vec3& signal) {
-    display.show(signal, 10);
-    clock.sleep_s(1.0);
-    return {probe->read(), display.steady_XYZ(signal, 10)};
-  }
+      : EmulatorBench(make_emulated_jeti, options, std::move(model), std::move(driver)) {}
 };
-
-double relative_error(const Vec3& a, const Vec3& truth) { return (a - truth).norm() / truth.norm(); }
-
-template <class F>
-ProbeErrorKind error_kind(F f) {
-  try {
-    f();
-  } catch (const ProbeError& e) {
-    return e.kind();
-  }
-  FAIL("no ProbeError thrown");
-  return ProbeErrorKind::Protocol;
-}
 
 }  // namespace
 

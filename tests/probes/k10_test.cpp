@@ -22,39 +22,17 @@
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"
 
+#include "emulator_bench.hpp"
+
 using namespace calkit;
 
 namespace {
 
-struct Bench {
-  SimulatedClock clock;
-  VirtualDisplay display;
-  K10Emulator* emulator = nullptr;
-  std::unique_ptr<K10Driver> probe;
+struct Bench : EmulatorBench<K10Driver, K10Emulator, K10Options> {
   explicit Bench(const std::string& options = "", DisplayModel model = load_display_model("sim:ips-lcd"),
                  K10Options driver = {})
-      : display(std::move(model), clock) {
-    probe = make_emulated_k10(display, options, driver, &emulator);
-  }
-  std::pair<Vec3, Vec3> read(const Vec3& signal) {
-    display.show(signal, 10);
-    clock.sleep_s(1.0);
-    return {probe->read().XYZ, display.steady_XYZ(signal, 10)};
-  }
+      : EmulatorBench(make_emulated_k10, options, std::move(model), std::move(driver)) {}
 };
-
-double relative_error(const Vec3& a, const Vec3& truth) { return (a - truth).norm() / truth.norm(); }
-
-template <class F>
-ProbeErrorKind error_kind(F f) {
-  try {
-    f();
-  } catch (const ProbeError& e) {
-    return e.kind();
-  }
-  FAIL("no ProbeError thrown");
-  return ProbeErrorKind::Protocol;
-}
 
 const std::vector<Vec3> kPatches = {{1, 1, 1}, {1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {0.5, 0.5, 0.5}, {0.2, 0.1, 0.05}};
 
@@ -94,7 +72,7 @@ TEST_CASE("K10 factory XYZ matches the light of a white-LED LCD") {
   b.probe->open();
   for (const Vec3& s : kPatches) {
     auto [got, truth] = b.read(s);
-    CHECK(relative_error(got, truth) < 2e-3);
+    CHECK(relative_error(got.XYZ, truth) < 2e-3);
   }
 }
 
@@ -102,11 +80,11 @@ TEST_CASE("K10 on-board matrix for the display type corrects the filter mismatch
   Bench b("", load_display_model("sim:woled-tv"));
   b.probe->open();
   double factory_worst = 0, corrected_worst = 0;
-  for (const Vec3& s : kPatches) factory_worst = std::max(factory_worst, relative_error(b.read(s).first, b.read(s).second));
+  for (const Vec3& s : kPatches) factory_worst = std::max(factory_worst, b.error_of(s));
   b.probe->set_display_mode("woled");
   for (const Vec3& s : kPatches) {
     auto [got, truth] = b.read(s);
-    corrected_worst = std::max(corrected_worst, relative_error(got, truth));
+    corrected_worst = std::max(corrected_worst, relative_error(got.XYZ, truth));
   }
   CHECK(corrected_worst < 2e-3);
   CHECK(factory_worst > 3 * corrected_worst);
@@ -120,8 +98,8 @@ TEST_CASE("K10 auto-range follows the light: retries the transient range codes")
   CHECK(b.emulator->ranges()[1] == 5);  // white of sim:ips-lcd in 60..600 cd/m²
   auto [black, black_truth] = b.read({0, 0, 0});
   CHECK(b.emulator->ranges()[1] <= 2);
-  CHECK(black[1] == doctest::Approx(black_truth[1]).epsilon(0.01));
-  CHECK(white[1] == doctest::Approx(white_truth[1]).epsilon(0.002));
+  CHECK(black.XYZ[1] == doctest::Approx(black_truth[1]).epsilon(0.01));
+  CHECK(white.XYZ[1] == doctest::Approx(white_truth[1]).epsilon(0.002));
 }
 
 TEST_CASE("K10 over-range: fixed range too low, and light above the top range") {

@@ -16,38 +16,16 @@
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"
 
+#include "emulator_bench.hpp"
+
 using namespace calkit;
 
 namespace {
 
-struct Bench {
-  SimulatedClock clock;
-  VirtualDisplay display;
-  Pr655Emulator* emulator = nullptr;
-  std::unique_ptr<Pr655Driver> probe;
+struct Bench : EmulatorBench<Pr655Driver, Pr655Emulator, Pr655Options> {
   explicit Bench(const std::string& options = "", const char* model = "sim:woled-tv", Pr655Options driver = {})
-      : display(load_display_model(model), clock) {
-    probe = make_emulated_pr655(display, options, driver, &emulator);
-  }
-  std::pair<ProbeReading, Vec3> read(const Vec3& signal) {
-    display.show(signal, 10);
-    clock.sleep_s(1.0);
-    return {probe->read(), display.steady_XYZ(signal, 10)};
-  }
+      : EmulatorBench(make_emulated_pr655, options, load_display_model(model), std::move(driver)) {}
 };
-
-double relative_error(const Vec3& a, const Vec3& truth) { return (a - truth).norm() / truth.norm(); }
-
-template <class F>
-ProbeErrorKind error_kind(F f) {
-  try {
-    f();
-  } catch (const ProbeError& e) {
-    return e.kind();
-  }
-  FAIL("no ProbeError thrown");
-  return ProbeErrorKind::Protocol;
-}
 
 }  // namespace
 

@@ -14,39 +14,16 @@
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"
 
+#include "emulator_bench.hpp"
+
 using namespace calkit;
 
 namespace {
 
-struct Bench {
-  SimulatedClock clock;
-  VirtualDisplay display;
-  SpyderxEmulator* emulator = nullptr;
-  std::unique_ptr<SpyderxDriver> probe;
+struct Bench : EmulatorBench<SpyderxDriver, SpyderxEmulator, SpyderxOptions> {
   explicit Bench(const std::string& options = "", const char* model = "sim:reference", SpyderxOptions driver = {})
-      : display(load_display_model(model), clock) {
-    probe = make_emulated_spyderx(display, options, std::move(driver), &emulator);
-  }
-  std::pair<Vec3, Vec3> read(const Vec3& signal) {
-    display.show(signal, 10);
-    clock.sleep_s(1.0);
-    return {probe->read().XYZ, display.steady_XYZ(signal, 10)};
-  }
+      : EmulatorBench(make_emulated_spyderx, options, load_display_model(model), std::move(driver)) {}
 };
-
-double relative_error(const Vec3& a, const Vec3& truth) { return (a - truth).norm() / truth.norm(); }
-
-template <class F>
-ProbeErrorKind error_kind(F f, std::string* message = nullptr) {
-  try {
-    f();
-  } catch (const ProbeError& e) {
-    if (message) *message = e.what();
-    return e.kind();
-  }
-  FAIL("no ProbeError thrown");
-  return ProbeErrorKind::Protocol;
-}
 
 const std::vector<Vec3> kPatches = {{1, 1, 1}, {1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {0.5, 0.5, 0.5}};
 
@@ -78,7 +55,7 @@ TEST_CASE("SpyderX identifies and reads the display within its accuracy") {
   CHECK(b.probe->integration_ms() == 714);
   for (const Vec3& s : kPatches) {
     auto [got, truth] = b.read(s);
-    CHECK(relative_error(got, truth) < 5e-3);
+    CHECK(relative_error(got.XYZ, truth) < 5e-3);
   }
 }
 
@@ -100,9 +77,9 @@ TEST_CASE("SpyderX on-board calibration for the display type") {
   Bench b("", "sim:ips-lcd");
   b.probe->open();
   double general = 0, led = 0;
-  for (const Vec3& s : kPatches) general = std::max(general, relative_error(b.read(s).first, b.read(s).second));
+  for (const Vec3& s : kPatches) general = std::max(general, b.error_of(s));
   b.probe->set_display_mode("standard-led");
-  for (const Vec3& s : kPatches) led = std::max(led, relative_error(b.read(s).first, b.read(s).second));
+  for (const Vec3& s : kPatches) led = std::max(led, b.error_of(s));
   CHECK(led < 5e-3);
   CHECK(general > 2 * led);
   CHECK_THROWS_AS(b.probe->set_display_mode("plasma"), InputError);
