@@ -73,14 +73,15 @@ bool reuse(const CalibrateArgs& a, const fs::path& file) {
 // ever receives signals up to about PQ(white): the set is scaled to PQ(2 × white), so the
 // patches fall where the LUT will drive the panel (ST 2084 inverse EOTF).
 PatchSet profiling_patches(const CalibrateArgs& a, const Files& f, const Target& target, const Rig& rig) {
-  if (reuse(a, f.patches)) return read_patches(f.patches);
+  // Always regenerated (deterministic): a .ti1 holds 0..100 values, which do not read back to the
+  // same doubles, and the journal is keyed on the exact values.
   PatchSet set = recommended_patch_set(target.hdr(), a.patches);
   if (rig.display && rig.display->model().eotf == PanelEotf::Pq && !target.hdr()) {
     double top = std::min(1.0, pq_inverse_eotf(2 * target.white_nits));
     for (Vec3& v : set.rgb) v *= top;
     set.description += fmt::format(", scaled to PQ signal {:.3f} for an SDR target on a PQ input", top);
   }
-  write_patches(f.patches, set);
+  if (!reuse(a, f.patches)) write_patches(f.patches, set);
   return set;
 }
 
