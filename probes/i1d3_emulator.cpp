@@ -15,18 +15,6 @@ namespace {
 
 using namespace i1d3;
 
-bool truthy(const std::string& v) { return v.empty() || v == "yes" || v == "1" || v == "true"; }
-
-double number(const std::string& key, const std::string& v) {
-  try {
-    std::size_t used = 0;
-    double d = std::stod(v, &used);
-    if (used == v.size() && std::isfinite(d)) return d;
-  } catch (const std::exception&) {
-  }
-  throw InputError("", 0, "--probe", fmt::format("emulated:i1d3 option '{}' needs a number, got '{}'", key, v));
-}
-
 // The emulated filter curves: CIE 1931 CMFs shifted by a few nm and mixed, as a real filter set
 // only approximates the observer (this mismatch is what CCSS/CCMX corrections fix).
 double sensitivity(int channel, double nm) {
@@ -52,36 +40,37 @@ void put_text(Bytes& r, std::size_t at, const std::string& s) {
 }  // namespace
 
 I1d3EmulatorOptions parse_i1d3_emulator_options(const std::string& tail) {
+  const std::string device = "emulated:i1d3";
   I1d3EmulatorOptions o;
-  std::stringstream in(tail);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    if (item.empty()) continue;
-    std::size_t eq = item.find('=');
-    std::string key = item.substr(0, eq), value = eq == std::string::npos ? "" : item.substr(eq + 1);
-    if (key == "disconnect-after") o.faults.disconnect_after_commands = static_cast<int>(number(key, value));
-    else if (key == "busy") o.faults.busy = truthy(value);
-    else if (key == "permission") o.faults.permission_denied = truthy(value);
-    else if (key == "wrong-unlock") o.faults.wrong_unlock = truthy(value);
-    else if (key == "corrupt-eeprom") o.faults.corrupt_eeprom = truthy(value);
+  auto extra = [&](const std::string& key, const std::string& value) {
+    if (key == "wrong-unlock") o.faults.wrong_unlock = option_flag(value);
+    else if (key == "corrupt-eeprom") o.faults.corrupt_eeprom = option_flag(value);
     else if (key == "variant") o.variant = unlock_key(value).name;
-    else if (key == "locked") o.locked = truthy(value);
-    else if (key == "refresh") o.refresh_hz = number(key, value);
-    else if (key == "flicker") o.flicker_depth = number(key, value);
+    else if (key == "locked") o.locked = option_flag(value);
+    else if (key == "refresh") o.refresh_hz = option_number(device, key, value);
+    else if (key == "flicker") o.flicker_depth = option_number(device, key, value);
     else if (key == "diffuser") o.diffuser_ambient = value == "ambient";
-    else if (key == "lux") o.ambient_lux = number(key, value);
-    else if (key == "kelvin") o.ambient_kelvin = number(key, value);
-    else
-      throw InputError("", 0, "--probe",
-                       "unknown emulated:i1d3 option '" + key +
-                           "' (known: disconnect-after=N, busy, permission, wrong-unlock, corrupt-eeprom, "
-                           "variant=NAME, locked=yes|no, refresh=HZ, flicker=DEPTH, diffuser=ambient, lux=L, kelvin=K)");
-  }
+    else if (key == "lux") o.ambient_lux = option_number(device, key, value);
+    else if (key == "kelvin") o.ambient_kelvin = option_number(device, key, value);
+    else return false;
+    return true;
+  };
+  DeviceFaults shared = parse_emulator_options(
+      device, tail, extra,
+      "wrong-unlock, corrupt-eeprom, variant=NAME, locked=yes|no, refresh=HZ, flicker=DEPTH, diffuser=ambient, "
+      "lux=L, kelvin=K");
+  shared.wrong_unlock = o.faults.wrong_unlock;
+  shared.corrupt_eeprom = o.faults.corrupt_eeprom;
+  o.faults = shared;
   return o;
 }
 
 I1d3Emulator::I1d3Emulator(VirtualDisplay& display, I1d3EmulatorOptions options)
-    : display_(display), options_(std::move(options)), spectra_(display.model()), locked_(options_.locked) {
+    : display_(display),
+      options_(std::move(options)),
+      spectra_(display.model()),
+      locked_(options_.locked),
+      schedule_(options_.faults) {
   throw_open_fault(options_.faults, path());
   unlock_key(options_.variant);  // validates the name
   for (int c = 0; c < 3; ++c)
@@ -138,14 +127,17 @@ void I1d3Emulator::write_report(std::span<const std::uint8_t> report) {
   if (disconnected_) throw ProbeError(ProbeErrorKind::Disconnected, path() + ": device disconnected");
   if (report.size() != kReportSize || reply_)
     throw ProbeError(ProbeErrorKind::Protocol, path() + ": expected one 64-byte report per reply");
-  const int limit = options_.faults.disconnect_after_commands;
-  if (limit >= 0 && commands_.size() >= static_cast<std::size_t>(limit)) {
+  const FaultSchedule::Action action = schedule_.next_command();
+  if (action == FaultSchedule::Action::Disconnect) {
     disconnected_ = true;  // the command goes out, the device is gone before it answers
     return;
   }
   std::uint16_t code = report[0] ? static_cast<std::uint16_t>(report[0] << 8) : report[1];
   commands_.push_back(code);
-  reply_ = handle(code, report);
+  Bytes reply = handle(code, report);
+  if (action == FaultSchedule::Action::Mute) return;  // no reply: the read times out
+  if (action == FaultSchedule::Action::Garble) reply[1] ^= 0xA5;  // a corrupted echo byte
+  reply_ = std::move(reply);
 }
 
 Bytes I1d3Emulator::read_report(int timeout_ms) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "probes/device_emulator.hpp"
 #include "probes/display_spectrum.hpp"
 #include "probes/i1d3_driver.hpp"
 #include "probes/i1d3_protocol.hpp"
@@ -28,11 +29,12 @@ struct I1d3EmulatorOptions {
   double ambient_lux = 5;       // the room light the diffuser sees (blackbody)
   double ambient_kelvin = 6500;
   double device_timeout_s = 10;  // period mode gives up (status 0x83) when edges take longer
-  EmulatorFaults faults;
+  DeviceFaults faults;
 };
 
-// Options from a probe spec tail, e.g. "disconnect-after=200,refresh=60,variant=colormunki-display,
-// locked=no,wrong-unlock,corrupt-eeprom,busy,permission,diffuser=ambient,lux=20,kelvin=5000".
+// Options from a probe spec tail: the shared faults (disconnect-after=N, mute-after=N,
+// garble-after=N, busy, permission) and "refresh=60,variant=colormunki-display,locked=no,
+// wrong-unlock,corrupt-eeprom,diffuser=ambient,lux=20,kelvin=5000".
 // Unknown keys throw InputError naming the key.
 I1d3EmulatorOptions parse_i1d3_emulator_options(const std::string& spec_tail);
 
@@ -77,6 +79,7 @@ class I1d3Emulator : public HidTransport {
   std::uint64_t challenges_ = 0;
   std::vector<std::uint16_t> commands_;
   bool write_command_seen_ = false;
+  FaultSchedule schedule_;
   bool disconnected_ = false;
   std::optional<Bytes> reply_;
 };

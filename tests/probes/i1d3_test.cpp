@@ -262,3 +262,17 @@ TEST_CASE("i1d3 open faults: busy and permission (with the udev hint)") {
   CHECK(error_kind([&] { make_emulated_i1d3(d, "permission"); }, &msg) == ProbeErrorKind::Permission);
   CHECK(msg.find("calkit probe setup") != std::string::npos);
 }
+
+TEST_CASE("i1d3 lost and corrupted replies: Timeout and a Protocol error") {
+  Bench count;
+  count.probe->open();
+  const std::string after_open = std::to_string(count.emulator->command_count());
+  Bench mute("mute-after=" + after_open);
+  mute.probe->open();
+  CHECK(error_kind([&] { mute.probe->read(); }) == ProbeErrorKind::Timeout);
+  Bench garble("garble-after=" + after_open);
+  garble.probe->open();
+  std::string msg;
+  CHECK(error_kind([&] { garble.probe->read(); }, &msg) == ProbeErrorKind::Protocol);
+  CHECK(msg.find("echoes") != std::string::npos);
+}
