@@ -97,7 +97,7 @@ TEST_CASE("the emulator answers on the wire with 0x02 0x0D terminated replies") 
   CHECK(both == "OK\x02\rALIVE\x02\r");
 }
 
-TEST_CASE("emulator error replies for bad commands; the client raises them") {
+TEST_CASE("emulator error replies for bad commands, the client raises them") {
   PGeneratorEmulator emulator(nullptr);
   PGeneratorClient client(client_options(emulator.port()));
   CHECK(client.width() == 1920);
@@ -114,7 +114,7 @@ TEST_CASE("emulator error replies for bad commands; the client raises them") {
   CHECK(client.command("IS_ALIVE") == "ALIVE");
 }
 
-TEST_CASE("an oversized command gets an error and the connection is closed; others still served") {
+TEST_CASE("an oversized command gets an error and the connection is closed, others still served") {
   PGeneratorEmulator emulator(nullptr);
   {
     TcpStream s = TcpStream::connect("127.0.0.1", emulator.port(), 5);

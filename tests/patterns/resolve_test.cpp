@@ -311,7 +311,7 @@ TEST_CASE("strict XML checks reject malformed and out-of-range frames") {
   }
 }
 
-TEST_CASE("a misbehaving client that floods the server is dropped; the server keeps serving") {
+TEST_CASE("a misbehaving client that floods the server is dropped, the server keeps serving") {
   std::vector<std::string> log;
   ResolveServer server(test_options(&log));
   TcpStream flood = TcpStream::connect("127.0.0.1", server.port(), 5);
@@ -330,7 +330,7 @@ TEST_CASE("a misbehaving client that floods the server is dropped; the server ke
   CHECK(contains(log, "unexpected bytes"));
 }
 
-TEST_CASE("a peer outside 127.0.0.1 and allow= is rejected; allow= admits it") {
+TEST_CASE("a peer outside 127.0.0.1 and allow= is rejected, allow= admits it") {
   std::vector<std::string> log;
   ResolveServer server(test_options(&log));
   ResolveClientEmulator other(nullptr, emulator_options(server.port(), "127.0.0.2"));

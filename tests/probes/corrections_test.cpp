@@ -105,7 +105,7 @@ TEST_CASE("least squares recovers an exact linear relation and refuses degenerat
   CHECK_THROWS_AS(correction_least_squares(ref, greys), InputError);
 }
 
-TEST_CASE("four-colour method: exact x, y on R, G, B, W and Y of W; approximate elsewhere") {
+TEST_CASE("four-colour method: exact x, y on R, G, B, W and Y of W, approximate elsewhere") {
   // Reference R, G, B, W of a display whose white is not R + G + B (a white sub-pixel), and a
   // colorimeter that reads through a matrix plus a spectral error that differs per colour.
   std::vector<Vec3> ref = {XYZ_from_xyY({0.68, 0.32}, 45), XYZ_from_xyY({0.265, 0.69}, 150),

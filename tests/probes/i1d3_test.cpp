@@ -223,7 +223,7 @@ TEST_CASE("i1d3 ambient mode: illuminance and colour of the room light") {
   CHECK(msg.find("diffuser") != std::string::npos);
 }
 
-TEST_CASE("i1d3 driver never sends an EEPROM write; the emulator would flag one") {
+TEST_CASE("i1d3 driver never sends an EEPROM write, the emulator would flag one") {
   Bench b("refresh=60");
   b.probe->open();
   for (const Vec3& p : kPatches) b.read(p);

@@ -62,7 +62,7 @@ Vec3 json_xyz(const nlohmann::json& j) { return Vec3(j["XYZ"][0].get<double>(), 
 
 }  // namespace
 
-TEST_CASE("calkit probe list --emulated names the emulated i1d3; setup prints the shipped rules") {
+TEST_CASE("calkit probe list --emulated names the emulated i1d3, setup prints the shipped rules") {
   Run list = run_calkit("probe list --emulated --json", "list");
   REQUIRE(list.code == 0);
   bool found = false;
@@ -77,7 +77,7 @@ TEST_CASE("calkit probe list --emulated names the emulated i1d3; setup prints th
   CHECK(setup.out.find("udevadm") != std::string::npos);
 }
 
-TEST_CASE("calkit probe info on the emulated i1d3; wrong unlock and permission give clear errors") {
+TEST_CASE("calkit probe info on the emulated i1d3, wrong unlock and permission give clear errors") {
   Run info = run_calkit("probe info --probe emulated:i1d3 --display sim:ips-lcd --json", "info");
   REQUIRE(info.code == 0);
   auto j = nlohmann::json::parse(info.out);
@@ -113,7 +113,7 @@ TEST_CASE("calkit ambient: lux and verdict against the review-room limits") {
   CHECK(text.out.find("PASS") != std::string::npos);
 }
 
-TEST_CASE("calkit spot --probe emulated:i1d3 reads the display; a CCSS of its spectra makes it exact") {
+TEST_CASE("calkit spot --probe emulated:i1d3 reads the display, a CCSS of its spectra makes it exact") {
   Run spot = run_calkit("spot --probe emulated:i1d3 --display sim:ips-lcd --rgb 1,1,1 --json", "spot");
   REQUIRE(spot.code == 0);
   Vec3 t = truth("sim:ips-lcd", Vec3::Ones());

@@ -85,7 +85,7 @@ TEST_CASE("SpyderX on-board calibration for the display type") {
   CHECK_THROWS_AS(b.probe->set_display_mode("plasma"), InputError);
 }
 
-TEST_CASE("SpyderX black calibration removes the dark offset; expires after 30 minutes; needs the cap") {
+TEST_CASE("SpyderX black calibration removes the dark offset, expires after 30 minutes, needs the cap") {
   int asked = 0;
   SpyderxEmulator* device = nullptr;
   SpyderxOptions o;

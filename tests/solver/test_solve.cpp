@@ -49,7 +49,7 @@ TEST_CASE("invert: model(invert(colour)) == colour for in-gamut colours within 1
   CHECK(checked == 300);
 }
 
-TEST_CASE("invert: out-of-gamut colours keep their CIELAB hue and lightness; greys stay neutral") {
+TEST_CASE("invert: out-of-gamut colours keep their CIELAB hue and lightness, greys stay neutral") {
   synthetic::Display d;
   FittedDisplayModel m = fitted(d);
   TargetOptions o;
@@ -91,7 +91,7 @@ TEST_CASE("invert: out-of-gamut colours keep their CIELAB hue and lightness; gre
   }
 }
 
-TEST_CASE("solve: through the LUT the display shows the BT.1886 target; greys are monotonic") {
+TEST_CASE("solve: through the LUT the display shows the BT.1886 target, greys are monotonic") {
   synthetic::Display d;
   d.crosstalk = 0.02;
   d.white_subpixel = XYZ_from_xyY({0.31, 0.33}, 20.0);
