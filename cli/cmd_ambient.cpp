@@ -42,10 +42,15 @@ void run(AmbientArgs args) {
   }
   Rig rig = build_rig(args.rig);
   AmbientReading a = rig.probe->read_ambient();
-  CctDuv cct = cct_ohno2013(a.xy);
-  Uv uv = uv_prime_from_xy(a.xy), d65 = uv_prime_from_xy(kD65);
-  const double delta_uv = std::hypot(uv.u - d65.u, uv.v - d65.v);
-  const bool neutral = delta_uv <= kNeutralDuv;
+  // A monochrome sensor (SpyderX) gives lux only: the light's colour is then not judged.
+  CctDuv cct{std::nan(""), std::nan("")};
+  double delta_uv = std::nan("");
+  if (a.has_chromaticity) {
+    cct = cct_ohno2013(a.xy);
+    Uv uv = uv_prime_from_xy(a.xy), d65 = uv_prime_from_xy(kD65);
+    delta_uv = std::hypot(uv.u - d65.u, uv.v - d65.v);
+  }
+  const bool neutral = !a.has_chromaticity || delta_uv <= kNeutralDuv;
   const char* level = a.lux <= kReferenceLux ? "reference" : a.lux <= kReviewLux ? "review" : "bright";
   const bool ok = neutral && a.lux <= kReviewLux;
   std::string advice;
@@ -57,8 +62,10 @@ void run(AmbientArgs args) {
                           cct.cct, cct.duv, kNeutralDuv);
   if (a.lux < 0.5) advice += "very dark: BT.2100 asks for a 5 cd/m² neutral surround (D65 bias light). ";
   if (args.json) {
-    nlohmann::json j{{"lux", a.lux},           {"xy", {a.xy.x, a.xy.y}}, {"cct_k", cct.cct},
-                     {"duv", cct.duv},         {"delta_uv_d65", delta_uv}, {"level", level},
+    auto number = [](double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); };
+    nlohmann::json xy = a.has_chromaticity ? nlohmann::json{a.xy.x, a.xy.y} : nlohmann::json(nullptr);
+    nlohmann::json j{{"lux", a.lux},           {"xy", xy}, {"cct_k", number(cct.cct)},
+                     {"duv", number(cct.duv)}, {"delta_uv_d65", number(delta_uv)}, {"level", level},
                      {"neutral", neutral},     {"verdict", ok ? "pass" : "fail"}, {"advice", advice},
                      {"probe", rig.probe->identity().model},
                      {"limits", {{"reference_lux", kReferenceLux}, {"review_lux", kReviewLux},
@@ -67,8 +74,13 @@ void run(AmbientArgs args) {
     return;
   }
   std::printf("illuminance  %.2f lux\n", a.lux);
-  std::printf("xy           %.4f %.4f\n", a.xy.x, a.xy.y);
-  std::printf("CCT          %.0f K  Duv %+.4f  (Δu'v' from D65 %.4f)\n", cct.cct, cct.duv, delta_uv);
+  if (a.has_chromaticity) {
+    std::printf("xy           %.4f %.4f\n", a.xy.x, a.xy.y);
+    std::printf("CCT          %.0f K  Duv %+.4f  (Δu'v' from D65 %.4f)\n", cct.cct, cct.duv, delta_uv);
+  } else {
+    std::printf("colour       not measured (%s has a monochrome ambient sensor)\n",
+                rig.probe->identity().model.c_str());
+  }
   std::printf("level        %s (reference <= %.0f lux, review <= %.0f lux)\n", level, kReferenceLux, kReviewLux);
   std::printf("verdict      %s%s\n", ok ? "PASS: fit for colour review" : "FAIL: ",
               ok ? "" : "not a review-room environment");

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/rig_options.hpp"
 #include "color/input_error.hpp"
 #include "formats/measurement_file.hpp"
 #include "measure/journal.hpp"
@@ -156,10 +157,7 @@ void add_measure(CLI::App& app) {
       "Measure a patch set: show, settle, read, journal; write .ti3 or .json.\n"
       "Example: calkit measure --probe sim --display sim:woled-tv --patches set.ti1 -o meas.ti3\n"
       "Interrupted (Ctrl-C, crash, probe unplugged)? Run the same command with --resume.");
-  cmd->add_option("--probe", args->rig.probe, "probe: sim")->capture_default_str();
-  cmd->add_option("--display", args->rig.display, "simulated display: sim:NAME or a display-model .json");
-  cmd->add_option("--pattern", args->rig.pattern, "pattern generator: virtual (default with sim)");
-  cmd->add_option("--seed", args->rig.seed, "seed of the simulated probe's noise")->capture_default_str();
+  add_rig_options(cmd, args->rig);
   cmd->add_option("--patches", args->patches, "patch set (.ti1 or .json), e.g. from `calkit patches`")->required();
   cmd->add_option("-o,--output", args->output, "measurements: .ti3, .json or .csv")->required();
   cmd->add_flag("--resume", args->resume, "continue an interrupted session from <output>.journal");

@@ -1,4 +1,5 @@
 // `calkit spot`: shows one colour and prints what the probe reads (XYZ, xyY, u'v', CCT, nits).
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -8,8 +9,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/rig_options.hpp"
 #include "color/cct.hpp"
 #include "color/colorimetry.hpp"
+#include "color/input_error.hpp"
 #include "color/units.hpp"
 #include "measure/options.hpp"
 #include "measure/rig.hpp"
@@ -41,14 +44,19 @@ void run(const SpotArgs& args) {
   const Vec3& XYZ = reading.XYZ;
   Xy xy = xy_from_XYZ(XYZ);
   Uv uv = uv_prime_from_XYZ(XYZ);
-  CctDuv cct = cct_ohno2013(xy);
+  // A saturated colour has no CCT (Ohno 2013 is defined near the Planckian locus only): NaN.
+  CctDuv cct{std::nan(""), std::nan("")};
+  try {
+    cct = cct_ohno2013(xy);
+  } catch (const InputError&) {
+  }
   if (args.json) {
     nlohmann::json j{{"rgb", {rgb.x(), rgb.y(), rgb.z()}},
                      {"XYZ", {XYZ.x(), XYZ.y(), XYZ.z()}},
                      {"xyY", {xy.x, xy.y, XYZ.y()}},
                      {"uv_prime", {uv.u, uv.v}},
-                     {"cct_k", cct.cct},
-                     {"duv", cct.duv},
+                     {"cct_k", std::isnan(cct.cct) ? nlohmann::json(nullptr) : nlohmann::json(cct.cct)},
+                     {"duv", std::isnan(cct.duv) ? nlohmann::json(nullptr) : nlohmann::json(cct.duv)},
                      {"nits", XYZ.y()},
                      {"foot_lamberts", foot_lamberts_from_nits(XYZ.y())},
                      {"probe", rig.probe->identity().model},
@@ -60,7 +68,10 @@ void run(const SpotArgs& args) {
   std::printf("XYZ    %.4f %.4f %.4f cd/m²\n", XYZ.x(), XYZ.y(), XYZ.z());
   std::printf("xyY    %.4f %.4f %.4f\n", xy.x, xy.y, XYZ.y());
   std::printf("u'v'   %.4f %.4f\n", uv.u, uv.v);
-  std::printf("CCT    %.0f K  Duv %+.4f\n", cct.cct, cct.duv);
+  if (std::isnan(cct.cct))
+    std::printf("CCT    none (too far from the Planckian locus)\n");
+  else
+    std::printf("CCT    %.0f K  Duv %+.4f\n", cct.cct, cct.duv);
   std::printf("nits   %.3f cd/m² (%.3f fL)\n", XYZ.y(), foot_lamberts_from_nits(XYZ.y()));
 }
 
@@ -71,10 +82,7 @@ void add_spot(CLI::App& app) {
   auto* cmd = app.add_subcommand("spot",
                                  "Show one colour and read it: XYZ, xyY, u'v', CCT/Duv, luminance.\n"
                                  "Example: calkit spot --probe sim --display sim:woled-tv --rgb 0.5,0.5,0.5 --json");
-  cmd->add_option("--probe", args->rig.probe, "probe: sim")->capture_default_str();
-  cmd->add_option("--display", args->rig.display, "simulated display: sim:NAME or a display-model .json");
-  cmd->add_option("--pattern", args->rig.pattern, "pattern generator: virtual (default with sim)");
-  cmd->add_option("--seed", args->rig.seed, "seed of the simulated probe's noise")->capture_default_str();
+  add_rig_options(cmd, args->rig);
   cmd->add_option("--rgb", args->rgb, "the colour: R,G,B in 0..1")->capture_default_str();
   cmd->add_option("--settle", args->settle, "SECONDS or stable[:SECONDS]")->capture_default_str();
   cmd->add_option("--bits", args->bits, "code value depth: 8, 10 or 12")->capture_default_str();

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/rig_options.hpp"
 #include "color/input_error.hpp"
 #include "formats/measurement_file.hpp"
 #include "measure/journaled_run.hpp"
@@ -32,11 +33,7 @@ std::string utc_now() {
 }  // namespace
 
 void add_chain_options(CLI::App* cmd, ChainArgs& a) {
-  cmd->add_option("--probe", a.rig.probe, "probe: sim, emulated:i1d3, i1d3")->capture_default_str();
-  cmd->add_option("--display", a.rig.display, "simulated display: sim:NAME or a display-model .json");
-  cmd->add_option("--pattern", a.rig.pattern, "pattern generator: virtual (default with sim), resolve, pgenerator:HOST");
-  cmd->add_option("--correction", a.rig.correction, "probe correction: .ccmx, or .ccss for an i1d3");
-  cmd->add_option("--seed", a.rig.seed, "seed of the simulated probe's noise")->capture_default_str();
+  add_rig_options(cmd, a.rig);
   cmd->add_option("--target,-t", a.target, "bt1886, pq-p3d65, pq-p3d65-rec2020 or pq-rec2020")->capture_default_str();
   cmd->add_option("--white-nits", a.white_nits, "SDR target white, cd/m²")->capture_default_str();
   cmd->add_option("--gamma", a.gamma, "BT.1886 exponent")->capture_default_str();

@@ -78,7 +78,8 @@ Rig device_rig(const RigSpec& spec) {
 }  // namespace
 
 std::string rig_usage() {
-  return "--probe sim|emulated:i1d3 --display sim:NAME|model.json [--pattern virtual], or --probe i1d3 "
+  return "--probe sim|emulated:NAME --display sim:NAME|model.json [--pattern virtual|resolve:emulate|"
+         "pgenerator:emulate], or --probe " + fmt::format("{}", fmt::join(device_probe_names(), "|")) + " "
          "--pattern window[:display=N]|resolve|pgenerator:HOST; built-in displays: " +
          fmt::format("{}", fmt::join(builtin_display_names(), ", "));
 }

@@ -1,0 +1,86 @@
+// The measuring chain through every path a user can pick: a calibration through the Resolve
+// protocol (server + client emulator on loopback) must give the very LUT the direct virtual path
+// gives, since the patch reaching the display is the one the solver asked for; spot and ambient
+// on readings that have no CCT (a saturated primary, a monochrome ambient sensor).
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "report/report_json.hpp"
+
+using namespace calkit;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path scratch(const std::string& name) {
+  fs::path dir = fs::path(CALKIT_TEST_TMP) / ("chain-" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+struct Output {
+  int status = -1;
+  std::string text;
+};
+
+Output run(const std::string& args) {
+  Output out;
+  FILE* pipe = popen((std::string(CALKIT_BINARY) + " " + args + " 2>/dev/null").c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buffer[4096];
+  std::size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.text.append(buffer, n);
+  int status = pclose(pipe);
+  out.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+std::string file_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+TEST_CASE("calibrate through the Resolve protocol gives the LUT of the direct virtual path") {
+  fs::path direct = scratch("direct");
+  fs::path resolve = scratch("resolve");
+  const std::string common = "calibrate --quiet --probe sim --display sim:ips-lcd --target bt1886 --patches 300 --seed 7";
+  REQUIRE(run(common + " -o " + direct.string()).status == 0);
+  REQUIRE(run(common + " --pattern resolve:emulate -o " + resolve.string()).status == 0);
+  REQUIRE(fs::exists(resolve / "calibration.cube"));
+  CHECK(file_bytes(resolve / "calibration.cube") == file_bytes(direct / "calibration.cube"));
+  VerificationResult after = read_verification_json(resolve / "verify-after.json");
+  VerificationResult before = read_verification_json(resolve / "verify-before.json");
+  CHECK(after.summary.de2000.mean < before.summary.de2000.mean);
+}
+
+TEST_CASE("spot on a saturated primary reports no CCT instead of failing") {
+  Output out = run("spot --probe sim --display sim:reference --rgb 1,0,0 --json");
+  REQUIRE(out.status == 0);
+  nlohmann::json j = nlohmann::json::parse(out.text);
+  // Rec.709 red (x 0.64): far from the Planckian locus, where CCT is not defined (CIE 15:2004).
+  CHECK(j["xyY"][0].get<double>() > 0.6);
+  CHECK(j["cct_k"].is_null());
+  CHECK(j["duv"].is_null());
+}
+
+TEST_CASE("ambient with a monochrome sensor reports lux and no colour") {
+  Output out = run("ambient --probe emulated:spyderx --display sim:reference --json");
+  REQUIRE(out.status == 0);
+  nlohmann::json j = nlohmann::json::parse(out.text);
+  CHECK(j["lux"].get<double>() > 0);
+  CHECK(j["xy"].is_null());
+  CHECK(j["cct_k"].is_null());
+}
