@@ -16,6 +16,7 @@
 #include "color/colorimetry.hpp"
 #include "color/difference.hpp"
 #include "color/input_error.hpp"
+#include "measure/options.hpp"
 #include "color/transfer.hpp"
 
 namespace calkit::cli {
@@ -23,20 +24,6 @@ namespace calkit::cli {
 namespace {
 
 using nlohmann::json;
-
-// Parses one command-line number; anything but a whole finite number is an InputError.
-double parse_number(const std::string& text, const std::string& field) {
-  size_t used = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != text.size() || !std::isfinite(value))
-    throw InputError("", 0, field, "'" + text + "' is not a finite number");
-  return value;
-}
 
 std::vector<double> parse_numbers(const std::vector<std::string>& texts,
                                   const std::vector<std::string>& fields) {

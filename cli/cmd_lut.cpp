@@ -12,6 +12,7 @@
 
 #include "cli/commands.hpp"
 #include "color/input_error.hpp"
+#include "measure/options.hpp"
 #include "luts/apply.hpp"
 #include "luts/lut_io.hpp"
 
@@ -20,19 +21,6 @@ namespace calkit::cli {
 namespace {
 
 using nlohmann::json;
-
-double rgb_value(const std::string& text, const std::string& field) {
-  size_t used = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != text.size() || !std::isfinite(value))
-    throw InputError("", 0, field, "'" + text + "' is not a finite number");
-  return value;
-}
 
 json vec_json(const Vec3& v) { return json::array({v[0], v[1], v[2]}); }
 
@@ -53,7 +41,7 @@ void add_apply(CLI::App& lut) {
       ->check(CLI::IsMember({"tetrahedral", "trilinear"}));
   cmd->add_flag("--json", a->json, "print a JSON object");
   cmd->callback([a] {
-    Vec3 in(rgb_value(a->rgb[0], "R"), rgb_value(a->rgb[1], "G"), rgb_value(a->rgb[2], "B"));
+    Vec3 in(parse_number(a->rgb[0], "R"), parse_number(a->rgb[1], "G"), parse_number(a->rgb[2], "B"));
     Vec3 out;
     std::string kind;
     if (file_is_lut3d(a->file)) {

@@ -9,9 +9,8 @@
 #include "color/input_error.hpp"
 
 namespace calkit {
-namespace {
 
-double parse_double(const std::string& text, const std::string& option) {
+double parse_number(const std::string& text, const std::string& option) {
   std::size_t used = 0;
   double value = 0;
   try {
@@ -24,8 +23,10 @@ double parse_double(const std::string& text, const std::string& option) {
   return value;
 }
 
+namespace {
+
 double parse_fraction(const std::string& text, const std::string& option) {
-  double v = parse_double(text, option);
+  double v = parse_number(text, option);
   if (v < 0 || v > 1) throw InputError("", 0, option, fmt::format("{} is outside 0..1", text));
   return v;
 }
@@ -41,7 +42,7 @@ SettleOptions parse_settle(const std::string& text) {
     if (text[6] != ':') throw InputError("", 0, "--settle", fmt::format("'{}': use stable or stable:SECONDS", text));
     delay = text.substr(7);
   }
-  settle.delay_s = parse_double(delay, "--settle");
+  settle.delay_s = parse_number(delay, "--settle");
   if (settle.delay_s < 0 || settle.delay_s > 60)
     throw InputError("", 0, "--settle", fmt::format("{} s is outside 0..60", settle.delay_s));
   return settle;

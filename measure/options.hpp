@@ -14,6 +14,8 @@ Background parse_background(const std::string& text);
 // "full" or "legal".
 SignalRange parse_range(const std::string& text);
 // "r,g,b", each 0..1.
+// One command-line number: anything but a whole finite number is an InputError naming the option.
+double parse_number(const std::string& text, const std::string& option);
 Vec3 parse_rgb(const std::string& text, const std::string& option);
 // 8, 10 or 12; window 1..100 %.
 void check_patch_options(const PatchOptions& options);

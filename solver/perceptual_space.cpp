@@ -7,24 +7,13 @@
 
 #include "color/colorimetry.hpp"
 #include "color/rgb_space.hpp"
+#include "color/difference.hpp"
 #include "color/transfer.hpp"
 
 namespace calkit {
 
 namespace {
 
-// ITU-R BT.2100-2 Table 7: Rec.2020 RGB -> LMS and L'M'S' -> ICtCp (integers / 4096).
-Mat3 rec2020_to_lms() {
-  Mat3 m;
-  m << 1688, 2146, 262, 683, 2951, 462, 99, 309, 3688;
-  return m / 4096.0;
-}
-
-Mat3 lms_to_ictcp() {
-  Mat3 m;
-  m << 2048, 2048, 0, 6610, -13613, 7003, 17933, -17390, -543;
-  return m / 4096.0;
-}
 
 // BT.2124-0: dE ITP = 720·|(I, 0.5·Ct, Cp)|.
 const Vec3 kItpScale{720.0, 360.0, 720.0};
@@ -32,9 +21,9 @@ const Vec3 kItpScale{720.0, 360.0, 720.0};
 struct ItpMatrices {
   Mat3 XYZ_to_lms, lms_to_XYZ, lms_to_itp, itp_to_lms;
   ItpMatrices() {
-    XYZ_to_lms = rec2020_to_lms() * rec2020_space().XYZ_to_rgb();
+    XYZ_to_lms = ictcp_rec2020_to_lms_matrix() * rec2020_space().XYZ_to_rgb();
     lms_to_XYZ = XYZ_to_lms.inverse();
-    lms_to_itp = kItpScale.asDiagonal() * lms_to_ictcp();
+    lms_to_itp = kItpScale.asDiagonal() * ictcp_lms_to_ictcp_matrix();
     itp_to_lms = lms_to_itp.inverse();
   }
 };
