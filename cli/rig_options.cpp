@@ -7,7 +7,7 @@ void add_rig_options(CLI::App* cmd, RigSpec& rig) {
       ->capture_default_str();
   cmd->add_option("--display", rig.display, "simulated display: sim:NAME or a display-model .json");
   cmd->add_option("--pattern", rig.pattern,
-                  "pattern generator: virtual (default with sim), window[:...], resolve[:...], pgenerator:HOST");
+                  "pattern generator: virtual (default with sim), sim:NAME, window[:...], resolve[:...], pgenerator:HOST");
   cmd->add_option("--correction", rig.correction, "probe correction: .ccmx, or .ccss for an i1d3");
   cmd->add_option("--seed", rig.seed, "seed of the simulated probe's noise")->capture_default_str();
 }

@@ -78,13 +78,22 @@ Rig device_rig(const RigSpec& spec) {
 }  // namespace
 
 std::string rig_usage() {
-  return "--probe sim|emulated:NAME --display sim:NAME|model.json [--pattern virtual|resolve:emulate|"
+  return "--probe sim|emulated:NAME --display sim:NAME|model.json [--pattern virtual|sim:NAME|resolve:emulate|"
          "pgenerator:emulate], or --probe " + fmt::format("{}", fmt::join(device_probe_names(), "|")) + " "
          "--pattern window[:display=N]|resolve|pgenerator:HOST; built-in displays: " +
          fmt::format("{}", fmt::join(builtin_display_names(), ", "));
 }
 
-Rig build_rig(const RigSpec& spec) {
+Rig build_rig(const RigSpec& requested) {
+  RigSpec spec = requested;
+  // `--pattern sim:NAME` names the virtual display the patches go to: the same chain as
+  // `--display sim:NAME --pattern virtual`.
+  if (spec.pattern.rfind("sim:", 0) == 0) {
+    if (!spec.display.empty() && spec.display != spec.pattern)
+      throw InputError("", 0, "--pattern", fmt::format("{} and --display {} name two displays", spec.pattern, spec.display));
+    spec.display = spec.pattern;
+    spec.pattern = "virtual";
+  }
   if (spec.probe == "sim") return simulated_rig(spec);
   if (is_device_probe(spec.probe)) return device_rig(spec);
   throw InputError("", 0, "--probe", fmt::format("unknown probe '{}' (available: sim, {})", spec.probe,

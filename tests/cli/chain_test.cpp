@@ -66,6 +66,15 @@ TEST_CASE("calibrate through the Resolve protocol gives the LUT of the direct vi
   CHECK(after.summary.de2000.mean < before.summary.de2000.mean);
 }
 
+TEST_CASE("--pattern sim:NAME drives that virtual display like --display sim:NAME") {
+  Output a = run("spot --probe sim --pattern sim:woled-tv --rgb 0.5,0.25,0.75 --json");
+  Output b = run("spot --probe sim --display sim:woled-tv --rgb 0.5,0.25,0.75 --json");
+  REQUIRE(a.status == 0);
+  REQUIRE(b.status == 0);
+  CHECK(nlohmann::json::parse(a.text)["XYZ"] == nlohmann::json::parse(b.text)["XYZ"]);
+  CHECK(run("spot --probe sim --pattern sim:woled-tv --display sim:reference --rgb 1,1,1").status == 2);
+}
+
 TEST_CASE("spot on a saturated primary reports no CCT instead of failing") {
   Output out = run("spot --probe sim --display sim:reference --rgb 1,0,0 --json");
   REQUIRE(out.status == 0);

@@ -141,9 +141,9 @@ TEST_CASE("CLI measure through emulated spyderx, k10, jeti and pr655 reads near 
 // The issue's bar: a full `calkit calibrate` (measure, solve, LUT, verify) through each driver on
 // its emulator. Verification re-measures through the LUT with the same probe, whose accuracy
 // against the display's light the cases above establish.
-TEST_CASE("CLI calibrate through emulated spyderx, k10, jeti and pr655 passes verification") {
+TEST_CASE("CLI calibrate through every emulated probe passes verification") {
   std::filesystem::create_directories(CALKIT_TEST_TMP);
-  for (std::string probe : {"spyderx", "k10", "jeti", "pr655"}) {
+  for (std::string probe : {"i1d3", "spyderx", "k10", "jeti", "pr655"}) {
     CAPTURE(probe);
     const std::string out = std::string(CALKIT_TEST_TMP) + "/spectro_calibrate_" + probe;
     std::filesystem::remove_all(out);
