@@ -28,12 +28,9 @@ constexpr double kReviewLux = std::numbers::pi * 10;
 // shift on a grey surround).
 constexpr double kNeutralDuv = 0.005;
 
-struct AmbientArgs {
-  RigSpec rig;
-  bool json = false;
-};
+}  // namespace
 
-void run(AmbientArgs args) {
+void print_ambient(AmbientArgs args) {
   args.rig.pattern = "none";
   if (args.rig.probe.rfind("emulated:", 0) == 0) {
     // The emulated user swings the diffuser over the sensor; the display only hosts the emulator.
@@ -87,7 +84,6 @@ void run(AmbientArgs args) {
   if (!advice.empty()) std::printf("advice       %s\n", advice.c_str());
 }
 
-}  // namespace
 
 void add_ambient(CLI::App& app) {
   auto args = std::make_shared<AmbientArgs>();
@@ -100,7 +96,7 @@ void add_ambient(CLI::App& app) {
   cmd->add_option("--probe", args->rig.probe, "i1d3, emulated:i1d3[,lux=L,kelvin=K] or sim")->capture_default_str();
   cmd->add_option("--display", args->rig.display, "simulated display hosting an emulated probe (sim:NAME)");
   cmd->add_flag("--json", args->json, "print a JSON object");
-  cmd->callback([args] { run(*args); });
+  cmd->callback([args] { print_ambient(*args); });
 }
 
 }  // namespace calkit::cli

@@ -4,6 +4,8 @@
 // calkit::InputError for bad input (main prints it on one line and exits 2).
 #include <CLI/CLI.hpp>
 
+#include "measure/rig.hpp"
+
 namespace calkit::cli {
 
 void add_color(CLI::App& app);
@@ -18,6 +20,12 @@ void add_pattern_check(CLI::App& pattern);  // calkit pattern check (cli/cmd_pat
 void add_convert_files(CLI::App& app);  // calkit convert (cli/cmd_convert.cpp)
 void add_probe(CLI::App& app);    // calkit probe list/info/setup/match (cli/cmd_probe.cpp)
 void add_ambient(CLI::App& app);  // calkit ambient (cli/cmd_ambient.cpp)
+// One ambient reading with its verdict, printed; also `calkit spot --ambient`.
+struct AmbientArgs {
+  RigSpec rig;
+  bool json = false;
+};
+void print_ambient(AmbientArgs args);
 void add_solve(CLI::App& app);  // calkit solve (cli/cmd_solve.cpp)
 void add_verify(CLI::App& app);     // calkit verify (cli/cmd_verify.cpp)
 void add_calibrate(CLI::App& app);  // calkit calibrate (cli/cmd_calibrate.cpp)

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -83,6 +84,33 @@ TEST_CASE("spot on a saturated primary reports no CCT instead of failing") {
   CHECK(j["xyY"][0].get<double>() > 0.6);
   CHECK(j["cct_k"].is_null());
   CHECK(j["duv"].is_null());
+}
+
+TEST_CASE("spot --continuous keeps reading the same patch: the first reading is the single spot's") {
+  Output one = run("spot --probe sim --display sim:ips-lcd --rgb 0.6,0.6,0.6 --json");
+  Output many = run("spot --probe sim --display sim:ips-lcd --rgb 0.6,0.6,0.6 --json --continuous --count 5");
+  REQUIRE(one.status == 0);
+  REQUIRE(many.status == 0);
+  std::istringstream lines(many.text);
+  std::vector<nlohmann::json> readings;
+  for (std::string line; std::getline(lines, line);) readings.push_back(nlohmann::json::parse(line));
+  REQUIRE(readings.size() == 5);
+  CHECK(readings[0]["XYZ"] == nlohmann::json::parse(one.text)["XYZ"]);
+  // The same light read again: only the probe's noise (well under 1 %) separates the readings.
+  const double y0 = readings[0]["nits"].get<double>();
+  for (const auto& r : readings) CHECK(r["nits"].get<double>() == doctest::Approx(y0).epsilon(0.01));
+  CHECK(readings[1]["XYZ"] != readings[0]["XYZ"]);
+}
+
+TEST_CASE("spot --ambient reads the room as calkit ambient does") {
+  const std::string probe = "--probe emulated:i1d3,lux=12,kelvin=5600 --display sim:reference --json";
+  Output spot = run("spot --ambient " + probe);
+  Output ambient = run("ambient " + probe);
+  REQUIRE(spot.status == 0);
+  REQUIRE(ambient.status == 0);
+  nlohmann::json j = nlohmann::json::parse(spot.text);
+  CHECK(j == nlohmann::json::parse(ambient.text));
+  CHECK(j["lux"].get<double>() == doctest::Approx(12).epsilon(0.03));  // the emulated room
 }
 
 TEST_CASE("ambient with a monochrome sensor reports lux and no colour") {
