@@ -1,6 +1,5 @@
 // `calkit measure`: shows every patch of a set, reads the probe, writes .ti3/.json. Each reading
 // is journaled as it is taken, so an interrupted session resumes where it stopped.
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -14,9 +13,11 @@
 
 #include "cli/commands.hpp"
 #include "cli/rig_options.hpp"
+#include "cli/verify_steps.hpp"
 #include "color/input_error.hpp"
 #include "formats/measurement_file.hpp"
 #include "measure/journal.hpp"
+#include "measure/journaled_run.hpp"
 #include "measure/options.hpp"
 #include "measure/progress.hpp"
 #include "measure/rig.hpp"
@@ -24,19 +25,6 @@
 
 namespace calkit::cli {
 namespace {
-
-std::atomic<bool> g_stop_requested{false};
-
-extern "C" void request_stop(int) { g_stop_requested.store(true); }
-
-// SIGINT/SIGTERM: let the current reading finish and be journaled, then stop.
-void install_stop_handlers() {
-  struct sigaction action {};
-  action.sa_handler = request_stop;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
-}
 
 struct MeasureArgs {
   RigSpec rig;
@@ -85,67 +73,36 @@ void run(const MeasureArgs& args) {
   SessionOptions options = session_options(args);
   PatchSet patches = read_patches(args.patches);
   if (patches.rgb.empty()) throw InputError(args.patches, 0, "", "the patch set is empty");
-  const int total = static_cast<int>(patches.rgb.size());
-  const std::string hash = patch_set_hash(patches);
   const std::filesystem::path journal_path = journal_path_for(args.output);
+  if (args.resume && !std::filesystem::exists(journal_path))
+    throw InputError(journal_path.string(), 0, "", "no journal to resume (start without --resume)");
 
   Rig rig = build_rig(args.rig);  // before the journal: a bad --display must not leave one behind
-  std::vector<JournalEntry> resumed;
-  Journal journal = [&] {
-    if (args.resume) return Journal::resume(journal_path, hash, total, resumed);
-    if (std::filesystem::exists(journal_path))
-      throw InputError(journal_path.string(), 0, "",
-                       "an interrupted session left this journal: add --resume to continue it, or delete it");
-    return Journal::create(journal_path, hash, total);
-  }();
-
   Session session(*rig.probe, *rig.pattern, *rig.clock, options);
-  TerminalProgress progress(args.quiet);
-  int done = static_cast<int>(resumed.size());
-  session.on_progress = [&](const SessionProgress& p) {
-    done = p.done;
-    progress.update(p);
-  };
-  session.stop = &g_stop_requested;
-  install_stop_handlers();
-  if (!args.quiet && !resumed.empty())
-    std::fprintf(stderr, "calkit: resuming: %d of %d readings already in %s\n", done, total, journal_path.c_str());
-
-  SessionResult result;
-  try {
-    result = session.run(patches, &journal, resumed);
-  } catch (const ProbeError& e) {
-    progress.finish();
-    journal.close();
-    throw std::runtime_error(fmt::format(
-        "probe error: {}; {} of {} readings are saved in {}; fix the probe and run the same command with --resume",
-        e.what(), done, total, journal_path.string()));
-  }
-  progress.finish();
+  JournaledRunOptions run_options;
+  run_options.resume = args.resume;
+  run_options.quiet = args.quiet;
+  run_options.label = "measure";
+  run_options.stop = install_stop_flag();
+  run_options.info = {{"created_by", std::string("calkit measure ") + CALKIT_VERSION},
+                      {"date", utc_now()},
+                      {"display", args.rig.display},
+                      {"probe", rig.probe->identity().model},
+                      {"pattern_generator", rig.pattern->name()},
+                      {"patches", args.patches},
+                      {"settle", args.settle},
+                      {"window_percent", fmt::format("{}", options.patch.window_percent)}};
+  SessionResult result = measure_journaled(session, patches, args.output, run_options);
   if (!result.complete) {
-    journal.close();
-    std::fprintf(stderr, "calkit: interrupted: %d of %d readings are saved in %s; run the same command with --resume\n",
-                 done, total, journal_path.c_str());
+    std::fprintf(stderr, "calkit: interrupted: the readings so far are saved in %s; run the same command with --resume\n",
+                 journal_path.c_str());
     std::fflush(stderr);
     std::exit(130);
   }
   rig.pattern->close();
-
-  MeasurementSet& set = result.set;
-  set.info["created_by"] = std::string("calkit measure ") + CALKIT_VERSION;
-  set.info["date"] = utc_now();
-  set.info["display"] = args.rig.display;
-  set.info["probe"] = rig.probe->identity().model;
-  set.info["pattern_generator"] = rig.pattern->name();
-  set.info["patches"] = args.patches;
-  set.info["patch_set_hash"] = hash;
-  set.info["settle"] = args.settle;
-  set.info["window_percent"] = fmt::format("{}", options.patch.window_percent);
-  write_measurements(args.output, set);
-  journal.remove();
   if (!args.quiet)
-    std::fprintf(stderr, "calkit: wrote %d readings to %s (%d taken now, %d probe reads, %.1f s settling)\n", total,
-                 args.output.c_str(), result.taken, result.probe_reads, result.settle_wait_s);
+    std::fprintf(stderr, "calkit: wrote %zu readings to %s (%d taken now, %d probe reads, %.1f s settling)\n",
+                 patches.rgb.size(), args.output.c_str(), result.taken, result.probe_reads, result.settle_wait_s);
 }
 
 }  // namespace

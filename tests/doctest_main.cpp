@@ -1,4 +1,4 @@
-// The doctest main of every test executable. ctest runs each TEST_CASE alone, by name; a name
+// The doctest main of every test executable. ctest runs each test case alone, by name; a name
 // doctest's filter cannot match (a comma splits it into two filters) would run nothing and pass.
 // So a run whose filters leave no test case fails instead.
 #define DOCTEST_CONFIG_IMPLEMENT
