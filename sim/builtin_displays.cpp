@@ -46,6 +46,9 @@ DisplayModel reference() {
   m.settle = {0.03, 0.05};
   m.panel_bits = 12;
   m.probe_mismatch = rows({1.004, -0.003, 0.001, 0.001, 0.998, 0.001, 0.0, 0.002, 0.996});
+  // Uniformity compensation keeps the corner zones of a 3x3 grid within ~2 %.
+  m.uniformity.corner_falloff = 0.045;
+  m.uniformity.corner_tint_xy = {0.0004, 0.0005};
   return m;
 }
 
@@ -69,6 +72,11 @@ DisplayModel ips_lcd() {
   m.settle = {0.06, 0.15};  // LCD dark transitions are the slow ones
   m.panel_bits = 10;        // 8-bit + FRC
   m.probe_mismatch = rows({1.012, -0.008, 0.004, 0.003, 0.995, 0.002, -0.002, 0.006, 0.985});
+  // Edge-lit IPS: corner zones of a 3x3 grid ~12 % darker than the centre (r = 2/3 there, so
+  // 4/9 of the screen-corner loss), warmer towards the right edge, cooler to the left.
+  m.uniformity.corner_falloff = 0.28;
+  m.uniformity.corner_tint_xy = {0.0015, 0.0025};
+  m.uniformity.horizontal_tint_xy = {0.0030, 0.0020};
   return m;
 }
 
@@ -98,6 +106,9 @@ DisplayModel woled_tv() {
   m.settle = {0.02, 0.02};
   m.panel_bits = 10;
   m.probe_mismatch = rows({1.021, -0.015, 0.006, 0.006, 0.991, 0.004, -0.004, 0.010, 0.972});
+  // Self-emissive: ~3 % in the corner zones, a faint vertical tint (panel banding).
+  m.uniformity.corner_falloff = 0.07;
+  m.uniformity.vertical_tint_xy = {0.0008, 0.0012};
   return m;
 }
 
@@ -126,6 +137,8 @@ DisplayModel qdoled_hdr() {
   m.settle = {0.02, 0.02};
   m.panel_bits = 10;
   m.probe_mismatch = rows({1.030, -0.022, 0.009, 0.010, 0.985, 0.006, -0.006, 0.015, 0.960});
+  m.uniformity.corner_falloff = 0.06;
+  m.uniformity.corner_tint_xy = {-0.0010, -0.0012};
   return m;
 }
 
@@ -155,6 +168,9 @@ DisplayModel miniled_hdr() {
   m.settle = {0.05, 0.12};
   m.panel_bits = 10;
   m.probe_mismatch = rows({1.015, -0.010, 0.005, 0.004, 0.993, 0.003, -0.003, 0.008, 0.978});
+  // Full-array backlight: no edge bleed, but ~5 % darker corner zones and a slight cast.
+  m.uniformity.corner_falloff = 0.11;
+  m.uniformity.horizontal_tint_xy = {0.0010, 0.0006};
   return m;
 }
 
@@ -180,6 +196,9 @@ DisplayModel projector() {
   m.settle = {0.25, 0.25};
   m.panel_bits = 10;
   m.probe_mismatch = rows({1.008, -0.006, 0.003, 0.002, 0.997, 0.001, -0.001, 0.005, 0.990});
+  // Lens and screen-gain hot spot: corner zones ~20 % below the centre, yellower at the edges.
+  m.uniformity.corner_falloff = 0.45;
+  m.uniformity.corner_tint_xy = {0.0030, 0.0035};
   return m;
 }
 

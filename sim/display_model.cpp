@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include "color/input_error.hpp"
 
@@ -62,6 +63,24 @@ double AblParams::gain(double apl, double peak_nits) const {
   // (knee/1)^p = full/peak fixes the exponent so a full white field lands on full_field_nits.
   double p = std::log(full_field_nits / peak_nits) / std::log(knee_apl);
   return std::pow(knee_apl / apl, p);
+}
+
+bool SpatialUniformity::uniform() const {
+  return corner_falloff == 0 && corner_tint_xy.x == 0 && corner_tint_xy.y == 0 && horizontal_tint_xy.x == 0 &&
+         horizontal_tint_xy.y == 0 && vertical_tint_xy.x == 0 && vertical_tint_xy.y == 0;
+}
+
+Vec3 SpatialUniformity::gain(double x, double y, Xy white) const {
+  if (uniform()) return Vec3::Ones();
+  double u = 2 * std::clamp(x, 0.0, 1.0) - 1;
+  double v = 2 * std::clamp(y, 0.0, 1.0) - 1;
+  double radial = std::pow((u * u + v * v) / 2, falloff_exponent / 2);  // r^exponent
+  double factor = 1 - corner_falloff * radial;
+  Xy shifted{white.x + corner_tint_xy.x * radial + horizontal_tint_xy.x * u + vertical_tint_xy.x * v,
+             white.y + corner_tint_xy.y * radial + horizontal_tint_xy.y * u + vertical_tint_xy.y * v};
+  Vec3 w = XYZ_from_xyY(white, 1);
+  Vec3 moved = XYZ_from_xyY(shifted, 1);
+  return factor * moved.cwiseQuotient(w);
 }
 
 void check_display_model(const DisplayModel& m, const std::string& file) {
@@ -123,6 +142,16 @@ void check_display_model(const DisplayModel& m, const std::string& file) {
           "tau_s and start_age_s must be >= 0");
   require((m.warmup.initial_gain.array() > 0).all() && (m.warmup.initial_gain.array() < 10).all(),
           file, "warmup.initial_gain", "must be in (0, 10)");
+  const SpatialUniformity& u = m.uniformity;
+  require(std::isfinite(u.corner_falloff) && u.corner_falloff >= 0 && u.corner_falloff <= 0.9, file,
+          "uniformity.corner_falloff", "must be in [0, 0.9]");
+  require(std::isfinite(u.falloff_exponent) && u.falloff_exponent >= 0.5 && u.falloff_exponent <= 10, file,
+          "uniformity.falloff_exponent", "must be in [0.5, 10]");
+  for (auto [tint, field] : {std::pair{u.corner_tint_xy, "uniformity.corner_tint_xy"},
+                             std::pair{u.horizontal_tint_xy, "uniformity.horizontal_tint_xy"},
+                             std::pair{u.vertical_tint_xy, "uniformity.vertical_tint_xy"}})
+    require(std::isfinite(tint.x) && std::isfinite(tint.y) && std::abs(tint.x) <= 0.05 && std::abs(tint.y) <= 0.05,
+            file, field, "each xy shift must be within +-0.05");
   require(m.panel_bits == 0 || (m.panel_bits >= 6 && m.panel_bits <= 16), file, "panel_bits",
           "must be 0 (none) or 6..16");
 }

@@ -71,6 +71,27 @@ struct WarmupParams {
   Vec3 initial_gain = Vec3::Ones();
 };
 
+// Spatial non-uniformity of the panel light (all zero: a uniform screen). Position (x, y) is in
+// screen fractions, top-left (0, 0), centre (0.5, 0.5); r is the distance from the centre scaled
+// so that the corners are at r = 1: r^2 = ((2x - 1)^2 + (2y - 1)^2) / 2. At a position
+//   luminance factor  f = 1 - corner_falloff * r^falloff_exponent
+//   white xy shift    d = corner_tint_xy * r^falloff_exponent + horizontal_tint_xy * (2x - 1)
+//                          + vertical_tint_xy * (2y - 1)
+// and the light is scaled per XYZ component by f * W'/W (W = white XYZ with Y = 1, W' the same
+// with xy + d), a von Kries-style gain that moves white by exactly d and keeps Y at f. The centre
+// is untouched; black (leakage, bloom) is uniform.
+struct SpatialUniformity {
+  double corner_falloff = 0;    // relative luminance loss at the screen corners, [0, 0.9]
+  double falloff_exponent = 2;  // 2: smooth vignetting; larger: flat centre, steep edges
+  Xy corner_tint_xy{0, 0};      // white xy shift at the corners
+  Xy horizontal_tint_xy{0, 0};  // white xy shift at the right edge (the left edge gets minus)
+  Xy vertical_tint_xy{0, 0};    // white xy shift at the bottom edge (the top edge gets minus)
+
+  // The XYZ gain at (x, y) for a panel whose white is `white`.
+  Vec3 gain(double x, double y, Xy white) const;
+  bool uniform() const;
+};
+
 struct DisplayModel {
   std::string name;         // "sim:woled-tv" for built-ins
   std::string description;  // one line
@@ -104,6 +125,8 @@ struct DisplayModel {
   // The XYZ error a typical filter colorimeter makes on this display's spectra (near identity);
   // SimProbe applies it when asked to simulate spectral mismatch.
   Mat3 probe_mismatch = Mat3::Identity();
+
+  SpatialUniformity uniformity;  // JSON "uniformity"; zero by default
 };
 
 // "sim:reference", "sim:ips-lcd", "sim:woled-tv", "sim:qdoled-hdr", "sim:miniled-hdr",

@@ -95,7 +95,7 @@ struct Reader {
   DisplayModel model(const json& j) const {
     only_keys(j, "", {"name", "description", "technology", "eotf", "primaries", "peak_nits",
                       "black", "tone", "crosstalk", "white_subpixel", "power_sag", "hdr", "abl",
-                      "settle", "warmup", "panel_bits", "probe_mismatch"});
+                      "settle", "warmup", "panel_bits", "probe_mismatch", "uniformity"});
     DisplayModel m;
     m.name = text(j, "name");
     m.description = text(j, "description");
@@ -182,6 +182,16 @@ struct Reader {
       m.panel_bits = b.get<int>();
     }
     mat3(j, "probe_mismatch", m.probe_mismatch);
+    if (j.contains("uniformity")) {
+      const json& u = j.at("uniformity");
+      only_keys(u, "uniformity",
+                {"corner_falloff", "falloff_exponent", "corner_tint_xy", "horizontal_tint_xy", "vertical_tint_xy"});
+      number(u, "uniformity", "corner_falloff", m.uniformity.corner_falloff);
+      number(u, "uniformity", "falloff_exponent", m.uniformity.falloff_exponent);
+      xy(u, "uniformity", "corner_tint_xy", m.uniformity.corner_tint_xy);
+      xy(u, "uniformity", "horizontal_tint_xy", m.uniformity.horizontal_tint_xy);
+      xy(u, "uniformity", "vertical_tint_xy", m.uniformity.vertical_tint_xy);
+    }
     check_display_model(m, file);
     return m;
   }
@@ -243,6 +253,10 @@ std::string display_model_to_json(const DisplayModel& m) {
                  {"initial_gain", json::array({g[0], g[1], g[2]})}};
   j["panel_bits"] = m.panel_bits;
   j["probe_mismatch"] = mat_json(m.probe_mismatch);
+  const SpatialUniformity& u = m.uniformity;
+  j["uniformity"] = {{"corner_falloff", u.corner_falloff}, {"falloff_exponent", u.falloff_exponent},
+                     {"corner_tint_xy", xy_json(u.corner_tint_xy)}, {"horizontal_tint_xy", xy_json(u.horizontal_tint_xy)},
+                     {"vertical_tint_xy", xy_json(u.vertical_tint_xy)}};
   return j.dump(2);
 }
 

@@ -89,7 +89,7 @@ Vec3 VirtualDisplay::relative_XYZ(const Vec3& signal, const Vec3& channel_gain) 
 }
 
 Vec3 VirtualDisplay::light_at(const Vec3& signal, double window_percent, double background_signal,
-                              const Vec3& channel_gain) const {
+                              const Vec3& channel_gain, double centre_x, double centre_y) const {
   double area = std::clamp(window_percent / 100, 1e-4, 1.0);
   Vec3 patch = relative_XYZ(signal, channel_gain);
   double bg_Y = area < 1 ? relative_XYZ(Vec3::Constant(background_signal), channel_gain)[1] : 0;
@@ -97,7 +97,8 @@ Vec3 VirtualDisplay::light_at(const Vec3& signal, double window_percent, double 
   double sag = 1 - model_.power_sag * std::clamp(patch[1], 0.0, 1.0);
   double abl = model_.abl.gain(apl, model_.peak_nits);
   double black = model_.black_nits + model_.black_bloom_nits * apl;
-  return model_.peak_nits * sag * abl * patch + black * black_XYZ_unit_;
+  Vec3 spatial = model_.uniformity.gain(centre_x, centre_y, model_.white);
+  return model_.peak_nits * sag * abl * patch.cwiseProduct(spatial) + black * black_XYZ_unit_;
 }
 
 Vec3 VirtualDisplay::steady_XYZ(const Vec3& signal, double window_percent,
@@ -105,9 +106,15 @@ Vec3 VirtualDisplay::steady_XYZ(const Vec3& signal, double window_percent,
   return light_at(signal, window_percent, background_signal, Vec3::Ones());
 }
 
+Vec3 VirtualDisplay::steady_XYZ_at(const Vec3& signal, double window_percent, double background_signal,
+                                   double centre_x, double centre_y) const {
+  return light_at(signal, window_percent, background_signal, Vec3::Ones(), centre_x, centre_y);
+}
+
 Vec3 VirtualDisplay::emitted_XYZ() {
   double t = clock_.now_s();
-  Vec3 target = light_at(shown_signal_, shown_window_, shown_background_, drift_gain(t));
+  Vec3 target = light_at(shown_signal_, shown_window_, shown_background_, drift_gain(t), shown_centre_x_,
+                         shown_centre_y_);
   double settle = rising_ ? model_.settle.rise_s : model_.settle.fall_s;
   double dt = t - change_s_;
   if (settle <= 0 || dt >= settle) return target;
@@ -116,14 +123,23 @@ Vec3 VirtualDisplay::emitted_XYZ() {
 }
 
 void VirtualDisplay::show(const Vec3& signal, double window_percent, double background_signal) {
-  if (!signal.allFinite() || !std::isfinite(window_percent) || !std::isfinite(background_signal))
-    throw InputError("", 0, "signal", "virtual display: non-finite signal, window or background");
+  show_at(signal, window_percent, background_signal, 0.5, 0.5);
+}
+
+void VirtualDisplay::show_at(const Vec3& signal, double window_percent, double background_signal, double centre_x,
+                             double centre_y) {
+  if (!signal.allFinite() || !std::isfinite(window_percent) || !std::isfinite(background_signal) ||
+      !std::isfinite(centre_x) || !std::isfinite(centre_y))
+    throw InputError("", 0, "signal", "virtual display: non-finite signal, window, background or position");
   start_XYZ_ = emitted_XYZ();
   shown_signal_ = clamp01(signal);
   shown_window_ = std::clamp(window_percent, 0.01, 100.0);
   shown_background_ = std::clamp(background_signal, 0.0, 1.0);
+  shown_centre_x_ = std::clamp(centre_x, 0.0, 1.0);
+  shown_centre_y_ = std::clamp(centre_y, 0.0, 1.0);
   change_s_ = clock_.now_s();
-  Vec3 target = light_at(shown_signal_, shown_window_, shown_background_, drift_gain(change_s_));
+  Vec3 target = light_at(shown_signal_, shown_window_, shown_background_, drift_gain(change_s_), shown_centre_x_,
+                         shown_centre_y_);
   rising_ = target[1] >= start_XYZ_[1];
   ++show_count_;
 }

@@ -20,6 +20,11 @@ class VirtualDisplay {
   // window_percent: patch area in % of the screen (1..100), centred; background_signal: grey
   // signal of the rest of the screen (a pattern generator turns its background mode into it).
   void show(const Vec3& signal, double window_percent = 100, double background_signal = 0);
+  // The same with the patch centred at (centre_x, centre_y), screen fractions from the top left:
+  // the light (and what a probe reads, which follows the patch) has the model's spatial
+  // non-uniformity at that position. show() is show_at(..., 0.5, 0.5).
+  void show_at(const Vec3& signal, double window_percent, double background_signal, double centre_x,
+               double centre_y);
 
   // Absolute XYZ (cd/m²) at the patch centre now: settling towards the last patch, warm-up drift.
   Vec3 emitted_XYZ();
@@ -33,6 +38,9 @@ class VirtualDisplay {
   // Noise-free, settled, warmed-up truth for tests and benches (uses the LUT slot if loaded).
   Vec3 steady_XYZ(const Vec3& signal, double window_percent = 10,
                   double background_signal = 0) const;
+  // At a patch position (screen fractions, (0.5, 0.5) = centre = steady_XYZ).
+  Vec3 steady_XYZ_at(const Vec3& signal, double window_percent, double background_signal, double centre_x,
+                     double centre_y) const;
 
   const DisplayModel& model() const { return model_; }
   Clock& clock() { return clock_; }
@@ -41,13 +49,15 @@ class VirtualDisplay {
   const Vec3& shown_signal() const { return shown_signal_; }
   double shown_window_percent() const { return shown_window_; }
   double shown_background() const { return shown_background_; }
+  double shown_centre_x() const { return shown_centre_x_; }
+  double shown_centre_y() const { return shown_centre_y_; }
   std::uint64_t show_count() const { return show_count_; }
   double last_change_s() const { return change_s_; }
 
  private:
   Vec3 relative_XYZ(const Vec3& signal, const Vec3& channel_gain) const;
   Vec3 light_at(const Vec3& signal, double window_percent, double background_signal,
-                const Vec3& channel_gain) const;
+                const Vec3& channel_gain, double centre_x = 0.5, double centre_y = 0.5) const;
   Vec3 drift_gain(double t) const;
 
   DisplayModel model_;
@@ -61,6 +71,8 @@ class VirtualDisplay {
   Vec3 shown_signal_ = Vec3::Zero();
   double shown_window_ = 100;
   double shown_background_ = 0;
+  double shown_centre_x_ = 0.5;
+  double shown_centre_y_ = 0.5;
   std::uint64_t show_count_ = 0;
   double change_s_ = 0;
   Vec3 start_XYZ_ = Vec3::Zero();  // emitted light at the moment of the last change
