@@ -41,6 +41,20 @@ double window_side(double window_percent) {
   return std::sqrt(std::clamp(window_percent, 0.0, 100.0) / 100);
 }
 
+bool is_centred(const Patch& patch) { return patch.centre_x == 0.5 && patch.centre_y == 0.5; }
+
+namespace {
+double placed(double centre, double side) {
+  if (centre == 0.5) return (1 - side) / 2;
+  return std::clamp(centre - side / 2, 0.0, 1 - side);
+}
+}  // namespace
+
+WindowGeometry window_geometry(const Patch& patch) {
+  double side = window_side(patch.window_percent);
+  return {placed(patch.centre_x, side), placed(patch.centre_y, side), side, side};
+}
+
 double window_percent_from_area(double area_fraction) {
   return std::round(std::clamp(area_fraction, 0.0, 1.0) * 10000) / 100;
 }

@@ -21,6 +21,16 @@ int background_code(const Patch& patch, int bits);
 // width and height: sqrt(pct / 100) (HCFR, PGenerator+; patterns.md section 5).
 double window_side(double window_percent);
 
+// The patch rectangle in screen fractions, top-left origin: sides window_side(window_percent),
+// centred on (centre_x, centre_y) and moved inside the screen. A centred patch gets x = (1 - side) / 2.
+struct WindowGeometry {
+  double x = 0, y = 0, width = 1, height = 1;
+  double centre_x() const { return x + width / 2; }
+  double centre_y() const { return y + height / 2; }
+};
+WindowGeometry window_geometry(const Patch& patch);
+bool is_centred(const Patch& patch);
+
 // Window % of area from a rectangle's area fraction, rounded to 0.01 % (the precision a 4-decimal
 // geometry or a pixel rectangle carries), so that 10 % sent comes back as 10 %.
 double window_percent_from_area(double area_fraction);

@@ -23,6 +23,9 @@ struct Patch {
   double window_percent = 100;  // patch area as % of screen area, centred
   Background background;
   double settle_hint_s = 0;  // how long the display may need after this patch change
+  // Patch centre as a fraction of the screen width and height from the top left; the default
+  // centres it. A window that would leave the screen is moved inside it (uniformity zones).
+  double centre_x = 0.5, centre_y = 0.5;
 
   // Code values for normalised device RGB 0..1. Legal range scales the 8-bit 16-235 levels by a
   // bit shift (10-bit 64-940), as the field does.

@@ -63,8 +63,16 @@ std::string pgenerator_rgb_command(const Patch& patch, int width, int height, in
   double side = window_side(patch.window_percent);
   int w = std::clamp(static_cast<int>(std::lround(side * width)), 1, width);
   int h = std::clamp(static_cast<int>(std::lround(side * height)), 1, height);
-  return fmt::format("RGB=RECTANGLE{};{},{};100;{},{},{};{},{},{};-1,-1", bits == 10 ? "10bit" : "", w, h,
-                     rgb[0], rgb[1], rgb[2], bg, bg, bg);
+  // X,Y: the rectangle's top-left pixel; -1,-1 centres it (PGenerator+ pattern.pm get_position).
+  std::string position = "-1,-1";
+  if (!is_centred(patch)) {
+    auto place = [](double centre, int size, int screen) {
+      return std::clamp<long>(std::lround(centre * screen - size / 2.0), 0, screen - size);
+    };
+    position = fmt::format("{},{}", place(patch.centre_x, w, width), place(patch.centre_y, h, height));
+  }
+  return fmt::format("RGB=RECTANGLE{};{},{};100;{},{},{};{},{},{};{}", bits == 10 ? "10bit" : "", w, h,
+                     rgb[0], rgb[1], rgb[2], bg, bg, bg, position);
 }
 
 // CTA-861-G: EOTF codes 0 SDR, 2 SMPTE ST 2084, 3 HLG; quantisation range 1 limited, 2 full

@@ -42,7 +42,8 @@ struct PGeneratorSpec {
 PGeneratorSpec parse_pgenerator_spec(const std::string& spec);
 
 // The patch command for a screen of width x height pixels at `bits` (8 or 10): the window is
-// sqrt(area %) of each side, centred; 10-bit uses the RECTANGLE10bit form (uncertain, see
+// sqrt(area %) of each side, centred (-1,-1) or, for a placed patch, at its top-left pixel X,Y
+// (its centre on the nearest pixel, inside the screen); 10-bit uses the RECTANGLE10bit form (uncertain, see
 // patterns.md section 2).
 std::string pgenerator_rgb_command(const Patch& patch, int width, int height, int bits);
 // The configuration commands that select bit depth, range and HDR mode.

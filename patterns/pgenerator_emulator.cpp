@@ -112,8 +112,13 @@ std::string PGeneratorEmulator::show_rgb(const std::string& body) {
     bool full = size[0] == options_.width && size[1] == options_.height;
     double window = full ? 100 : window_percent_from_area(double(size[0]) * size[1] / (double(options_.width) * options_.height));
     double background = full ? 0 : std::clamp(decode(bg, bits, range).mean(), 0.0, 1.0);
+    double centre_x = 0.5, centre_y = 0.5;  // -1,-1: centred
+    if (!pos.empty() && !full) {
+      centre_x = (pos[0] + size[0] / 2.0) / options_.width;
+      centre_y = (pos[1] + size[1] / 2.0) / options_.height;
+    }
     std::lock_guard lock(display_mutex_);
-    display_->show(decode(rgb, bits, range), window, background);
+    display_->show_at(decode(rgb, bits, range), window, background, centre_x, centre_y);
   }
   return "OK";
 }

@@ -264,6 +264,15 @@ DisplayedPatch displayed_patch(const ResolveFrame& frame, SignalRange input_rang
     Vec3 bg = decode(*frame.background, frame.background_bits, input_range);
     out.background_signal = std::clamp(bg.mean(), 0.0, 1.0);
   }
+  // 4-decimal geometry: a centre within 1e-4 of the middle is the centred patch.
+  auto centre = [](double x, double width) {
+    double c = x + width / 2;
+    return std::abs(c - 0.5) < 1e-4 ? 0.5 : c;
+  };
+  if (out.window_percent < 100) {
+    out.centre_x = centre(frame.x, frame.cx);
+    out.centre_y = centre(frame.y, frame.cy);
+  }
   return out;
 }
 
@@ -328,7 +337,7 @@ void ResolveClientEmulator::run() {
       if (display_) {
         DisplayedPatch p = displayed_patch(frame, input_range_);
         std::lock_guard lock(display_mutex_);
-        display_->show(p.signal, p.window_percent, p.background_signal);
+        display_->show_at(p.signal, p.window_percent, p.background_signal, p.centre_x, p.centre_y);
       }
       std::lock_guard lock(mutex_);
       ++frames_;

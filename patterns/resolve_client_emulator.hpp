@@ -44,6 +44,7 @@ struct DisplayedPatch {
   Vec3 signal = Vec3::Zero();
   double window_percent = 100;
   double background_signal = 0;
+  double centre_x = 0.5, centre_y = 0.5;  // the rectangle's centre, frame fractions
 };
 DisplayedPatch displayed_patch(const ResolveFrame& frame, SignalRange input_range);
 

@@ -27,9 +27,9 @@ struct Geometry {
   double x, y, cx, cy;
 };
 
-Geometry centred_geometry(double window_percent) {
-  double side = window_side(window_percent);
-  return {(1 - side) / 2, (1 - side) / 2, side, side};
+Geometry patch_geometry(const Patch& patch) {
+  WindowGeometry g = window_geometry(patch);
+  return {g.x, g.y, g.width, g.height};
 }
 
 std::string geometry_attributes(const Geometry& g) {
@@ -46,7 +46,7 @@ std::string cm_xml(const Patch& patch) {
       "<color red=\"{}\" green=\"{}\" blue=\"{}\" bits=\"{}\"/>"
       "<background red=\"{}\" green=\"{}\" blue=\"{}\" bits=\"{}\"/>"
       "<geometry {}/></calibration>",
-      rgb[0], rgb[1], rgb[2], bits, bg, bg, bg, bits, geometry_attributes(centred_geometry(patch.window_percent)));
+      rgb[0], rgb[1], rgb[2], bits, bg, bg, bg, bits, geometry_attributes(patch_geometry(patch)));
 }
 
 std::string ls_rectangle(const std::array<int, 3>& rgb, const Geometry& g) {
@@ -61,7 +61,7 @@ std::string ls_xml(const Patch& patch) {
   int bg = background_code(patch, 8);
   int black = Patch::from_rgb(Vec3::Zero(), 8, patch.range).code[0];
   if (bg != black && patch.window_percent < 100) shapes += ls_rectangle({bg, bg, bg}, {0, 0, 1, 1});
-  shapes += ls_rectangle(codes_at_bits(patch, 8), centred_geometry(patch.window_percent));
+  shapes += ls_rectangle(codes_at_bits(patch, 8), patch_geometry(patch));
   return "<?xml version=\"1.0\" encoding=\"UTF-8\" ?><calibration><shapes>" + shapes +
          "</shapes></calibration>";
 }

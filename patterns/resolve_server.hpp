@@ -34,7 +34,8 @@ struct ResolveOptions {
 // key for anything else. emulate (may be null) reports the emulate flag.
 ResolveOptions parse_resolve_spec(const std::string& spec, bool* emulate = nullptr);
 
-// The XML document of one patch (window centred, side sqrt(area %)). CM carries the patch's
+// The XML document of one patch (window side sqrt(area %), at the patch's position: the
+// <geometry> x, y are its top-left corner in frame fractions). CM carries the patch's
 // codes at its own depth (12-bit reduced to 10) plus the background; LS carries 8-bit codes and,
 // when the background is not black, a full-frame rectangle for it before the patch.
 std::string resolve_xml(const Patch& patch, ResolveDialect dialect);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "patterns/patch_codes.hpp"
+
 namespace calkit {
 
 double background_signal(const Background& background, const Vec3& signal, double window_percent) {
@@ -22,8 +24,9 @@ double background_signal(const Background& background, const Vec3& signal, doubl
 
 void VirtualPatternGenerator::show(const Patch& patch) {
   Vec3 signal = patch.signal();
-  display_.show(signal, patch.window_percent,
-                background_signal(patch.background, signal, patch.window_percent));
+  WindowGeometry g = window_geometry(patch);
+  display_.show_at(signal, patch.window_percent, background_signal(patch.background, signal, patch.window_percent),
+                   g.centre_x(), g.centre_y());
 }
 
 void VirtualPatternGenerator::close() { display_.show(Vec3::Zero(), 100, 0); }

@@ -83,6 +83,18 @@ PixelRect patch_rect(int screen_width, int screen_height, double window_percent)
   return r;
 }
 
+PixelRect patch_rect(int screen_width, int screen_height, const Patch& patch) {
+  PixelRect r = patch_rect(screen_width, screen_height, patch.window_percent);
+  if (is_centred(patch)) return r;
+  auto place = [](double centre, int size, int screen) {
+    long left = std::lround(centre * screen - size / 2.0);
+    return static_cast<int>(std::clamp<long>(left, 0, screen - size));
+  };
+  r.x = place(patch.centre_x, r.width, screen_width);
+  r.y = place(patch.centre_y, r.height, screen_height);
+  return r;
+}
+
 // --- The window thread -----------------------------------------------------------------------
 
 namespace {
@@ -253,7 +265,7 @@ void WindowPatternGenerator::State::draw(const std::optional<Patch>& p) {
     int bg = window_output_code(background_code(*p, p->bits), p->bits, output_bits, p->range);
     std::array<int, 3> fg{};
     for (int c = 0; c < 3; ++c) fg[c] = window_output_code(p->code[c], p->bits, output_bits, p->range);
-    PixelRect r = patch_rect(width, height, p->window_percent);
+    PixelRect r = patch_rect(width, height, *p);
     clear({bg, bg, bg});
     if (r.width > 0 && r.height > 0) {
       gl.Enable(GL_SCISSOR_TEST);

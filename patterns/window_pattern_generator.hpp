@@ -37,6 +37,9 @@ struct PixelRect {
   int x = 0, y = 0, width = 0, height = 0;
 };
 PixelRect patch_rect(int screen_width, int screen_height, double window_percent);
+// The patch's rectangle at its position (Patch::centre_x/y): the same size, its centre on the
+// nearest pixel to the asked one, moved inside the screen. A centred patch gives patch_rect above.
+PixelRect patch_rect(int screen_width, int screen_height, const Patch& patch);
 
 enum class WindowKey { None, Next, Back, Quit };
 
