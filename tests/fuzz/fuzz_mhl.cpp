@@ -1,0 +1,40 @@
+// libFuzzer target: ASC MHL manifests and chain files (formats/mhl.hpp), which arrive from other
+// sites with a calibration package. Malformed input must end in calkit::InputError; what parses
+// must also write and parse back to the same paths and hashes.
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
+#include "color/input_error.hpp"
+#include "formats/mhl.hpp"
+
+namespace {
+
+template <class F>
+void expect_input_error_only(F&& f) {
+  try {
+    f();
+  } catch (const calkit::InputError&) {
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string text(reinterpret_cast<const char*>(data), size);
+  expect_input_error_only([&] {
+    calkit::MhlHashList list = calkit::parse_mhl(text, "fuzz.mhl");
+    calkit::MhlHashList again = calkit::parse_mhl(calkit::format_mhl(list), "fuzz-again.mhl");
+    if (again.files.size() != list.files.size()) std::abort();
+    for (std::size_t i = 0; i < list.files.size(); ++i)
+      if (again.files[i].path != list.files[i].path || again.files[i].hashes.size() != list.files[i].hashes.size() ||
+          again.files[i].hashes[0].value != list.files[i].hashes[0].value)
+        std::abort();
+  });
+  expect_input_error_only([&] {
+    calkit::MhlChain chain = calkit::parse_mhl_chain(text, "fuzz_chain.xml");
+    calkit::MhlChain again = calkit::parse_mhl_chain(calkit::format_mhl_chain(chain), "fuzz_chain-again.xml");
+    if (again.generations.size() != chain.generations.size()) std::abort();
+  });
+  return 0;
+}
