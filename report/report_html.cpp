@@ -610,6 +610,8 @@ std::string srgb_hex(const Vec3& XYZ, const Vec3& reference_white_XYZ) {
   return out;
 }
 
+const char* report_css() { return kCss; }
+
 std::string render_html(const std::vector<VerificationResult>& runs) {
   if (runs.empty()) throw InputError("", 0, "runs", "nothing to report");
   std::vector<std::string> titles;
@@ -693,6 +695,18 @@ std::string render_html(const std::vector<VerificationResult>& runs) {
   html += "</main></body></html>\n";
   return html;
 }
+
+std::string html_head(std::string_view title, std::string_view extra_css) {
+  return fmt::format(R"(<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">)"
+                     R"(<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">)"
+                     R"(<meta name="viewport" content="width=device-width, initial-scale=1">)"
+                     "<title>{}</title><style>{}{}</style></head><body><main>",
+                     escape(title), kCss, extra_css);
+}
+
+std::string report_number(double value, int decimals) { return num(value, decimals); }
+
+void draw_uv_locus(svg::Plot& plot) { draw_locus(plot); }
 
 void write_html_report(const std::filesystem::path& path, const std::vector<VerificationResult>& runs) {
   write_file_atomically(path, render_html(runs));

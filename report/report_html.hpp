@@ -5,6 +5,7 @@
 // by side as before and after.
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "report/verification.hpp"
@@ -17,5 +18,16 @@ void write_html_report(const std::filesystem::path& path, const std::vector<Veri
 // A colour for the screen: absolute XYZ shown on an sRGB display whose white stands for
 // reference_white_XYZ (adapted to D65 with Bradford), encoded and clipped to 0..255, "#rrggbb".
 std::string srgb_hex(const Vec3& XYZ, const Vec3& reference_white_XYZ);
+
+// Pieces other reports (report/match_html.cpp) share with this one, so they look the same.
+namespace svg { class Plot; }
+// "<!DOCTYPE html>..." up to and including "<main>": the Content-Security-Policy that forbids
+// any request, the title, and the report's stylesheet followed by `extra_css`.
+std::string html_head(std::string_view title, std::string_view extra_css = {});
+std::string report_number(double value, int decimals);  // fixed decimals, "—" when not finite
+void draw_uv_locus(svg::Plot& plot);                    // CIE 1931 2° spectral locus in u'v'
+
+// The report's style sheet, for other pages that share its look (the history page).
+const char* report_css();
 
 }  // namespace calkit

@@ -43,6 +43,7 @@ void check_options(const TargetOptions& o) {
 
 Vec3 Target::XYZ(const Vec3& signal) const {
   Vec3 v = signal.cwiseMax(0.0).cwiseMin(1.0);
+  if (reference_XYZ) return reference_XYZ(v);
   Mat3 m = container_to_XYZ();
   double black = std::clamp(display_black_XYZ.y(), 0.0, white_nits * 0.5);
   Vec3 light;
@@ -90,6 +91,9 @@ bool Target::inside_gamut_limit(const Vec3& XYZ) const {
 std::string Target::description() const {
   Xy w = container.white;
   std::string out;
+  if (reference_XYZ)
+    return fmt::format("{}: the reference display's measured response, white xy {:.4f} {:.4f}, {:.1f} cd/m²{}",
+                       name, w.x, w.y, white_nits, hdr() ? " (PQ signal)" : "");
   if (eotf == TargetEotf::Pq) {
     out = fmt::format("SMPTE ST 2084 PQ, {} primaries", gamut.name);
     if (!same_primaries(gamut, container)) out += fmt::format(" in a {} container", container.name);

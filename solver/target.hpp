@@ -1,6 +1,7 @@
 #pragma once
 // Calibration targets: what colour a target-encoded signal should produce on the calibrated
 // display, in absolute XYZ (cd/m²). The LUT's input is that signal (full range 0..1).
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +40,11 @@ struct Target {
   // solve() fills them from the fitted display model.
   Vec3 display_black_XYZ = Vec3::Zero();
   double display_peak_nits = 0;  // 0: unknown (no roll-off)
+
+  // A reference display to match (solver/match_target.hpp): when set, XYZ(signal) is this
+  // function of the clamped signal (the reference's own black and peak; no BT.1886 black
+  // compensation, no roll-off), and name is "match:<file>".
+  std::function<Vec3(const Vec3&)> reference_XYZ;
 
   bool hdr() const { return eotf == TargetEotf::Pq; }
   // Linear container RGB (white = 1) -> XYZ with Y(white) = 1.
