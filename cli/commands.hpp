@@ -15,6 +15,7 @@ void add_patches(CLI::App& app);
 void add_measure(CLI::App& app);
 void add_spot(CLI::App& app);
 void add_report(CLI::App& app);
+void add_package(CLI::App& app);  // calkit package, package verify (cli/cmd_package.cpp)
 void add_pattern(CLI::App& app);  // calkit pattern (cli/cmd_pattern.cpp)
 void add_pattern_check(CLI::App& pattern);  // calkit pattern check (cli/cmd_pattern_check.cpp)
 void add_convert_files(CLI::App& app);  // calkit convert (cli/cmd_convert.cpp)

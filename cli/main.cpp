@@ -22,6 +22,7 @@ constexpr AddCommand kCommands[] = {
     calkit::cli::add_measure,
     calkit::cli::add_spot,
     calkit::cli::add_report,
+    calkit::cli::add_package,
     calkit::cli::add_pattern,
     calkit::cli::add_convert_files,
     calkit::cli::add_probe,
