@@ -14,6 +14,7 @@
 #include "measure/options.hpp"
 #include "patterns/patch_sets.hpp"
 #include "report/checksum.hpp"
+#include "report/history.hpp"
 #include "report/report_json.hpp"
 #include "report/target_description.hpp"
 
@@ -28,6 +29,17 @@ std::string utc_now() {
   char text[32];
   std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
   return text;
+}
+
+// The verification JSON is already written: a history that cannot be written only warns.
+void record_in_history(const ChainArgs& args, const VerificationResult& result, const std::filesystem::path& json) {
+  if (args.no_history) return;
+  try {
+    std::filesystem::path path = args.history.empty() ? default_history_path() : std::filesystem::path(args.history);
+    HistoryDb(path).record(history_run_from(result, json));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "calkit: warning: verification not recorded in the history: %s\n", e.what());
+  }
 }
 
 }  // namespace
@@ -51,6 +63,13 @@ void add_chain_options(CLI::App* cmd, ChainArgs& a) {
       ->capture_default_str();
   cmd->add_option("--max-deitp", a.thresholds.max_de_itp, "pass (HDR): max dE ITP at most (default off)");
   cmd->add_flag("-q,--quiet", a.quiet, "no progress");
+  // An explicit --history is opened (and created) while parsing: a bad path stops the run before
+  // it measures anything (exit 2), instead of after.
+  auto* history = cmd->add_option("--history", a.history,
+                                  "verification history database (default: $CALKIT_HISTORY, else "
+                                  "$XDG_DATA_HOME/calkit/history.db or ~/.local/share/calkit/history.db)")
+                      ->each([](const std::string& path) { HistoryDb db(path); });
+  cmd->add_flag("--no-history", a.no_history, "do not record this verification in the history")->excludes(history);
 }
 
 SessionOptions session_options(const ChainArgs& args) {
@@ -173,6 +192,7 @@ std::optional<VerificationResult> run_verification(Rig& rig, const ChainArgs& ar
   Target target = target_for_readings(target_from(args), readings);
   VerificationResult result = evaluate_readings(readings, target, info, args.thresholds, args.window);
   write_verification_json(run.result, result);
+  record_in_history(args, result, run.result);
   return result;
 }
 

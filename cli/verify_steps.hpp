@@ -30,6 +30,8 @@ struct ChainArgs {
   double gamma = 2.4;
   VerificationThresholds thresholds;
   bool quiet = false;
+  std::string history;      // --history PATH; empty: $CALKIT_HISTORY or the XDG default (report/history.hpp)
+  bool no_history = false;  // --no-history
 };
 
 void add_chain_options(CLI::App* cmd, ChainArgs& args);
@@ -65,7 +67,8 @@ struct VerifyRun {
 };
 
 // Measures `patches` through the chain (the virtual display gets run.lut in its slot), evaluates
-// and writes run.result. With run.resume, existing readings are reused and a journal continued.
+// and writes run.result. Then records the run in the verification history (unless
+// --no-history); a failure to record only warns on stderr, the verification is kept. With run.resume, existing readings are reused and a journal continued.
 // Returns nothing when stopped by a signal (the journal holds the readings so far).
 std::optional<VerificationResult> run_verification(Rig& rig, const ChainArgs& args, const PatchSet& patches,
                                                    const VerifyRun& run);
