@@ -5,20 +5,10 @@
 #include <cstdlib>
 #include <string>
 
-#include "color/input_error.hpp"
 #include "formats/mhl.hpp"
+#include "tests/fuzz/expect_input_error.hpp"
 
-namespace {
-
-template <class F>
-void expect_input_error_only(F&& f) {
-  try {
-    f();
-  } catch (const calkit::InputError&) {
-  }
-}
-
-}  // namespace
+using calkit::fuzz::expect_input_error_only;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
