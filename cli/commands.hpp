@@ -30,6 +30,7 @@ void print_ambient(AmbientArgs args);
 void add_solve(CLI::App& app);  // calkit solve (cli/cmd_solve.cpp)
 void add_verify(CLI::App& app);     // calkit verify (cli/cmd_verify.cpp)
 void add_calibrate(CLI::App& app);  // calkit calibrate (cli/cmd_calibrate.cpp)
+void add_uniformity(CLI::App& app);  // calkit uniformity (cli/cmd_uniformity.cpp)
 void add_history(CLI::App& app);    // calkit history (cli/cmd_history.cpp)
 
 }  // namespace calkit::cli

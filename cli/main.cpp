@@ -30,6 +30,7 @@ constexpr AddCommand kCommands[] = {
     calkit::cli::add_solve,
     calkit::cli::add_verify,
     calkit::cli::add_calibrate,
+    calkit::cli::add_uniformity,
     calkit::cli::add_history,
 };
 
