@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <thread>
 
 #include "color/input_error.hpp"
 
@@ -26,6 +27,7 @@ struct Parameters {
   Mat3 matrix;
   Vec3 white;
   MonotoneCurve curves[4];
+  WhiteDrive white_drive = WhiteDrive::SmallestLinear;
 };
 
 std::vector<double> pack(const Parameters& p) {
@@ -52,9 +54,15 @@ void unpack(const std::vector<double>& v, Parameters& p) {
   }
 }
 
+// What drives the white sub-pixel before its curve f_w: the smallest linear channel (RGBW
+// conversion in linear light) or the smallest signal (conversion before the panel's curves).
+double white_drive_of(WhiteDrive drive, const Vec3& rgb, const Vec3& f) {
+  return drive == WhiteDrive::SmallestLinear ? min3(f) : min3(rgb);
+}
+
 Vec3 channel_values(const Parameters& p, const Vec3& rgb, double* fw) {
   Vec3 f{p.curves[0](rgb[0]), p.curves[1](rgb[1]), p.curves[2](rgb[2])};
-  *fw = p.curves[3](min3(rgb));
+  *fw = p.curves[3](white_drive_of(p.white_drive, rgb, f));
   return f;
 }
 
@@ -133,7 +141,8 @@ Eigen::MatrixXd jacobian(const Problem& pr, const Parameters& p, const std::vect
     if (pr.fit_white)
       for (int row = 0; row < 3; ++row) J.block<3, 1>(3 * i, kWhite + row) = jp[i].col(row) * fw[i];
   }
-  // Curve parameters: perturb one at a time; only that channel's values change.
+  // Curve parameters: perturb one at a time; only that channel's values (and through the
+  // smallest channel, the white drive) change.
   int k = kCurves;
   for (int c = 0; c < 4; ++c) {
     int count = int(p.curves[c].parameters().size());
@@ -141,7 +150,6 @@ Eigen::MatrixXd jacobian(const Problem& pr, const Parameters& p, const std::vect
       k += count;
       continue;
     }
-    Vec3 column = c < 3 ? Vec3(p.matrix.col(c)) : p.white;
     for (int j = 0; j < count; ++j, ++k) {
       const double h = 1e-6;
       MonotoneCurve curve = p.curves[c];
@@ -150,9 +158,19 @@ Eigen::MatrixXd jacobian(const Problem& pr, const Parameters& p, const std::vect
       curve.set_parameters(theta);
       for (int i = 0; i < m; ++i) {
         const Vec3& rgb = pr.data[i].rgb;
-        double x = c < 3 ? rgb[c] : min3(rgb);
-        double df = (curve(x) - (c < 3 ? f[i][c] : fw[i])) / h;
-        if (df != 0) J.block<3, 1>(3 * i, k) = jp[i] * column * df;
+        Vec3 f_q = f[i];
+        double fw_q = fw[i];
+        if (c == 3) {
+          fw_q = curve(white_drive_of(p.white_drive, rgb, f_q));
+        } else {
+          f_q[c] = curve(rgb[c]);
+          if (f_q[c] == f[i][c]) continue;
+          bool moves_white = p.white_drive == WhiteDrive::SmallestLinear &&
+                             std::min(f_q[c], f[i][c]) <= min3(f[i]);
+          if (moves_white) fw_q = p.curves[3](min3(f_q));
+        }
+        Vec3 d = (p.matrix * (f_q - f[i]) + p.white * (fw_q - fw[i])) / h;
+        if (d.squaredNorm() > 0) J.block<3, 1>(3 * i, k) = jp[i] * d;
       }
     }
   }
@@ -228,48 +246,16 @@ Parameters initial_parameters(const std::vector<Reading>& data, double* white_Y,
   return p;
 }
 
-}  // namespace
-
-std::vector<Reading> usable_readings(const MeasurementSet& set) {
-  std::vector<Reading> out;
-  for (size_t i = 0; i < set.readings.size(); ++i) {
-    const Reading& r = set.readings[i];
-    if (!r.rgb.allFinite() || !r.XYZ.allFinite())
-      throw InputError("", int(i + 1), "XYZ", "reading " + std::to_string(i + 1) + " is not a number");
-    if (r.rgb.minCoeff() < -1e-9 || r.rgb.maxCoeff() > 1 + 1e-9)
-      throw InputError("", int(i + 1), "RGB",
-                       "reading " + std::to_string(i + 1) + " has device RGB outside 0..1");
-    out.push_back(r);
-  }
-  if (out.size() < 20)
-    throw InputError("", 0, "readings",
-                     "the solver needs at least 20 readings to fit a display model (got " +
-                         std::to_string(out.size()) + ")");
-  return out;
-}
-
-FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Reading>& data,
-                                 const PerceptualSpace& space, const FitOptions& options) {
-  FitReport report;
-  report.readings = int(data.size());
-  double white_Y = 0;
-  bool black_measured = false;
-  Parameters p = initial_parameters(data, &white_Y, &black_measured);
-  if (!(white_Y > 0))
-    throw InputError("", 0, "XYZ", "no reading brighter than black: cannot fit a display model");
-  Problem pr{data, {}, space, white_Y, options.white_subpixel, {}};
-  for (const Reading& r : data) {
-    pr.target.push_back(space.from_XYZ(r.XYZ));
-    pr.weight.push_back(reading_weight(space, r.XYZ, options.noise_floor_nits));
-  }
-
+// Levenberg-Marquardt on the base model's parameters; returns the final cost.
+double fit_base(const Problem& pr, Parameters& p, bool black_measured, const FitOptions& options,
+                int* iterations) {
   std::vector<double> v = pack(p);
   Eigen::VectorXd r = residuals(pr, p);
   double cost = r.squaredNorm();
   double damping = 1e-3;
   int n = int(v.size());
   for (int iteration = 0; iteration < options.max_iterations; ++iteration) {
-    report.iterations = iteration + 1;
+    *iterations = iteration + 1;
     Eigen::MatrixXd J = jacobian(pr, p, v, r);
     Eigen::MatrixXd A = J.transpose() * J;
     Eigen::VectorXd g = J.transpose() * r;
@@ -305,9 +291,68 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
     if (!improved || previous - cost < 1e-7 * previous) break;
   }
 
+  return cost;
+}
+
+}  // namespace
+
+std::vector<Reading> usable_readings(const MeasurementSet& set) {
+  std::vector<Reading> out;
+  for (size_t i = 0; i < set.readings.size(); ++i) {
+    const Reading& r = set.readings[i];
+    if (!r.rgb.allFinite() || !r.XYZ.allFinite())
+      throw InputError("", int(i + 1), "XYZ", "reading " + std::to_string(i + 1) + " is not a number");
+    if (r.rgb.minCoeff() < -1e-9 || r.rgb.maxCoeff() > 1 + 1e-9)
+      throw InputError("", int(i + 1), "RGB",
+                       "reading " + std::to_string(i + 1) + " has device RGB outside 0..1");
+    out.push_back(r);
+  }
+  if (out.size() < 20)
+    throw InputError("", 0, "readings",
+                     "the solver needs at least 20 readings to fit a display model (got " +
+                         std::to_string(out.size()) + ")");
+  return out;
+}
+
+FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Reading>& data,
+                                 const PerceptualSpace& space, const FitOptions& options) {
+  FitReport report;
+  report.readings = int(data.size());
+  double white_Y = 0;
+  bool black_measured = false;
+  Parameters p = initial_parameters(data, &white_Y, &black_measured);
+  if (!(white_Y > 0))
+    throw InputError("", 0, "XYZ", "no reading brighter than black: cannot fit a display model");
+  Problem pr{data, {}, space, white_Y, options.white_subpixel, {}};
+  for (const Reading& r : data) {
+    pr.target.push_back(space.from_XYZ(r.XYZ));
+    pr.weight.push_back(reading_weight(space, r.XYZ, options.noise_floor_nits));
+  }
+
+  // Both hypotheses of what drives a white sub-pixel are fitted (in parallel); the data choose.
+  Parameters linear = p, signal = p;
+  linear.white_drive = WhiteDrive::SmallestLinear;
+  linear.curves[3] = MonotoneCurve::power(1.0);  // its drive is already linear light
+  signal.white_drive = WhiteDrive::SmallestSignal;
+  int iterations_signal = 0;
+  double cost_signal = 0;
+  std::thread other;
+  if (options.white_subpixel)
+    other = std::thread([&] { cost_signal = fit_base(pr, signal, black_measured, options, &iterations_signal); });
+  double cost = fit_base(pr, linear, black_measured, options, &report.iterations);
+  p = linear;
+  if (other.joinable()) {
+    other.join();
+    if (cost_signal < cost) {
+      p = signal;
+      report.iterations = iterations_signal;
+    }
+  }
+
   model.black_ = p.black;
   model.matrix_ = p.matrix;
   model.white_ = p.white;
+  model.white_drive_ = p.white_drive;
   for (int c = 0; c < 4; ++c) model.curves_[c] = p.curves[c];
   model.space_ = space;
   model.matrix_inverse_ = p.matrix.inverse();
@@ -365,7 +410,7 @@ FittedDisplayModel FittedDisplayModel::from_parts(const Vec3& black, const Mat3&
 
 Vec3 FittedDisplayModel::base_XYZ(const Vec3& rgb) const {
   Vec3 f{curves_[0](rgb[0]), curves_[1](rgb[1]), curves_[2](rgb[2])};
-  return black_ + matrix_ * f + white_ * curves_[3](min3(rgb));
+  return black_ + matrix_ * f + white_ * curves_[3](white_drive_of(white_drive_, rgb, f));
 }
 
 Vec3 FittedDisplayModel::perceptual(const Vec3& rgb) const {

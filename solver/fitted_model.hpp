@@ -1,11 +1,12 @@
 #pragma once
 // The fitted display model: device RGB (full range 0..1) -> absolute XYZ (cd/m²).
 //
-//   base(rgb) = black + M · (f_r(r), f_g(g), f_b(b)) + w · f_w(min(r, g, b))
+//   base(rgb) = black + M · f + w · f_w(d),  f = (f_r(r), f_g(g), f_b(b)),  d = min(f) or min(rgb)
 //   XYZ(rgb)  = P⁻¹( P(base(rgb)) + C(rgb) )
 //
 // Physics first: per-channel monotone tone curves f_c and a 3×3 primary matrix M describe an
-// additive display; the optional white term w·f_w(min) is a white sub-pixel (WOLED), fitted and
+// additive display; the optional white term w·f_w(d) is a white sub-pixel (WOLED), driven from
+// the smallest linear channel or the smallest signal, whichever fits the readings better, and
 // ridge-penalised so it vanishes on displays without one. What that misses (crosstalk, sag,
 // local tone-curve errors) goes into C, a smooth P-spline in the perceptual space P, whose
 // smoothness GCV sets from the data so that measurement noise does not become ripples.
@@ -20,6 +21,10 @@
 #include "solver/monotone_curve.hpp"
 
 namespace calkit {
+
+// What drives a white sub-pixel: the smallest linear channel (RGBW conversion in linear light)
+// or the smallest signal.
+enum class WhiteDrive { SmallestLinear, SmallestSignal };
 
 struct FitOptions {
   bool correction = true;          // fit the smooth correction C (false: base model only)
@@ -60,6 +65,7 @@ class FittedDisplayModel {
   const Vec3& black() const { return black_; }
   const Mat3& primaries() const { return matrix_; }   // columns: XYZ of R, G, B above black
   const Vec3& white_subpixel() const { return white_; }
+  WhiteDrive white_drive() const { return white_drive_; }
   const MonotoneCurve& curve(int channel) const { return curves_[channel]; }  // 0..2 RGB, 3 white
   const SplineCorrection& correction() const { return correction_; }
 
@@ -74,6 +80,7 @@ class FittedDisplayModel {
   Vec3 black_ = Vec3::Zero();
   Mat3 matrix_ = Mat3::Identity();
   Vec3 white_ = Vec3::Zero();
+  WhiteDrive white_drive_ = WhiteDrive::SmallestSignal;
   MonotoneCurve curves_[4] = {MonotoneCurve::power(2.2), MonotoneCurve::power(2.2), MonotoneCurve::power(2.2),
                           MonotoneCurve::power(2.2)};
   SplineCorrection correction_;

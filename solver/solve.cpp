@@ -190,7 +190,7 @@ std::string solve_summary_json(const SolveResult& r) {
   const FittedDisplayModel& m = r.model;
   json model = {
       {"description",
-       "black + M·f(rgb) + w·f_w(min rgb), plus a P-spline correction in " +
+       "black + M·f(rgb) + w·f_w(min), plus a P-spline correction in " +
            std::string(m.space().kind() == PerceptualSpace::Kind::Lab ? "CIELAB" : "ICtCp (dE ITP)")},
       {"black_XYZ", vec(m.black())},
       {"white_XYZ", vec(m.XYZ(Vec3::Ones()))},
@@ -198,6 +198,7 @@ std::string solve_summary_json(const SolveResult& r) {
       {"green_xy", xy(m.primaries().col(1))},
       {"blue_xy", xy(m.primaries().col(2))},
       {"white_subpixel_XYZ", vec(m.white_subpixel())},
+      {"white_subpixel_drive", m.white_drive() == WhiteDrive::SmallestLinear ? "smallest linear channel" : "smallest signal"},
       {"gamma_at_half", json::array({m.curve(0).gamma_at_half(), m.curve(1).gamma_at_half(),
                                      m.curve(2).gamma_at_half()})},
       {"correction_intervals", m.correction().intervals()},
