@@ -19,6 +19,7 @@ struct Display {
   Mat3 primaries;                 // XYZ of full R, G, B above black, columns
   Vec3 gamma{2.3, 2.2, 2.45};
   Vec3 white_subpixel = Vec3::Zero();  // XYZ of the white sub-pixel at full drive
+  bool white_from_linear = false;      // W from the smallest linear channel, else the smallest signal
   double crosstalk = 0;           // each channel's drive leaks this much into its neighbours
 
   Display() {
@@ -38,7 +39,7 @@ struct Display {
     }
     Vec3 f;
     for (int c = 0; c < 3; ++c) f[c] = std::pow(std::max(drive[c], 0.0), gamma[c]);
-    double w = std::pow(std::max(rgb.minCoeff(), 0.0), 2.2);
+    double w = white_from_linear ? f.minCoeff() : std::pow(std::max(rgb.minCoeff(), 0.0), 2.2);
     return black + primaries * f + white_subpixel * w;
   }
 };

@@ -63,6 +63,20 @@ TEST_CASE("fit: a white sub-pixel is found and predicted") {
   d.white_subpixel = XYZ_from_xyY({0.3127, 0.3290}, 60.0);
   MeasurementSet set = synthetic::measure(d, synthetic::patch_rgb(400));
   FittedDisplayModel m = fit_display_model(set, lab_space(d));
+  CHECK(m.white_drive() == WhiteDrive::SmallestSignal);
+  CHECK((m.white_subpixel() - d.white_subpixel).norm() < 0.02 * d.white_subpixel.norm());
+  Errors e = prediction_errors(m, d);
+  CHECK(e.mean < 0.05);
+  CHECK(e.max < 0.3);
+}
+
+TEST_CASE("fit: a white sub-pixel driven from the smallest linear channel is found and predicted") {
+  synthetic::Display d;
+  d.white_subpixel = XYZ_from_xyY({0.3127, 0.3290}, 60.0);
+  d.white_from_linear = true;
+  MeasurementSet set = synthetic::measure(d, synthetic::patch_rgb(400));
+  FittedDisplayModel m = fit_display_model(set, lab_space(d));
+  CHECK(m.white_drive() == WhiteDrive::SmallestLinear);
   CHECK((m.white_subpixel() - d.white_subpixel).norm() < 0.02 * d.white_subpixel.norm());
   Errors e = prediction_errors(m, d);
   CHECK(e.mean < 0.05);
