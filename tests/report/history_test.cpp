@@ -193,7 +193,7 @@ TEST_CASE("white drift is the dE2000 LittleCMS gives between the two whites rela
   CHECK(std::isnan(white_drift_de2000(first, unmeasured)));
 }
 
-TEST_CASE("a corrupt, foreign or newer history database is refused with one line naming the file") {
+TEST_CASE("a corrupt or foreign or newer history database is refused with one line naming the file") {
   fs::path dir = scratch("bad");
   auto error_of = [](const fs::path& path, HistoryDb::Mode mode) {
     try {
