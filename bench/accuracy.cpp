@@ -26,12 +26,19 @@ int main(int argc, char** argv) {
               "N", "metric", "mean", "p95", "max", "n", "skip", "fit", "solve");
   for (const std::string& display : displays) {
     bool hdr = bench::display_is_hdr(display);
-    std::vector<std::string> targets =
-        hdr ? std::vector<std::string>{"pq-p3d65", "pq-rec2020"} : std::vector<std::string>{"bt1886"};
+    // A PQ-input display is also calibrated to BT.1886 (what `make demo` does with the WOLED TV),
+    // from the recommended SDR set scaled as `calkit calibrate` scales it.
+    std::vector<std::string> targets = {"bt1886"};
+    if (hdr) targets = {"pq-p3d65", "pq-rec2020", "bt1886"};
     for (int n : counts) {
-      calkit::MeasurementSet set =
-          bench::measure_on_sim(display, calkit::recommended_patch_set(hdr, n).rgb, 1);
+      calkit::MeasurementSet hdr_set;
+      if (hdr) hdr_set = bench::measure_on_sim(display, calkit::recommended_patch_set(true, n).rgb, 1);
+      calkit::PatchSet sdr_patches = calkit::recommended_patch_set(false, n);
+      if (hdr) calkit::scale_for_sdr_on_pq_input(sdr_patches, 100);
+      calkit::MeasurementSet sdr_set = bench::measure_on_sim(display, sdr_patches.rgb, 1);
       for (const std::string& name : targets) {
+        bool hdr_target = name != "bt1886";
+        const calkit::MeasurementSet& set = hdr_target ? hdr_set : sdr_set;
         calkit::SolveOptions options;
         options.lut_size = size;
         auto t0 = std::chrono::steady_clock::now();
@@ -39,7 +46,7 @@ int main(int argc, char** argv) {
         double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         bench::Stats s = bench::verify_through_lut(display, r.lut, r, signals);
         std::printf("%-17s %-17s %5d | %-7s %6.3f %6.3f %6.3f | %4d %4d | %6.3f %5.1fs\n",
-                    display.c_str(), name.c_str(), n, hdr ? "dE ITP" : "dE2000", s.mean, s.p95,
+                    display.c_str(), name.c_str(), n, hdr_target ? "dE ITP" : "dE2000", s.mean, s.p95,
                     s.max, s.count, s.skipped, r.fit.model_rms, seconds);
         std::fflush(stdout);
       }

@@ -69,18 +69,14 @@ bool reuse(const CalibrateArgs& a, const fs::path& file) {
   return true;
 }
 
-// The recommended set for the target. A virtual display with a PQ input shown an SDR target only
-// ever receives signals up to about PQ(white): the set is scaled to PQ(2 × white), so the
-// patches fall where the LUT will drive the panel (ST 2084 inverse EOTF).
+// The recommended set for the target, scaled to where the LUT will drive a PQ-input display
+// shown an SDR target.
 PatchSet profiling_patches(const CalibrateArgs& a, const Files& f, const Target& target, const Rig& rig) {
   // Always regenerated (deterministic): a .ti1 holds 0..100 values, which do not read back to the
   // same doubles, and the journal is keyed on the exact values.
   PatchSet set = recommended_patch_set(target.hdr(), a.patches);
-  if (rig.display && rig.display->model().eotf == PanelEotf::Pq && !target.hdr()) {
-    double top = std::min(1.0, pq_inverse_eotf(2 * target.white_nits));
-    for (Vec3& v : set.rgb) v *= top;
-    set.description += fmt::format(", scaled to PQ signal {:.3f} for an SDR target on a PQ input", top);
-  }
+  if (rig.display && rig.display->model().eotf == PanelEotf::Pq && !target.hdr())
+    scale_for_sdr_on_pq_input(set, target.white_nits);
   if (!reuse(a, f.patches)) write_patches(f.patches, set);
   return set;
 }

@@ -325,6 +325,12 @@ PatchSet recommended_patch_set(bool hdr, int count) {
   return set;
 }
 
+void scale_for_sdr_on_pq_input(PatchSet& set, double white_nits) {
+  double top = std::min(1.0, pq_inverse_eotf(2 * white_nits));
+  for (Vec3& v : set.rgb) v *= top;
+  set.description += fmt::format(", scaled to PQ signal {:.3f} for an SDR target on a PQ input", top);
+}
+
 PatchSet looking_patterns() {
   PatchSet set{"looking patterns: full-field R, G, B, W, K and an 11-step grey ramp",
                {Vec3(1, 0, 0), Vec3(0, 1, 0), Vec3(0, 0, 1), grey(1), grey(0)}};

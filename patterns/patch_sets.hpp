@@ -71,6 +71,10 @@ PatchSet extended_verification_set(const ChartEncoding& encoding, std::uint64_t 
 // --- Profiling recommendation ----------------------------------------------------------------
 // Greyscale, near-black greys, single-channel ramps and an optimised fill, `count` in total.
 PatchSet recommended_patch_set(bool hdr, int count);
+// A display with a PQ input calibrated to an SDR target only ever receives signals up to about
+// PQ(white): the set is scaled to PQ(2 × white), so the patches fall where the LUT will drive the
+// panel (SMPTE ST 2084 inverse EOTF).
+void scale_for_sdr_on_pq_input(PatchSet& set, double white_nits);
 
 // --- Looking patterns (shown, not measured) --------------------------------------------------
 // Full-field red, green, blue, white, black, then an 11-step grey ramp.

@@ -278,3 +278,15 @@ TEST_CASE(".ti1 round trip keeps every patch and ArgyllCMS fakeread accepts the 
   std::string text((std::istreambuf_iterator<char>(ti3)), std::istreambuf_iterator<char>());
   CHECK(text.find("NUMBER_OF_SETS 120") != std::string::npos);
 }
+
+TEST_CASE("an SDR set for a PQ input tops out at the ST 2084 signal of twice the SDR white") {
+  // ST 2084 inverse EOTF of 200 cd/m² (tests/data/pq_vectors.csv): 0.579133245243520.
+  PatchSet set = recommended_patch_set(false, 200);
+  PatchSet scaled = set;
+  scale_for_sdr_on_pq_input(scaled, 100);
+  double top = 0;
+  for (const Vec3& v : scaled.rgb) top = std::max(top, v.maxCoeff());
+  CHECK(top == doctest::Approx(0.579133245243520).epsilon(1e-12));
+  for (std::size_t i = 0; i < set.rgb.size(); ++i)
+    CHECK((scaled.rgb[i] - set.rgb[i] * 0.579133245243520).norm() < 1e-12);
+}
