@@ -57,7 +57,7 @@ const nlohmann::json& zone(const nlohmann::json& level, int row, int col, int co
 
 }  // namespace
 
-TEST_CASE("sim:ips-lcd fails the luminance tolerance in the corners of a 3x3 grid, sim:reference passes") {
+TEST_CASE("sim:ips-lcd fails the luminance tolerance in the corners of a 3x3 grid while sim:reference passes") {
   fs::path ips = scratch("ips"), ref = scratch("reference");
   REQUIRE(run("uniformity --quiet --probe sim --display sim:ips-lcd --grid 3x3 --level 100 -o " + ips.string()) == 0);
   REQUIRE(run("uniformity --quiet --probe sim --display sim:reference --grid 3x3 --level 100 -o " + ref.string()) == 0);
