@@ -55,7 +55,7 @@ TimeAxis time_axis(const std::vector<HistoryRun>& runs) {
 }
 
 std::string line_chart(const std::vector<Series>& series, const std::string& x_title, const std::string& y_title,
-                       const std::string& aria) {
+                       const std::string& aria, double width = 560) {
   double xhi = 0, ylo = 0, yhi = 0;
   for (const auto& s : series)
     for (const auto& p : s.points) xhi = std::max(xhi, p.x), ylo = std::min(ylo, p.y), yhi = std::max(yhi, p.y);
@@ -63,7 +63,7 @@ std::string line_chart(const std::vector<Series>& series, const std::string& x_t
   yhi = yhi > ylo ? yhi + 0.1 * (yhi - ylo) : ylo + 1;
   svg::Axis x{0, xhi, false, x_title, {}, -1};
   svg::Axis y{ylo, yhi, false, y_title, {}, -1};
-  svg::Plot plot(560, 300, x, y);
+  svg::Plot plot(width, 300, x, y);
   plot.axes();
   std::vector<std::pair<std::string, std::string>> legend;
   for (std::size_t i = 0; i < series.size(); ++i) {
@@ -114,7 +114,7 @@ std::string runs_table(const std::vector<HistoryRun>& runs, const std::vector<do
   std::string html =
       "<div class=\"table-wrap\"><table><thead><tr><th class=\"l\">date</th><th class=\"l\">probe</th>"
       "<th class=\"l\">target</th><th class=\"l\">label</th><th>white x</th><th>white y</th>"
-      "<th>white dE2000 from first</th><th>white cd/m²</th><th>peak cd/m²</th><th>black cd/m²</th>"
+      "<th>white dE2000 drift</th><th>white cd/m²</th><th>peak cd/m²</th><th>black cd/m²</th>"
       "<th>contrast</th><th>mean dE2000</th><th>max dE2000</th><th>mean dE ITP</th><th>verdict</th>"
       "<th class=\"l\">LUT</th></tr></thead><tbody>";
   for (std::size_t i = 0; i < runs.size(); ++i) {
@@ -199,7 +199,7 @@ std::string render_history_html(const std::string& display, const std::vector<Hi
                  "Luminance of the 100 % white" + std::string(any_hdr ? " and, for HDR, the peak (brightest grey)" : "") +
                      ". x: " + escape(axis.title) + ".");
   html += "<div class=\"wide\">" +
-          figure(line_chart(de, axis.title, "mean dE", "Mean dE"),
+          figure(line_chart(de, axis.title, "mean dE", "Mean dE", 1160),
                  "Mean dE2000 over the verification set" + std::string(any_hdr ? " and mean dE ITP (BT.2124) for HDR" : "") +
                      ". x: " + escape(axis.title) + ".") +
           "</div></div>";
