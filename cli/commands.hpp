@@ -32,5 +32,6 @@ void add_verify(CLI::App& app);     // calkit verify (cli/cmd_verify.cpp)
 void add_calibrate(CLI::App& app);  // calkit calibrate (cli/cmd_calibrate.cpp)
 void add_uniformity(CLI::App& app);  // calkit uniformity (cli/cmd_uniformity.cpp)
 void add_history(CLI::App& app);    // calkit history (cli/cmd_history.cpp)
+void add_match(CLI::App& app);      // calkit match (cli/cmd_match.cpp)
 
 }  // namespace calkit::cli

@@ -32,6 +32,7 @@ constexpr AddCommand kCommands[] = {
     calkit::cli::add_calibrate,
     calkit::cli::add_uniformity,
     calkit::cli::add_history,
+    calkit::cli::add_match,
 };
 
 }  // namespace
