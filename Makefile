@@ -15,7 +15,9 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
-demo: build
+# The demo needs only the calkit program, not the tests and benches.
+demo: configure
+	@cmake --build $(BUILD) -j $(JOBS) --target calkit
 	@bash scripts/demo $(BUILD)
 
 test: build
