@@ -148,25 +148,9 @@ std::string luminance_chart(const MatchResult& r) {
 }
 
 std::string balance_chart(const MatchResult& r) {
-  double dev = 5;
-  for (const auto* s : lit(r))
-    for (int c = 0; c < 3; ++c)
-      if (std::isfinite(s->rgb_balance[c])) dev = std::max(dev, std::abs(s->rgb_balance[c] - 100) * 1.15);
-  dev = std::min(std::ceil(dev), 60.0);
-  svg::Axis x{0, 100, false, "signal (%)", {0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100}, 0};
-  svg::Axis y{100 - dev, 100 + dev, false, "B's channel level (% of A)", {}, -1};
-  svg::Plot plot(560, 300, x, y);
-  plot.axes();
-  plot.hline(100, "ref");
-  const char* classes[] = {"ch-r", "ch-g", "ch-b"};
-  for (int c = 0; c < 3; ++c) {
-    std::vector<Point> line;
-    for (const auto* s : lit(r))
-      if (std::isfinite(s->rgb_balance[c])) line.push_back({100 * s->signal, s->rgb_balance[c]});
-    plot.polyline(line, classes[c]);
-  }
-  plot.legend({{"ch-r", "red"}, {"ch-g", "green"}, {"ch-b", "blue"}});
-  return plot.finish("Greyscale RGB balance of B against A");
+  std::vector<std::pair<double, Vec3>> steps;
+  for (const auto* s : lit(r)) steps.push_back({s->signal, s->rgb_balance});
+  return rgb_balance_chart(steps, "B's channel level (% of A)", "Greyscale RGB balance of B against A");
 }
 
 std::string figure(const std::string& markup, std::string_view caption) {

@@ -368,24 +368,9 @@ std::vector<const GreyStep*> lit_steps(const VerificationResult& run) {
 }
 
 std::string balance_chart(const VerificationResult& run) {
-  double dev = 5;
-  for (const auto* s : lit_steps(run))
-    for (int c = 0; c < 3; ++c)
-      if (std::isfinite(s->rgb_balance[c])) dev = std::max(dev, std::abs(s->rgb_balance[c] - 100) * 1.15);
-  dev = std::min(std::ceil(dev), 60.0);
-  svg::Axis x{0, 100, false, "signal (%)", {0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100}, 0};
-  svg::Axis y{100 - dev, 100 + dev, false, "channel level (% of target)", {}, -1};
-  svg::Plot plot(560, 300, x, y);
-  plot.axes();
-  plot.hline(100, "ref");
-  const char* classes[] = {"ch-r", "ch-g", "ch-b"};
-  for (int c = 0; c < 3; ++c) {
-    std::vector<Point> line;
-    for (const auto* s : lit_steps(run)) line.push_back({100 * s->signal, s->rgb_balance[c]});
-    plot.polyline(line, classes[c]);
-  }
-  plot.legend({{"ch-r", "red"}, {"ch-g", "green"}, {"ch-b", "blue"}});
-  return plot.finish("Greyscale RGB balance");
+  std::vector<std::pair<double, Vec3>> steps;
+  for (const auto* s : lit_steps(run)) steps.push_back({s->signal, s->rgb_balance});
+  return rgb_balance_chart(steps, "channel level (% of target)", "Greyscale RGB balance");
 }
 
 std::string eotf_chart(const VerificationResult& run, double width = 560) {
@@ -702,6 +687,29 @@ std::string html_head(std::string_view title, std::string_view extra_css) {
                      R"(<meta name="viewport" content="width=device-width, initial-scale=1">)"
                      "<title>{}</title><style>{}{}</style></head><body><main>",
                      escape(title), kCss, extra_css);
+}
+
+std::string rgb_balance_chart(const std::vector<std::pair<double, Vec3>>& steps, std::string_view y_title,
+                              std::string_view label) {
+  double dev = 5;
+  for (const auto& [signal, balance] : steps)
+    for (int c = 0; c < 3; ++c)
+      if (std::isfinite(balance[c])) dev = std::max(dev, std::abs(balance[c] - 100) * 1.15);
+  dev = std::min(std::ceil(dev), 60.0);
+  svg::Axis x{0, 100, false, "signal (%)", {0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100}, 0};
+  svg::Axis y{100 - dev, 100 + dev, false, std::string(y_title), {}, -1};
+  svg::Plot plot(560, 300, x, y);
+  plot.axes();
+  plot.hline(100, "ref");
+  const char* classes[] = {"ch-r", "ch-g", "ch-b"};
+  for (int c = 0; c < 3; ++c) {
+    std::vector<Point> line;
+    for (const auto& [signal, balance] : steps)
+      if (std::isfinite(balance[c])) line.push_back({100 * signal, balance[c]});
+    plot.polyline(line, classes[c]);
+  }
+  plot.legend({{"ch-r", "red"}, {"ch-g", "green"}, {"ch-b", "blue"}});
+  return plot.finish(label);
 }
 
 std::string report_number(double value, int decimals) { return num(value, decimals); }

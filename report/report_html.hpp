@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "report/verification.hpp"
@@ -26,6 +27,9 @@ namespace svg { class Plot; }
 std::string html_head(std::string_view title, std::string_view extra_css = {});
 std::string report_number(double value, int decimals);  // fixed decimals, "—" when not finite
 void draw_uv_locus(svg::Plot& plot);                    // CIE 1931 2° spectral locus in u'v'
+// Greyscale RGB balance chart: (signal 0..1, % per channel) per lit step, 100 % as the reference.
+std::string rgb_balance_chart(const std::vector<std::pair<double, Vec3>>& steps, std::string_view y_title,
+                              std::string_view label);
 
 // The report's style sheet, for other pages that share its look (the history page).
 const char* report_css();
