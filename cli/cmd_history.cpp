@@ -128,7 +128,7 @@ void add_history(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "history",
       "Show the verifications recorded for a display over time: white point and its drift (dE2000 from the "
-      "first run of the same probe and target), luminance, mean dE, verdict. calkit verify and calibrate record "
+      "first run of the same probe, target and label), luminance, mean dE, verdict. calkit verify and calibrate record "
       "every run (see --history, --no-history there).\n"
       "Example: calkit history sim:woled-tv --html woled-history.html\n"
       "         calkit history --list");

@@ -342,7 +342,7 @@ std::vector<std::size_t> drift_references(const std::vector<HistoryRun>& runs) {
   for (std::size_t i = 0; i < runs.size(); ++i) {
     out[i] = i;
     for (std::size_t j = 0; j < i; ++j)
-      if (runs[j].probe == runs[i].probe && runs[j].target == runs[i].target) {
+      if (runs[j].probe == runs[i].probe && runs[j].target == runs[i].target && runs[j].label == runs[i].label) {
         out[i] = j;
         break;
       }

@@ -89,7 +89,8 @@ class HistoryDb {
 double white_drift_de2000(const HistoryRun& reference, const HistoryRun& run);
 
 // For each run (oldest first), the index of the run its drift is measured from: the first run of
-// the same probe and target, since another meter or another target white is not comparable.
+// the same probe, target and label. Another meter or target white is not comparable, and an
+// uncalibrated run is not the calibrated display drifting (calibrate records one of each).
 std::vector<std::size_t> drift_references(const std::vector<HistoryRun>& runs);
 
 }  // namespace calkit

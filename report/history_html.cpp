@@ -77,7 +77,8 @@ std::string line_chart(const std::vector<Series>& series, const std::string& x_t
   return plot.finish(aria);
 }
 
-// One series per (probe, target) through `value(run)`; points with no value are left out.
+// One series per (probe, target, label), as drift_references groups runs, through `value(run)`;
+// points with no value are left out.
 template <class Value>
 std::vector<Series> series_by_group(const std::vector<HistoryRun>& runs, const TimeAxis& axis, const char* unit,
                                     Value value, const std::string& suffix = {}) {
@@ -87,7 +88,7 @@ std::vector<Series> series_by_group(const std::vector<HistoryRun>& runs, const T
     double t = history_time(r.date);
     double v = value(r);
     if (!std::isfinite(t) || !std::isfinite(v)) continue;
-    std::string key = r.probe + " · " + r.target;
+    std::string key = r.probe + " · " + r.target + " · " + r.label;
     auto it = std::find(keys.begin(), keys.end(), key);
     if (it == keys.end()) {
       keys.push_back(key);
@@ -193,7 +194,7 @@ std::string render_history_html(const std::string& display, const std::vector<Hi
   html += "<h2>Drift over time</h2><div class=\"charts\">";
   html += figure(line_chart(drift_series, axis.title, "white dE2000 from first run", "White-point drift"),
                  "White-point drift: dE2000 (CIE 142-2001) of each run's white reading from the first run's of the "
-                 "same probe and target, in CIELAB relative to that first white (luminance counts too). x: " +
+                 "same probe, target and label, in CIELAB relative to that first white (luminance counts too). x: " +
                      escape(axis.title) + ".");
   html += figure(line_chart(luminance, axis.title, "luminance (cd/m²)", "Luminance"),
                  "Luminance of the 100 % white" + std::string(any_hdr ? " and, for HDR, the peak (brightest grey)" : "") +

@@ -93,8 +93,9 @@ TEST_CASE("history shows two verify runs with the white drift their JSON files g
   for (Vec3& v : tint.table) v.z() *= 0.9;
   write_lut3d(dir / "tint.cube", tint);
 
-  REQUIRE(run(kVerify + " --history " + db.string() + " -o " + (dir / "a").string()).status == 0);
-  REQUIRE(run(kVerify + " --history " + db.string() + " --lut " + (dir / "tint.cube").string() + " -o " +
+  // One label: drift is measured within a series (verify would label them uncalibrated/calibrated).
+  REQUIRE(run(kVerify + " --label weekly --history " + db.string() + " -o " + (dir / "a").string()).status == 0);
+  REQUIRE(run(kVerify + " --label weekly --history " + db.string() + " --lut " + (dir / "tint.cube").string() + " -o " +
               (dir / "b").string()).status == 0);
   fs::path json_a = dir / "a" / "verify.json";  // verify's default --name
   fs::path json_b = dir / "b" / "verify.json";

@@ -186,9 +186,11 @@ TEST_CASE("white drift is the dE2000 LittleCMS gives between the two whites rela
   CHECK(white_drift_de2000(first, later) == doctest::Approx(expected).epsilon(1e-9));
   CHECK(white_drift_de2000(first, first) == doctest::Approx(0).epsilon(1e-12));
 
-  // Each run's drift is measured from the first run of its own probe and target.
-  std::vector<std::size_t> refs = drift_references({first, other_probe, later});
-  CHECK(refs == std::vector<std::size_t>{0, 1, 0});
+  // Each run's drift is measured from the first run of its own probe, target and label.
+  HistoryRun uncalibrated = later;
+  uncalibrated.label = "uncalibrated";
+  std::vector<std::size_t> refs = drift_references({first, other_probe, uncalibrated, later});
+  CHECK(refs == std::vector<std::size_t>{0, 1, 2, 0});
   HistoryRun unmeasured;
   CHECK(std::isnan(white_drift_de2000(first, unmeasured)));
 }
