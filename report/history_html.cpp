@@ -157,22 +157,21 @@ std::string render_history_html(const std::string& display, const std::vector<Hi
   std::vector<Series> drift_series = series_by_group(runs, axis, "dE2000", [&](const HistoryRun& r) {
     return drift[static_cast<std::size_t>(&r - runs.data())];
   });
+  // HDR runs add their peak and mean dE ITP as series of their own.
+  auto add_hdr = [&](std::vector<Series>& to, const char* unit, double HistoryRun::*field, const char* suffix) {
+    if (!any_hdr) return;
+    for (auto& s : series_by_group(runs, axis, unit, [field](const HistoryRun& r) { return r.hdr ? r.*field : NAN; },
+                                   suffix))
+      to.push_back(std::move(s));
+  };
   std::vector<Series> luminance = series_by_group(runs, axis, "cd/m²", [](const HistoryRun& r) {
     return r.white_nits;
   }, " white");
-  if (any_hdr)
-    for (auto& s : series_by_group(runs, axis, "cd/m²", [](const HistoryRun& r) {
-           return r.hdr ? r.peak_nits : NAN;
-         }, " peak"))
-      luminance.push_back(std::move(s));
+  add_hdr(luminance, "cd/m²", &HistoryRun::peak_nits, " peak");
   std::vector<Series> de = series_by_group(runs, axis, "dE2000", [](const HistoryRun& r) {
     return r.mean_de2000;
   }, " dE2000");
-  if (any_hdr)
-    for (auto& s : series_by_group(runs, axis, "dE ITP", [](const HistoryRun& r) {
-           return r.hdr ? r.mean_de_itp : NAN;
-         }, " dE ITP"))
-      de.push_back(std::move(s));
+  add_hdr(de, "dE ITP", &HistoryRun::mean_de_itp, " dE ITP");
 
   const HistoryRun& last = runs.back();
   std::string html = R"(<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">)"
