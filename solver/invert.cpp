@@ -116,22 +116,17 @@ Vec3 DeviceMapper::neutral_at(double lightness) const {
   return space_.from_XYZ(XYZ_from_xyY(white, 0.5 * (lo + hi)));
 }
 
-Vec3 DeviceMapper::map(const Vec3& XYZ, Vec3& rgb) const {
-  Xy white = target_.container.white;
-  Vec3 q = space_.from_XYZ(XYZ);
-  double l_min = space_.from_XYZ(XYZ_from_xyY(white, neutral_min_)).x();
-  double l_max = space_.from_XYZ(XYZ_from_xyY(white, neutral_max_)).x();
-  double lightness = std::clamp(q.x(), l_min, l_max);
+// The most chroma (as a fraction of `chroma`) reproducible at one lightness and the hue of
+// `chroma`, by bisection; `rgb` starts the inversions and returns the answer.
+Vec3 DeviceMapper::map_at_lightness(double lightness, const Vec3& chroma, Vec3& rgb) const {
+  const Vec3 hint = rgb;
   Vec3 neutral = neutral_at(lightness);
-  Vec3 chroma = Vec3(lightness, q.y(), q.z()) - neutral;
-  chroma.x() = 0;
   Vec3 candidate = space_.to_XYZ(neutral + chroma);
   Vec3 trial = rgb;
   if (reproducible(candidate, trial)) {
     rgb = trial;
     return candidate;
   }
-  // Bisection on the chroma scale at constant hue and lightness.
   double lo = 0, hi = 1;
   Vec3 best = space_.to_XYZ(neutral);
   Vec3 best_rgb = rgb;
@@ -141,8 +136,14 @@ Vec3 DeviceMapper::map(const Vec3& XYZ, Vec3& rgb) const {
   for (int i = 0; i < 12; ++i) {
     double m = 0.5 * (lo + hi);
     Vec3 c = space_.to_XYZ(neutral + m * chroma);
+    // Box-constrained inversions near the gamut boundary can stall from one start: try two.
     Vec3 r = best_rgb;
-    if (reproducible(c, r, false)) {
+    bool ok = reproducible(c, r, false);
+    if (!ok) {
+      r = hint;
+      ok = reproducible(c, r, false);
+    }
+    if (ok) {
       lo = m;
       best = c;
       best_rgb = r;
@@ -154,28 +155,52 @@ Vec3 DeviceMapper::map(const Vec3& XYZ, Vec3& rgb) const {
   return best;
 }
 
+// Two lightnesses are tried at the colour's hue: its own (clamped to the neutrals the display
+// shows) and that of the nearest colour the display can show in any hue (`nearest_rgb`, the
+// box-constrained inversion). The one that ends nearer the colour wins: a saturated colour
+// brighter than the display's primaries can reach keeps its chroma and loses some lightness,
+// instead of fading to grey at its own lightness, and the LUT stays continuous across the
+// gamut boundary.
+Vec3 DeviceMapper::map(const Vec3& XYZ, Vec3& rgb, const Vec3& nearest_rgb) const {
+  Xy white = target_.container.white;
+  Vec3 q = space_.from_XYZ(XYZ);
+  double l_min = space_.from_XYZ(XYZ_from_xyY(white, neutral_min_)).x();
+  double l_max = space_.from_XYZ(XYZ_from_xyY(white, neutral_max_)).x();
+  double lightness = std::clamp(q.x(), l_min, l_max);
+  Vec3 chroma(0, q.y(), q.z());
+  Vec3 best = map_at_lightness(lightness, chroma, rgb);
+  double nearest = std::clamp(space_.from_XYZ(model_.XYZ(nearest_rgb)).x(), l_min, l_max);
+  if (chroma.norm() < 1e-9 || std::abs(nearest - lightness) < 1e-6) return best;
+  Vec3 other_rgb = nearest_rgb;
+  Vec3 other = map_at_lightness(nearest, chroma, other_rgb);
+  if ((space_.from_XYZ(other) - q).norm() < (space_.from_XYZ(best) - q).norm()) {
+    rgb = other_rgb;
+    return other;
+  }
+  return best;
+}
+
 Vec3 DeviceMapper::device_rgb(const Vec3& XYZ, const Vec3& start, bool* mapped) const {
-  if (target_.inside_gamut_limit(XYZ)) {
-    Inversion inv = invert_model(model_, XYZ, start);
-    if (!inv.exact) {
-      Inversion fresh = invert_model(model_, XYZ, model_.initial_rgb(XYZ));
-      if (fresh.residual < inv.residual) inv = fresh;
-    }
-    if (inv.exact) {
-      if (mapped) *mapped = false;
-      return inv.rgb;
-    }
+  Inversion inv = invert_model(model_, XYZ, start);
+  if (!inv.exact) {
+    Inversion fresh = invert_model(model_, XYZ, model_.initial_rgb(XYZ));
+    if (fresh.residual < inv.residual) inv = fresh;
+  }
+  if (inv.exact && target_.inside_gamut_limit(XYZ)) {
+    if (mapped) *mapped = false;
+    return inv.rgb;
   }
   if (mapped) *mapped = true;
   Vec3 rgb = clamp01(start);
-  map(XYZ, rgb);
+  map(XYZ, rgb, inv.rgb);
   return rgb;
 }
 
 Vec3 DeviceMapper::mapped_XYZ(const Vec3& XYZ) const {
   Vec3 rgb = model_.initial_rgb(XYZ);
   if (reproducible(XYZ, rgb)) return XYZ;
-  return map(XYZ, rgb);
+  Vec3 nearest = invert_model(model_, XYZ, model_.initial_rgb(XYZ)).rgb;
+  return map(XYZ, rgb, nearest);
 }
 
 }  // namespace calkit

@@ -20,8 +20,9 @@ Inversion invert_model(const FittedDisplayModel& model, const Vec3& XYZ, const V
 // Maps target colours into what the display (and the target's gamut limit) can show, in a
 // perceptual space of the target: CIELAB relative to the target white for SDR, ICtCp (dE ITP
 // units) for PQ. Lightness is first clamped to the display's range of neutrals of the target
-// white; then chroma is reduced at constant hue and lightness towards that neutral until the
-// colour is reproducible. Neutrals stay neutral, and in-gamut colours are untouched.
+// white; then chroma is reduced at constant hue towards the neutral of that lightness, or of the
+// lightness of the nearest colour the display shows (whichever ends nearer), until the colour is
+// reproducible. Neutrals stay neutral, and in-gamut colours are untouched.
 class DeviceMapper {
  public:
   DeviceMapper(const FittedDisplayModel& model, const Target& target);
@@ -42,7 +43,8 @@ class DeviceMapper {
  private:
   bool reproducible(const Vec3& XYZ, Vec3& rgb, bool retry = true) const;
   Vec3 neutral_at(double lightness) const;  // perceptual coordinates of the neutral
-  Vec3 map(const Vec3& XYZ, Vec3& rgb) const;
+  Vec3 map_at_lightness(double lightness, const Vec3& chroma, Vec3& rgb) const;
+  Vec3 map(const Vec3& XYZ, Vec3& rgb, const Vec3& nearest_rgb) const;
 
   const FittedDisplayModel& model_;
   const Target& target_;
