@@ -49,6 +49,9 @@ void add_chain_options(CLI::App* cmd, ChainArgs& a) {
   cmd->add_option("--target,-t", a.target, "bt1886, pq-p3d65, pq-p3d65-rec2020 or pq-rec2020")->capture_default_str();
   cmd->add_option("--white-nits", a.white_nits, "SDR target white, cd/m²")->capture_default_str();
   cmd->add_option("--gamma", a.gamma, "BT.1886 exponent")->capture_default_str();
+  cmd->add_flag("--pure-power", a.pure_power,
+                "SDR: pure power curve on the display's black instead of BT.1886 (displays with different "
+                "blacks then match above black)");
   cmd->add_option("--settle", a.settle, "SECONDS (fixed wait) or stable[:SECONDS]")->capture_default_str();
   cmd->add_option("--bits", a.bits, "code value depth: 8, 10 or 12")->capture_default_str();
   cmd->add_option("--window", a.window, "patch area in % of the screen")->capture_default_str();
@@ -88,6 +91,7 @@ Target target_from(const ChainArgs& args) {
   TargetOptions t;
   t.white_nits = args.white_nits;
   t.gamma = args.gamma;
+  t.pure_power = args.pure_power;
   return target_by_name(args.target, t);
 }
 

@@ -28,6 +28,7 @@ struct ChainArgs {
   std::string target = "bt1886";
   double white_nits = 100;
   double gamma = 2.4;
+  bool pure_power = false;  // SDR: Lb + (Lw - Lb)·V^gamma (a common curve for displays with different blacks)
   VerificationThresholds thresholds;
   bool quiet = false;
   std::string history;      // --history PATH; empty: $CALKIT_HISTORY or the XDG default (report/history.hpp)

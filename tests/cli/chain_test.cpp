@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 #include <sys/wait.h>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -120,4 +121,22 @@ TEST_CASE("ambient with a monochrome sensor reports lux and no colour") {
   CHECK(j["lux"].get<double>() > 0);
   CHECK(j["xy"].is_null());
   CHECK(j["cct_k"].is_null());
+}
+
+TEST_CASE("verify --pure-power expects black plus a pure power law over the measured black") {
+  fs::path dir = scratch("pure-power");
+  Output out = run("verify --quiet --no-history --probe sim --display sim:ips-lcd --target bt1886 --pure-power "
+                   "--set greyscale -o " + dir.string());
+  REQUIRE(out.status == 0);
+  VerificationResult result = read_verification_json(dir / "verify.json");
+  // BT.1886 Annex 1 "pure power" variant: L = Lb + (Lw - Lb)·V^2.4, with Lb the display's black.
+  double black = result.greyscale.target_black_nits, white = 100;
+  int checked = 0;
+  for (const GreyStep& step : result.greyscale.steps) {
+    if (step.signal <= 0) continue;
+    CHECK(step.target_nits == doctest::Approx(black + (white - black) * std::pow(step.signal, 2.4)).epsilon(1e-6));
+    ++checked;
+  }
+  CHECK(checked >= 10);
+  CHECK(black > 0.05);  // the IPS panel's black, not zero
 }
