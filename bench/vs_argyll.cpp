@@ -55,12 +55,12 @@ int main(int argc, char** argv) {
 
       std::string base = (dir / "display").string();
       calkit::write_ti3(base + ".ti3", set);
-      std::filesystem::remove(base + ".icm");
+      std::filesystem::remove(base + ".icc");
       std::filesystem::remove(dir / "link.cube");
       t0 = now_s();
       int rc1 = run("cd " + dir.string() + " && colprof -qh -aX display");
       int rc2 = run("cd " + dir.string() + " && collink -qh -G -iaw -IB -3c -r33 " + source +
-                    " display.icm link.icm");
+                    " display.icc link.icc");
       double argyll_s = now_s() - t0;
       bench::Stats a;
       if (rc1 == 0 && rc2 == 0 && std::filesystem::exists(dir / "link.cube")) {
