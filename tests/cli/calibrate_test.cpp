@@ -28,33 +28,17 @@
 #include "report/report_json.hpp"
 #include "report/verification.hpp"
 #include "solver/target.hpp"
+#include "tests/support/calkit_test_support.hpp"
 
 using namespace calkit;
 namespace fs = std::filesystem;
 
-extern char** environ;
-
 namespace {
 
-fs::path scratch(const std::string& name) {
-  fs::path dir = fs::path(CALKIT_TEST_TMP) / ("cli-" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path scratch(const std::string& name) { return test::scratch_dir("cli", name); }
 
-int run(const std::string& args) {
-  std::string command = std::string(CALKIT_BINARY) + " " + args + " > /dev/null";
-  int status = std::system(command.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-std::string file_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+// stdout is dropped, stderr shows in the test log.
+int run(const std::string& args) { return test::run_calkit(args, test::Stderr::Inherit).status; }
 
 // The target the readings are judged against, rebuilt here from its definition: BT.1886 with the
 // display black Lb taken from the black patch's reading (BT.1886 Annex 1).
@@ -116,13 +100,13 @@ TEST_CASE("calibrate on the IPS LCD: before fails, after passes, the report's nu
   }
 
   // The LUT checksum in the report header is xxHash64 of the file (libxxhash, seed 0).
-  std::string bytes = file_bytes(out / "calibration.cube");
+  std::string bytes = test::read_file_bytes(out / "calibration.cube");
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(XXH64(bytes.data(), bytes.size(), 0)));
   CHECK(after.info.lut_xxh64 == std::string(hex));
   CHECK(before.info.lut_xxh64.empty());
 
-  std::string html = file_bytes(out / "report.html");
+  std::string html = test::read_file_bytes(out / "report.html");
   CHECK(html.find(before.verdict.line.substr(0, 4)) != std::string::npos);
   CHECK(html.find("calibrated") != std::string::npos);
 }
@@ -177,32 +161,8 @@ TEST_CASE("calibrate killed with SIGKILL mid-measurement and resumed gives the u
   fs::path journal = journal_path_for(killed / "profile.ti3");
   std::mt19937 rng(std::random_device{}());
   std::size_t kill_after = 5 + rng() % 200;  // journal lines before the kill
-  std::istringstream words(sdr_args(killed, 300) + " --size 17");
-  std::vector<std::string> argv_s{CALKIT_BINARY};
-  for (std::string w; words >> w;) argv_s.push_back(w);
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  REQUIRE(posix_spawn(&pid, CALKIT_BINARY, nullptr, nullptr, argv.data(), environ) == 0);
-  bool finished_first = false;
-  for (;;) {
-    std::ifstream in(journal);
-    std::size_t lines = 0;
-    for (std::string line; std::getline(in, line);) ++lines;
-    if (lines >= kill_after) break;
-    int status = 0;
-    if (waitpid(pid, &status, WNOHANG) == pid) {
-      finished_first = true;
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
-  }
-  if (!finished_first) {
-    kill(pid, SIGKILL);
-    int status = 0;
-    waitpid(pid, &status, 0);
-  }
+  bool finished_first = !test::spawn_calkit_and_kill(test::split_words(sdr_args(killed, 300) + " --size 17"), journal,
+                                                      kill_after, std::chrono::microseconds(200));
   REQUIRE_MESSAGE(!finished_first, "calibrate ended before it could be killed");
   REQUIRE_FALSE(fs::exists(killed / "profile.ti3"));
   CHECK(run(sdr_args(killed, 300) + " --size 17 2>/dev/null") == 2);  // refuses to overwrite the journal
@@ -213,7 +173,7 @@ TEST_CASE("calibrate killed with SIGKILL mid-measurement and resumed gives the u
   REQUIRE(a.readings.size() == b.readings.size());
   for (std::size_t i = 0; i < a.readings.size(); ++i)
     for (int c = 0; c < 3; ++c) CHECK(b.readings[i].XYZ[c] == doctest::Approx(a.readings[i].XYZ[c]).epsilon(1e-12));
-  CHECK(file_bytes(whole / "calibration.cube") == file_bytes(killed / "calibration.cube"));
+  CHECK(test::read_file_bytes(whole / "calibration.cube") == test::read_file_bytes(killed / "calibration.cube"));
   VerificationResult x = read_verification_json(whole / "verify-after.json");
   VerificationResult y = read_verification_json(killed / "verify-after.json");
   check_same_stats(x.summary.de2000, y.summary.de2000);

@@ -16,42 +16,18 @@
 #include <nlohmann/json.hpp>
 
 #include "report/report_json.hpp"
+#include "tests/support/calkit_test_support.hpp"
 
 using namespace calkit;
 namespace fs = std::filesystem;
 
 namespace {
 
-fs::path scratch(const std::string& name) {
-  fs::path dir = fs::path(CALKIT_TEST_TMP) / ("chain-" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path scratch(const std::string& name) { return test::scratch_dir("chain", name); }
 
-struct Output {
-  int status = -1;
-  std::string text;
-};
+using Output = test::CalkitOutput;
 
-Output run(const std::string& args) {
-  Output out;
-  FILE* pipe = popen((std::string(CALKIT_BINARY) + " " + args + " 2>/dev/null").c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  std::size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.text.append(buffer, n);
-  int status = pclose(pipe);
-  out.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
-}
-
-std::string file_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+Output run(const std::string& args) { return test::run_calkit(args); }
 
 }  // namespace
 
@@ -62,7 +38,7 @@ TEST_CASE("calibrate through the Resolve protocol gives the LUT of the direct vi
   REQUIRE(run(common + " -o " + direct.string()).status == 0);
   REQUIRE(run(common + " --pattern resolve:emulate -o " + resolve.string()).status == 0);
   REQUIRE(fs::exists(resolve / "calibration.cube"));
-  CHECK(file_bytes(resolve / "calibration.cube") == file_bytes(direct / "calibration.cube"));
+  CHECK(test::read_file_bytes(resolve / "calibration.cube") == test::read_file_bytes(direct / "calibration.cube"));
   VerificationResult after = read_verification_json(resolve / "verify-after.json");
   VerificationResult before = read_verification_json(resolve / "verify-before.json");
   CHECK(after.summary.de2000.mean < before.summary.de2000.mean);
@@ -73,14 +49,14 @@ TEST_CASE("--pattern sim:NAME drives that virtual display like --display sim:NAM
   Output b = run("spot --probe sim --display sim:woled-tv --rgb 0.5,0.25,0.75 --json");
   REQUIRE(a.status == 0);
   REQUIRE(b.status == 0);
-  CHECK(nlohmann::json::parse(a.text)["XYZ"] == nlohmann::json::parse(b.text)["XYZ"]);
+  CHECK(nlohmann::json::parse(a.output)["XYZ"] == nlohmann::json::parse(b.output)["XYZ"]);
   CHECK(run("spot --probe sim --pattern sim:woled-tv --display sim:reference --rgb 1,1,1").status == 2);
 }
 
 TEST_CASE("spot on a saturated primary reports no CCT instead of failing") {
   Output out = run("spot --probe sim --display sim:reference --rgb 1,0,0 --json");
   REQUIRE(out.status == 0);
-  nlohmann::json j = nlohmann::json::parse(out.text);
+  nlohmann::json j = nlohmann::json::parse(out.output);
   // Rec.709 red (x 0.64): far from the Planckian locus, where CCT is not defined (CIE 15:2004).
   CHECK(j["xyY"][0].get<double>() > 0.6);
   CHECK(j["cct_k"].is_null());
@@ -92,11 +68,11 @@ TEST_CASE("spot --continuous keeps reading the same patch: the first reading is 
   Output many = run("spot --probe sim --display sim:ips-lcd --rgb 0.6,0.6,0.6 --json --continuous --count 5");
   REQUIRE(one.status == 0);
   REQUIRE(many.status == 0);
-  std::istringstream lines(many.text);
+  std::istringstream lines(many.output);
   std::vector<nlohmann::json> readings;
   for (std::string line; std::getline(lines, line);) readings.push_back(nlohmann::json::parse(line));
   REQUIRE(readings.size() == 5);
-  CHECK(readings[0]["XYZ"] == nlohmann::json::parse(one.text)["XYZ"]);
+  CHECK(readings[0]["XYZ"] == nlohmann::json::parse(one.output)["XYZ"]);
   // The same light read again: only the probe's noise (well under 1 %) separates the readings.
   const double y0 = readings[0]["nits"].get<double>();
   for (const auto& r : readings) CHECK(r["nits"].get<double>() == doctest::Approx(y0).epsilon(0.01));
@@ -109,15 +85,15 @@ TEST_CASE("spot --ambient reads the room as calkit ambient does") {
   Output ambient = run("ambient " + probe);
   REQUIRE(spot.status == 0);
   REQUIRE(ambient.status == 0);
-  nlohmann::json j = nlohmann::json::parse(spot.text);
-  CHECK(j == nlohmann::json::parse(ambient.text));
+  nlohmann::json j = nlohmann::json::parse(spot.output);
+  CHECK(j == nlohmann::json::parse(ambient.output));
   CHECK(j["lux"].get<double>() == doctest::Approx(12).epsilon(0.03));  // the emulated room
 }
 
 TEST_CASE("ambient with a monochrome sensor reports lux and no colour") {
   Output out = run("ambient --probe emulated:spyderx --display sim:reference --json");
   REQUIRE(out.status == 0);
-  nlohmann::json j = nlohmann::json::parse(out.text);
+  nlohmann::json j = nlohmann::json::parse(out.output);
   CHECK(j["lux"].get<double>() > 0);
   CHECK(j["xy"].is_null());
   CHECK(j["cct_k"].is_null());

@@ -20,50 +20,27 @@
 #include "color/difference.hpp"
 #include "luts/apply.hpp"
 #include "luts/lut_io.hpp"
+#include "tests/support/calkit_test_support.hpp"
 
 using namespace calkit;
 namespace fs = std::filesystem;
 
 namespace {
 
-fs::path scratch(const std::string& name) {
-  fs::path dir = fs::path(CALKIT_TEST_TMP) / ("history-cli-" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path scratch(const std::string& name) { return test::scratch_dir("history-cli", name); }
 
-struct Output {
-  int status = -1;
-  std::string text;
-};
+using Output = test::CalkitOutput;
 
 // env: assignments put before the command ("CALKIT_HISTORY=... "); stderr joins stdout when asked.
 Output run(const std::string& args, const std::string& env = "", bool with_stderr = false) {
-  Output out;
-  std::string command = env + " " + CALKIT_BINARY + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null");
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  std::size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.text.append(buffer, n);
-  int status = pclose(pipe);
-  out.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
-}
-
-std::string file_text(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return test::run_calkit(args, with_stderr ? test::Stderr::Capture : test::Stderr::Discard, env);
 }
 
 const std::string kVerify = "verify --quiet --probe sim --display sim:reference --target bt1886 --set greyscale";
 
 // The measured XYZ of the 100 % white patch in a verification JSON, read as plain JSON.
 Vec3 white_XYZ(const fs::path& json_file) {
-  nlohmann::json j = nlohmann::json::parse(file_text(json_file));
+  nlohmann::json j = nlohmann::json::parse(test::read_file_bytes(json_file));
   for (const auto& p : j["patches"])
     if (p["signal"] == nlohmann::json::array({1.0, 1.0, 1.0}))
       return Vec3(p["measured_XYZ"][0].get<double>(), p["measured_XYZ"][1].get<double>(),
@@ -104,7 +81,7 @@ TEST_CASE("history shows two verify runs with the white drift their JSON files g
 
   Output out = run("history sim:reference --json --db " + db.string());
   REQUIRE(out.status == 0);
-  nlohmann::json history = nlohmann::json::parse(out.text);
+  nlohmann::json history = nlohmann::json::parse(out.output);
   REQUIRE(history["runs"].size() == 2);
   const auto& first = history["runs"][0];
   const auto& second = history["runs"][1];
@@ -128,9 +105,9 @@ TEST_CASE("history shows two verify runs with the white drift their JSON files g
   // The table names both runs; --list counts them.
   Output table = run("history sim:reference --db " + db.string());
   REQUIRE(table.status == 0);
-  CHECK(std::count(table.text.begin(), table.text.end(), '\n') == 2 + 2);  // two header lines, two runs
-  CHECK(table.text.find(second["pass"] ? "PASS" : "FAIL") != std::string::npos);
-  nlohmann::json list = nlohmann::json::parse(run("history --list --json --db " + db.string()).text);
+  CHECK(std::count(table.output.begin(), table.output.end(), '\n') == 2 + 2);  // two header lines, two runs
+  CHECK(table.output.find(second["pass"] ? "PASS" : "FAIL") != std::string::npos);
+  nlohmann::json list = nlohmann::json::parse(run("history --list --json --db " + db.string()).output);
   REQUIRE(list["displays"].size() == 1);
   CHECK(list["displays"][0]["display"] == "sim:reference");
   CHECK(list["displays"][0]["runs"] == 2);
@@ -139,7 +116,7 @@ TEST_CASE("history shows two verify runs with the white drift their JSON files g
   // The HTML page: one chart per quantity, each an SVG that parses as XML with a point per run.
   fs::path page = dir / "history.html";
   REQUIRE(run("history sim:reference --db " + db.string() + " --html " + page.string()).status == 0);
-  std::string html = file_text(page);
+  std::string html = test::read_file_bytes(page);
   CHECK(html.find("Content-Security-Policy") != std::string::npos);
   CHECK(html.find("<script") == std::string::npos);
   std::vector<std::string> charts = svg_fragments(html);
@@ -169,21 +146,21 @@ TEST_CASE("a corrupt history database is one line and exit 2 but recording into 
 
   Output out = run("history sim:reference --db " + db.string(), "", true);
   CHECK(out.status == 2);
-  CHECK(out.text.find(db.string()) != std::string::npos);
-  CHECK(out.text.find("not a calkit history database") != std::string::npos);
-  CHECK(std::count(out.text.begin(), out.text.end(), '\n') == 1);
+  CHECK(out.output.find(db.string()) != std::string::npos);
+  CHECK(out.output.find("not a calkit history database") != std::string::npos);
+  CHECK(std::count(out.output.begin(), out.output.end(), '\n') == 1);
 
   // An explicit bad --history stops verify before it measures.
   out = run(kVerify + " --history " + db.string() + " -o " + (dir / "a").string(), "", true);
   CHECK(out.status == 2);
-  CHECK(std::count(out.text.begin(), out.text.end(), '\n') == 1);
+  CHECK(std::count(out.output.begin(), out.output.end(), '\n') == 1);
   CHECK_FALSE(fs::exists(dir / "a"));
   CHECK(run(kVerify + " --history " + dir.string() + " -o " + (dir / "a").string()).status == 2);  // a directory
 
   // The default (here CALKIT_HISTORY) being corrupt: the verification is kept, with a warning.
   out = run(kVerify + " -o " + (dir / "b").string(), "CALKIT_HISTORY=" + db.string(), true);
   CHECK(out.status == 0);
-  CHECK(out.text.find("warning: verification not recorded in the history") != std::string::npos);
+  CHECK(out.output.find("warning: verification not recorded in the history") != std::string::npos);
   CHECK(fs::exists(dir / "b" / "verify.json"));
 }
 
@@ -194,7 +171,7 @@ TEST_CASE("verify records into XDG_DATA_HOME by default and not at all with --no
   CHECK_FALSE(fs::exists(xdg / "calkit" / "history.db"));
   REQUIRE(run(kVerify + " -o " + (dir / "b").string(), "env -u CALKIT_HISTORY XDG_DATA_HOME=" + xdg.string()).status == 0);
   REQUIRE(fs::exists(xdg / "calkit" / "history.db"));
-  nlohmann::json list = nlohmann::json::parse(run("history --list --json", "env -u CALKIT_HISTORY XDG_DATA_HOME=" + xdg.string()).text);
+  nlohmann::json list = nlohmann::json::parse(run("history --list --json", "env -u CALKIT_HISTORY XDG_DATA_HOME=" + xdg.string()).output);
   REQUIRE(list["displays"].size() == 1);
   CHECK(list["displays"][0]["runs"] == 1);
   CHECK(run(kVerify + " --history x.db --no-history -o " + (dir / "c").string()).status == 2);  // exclusive

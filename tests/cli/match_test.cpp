@@ -18,18 +18,14 @@
 #include <nlohmann/json.hpp>
 
 #include "color/transfer.hpp"
+#include "tests/support/calkit_test_support.hpp"
 
 using namespace std::string_literals;
 namespace fs = std::filesystem;
 
 namespace {
 
-fs::path scratch(const std::string& name) {
-  fs::path dir = fs::path(CALKIT_TEST_TMP) / ("cli-match-" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path scratch(const std::string& name) { return calkit::test::scratch_dir("cli-match", name); }
 
 // Runs calkit; stdout and stderr go to `log` (shown when a check fails).
 int run(const std::string& args, const fs::path& log) {
@@ -40,20 +36,13 @@ int run(const std::string& args, const fs::path& log) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-std::string text(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-nlohmann::json json_file(const fs::path& path) { return nlohmann::json::parse(text(path)); }
+nlohmann::json json_file(const fs::path& path) { return nlohmann::json::parse(calkit::test::read_file_bytes(path)); }
 
 // `calkit match --strict`, returning its exit status; the verdict must agree with it.
 int match(const fs::path& a, const fs::path& b, const fs::path& out) {
   int code = run("match --strict --reference " + a.string() + " --display " + b.string() + " -o " + out.string(),
                  out.string() + ".log");
-  INFO(text(out.string() + ".log"));
+  INFO(calkit::test::read_file_bytes(out.string() + ".log"));
   if (code == 0 || code == 1) {
     nlohmann::json j = json_file(out / "match.json");
     CHECK(j["verdict"]["pass"].get<bool>() == (code == 0));
@@ -73,7 +62,7 @@ TEST_CASE("match: two suites on different displays fail uncalibrated and pass ca
     int code = run("calibrate --quiet --probe sim --display sim:"s + display + " --target bt1886 --patches 500 -o " +
                        out.string(),
                    dir / (display + ".log"s));
-    INFO(text(dir / (display + ".log"s)));
+    INFO(calkit::test::read_file_bytes(dir / (display + ".log"s)));
     REQUIRE(code == 0);
   }
   fs::path a = dir / "reference", b = dir / "ips-lcd";
@@ -122,7 +111,7 @@ TEST_CASE("match: runs of different patch sets exit 2 naming the patch") {
   int code = run("match --reference " + (dir / "a" / "verify.json").string() + " --display " +
                      (dir / "b" / "verify.json").string() + " -o " + (dir / "m").string(),
                  dir / "m.log");
-  std::string message = text(dir / "m.log");
+  std::string message = calkit::test::read_file_bytes(dir / "m.log");
   INFO(message);
   CHECK(code == 2);
   CHECK(message.find("patches[") != std::string::npos);
@@ -144,7 +133,7 @@ TEST_CASE("match --solve: a display through the match LUT matches the projector"
   int solved = run("match --solve --quiet --reference " + (dir / "projector.ti3").string() + " --display " +
                        (dir / "reference.ti3").string() + " -o " + (dir / "lut").string() + " --format cube,clf",
                    dir / "solve.log");
-  INFO(text(dir / "solve.log"));
+  INFO(calkit::test::read_file_bytes(dir / "solve.log"));
   REQUIRE(solved == 0);
   CHECK(fs::exists(dir / "lut" / "match.clf"));
   CHECK(json_file(dir / "lut" / "match-solve.json")["reference"]["readings"].get<int>() > 400);
@@ -153,7 +142,7 @@ TEST_CASE("match --solve: a display through the match LUT matches the projector"
     int code = run("verify --quiet --probe sim --display sim:" + display + " --target bt1886 --set extended -o " +
                        (dir / name).string() + extra,
                    dir / (name + ".log"));
-    INFO(text(dir / (name + ".log")));
+    INFO(calkit::test::read_file_bytes(dir / (name + ".log")));
     REQUIRE(code == 0);
     return dir / name / "verify.json";
   };

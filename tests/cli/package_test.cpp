@@ -16,26 +16,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/support/calkit_test_support.hpp"
+
 using namespace std::string_literals;
 namespace fs = std::filesystem;
 
 namespace {
 
-fs::path scratch(const std::string& name) {
-  fs::path dir = fs::path(CALKIT_TEST_TMP) / ("cli-package-" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path scratch(const std::string& name) { return calkit::test::scratch_dir("cli-package", name); }
 
-std::string read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void write_bytes(const fs::path& path, const std::string& bytes) { std::ofstream(path, std::ios::binary) << bytes; }
+using calkit::test::read_file_bytes;
+using calkit::test::write_file_bytes;
 
 struct Run {
   int status = -1;
@@ -43,11 +34,11 @@ struct Run {
   std::string err;
 };
 
-Run calkit(const std::string& args, const fs::path& scratch_dir) {
+Run run_calkit_in(const std::string& args, const fs::path& scratch_dir) {
   fs::path out = scratch_dir / "stdout.txt", err = scratch_dir / "stderr.txt";
   std::string command = std::string(CALKIT_BINARY) + " " + args + " > '" + out.string() + "' 2> '" + err.string() + "'";
   int status = std::system(command.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_bytes(out), read_bytes(err)};
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file_bytes(out), read_file_bytes(err)};
 }
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -67,22 +58,22 @@ bool has_line(const std::string& text, const std::string& line) {
 
 TEST_CASE("package --help shows an example, package verify --help too") {
   fs::path dir = scratch("help");
-  Run help = calkit("package --help", dir);
+  Run help = run_calkit_in("package --help", dir);
   CHECK(help.status == 0);
   CHECK(help.out.find("Example: calkit package") != std::string::npos);
-  Run verify_help = calkit("package verify --help", dir);
+  Run verify_help = run_calkit_in("package verify --help", dir);
   CHECK(verify_help.out.find("Example: calkit package verify") != std::string::npos);
 }
 
 TEST_CASE("package a calibrate run, verify it, and catch every kind of tampering") {
   fs::path dir = scratch("calibrate");
   fs::path out = dir / "out", pkg = dir / "suiteB-2026-11-21";
-  Run calibrate = calkit("calibrate --probe sim --display sim:reference --target bt1886 --patches 100 --size 17 -o '" +
+  Run calibrate = run_calkit_in("calibrate --probe sim --display sim:reference --target bt1886 --patches 100 --size 17 -o '" +
                              out.string() + "'",
                          dir);
   REQUIRE_MESSAGE(calibrate.status == 0, calibrate.err);
 
-  Run package = calkit("package '" + out.string() + "' -o '" + pkg.string() + "' --json", dir);
+  Run package = run_calkit_in("package '" + out.string() + "' -o '" + pkg.string() + "' --json", dir);
   REQUIRE_MESSAGE(package.status == 0, package.err);
   nlohmann::json packaged = nlohmann::json::parse(package.out);
   std::vector<std::string> paths;
@@ -95,56 +86,56 @@ TEST_CASE("package a calibrate run, verify it, and catch every kind of tampering
     CHECK(std::system(("cmp -s '" + (out / file["path"].get<std::string>()).string() + "' '" + copy.string() + "'").c_str()) == 0);
     std::string command = "md5sum '" + copy.string() + "' > '" + (dir / "md5.txt").string() + "'";
     REQUIRE(std::system(command.c_str()) == 0);
-    CHECK(read_bytes(dir / "md5.txt").substr(0, 32) == file["md5"].get<std::string>());
+    CHECK(read_file_bytes(dir / "md5.txt").substr(0, 32) == file["md5"].get<std::string>());
   }
   REQUIRE(fs::exists(pkg / "ascmhl" / "ascmhl_chain.xml"));
 
-  Run intact = calkit("package verify '" + pkg.string() + "'", dir);
+  Run intact = run_calkit_in("package verify '" + pkg.string() + "'", dir);
   CHECK(intact.status == 0);
   CHECK(intact.out.rfind("intact: ", 0) == 0);
 
   // One flipped bit in the LUT.
   const fs::path lut = pkg / "calibration.cube";
-  const std::string lut_bytes = read_bytes(lut);
+  const std::string lut_bytes = read_file_bytes(lut);
   std::string flipped = lut_bytes;
   flipped[flipped.size() / 2] ^= 0x04;
-  write_bytes(lut, flipped);
-  Run changed = calkit("package verify '" + pkg.string() + "'", dir);
+  write_file_bytes(lut, flipped);
+  Run changed = run_calkit_in("package verify '" + pkg.string() + "'", dir);
   CHECK(changed.status == 1);
   CHECK(has_line(changed.out, "changed: calibration.cube (xxh64, md5)"));
-  Run changed_json = calkit("package verify '" + pkg.string() + "' --json", dir);
+  Run changed_json = run_calkit_in("package verify '" + pkg.string() + "' --json", dir);
   CHECK(changed_json.status == 1);
   nlohmann::json check = nlohmann::json::parse(changed_json.out);
   CHECK(check["intact"] == false);
   REQUIRE(check["changed"].size() == 1);
   CHECK(check["changed"][0]["path"] == "calibration.cube");
   CHECK(check["changed"][0]["fields"] == nlohmann::json::array({"xxh64", "md5"}));
-  write_bytes(lut, lut_bytes);
-  CHECK(calkit("package verify '" + pkg.string() + "'", dir).status == 0);
+  write_file_bytes(lut, lut_bytes);
+  CHECK(run_calkit_in("package verify '" + pkg.string() + "'", dir).status == 0);
 
   // A deleted report, an added file.
-  const std::string report = read_bytes(pkg / "report.html");
+  const std::string report = read_file_bytes(pkg / "report.html");
   fs::remove(pkg / "report.html");
-  Run missing = calkit("package verify '" + pkg.string() + "'", dir);
+  Run missing = run_calkit_in("package verify '" + pkg.string() + "'", dir);
   CHECK(missing.status == 1);
   CHECK(has_line(missing.out, "missing: report.html"));
-  write_bytes(pkg / "report.html", report);
-  write_bytes(pkg / "readme.txt", "added after packaging\n");
-  Run extra = calkit("package verify '" + pkg.string() + "'", dir);
+  write_file_bytes(pkg / "report.html", report);
+  write_file_bytes(pkg / "readme.txt", "added after packaging\n");
+  Run extra = run_calkit_in("package verify '" + pkg.string() + "'", dir);
   CHECK(extra.status == 1);
   CHECK(has_line(extra.out, "extra: readme.txt"));
   fs::remove(pkg / "readme.txt");
-  CHECK(calkit("package verify '" + pkg.string() + "'", dir).status == 0);
+  CHECK(run_calkit_in("package verify '" + pkg.string() + "'", dir).status == 0);
 
   // A corrupted manifest: exit 2, one line naming the manifest.
   fs::path manifest;
   for (const auto& entry : fs::directory_iterator(pkg / "ascmhl"))
     if (entry.path().extension() == ".mhl") manifest = entry.path();
   REQUIRE(!manifest.empty());
-  std::string xml = read_bytes(manifest);
+  std::string xml = read_file_bytes(manifest);
   xml.replace(xml.find("</hashes>"), 9, "</hash>");
-  write_bytes(manifest, xml);
-  Run malformed = calkit("package verify '" + pkg.string() + "'", dir);
+  write_file_bytes(manifest, xml);
+  Run malformed = run_calkit_in("package verify '" + pkg.string() + "'", dir);
   CHECK(malformed.status == 2);
   CHECK(lines_of(malformed.err).size() == 1);
   CHECK(malformed.err.find(manifest.filename().string()) != std::string::npos);
@@ -152,7 +143,7 @@ TEST_CASE("package a calibrate run, verify it, and catch every kind of tampering
 
 TEST_CASE("package verify of a folder without a manifest exits 2") {
   fs::path dir = scratch("no-manifest");
-  Run run = calkit("package verify '" + dir.string() + "'", dir);
+  Run run = run_calkit_in("package verify '" + dir.string() + "'", dir);
   CHECK(run.status == 2);
   CHECK(lines_of(run.err).size() == 1);
   CHECK(run.err.find("ascmhl") != std::string::npos);

@@ -11,22 +11,20 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/patterns/xvfb_screen.hpp"
+#include "tests/support/calkit_test_support.hpp"
 
-using namespace calkit::test;
+using calkit::test::check_frame;
+using calkit::test::grab;
+using calkit::test::Screen;
+using calkit::test::Xvfb;
 
 namespace {
 
 // Runs calkit with `args`; returns its exit status and stdout.
 int run_calkit(const std::string& args, std::string* out = nullptr) {
-  std::string cmd = "timeout 120 " + std::string(CALKIT_BINARY) + " " + args + " 2>/dev/null";
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  std::string text;
-  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) text.append(buffer, n);
-  int status = ::pclose(pipe);
-  if (out) *out = text;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  calkit::test::CalkitOutput run = calkit::test::run_calkit(args, calkit::test::Stderr::Discard, "timeout 120");
+  if (out) *out = run.output;
+  return run.status;
 }
 
 std::array<int, 3> codes(const nlohmann::json& step) { return step.at("code").get<std::array<int, 3>>(); }

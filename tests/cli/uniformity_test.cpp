@@ -25,26 +25,17 @@
 #include "sim/clock.hpp"
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"
+#include "tests/support/calkit_test_support.hpp"
 
 using namespace calkit;
 namespace fs = std::filesystem;
 
-extern char** environ;
-
 namespace {
 
-fs::path scratch(const std::string& name) {
-  fs::path dir = fs::path(CALKIT_TEST_TMP) / ("cli-uniformity-" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path scratch(const std::string& name) { return test::scratch_dir("cli-uniformity", name); }
 
-int run(const std::string& args) {
-  std::string command = std::string(CALKIT_BINARY) + " " + args + " > /dev/null";
-  int status = std::system(command.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
+// stdout is dropped, stderr shows in the test log.
+int run(const std::string& args) { return test::run_calkit(args, test::Stderr::Inherit).status; }
 
 nlohmann::json read_json(const fs::path& path) {
   std::ifstream in(path);
@@ -120,32 +111,8 @@ TEST_CASE("uniformity killed with SIGKILL and resumed reads what an uninterrupte
   fs::path journal = killed / "uniformity.json.journal";
   std::mt19937 rng(std::random_device{}());
   std::size_t kill_after = 3 + rng() % 150;  // journal lines before the kill
-  std::istringstream words(args + killed.string());
-  std::vector<std::string> argv_s{CALKIT_BINARY};
-  for (std::string w; words >> w;) argv_s.push_back(w);
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  REQUIRE(posix_spawn(&pid, CALKIT_BINARY, nullptr, nullptr, argv.data(), environ) == 0);
-  bool finished_first = false;
-  for (;;) {
-    std::ifstream in(journal);
-    std::size_t lines = 0;
-    for (std::string line; std::getline(in, line);) ++lines;
-    if (lines >= kill_after) break;
-    int status = 0;
-    if (waitpid(pid, &status, WNOHANG) == pid) {
-      finished_first = true;
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::microseconds(100));
-  }
-  if (!finished_first) {
-    kill(pid, SIGKILL);
-    int status = 0;
-    waitpid(pid, &status, 0);
-  }
+  bool finished_first = !test::spawn_calkit_and_kill(test::split_words(args + killed.string()), journal, kill_after,
+                                                      std::chrono::microseconds(100));
   REQUIRE_MESSAGE(!finished_first, "uniformity ended before it could be killed");
   REQUIRE_FALSE(fs::exists(killed / "uniformity.json"));
   CHECK(run(args + killed.string() + " 2>/dev/null") == 2);  // refuses to overwrite the journal

@@ -1,5 +1,6 @@
 #pragma once
-// Scratch directories and small helpers shared by the formats tests.
+// Scratch directories and small helpers shared by the formats tests (the general ones are in
+// tests/support/calkit_test_support.hpp).
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -7,24 +8,14 @@
 #include <string>
 
 #include "color/input_error.hpp"
+#include "tests/support/calkit_test_support.hpp"
 
 namespace calkit::test {
 
 // A fresh directory under CALKIT_TEST_TMP, unique per test case (cases run in parallel).
-inline std::filesystem::path scratch_dir(const std::string& name) {
-  std::filesystem::path dir = std::filesystem::path(CALKIT_TEST_TMP) / ("formats-" + name);
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
+inline std::filesystem::path scratch_dir(const std::string& name) { return scratch_dir("formats", name); }
 
-inline void write_text(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-}
-
-inline bool have_program(const std::string& name) {
-  return std::system(("command -v " + name + " >/dev/null 2>&1").c_str()) == 0;
-}
+inline void write_text(const std::filesystem::path& path, const std::string& text) { write_file_bytes(path, text); }
 
 // Runs a shell command in dir, returns its exit status.
 inline int run_in(const std::filesystem::path& dir, const std::string& command) {

@@ -24,44 +24,19 @@
 #include "measure/journal.hpp"
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"
+#include "tests/support/calkit_test_support.hpp"
 
 using namespace calkit;
 namespace fs = std::filesystem;
 
-extern char** environ;
-
 namespace {
 
-fs::path scratch(const std::string& name) {
-  fs::path dir = fs::path(CALKIT_TEST_TMP) / ("measure-cli-" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path scratch(const std::string& name) { return test::scratch_dir("measure-cli", name); }
 
-int run(const std::string& args) {
-  std::string command = std::string(CALKIT_BINARY) + " " + args;
-  int status = std::system(command.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
+// stdout is dropped, stderr shows in the test log.
+int run(const std::string& args) { return test::run_calkit(args, test::Stderr::Inherit).status; }
 
-std::string capture(const std::string& args) {
-  std::string command = std::string(CALKIT_BINARY) + " " + args;
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string out;
-  char buffer[4096];
-  while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
-  pclose(pipe);
-  return out;
-}
-
-std::size_t line_count(const fs::path& path) {
-  std::ifstream in(path);
-  std::size_t n = 0;
-  std::string line;
-  while (std::getline(in, line)) ++n;
-  return n;
-}
+std::string capture(const std::string& args) { return test::run_calkit(args, test::Stderr::Inherit).output; }
 
 }  // namespace
 
@@ -92,28 +67,9 @@ TEST_CASE("a measure session killed with SIGKILL and resumed gives the uninterru
   fs::path journal = journal_path_for(killed);
   std::mt19937 rng(std::random_device{}());
   std::size_t kill_after = 5 + rng() % 200;  // journal lines (header + readings) before the kill
-  std::vector<std::string> argv_s{CALKIT_BINARY, "measure", "--quiet", "--probe", "sim", "--display",
-                                  "sim:woled-tv", "--patches", set, "-o", killed.string()};
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  REQUIRE(posix_spawn(&pid, CALKIT_BINARY, nullptr, nullptr, argv.data(), environ) == 0);
-  bool finished_first = false;
-  for (;;) {
-    if (fs::exists(journal) && line_count(journal) >= kill_after) break;
-    int status = 0;
-    if (waitpid(pid, &status, WNOHANG) == pid) {
-      finished_first = true;
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
-  }
-  if (!finished_first) {
-    kill(pid, SIGKILL);
-    int status = 0;
-    waitpid(pid, &status, 0);
-  }
+  bool finished_first = !test::spawn_calkit_and_kill(
+      {"measure", "--quiet", "--probe", "sim", "--display", "sim:woled-tv", "--patches", set, "-o", killed.string()},
+      journal, kill_after, std::chrono::microseconds(200));
   REQUIRE_MESSAGE(!finished_first, "the session ended before it could be killed");
   REQUIRE_FALSE(fs::exists(killed));
   JournalContents before = read_journal(journal);

@@ -8,18 +8,14 @@
 
 #include "color/input_error.hpp"
 #include "measure/journal.hpp"
+#include "tests/support/calkit_test_support.hpp"
 
 using namespace calkit;
 namespace fs = std::filesystem;
 
 namespace {
 
-fs::path scratch(const std::string& name) {
-  fs::path dir = fs::path(CALKIT_TEST_TMP) / ("measure-journal-" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir / "meas.ti3.journal";
-}
+fs::path scratch(const std::string& name) { return test::scratch_dir("measure-journal", name) / "meas.ti3.journal"; }
 
 PatchSet three_patches() { return {"t", {Vec3(0, 0, 0), Vec3(0.5, 0.25, 1.0 / 3.0), Vec3(1, 1, 1)}}; }
 

@@ -17,6 +17,7 @@
 #include "sim/clock.hpp"
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"
+#include "emulator_bench.hpp"
 
 using namespace calkit;
 
@@ -43,18 +44,6 @@ struct Bench {
 double dxy(const Vec3& a, const Vec3& b) {
   Xy p = xy_from_XYZ(a), q = xy_from_XYZ(b);
   return std::hypot(p.x - q.x, p.y - q.y);
-}
-
-template <class F>
-ProbeErrorKind error_kind(F f, std::string* message = nullptr) {
-  try {
-    f();
-  } catch (const ProbeError& e) {
-    if (message) *message = e.what();
-    return e.kind();
-  }
-  FAIL("no ProbeError thrown");
-  return ProbeErrorKind::Protocol;
 }
 
 const std::vector<Vec3> kPatches = {{1, 1, 1}, {1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {0.5, 0.5, 0.5},

@@ -20,34 +20,21 @@
 #include "formats/mhl.hpp"
 #include "report/calibration_package.hpp"
 #include "report/checksum.hpp"
+#include "tests/support/calkit_test_support.hpp"
 
 using namespace calkit;
 namespace fs = std::filesystem;
 
 namespace {
 
-fs::path scratch(const std::string& name) {
-  fs::path dir = fs::path(CALKIT_TEST_TMP) / ("report-package-" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path scratch(const std::string& name) { return test::scratch_dir("report-package", name); }
 
 void write_bytes(const fs::path& path, const std::string& bytes) {
   fs::create_directories(path.parent_path());
   std::ofstream(path, std::ios::binary) << bytes;
 }
 
-std::string read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-bool have_program(const std::string& name) {
-  return std::system(("command -v " + name + " >/dev/null 2>&1").c_str()) == 0;
-}
+using test::have_program;
 
 // The first whitespace-separated word a shell command prints.
 std::string first_word_of(const std::string& command) {
@@ -203,7 +190,7 @@ TEST_CASE("verify_package: intact, then each kind of tampering is named") {
   CHECK(check.files_listed == kExpectedFiles.size());
   CHECK(check.generation == 1);
 
-  std::string lut = read_bytes(dir / "calibration.cube");
+  std::string lut = test::read_file_bytes(dir / "calibration.cube");
   lut[lut.size() / 2] ^= 0x01;
   write_bytes(dir / "calibration.cube", lut);
   fs::remove(dir / "report.html");
@@ -218,7 +205,7 @@ TEST_CASE("verify_package: intact, then each kind of tampering is named") {
 
 TEST_CASE("verify_package checks the manifest against the chain") {
   PackageResult result = make_package("chain");
-  std::string text = read_bytes(result.manifest);
+  std::string text = test::read_file_bytes(result.manifest);
   text.replace(text.find("test-host"), 9, "evil-host");
   write_bytes(result.manifest, text);
   CHECK(problem_lines(verify_package(result.directory)) ==
@@ -260,7 +247,7 @@ TEST_CASE("package refuses bad sources and destinations, verify refuses non-pack
 
 TEST_CASE("a malformed manifest is an InputError naming file, line and field") {
   PackageResult result = make_package("malformed");
-  std::string text = read_bytes(result.manifest);
+  std::string text = test::read_file_bytes(result.manifest);
   text.replace(text.find("<md5"), 4, "<md5 action=\"bogus\"");
   write_bytes(result.manifest, text);
   fs::remove(result.chain);
