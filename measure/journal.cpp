@@ -134,6 +134,15 @@ Journal Journal::create(const std::filesystem::path& path, const std::string& ha
   return journal;
 }
 
+Journal Journal::open(const std::filesystem::path& path, const std::string& hash, int patch_count, bool resume,
+                      const std::string& what, std::vector<JournalEntry>& entries) {
+  if (resume && std::filesystem::exists(path)) return Journal::resume(path, hash, patch_count, entries);
+  if (std::filesystem::exists(path))
+    throw InputError(path.string(), 0, "",
+                     "an interrupted " + what + " left this journal: add --resume to continue it, or delete it");
+  return Journal::create(path, hash, patch_count);
+}
+
 Journal Journal::resume(const std::filesystem::path& path, const std::string& hash, int patch_count,
                         std::vector<JournalEntry>& entries) {
   if (!std::filesystem::exists(path))

@@ -47,6 +47,10 @@ class Journal {
   // a torn last line off. Throws InputError when it does not exist or does not match.
   static Journal resume(const std::filesystem::path& path, const std::string& hash, int patch_count,
                         std::vector<JournalEntry>& entries);
+  // `resume`: continue the journal at `path` if there is one; otherwise start one. Without
+  // `resume`, an existing journal is an InputError (an interrupted `what` left it).
+  static Journal open(const std::filesystem::path& path, const std::string& hash, int patch_count, bool resume,
+                      const std::string& what, std::vector<JournalEntry>& entries);
 
   Journal(Journal&& other) noexcept;
   Journal& operator=(Journal&& other) noexcept;

@@ -19,14 +19,7 @@ SessionResult measure_journaled(Session& session, const PatchSet& patches, const
   const std::string hash = patch_set_hash(patches);
   const std::filesystem::path journal_path = journal_path_for(output);
   std::vector<JournalEntry> resumed;
-  Journal journal = [&] {
-    if (options.resume && std::filesystem::exists(journal_path))
-      return Journal::resume(journal_path, hash, total, resumed);
-    if (std::filesystem::exists(journal_path))
-      throw InputError(journal_path.string(), 0, "",
-                       "an interrupted session left this journal: add --resume to continue it, or delete it");
-    return Journal::create(journal_path, hash, total);
-  }();
+  Journal journal = Journal::open(journal_path, hash, total, options.resume, "session", resumed);
 
   TerminalProgress progress(options.quiet);
   int done = static_cast<int>(resumed.size());

@@ -112,14 +112,7 @@ UniformitySessionResult measure_uniformity(Probe& probe, PatternGenerator& patte
   const int total = static_cast<int>(plan.size());
   const std::string hash = plan_hash(options, plan);
   std::vector<JournalEntry> resumed;
-  Journal journal = [&] {
-    if (options.resume && std::filesystem::exists(journal_path))
-      return Journal::resume(journal_path, hash, total, resumed);
-    if (std::filesystem::exists(journal_path))
-      throw InputError(journal_path.string(), 0, "",
-                       "an interrupted uniformity run left this journal: add --resume to continue it, or delete it");
-    return Journal::create(journal_path, hash, total);
-  }();
+  Journal journal = Journal::open(journal_path, hash, total, options.resume, "uniformity run", resumed);
 
   UniformitySessionResult result;
   std::vector<bool> have(plan.size(), false);
