@@ -76,15 +76,19 @@ inline Stats stats_of(std::vector<double> e, int skipped) {
 // Error of the display through `lut` against the target: dE2000 (Lab relative to the target
 // white) for SDR, dE ITP for PQ. Colours the display cannot show (the fitted model's mapper
 // moves them by more than 0.05 dE) are left out and counted in `skipped`.
+// `relative`: scale what is shown so that the LUT's white reads the target white, as if the
+// display's brightness control had been set to it (for links, like ArgyllCMS's, that map the
+// source white to the display's white instead of to an absolute luminance).
 inline Stats verify_through_lut(const std::string& display, const calkit::Lut3d& lut,
                                 const calkit::SolveResult& solved,
-                                const std::vector<Vec3>& signals) {
+                                const std::vector<Vec3>& signals, bool relative = false) {
   calkit::SimulatedClock clock;
   calkit::VirtualDisplay vd(calkit::load_display_model(display), clock);
   vd.load_lut(lut);
   const calkit::Target& t = solved.target;
   calkit::DeviceMapper mapper(solved.model, t);
   Vec3 white = t.XYZ(Vec3::Ones());
+  double scale = relative ? white.y() / vd.steady_XYZ(Vec3::Ones(), 10, 0).y() : 1.0;
   std::vector<double> errors;
   int skipped = 0;
   for (const Vec3& s : signals) {
@@ -97,7 +101,7 @@ inline Stats verify_through_lut(const std::string& display, const calkit::Lut3d&
       ++skipped;
       continue;
     }
-    Vec3 shown = vd.steady_XYZ(s, 10, 0);
+    Vec3 shown = scale * vd.steady_XYZ(s, 10, 0);
     errors.push_back(t.hdr() ? calkit::delta_e_itp_XYZ(shown, want)
                              : calkit::delta_e2000(calkit::lab_from_XYZ(shown, white),
                                                    calkit::lab_from_XYZ(want, white)));

@@ -62,14 +62,20 @@ int main(int argc, char** argv) {
       int rc2 = run("cd " + dir.string() + " && collink -qh -G -iaw -IB -3c -r33 " + source +
                     " display.icc link.icc");
       double argyll_s = now_s() - t0;
-      bench::Stats a;
+      bench::Stats a, ar;
       if (rc1 == 0 && rc2 == 0 && std::filesystem::exists(dir / "link.cube")) {
         calkit::Lut3d link = calkit::read_lut3d(dir / "link.cube");
         a = bench::verify_through_lut(display, link, r, signals);
+        ar = bench::verify_through_lut(display, link, r, signals, true);
+        std::filesystem::copy_file(dir / "link.cube", dir.string() + "-" + display.substr(4) + "-" + std::to_string(n) + ".cube",
+                                   std::filesystem::copy_options::overwrite_existing);
       }
       std::printf("%-15s %5d | %-7s %6.3f %6.3f %6.3f %6.1fs | %-7s %6.3f %6.3f %6.3f %6.1fs\n",
                   display.c_str(), n, "dE2000", c.mean, c.p95, c.max, calkit_s,
                   a.count ? "dE2000" : "failed", a.mean, a.p95, a.max, argyll_s);
+      if (ar.count)
+        std::printf("%-15s %5s | %-7s %6s %6s %6s %7s | %-7s %6.3f %6.3f %6.3f  (white scaled to the target's)\n", "", "",
+                    "", "", "", "", "", "rel", ar.mean, ar.p95, ar.max);
       std::fflush(stdout);
     }
   std::filesystem::remove_all(dir);
