@@ -290,7 +290,6 @@ double fit_base(const Problem& pr, Parameters& p, bool black_measured, const Fit
     }
     if (!improved || previous - cost < 1e-7 * previous) break;
   }
-
   return cost;
 }
 
