@@ -16,7 +16,7 @@ namespace calkit::cli {
 
 namespace {
 
-struct ConvertOptions {
+struct ConvertFilesOptions {
   std::string input;
   std::string output;
   bool json = false;
@@ -29,7 +29,7 @@ bool is_patch_file(const std::string& path) {
   return ext == ".ti1";
 }
 
-void run_convert(const ConvertOptions& o) {
+void run_convert(const ConvertFilesOptions& o) {
   bool patches = is_patch_file(o.input) || is_patch_file(o.output);
   size_t count = 0;
   if (patches) {
@@ -53,7 +53,7 @@ void run_convert(const ConvertOptions& o) {
 }  // namespace
 
 void add_convert_files(CLI::App& app) {
-  auto options = std::make_shared<ConvertOptions>();
+  auto options = std::make_shared<ConvertFilesOptions>();
   CLI::App* cmd = app.add_subcommand(
       "convert",
       "Convert measurement files (.ti3 <-> .json <-> .csv) or patch sets (.ti1 <-> .json).\n"

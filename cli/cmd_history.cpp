@@ -29,7 +29,7 @@ struct HistoryArgs {
   bool json = false;
 };
 
-nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+nlohmann::json json_number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
 std::string cell(double v, int decimals) { return std::isfinite(v) ? fmt::format("{:.{}f}", v, decimals) : "-"; }
 
@@ -59,22 +59,22 @@ nlohmann::json run_json(const HistoryRun& r, const HistoryRun& reference) {
           {"lut_file", r.lut_file},
           {"lut_xxh64", r.lut_xxh64},
           {"hdr", r.hdr},
-          {"white_xy", {number(r.white_xy.x), number(r.white_xy.y)}},
-          {"white_nits", number(r.white_nits)},
-          {"black_nits", number(r.black_nits)},
-          {"peak_nits", number(r.peak_nits)},
-          {"contrast", number(r.contrast)},
-          {"de2000", {{"mean", number(r.mean_de2000)}, {"p95", number(r.p95_de2000)}, {"max", number(r.max_de2000)}}},
-          {"de_itp", {{"mean", number(r.mean_de_itp)}, {"p95", number(r.p95_de_itp)}, {"max", number(r.max_de_itp)}}},
-          {"greyscale_max_de2000", number(r.greyscale_max_de2000)},
+          {"white_xy", {json_number(r.white_xy.x), json_number(r.white_xy.y)}},
+          {"white_nits", json_number(r.white_nits)},
+          {"black_nits", json_number(r.black_nits)},
+          {"peak_nits", json_number(r.peak_nits)},
+          {"contrast", json_number(r.contrast)},
+          {"de2000", {{"mean", json_number(r.mean_de2000)}, {"p95", json_number(r.p95_de2000)}, {"max", json_number(r.max_de2000)}}},
+          {"de_itp", {{"mean", json_number(r.mean_de_itp)}, {"p95", json_number(r.p95_de_itp)}, {"max", json_number(r.max_de_itp)}}},
+          {"greyscale_max_de2000", json_number(r.greyscale_max_de2000)},
           {"pass", r.pass},
           {"verdict", r.verdict},
           {"json", r.json_path},
           {"drift", {{"reference_id", reference.id},
-                     {"white_de2000", number(white_drift_de2000(reference, r))},
-                     {"white_delta_xy", number(std::hypot(r.white_xy.x - reference.white_xy.x,
+                     {"white_de2000", json_number(white_drift_de2000(reference, r))},
+                     {"white_delta_xy", json_number(std::hypot(r.white_xy.x - reference.white_xy.x,
                                                           r.white_xy.y - reference.white_xy.y))},
-                     {"white_nits_pct", number(100 * (r.white_nits / reference.white_nits - 1))}}}};
+                     {"white_nits_pct", json_number(100 * (r.white_nits / reference.white_nits - 1))}}}};
 }
 
 void print_table(const std::vector<HistoryRun>& runs, const std::vector<std::size_t>& refs) {
