@@ -72,6 +72,17 @@ double pq_inverse_eotf(double nits) {
   return std::pow((kPqC1 + kPqC2 * y) / (1.0 + kPqC3 * y), kPqM2);
 }
 
+double pq_inverse_eotf_with_slope(double nits, double* slope) {
+  double x = std::max(nits, 1e-9) / kPqPeak;
+  double y = std::pow(x, kPqM1);
+  double ratio = (kPqC1 + kPqC2 * y) / (1.0 + kPqC3 * y);
+  double signal = std::pow(ratio, kPqM2);
+  // Chain rule through signal = ratio^m2, ratio = (c1 + c2 y) / (1 + c3 y), y = x^m1.
+  double d_ratio = (kPqC2 - kPqC3 * kPqC1) / ((1.0 + kPqC3 * y) * (1.0 + kPqC3 * y));
+  *slope = kPqM2 * signal / ratio * d_ratio * kPqM1 * y / x / kPqPeak;
+  return nits >= 1e-9 ? signal : pq_inverse_eotf(nits);
+}
+
 // ---- ITU-R BT.2100-2 Table 5 (HLG) ----
 
 namespace {

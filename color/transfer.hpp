@@ -30,6 +30,9 @@ double gamma_inverse_eotf(double light, double gamma);
 // SMPTE ST 2084 (PQ), absolute: signal <-> cd/m² (0..10000).
 double pq_eotf(double signal);
 double pq_inverse_eotf(double nits);
+// pq_inverse_eotf and its derivative d signal / d nits (the solver's analytic Jacobians); the
+// derivative is infinite at 0 cd/m², so it is taken at 1e-9 cd/m² there.
+double pq_inverse_eotf_with_slope(double nits, double* slope);
 
 // ITU-R BT.2100-2 HLG.
 double hlg_oetf(double scene);           // scene light 0..1 -> signal

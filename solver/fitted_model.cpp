@@ -354,8 +354,8 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
   model.white_drive_ = p.white_drive;
   for (int c = 0; c < 4; ++c) model.curves_[c] = p.curves[c];
   model.space_ = space;
-  model.matrix_inverse_ = p.matrix.inverse();
   model.correction_ = SplineCorrection();
+  model.update_derived();
 
   int m = int(data.size());
   std::vector<Vec3> rgb(m), residual(m);
@@ -403,8 +403,13 @@ FittedDisplayModel FittedDisplayModel::from_parts(const Vec3& black, const Mat3&
   m.white_ = white;
   for (int c = 0; c < 4; ++c) m.curves_[c] = curves[c];
   m.space_ = space;
-  m.matrix_inverse_ = primaries.inverse();
+  m.update_derived();
   return m;
+}
+
+void FittedDisplayModel::update_derived() {
+  matrix_inverse_ = matrix_.inverse();
+  for (int c = 0; c < 3; ++c) top_[c] = curves_[c].clip_point();
 }
 
 Vec3 FittedDisplayModel::base_XYZ(const Vec3& rgb) const {
@@ -418,6 +423,32 @@ Vec3 FittedDisplayModel::perceptual(const Vec3& rgb) const {
   return p;
 }
 
+Vec3 FittedDisplayModel::perceptual_with_jacobian(const Vec3& rgb, Mat3* J) const {
+  Vec3 f, slope;
+  for (int c = 0; c < 3; ++c) f[c] = curves_[c].value_and_derivative(rgb[c], &slope[c]);
+  // The white term follows the smallest drive; its derivative goes to that channel only.
+  const Vec3& drive = white_drive_ == WhiteDrive::SmallestLinear ? f : rgb;
+  int smallest = 0;
+  for (int c = 1; c < 3; ++c)
+    if (drive[c] < drive[smallest]) smallest = c;
+  double white_slope;
+  double fw = curves_[3].value_and_derivative(drive[smallest], &white_slope);
+  Vec3 base = black_ + matrix_ * f + white_ * fw;
+  Mat3 d_base = matrix_ * slope.asDiagonal();
+  double chain = white_drive_ == WhiteDrive::SmallestLinear ? slope[smallest] : 1.0;
+  d_base.col(smallest) += white_ * (white_slope * chain);
+  Mat3 d_space;
+  Vec3 p = space_.from_XYZ_with_jacobian(base, &d_space);
+  *J = d_space * d_base;
+  if (!correction_.empty()) {
+    Mat3 d_correction;
+    p += correction_.value_and_jacobian(rgb.cwiseMax(0.0).cwiseMin(1.0), &d_correction);
+    for (int c = 0; c < 3; ++c)
+      if (rgb[c] >= 0 && rgb[c] <= 1) J->col(c) += d_correction.col(c);
+  }
+  return p;
+}
+
 Vec3 FittedDisplayModel::XYZ(const Vec3& rgb) const {
   if (correction_.empty()) return base_XYZ(rgb);
   return space_.to_XYZ(perceptual(rgb));
@@ -427,7 +458,7 @@ Vec3 FittedDisplayModel::initial_rgb(const Vec3& XYZ) const {
   Vec3 lin = matrix_inverse_ * (XYZ - black_);
   Vec3 out;
   for (int c = 0; c < 3; ++c) out[c] = curves_[c].inverse(std::clamp(lin[c], 0.0, 1.0));
-  return out;
+  return clamp_signal(out);
 }
 
 }  // namespace calkit

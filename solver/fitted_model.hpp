@@ -57,10 +57,17 @@ class FittedDisplayModel {
   Vec3 base_XYZ(const Vec3& rgb) const;  // without the correction
   // The model's colour in its perceptual space (what the inversion works in).
   Vec3 perceptual(const Vec3& rgb) const;
+  // perceptual(rgb) and its analytic derivative by device RGB (column k: d/d rgb[k]) in one
+  // pass; the white term's min() passes its derivative to the smallest channel.
+  Vec3 perceptual_with_jacobian(const Vec3& rgb, Mat3* J) const;
   const PerceptualSpace& space() const { return space_; }
 
   // A start for the inversion: the base model's matrix and curves inverted, clamped to 0..1.
   Vec3 initial_rgb(const Vec3& XYZ) const;
+  // Device RGB clamped to what changes the light: 0 up to each channel's clip point (1 unless
+  // the display clips at its peak, as PQ displays do).
+  Vec3 clamp_signal(const Vec3& rgb) const { return rgb.cwiseMax(0.0).cwiseMin(top_); }
+  const Vec3& top_signal() const { return top_; }
 
   const Vec3& black() const { return black_; }
   const Mat3& primaries() const { return matrix_; }   // columns: XYZ of R, G, B above black
@@ -86,6 +93,8 @@ class FittedDisplayModel {
   SplineCorrection correction_;
   PerceptualSpace space_;
   Mat3 matrix_inverse_ = Mat3::Identity();
+  Vec3 top_ = Vec3::Ones();
+  void update_derived();
 };
 
 // Fits the model to readings (device RGB 0..1 -> absolute XYZ). Residuals are weighed in `space`

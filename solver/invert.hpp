@@ -43,6 +43,7 @@ class DeviceMapper {
  private:
   bool reproducible(const Vec3& XYZ, Vec3& rgb, bool retry = true) const;
   Vec3 neutral_at(double lightness) const;  // perceptual coordinates of the neutral
+  bool boundary_newton(const Vec3& neutral, const Vec3& chroma, Vec3& rgb, double& m) const;
   Vec3 map_at_lightness(double lightness, const Vec3& chroma, Vec3& rgb) const;
   Vec3 map(const Vec3& XYZ, Vec3& rgb, const Vec3& nearest_rgb) const;
 

@@ -43,19 +43,41 @@ void MonotoneCurve::update() {
 
 double MonotoneCurve::operator()(double x) const {
   if (!(x > 0)) return 0.0;
+  return value_and_derivative(x, nullptr);
+}
+
+double MonotoneCurve::value_and_derivative(double x, double* derivative) const {
+  if (!(x > 0)) {
+    // f(h)/h just above 0: 0 for the usual end slope above 1.
+    if (derivative) *derivative = value_and_derivative(1e-12, nullptr) / 1e-12;
+    return 0.0;
+  }
   double u = std::log(x);
   int n = int(x_.size());
-  if (u <= u_[0]) return std::exp(v_[0] + slope_[0] * (u - u_[0]));
-  if (u >= u_[n - 1]) return std::exp(v_[n - 1] + slope_[n - 1] * (u - u_[n - 1]));
-  // Knots sit at x = ((j+1)/n)², so the segment comes from sqrt(x) directly.
-  int j = std::clamp(int(std::sqrt(x) * n) - 1, 0, n - 2);
-  while (j > 0 && u < u_[j]) --j;
-  while (j < n - 2 && u > u_[j + 1]) ++j;
-  double h = u_[j + 1] - u_[j];
-  double t = (u - u_[j]) / h, t2 = t * t, t3 = t2 * t;
-  double v = (2 * t3 - 3 * t2 + 1) * v_[j] + (t3 - 2 * t2 + t) * h * slope_[j] +
-             (-2 * t3 + 3 * t2) * v_[j + 1] + (t3 - t2) * h * slope_[j + 1];
-  return std::exp(v);
+  double v, dv_du;
+  if (u <= u_[0]) {
+    v = v_[0] + slope_[0] * (u - u_[0]);
+    dv_du = slope_[0];
+  } else if (u >= u_[n - 1]) {
+    v = v_[n - 1] + slope_[n - 1] * (u - u_[n - 1]);
+    dv_du = slope_[n - 1];
+  } else {
+    // Knots sit at x = ((j+1)/n)², so the segment comes from sqrt(x) directly.
+    int j = std::clamp(int(std::sqrt(x) * n) - 1, 0, n - 2);
+    while (j > 0 && u < u_[j]) --j;
+    while (j < n - 2 && u > u_[j + 1]) ++j;
+    double h = u_[j + 1] - u_[j];
+    double t = (u - u_[j]) / h, t2 = t * t, t3 = t2 * t;
+    // Cubic Hermite basis and its t-derivative.
+    v = (2 * t3 - 3 * t2 + 1) * v_[j] + (t3 - 2 * t2 + t) * h * slope_[j] +
+        (-2 * t3 + 3 * t2) * v_[j + 1] + (t3 - t2) * h * slope_[j + 1];
+    dv_du = ((6 * t2 - 6 * t) * (v_[j] - v_[j + 1])) / h + (3 * t2 - 4 * t + 1) * slope_[j] +
+            (3 * t2 - 2 * t) * slope_[j + 1];
+  }
+  double f = std::exp(v);
+  // f = exp(v(log x)): df/dx = f · dv/du / x.
+  if (derivative) *derivative = f * dv_du / x;
+  return f;
 }
 
 double MonotoneCurve::inverse(double y) const {
@@ -77,6 +99,11 @@ std::vector<double> MonotoneCurve::slope_changes() const {
     out.push_back(s1 - s0);
   }
   return out;
+}
+
+double MonotoneCurve::clip_point() const {
+  if (slope_.back() >= 0.05) return 1.0;
+  return inverse(1.0 - 1e-3);
 }
 
 double MonotoneCurve::gamma_at_half() const { return std::log((*this)(0.5)) / std::log(0.5); }

@@ -15,6 +15,9 @@ class MonotoneCurve {
   static MonotoneCurve power(double gamma, int knots = kDefaultKnots);
 
   double operator()(double x) const;  // 0 for x <= 0
+  // f(x) and df/dx in one pass (the inversion's analytic Jacobian). At x <= 0 the derivative is
+  // the end power law's one-sided slope just above 0.
+  double value_and_derivative(double x, double* derivative) const;
   double inverse(double y) const;     // the x with f(x) = y, for y in [0, 1]; clamps outside
 
   // Free parameters: theta_j = log(log f(x_{j+1}) - log f(x_j)), so any values give a strictly
@@ -24,6 +27,10 @@ class MonotoneCurve {
   // Sum of squared changes of the log-log slope between segments (smoothness penalty terms).
   std::vector<double> slope_changes() const;
   const std::vector<double>& knots_x() const { return x_; }
+  // Where a display that clips at its peak stops brightening: the x with f(x) = 1 - 1e-3 when
+  // the curve is flat at the top (log-log slope below 0.05 at 1), else 1. Above it every signal
+  // shows the same light, so inversions that wander there are neither unique nor well-posed.
+  double clip_point() const;
   // Effective gamma log f(0.5) / log 0.5, for summaries.
   double gamma_at_half() const;
 

@@ -16,6 +16,8 @@ class PerceptualSpace {
   const Vec3& white_XYZ() const { return white_; }
   Vec3 from_XYZ(const Vec3& XYZ) const;
   Vec3 to_XYZ(const Vec3& p) const;
+  // from_XYZ and its derivative by XYZ (column k: d/d XYZ[k]).
+  Vec3 from_XYZ_with_jacobian(const Vec3& XYZ, Mat3* J) const;
   // Lightness (L* or 720·I) and the two opponent axes' hue angle in radians.
   static double lightness(const Vec3& p) { return p.x(); }
 

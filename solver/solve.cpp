@@ -140,6 +140,12 @@ SolveResult solve(const MeasurementSet& set, const Target& target_in, const Solv
     }
   });
   result.mapped_nodes = mapped;
+  // Where the target's black is no brighter than the display's (every target but a match to a
+  // brighter-black reference), signal 0 is drive 0. Near black the fitted model can have other
+  // drives with the same predicted colour (to 1e-10 dE): black is set rather than left to where
+  // an inversion lands.
+  bool black_is_zero = target.XYZ(Vec3::Zero()).y() <= target.display_black_XYZ.y() * (1 + 1e-9);
+  if (black_is_zero && signal(0, n) == 0) lut.at(0, 0, 0) = Vec3::Zero();
   std::vector<Vec3> diagonal(n);
   for (int i = 0; i < n; ++i) diagonal[i] = lut.at(i, i, i);
   make_monotonic(diagonal);
@@ -153,7 +159,8 @@ SolveResult solve(const MeasurementSet& set, const Target& target_in, const Solv
     Vec3 start = Vec3::Zero();
     for (int i = 0; i < m; ++i) {
       double s = signal(i, m);
-      greys[i] = mapper.device_rgb(target.XYZ(Vec3::Constant(s)), start);
+      greys[i] = black_is_zero && s == 0 ? Vec3::Zero()
+                                         : mapper.device_rgb(target.XYZ(Vec3::Constant(s)), start);
       start = greys[i];
     }
     make_monotonic(greys);

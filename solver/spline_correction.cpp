@@ -21,6 +21,17 @@ int cubic_weights(double x, int intervals, double w[4]) {
   return i;
 }
 
+// The same weights' derivatives by x.
+void cubic_weight_slopes(double x, int intervals, double d[4]) {
+  double s = std::clamp(x, 0.0, 1.0) * intervals;
+  int i = std::min(int(s), intervals - 1);
+  double t = s - i, t2 = t * t;
+  d[0] = intervals * (-1 + 2 * t - t2) / 2;
+  d[1] = intervals * (3 * t2 - 4 * t) / 2;
+  d[2] = intervals * (-3 * t2 + 2 * t + 1) / 2;
+  d[3] = intervals * t2 / 2;
+}
+
 // The 64 coefficient indices and weights that one point touches.
 void basis(const Vec3& rgb, int intervals, int index[64], double weight[64]) {
   int side = intervals + 3;
@@ -80,6 +91,41 @@ Vec3 SplineCorrection::operator()(const Vec3& rgb) const {
     }
     out += wb[c] * plane;
   }
+  return out;
+}
+
+Vec3 SplineCorrection::value_and_jacobian(const Vec3& rgb, Mat3* J) const {
+  if (coef_.empty()) {
+    J->setZero();
+    return Vec3::Zero();
+  }
+  double wr[4], wg[4], wb[4], dr[4], dg[4], db[4];
+  int ir = cubic_weights(rgb[0], intervals_, wr);
+  int ig = cubic_weights(rgb[1], intervals_, wg);
+  int ib = cubic_weights(rgb[2], intervals_, wb);
+  cubic_weight_slopes(rgb[0], intervals_, dr);
+  cubic_weight_slopes(rgb[1], intervals_, dg);
+  cubic_weight_slopes(rgb[2], intervals_, db);
+  int s = side();
+  Vec3 out = Vec3::Zero(), d_r = Vec3::Zero(), d_g = Vec3::Zero(), d_b = Vec3::Zero();
+  for (int c = 0; c < 4; ++c) {
+    Vec3 plane = Vec3::Zero(), plane_r = Vec3::Zero(), plane_g = Vec3::Zero();
+    for (int b = 0; b < 4; ++b) {
+      const Vec3* row = &coef_[ir + s * ((ig + b) + s * (ib + c))];
+      Vec3 line = wr[0] * row[0] + wr[1] * row[1] + wr[2] * row[2] + wr[3] * row[3];
+      Vec3 line_r = dr[0] * row[0] + dr[1] * row[1] + dr[2] * row[2] + dr[3] * row[3];
+      plane += wg[b] * line;
+      plane_r += wg[b] * line_r;
+      plane_g += dg[b] * line;
+    }
+    out += wb[c] * plane;
+    d_r += wb[c] * plane_r;
+    d_g += wb[c] * plane_g;
+    d_b += db[c] * plane;
+  }
+  J->col(0) = d_r;
+  J->col(1) = d_g;
+  J->col(2) = d_b;
   return out;
 }
 

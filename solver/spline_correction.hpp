@@ -26,6 +26,8 @@ class SplineCorrection {
   int intervals() const { return intervals_; }
   bool empty() const { return coef_.empty(); }
   Vec3 operator()(const Vec3& rgb) const;
+  // The correction and its derivative by device RGB (column k: d/d rgb[k]), rgb inside 0..1.
+  Vec3 value_and_jacobian(const Vec3& rgb, Mat3* J) const;
 
   // Fits residuals[i] at rgb[i] (weighted least squares when weights are given).
   SplineFitReport fit(const std::vector<Vec3>& rgb, const std::vector<Vec3>& residuals,

@@ -130,3 +130,17 @@ TEST_CASE("BT.2390 EETF: identity below the knee, peak to peak, monotonic") {
   Bt2390Eetf none(0, 1000, 0, 1000);
   CHECK(none.nits(700) == doctest::Approx(700).epsilon(1e-12));
 }
+
+TEST_CASE("PQ inverse EOTF slope is the derivative of the ST 2084 curve") {
+  // Invariant: the analytic slope equals a central difference of pq_inverse_eotf itself.
+  for (const auto& r : read_vectors("pq_vectors.csv")) {
+    double nits = r.num("nits");
+    if (nits < 0.01) continue;  // the curve's slope is unbounded at 0
+    INFO("nits " << nits);
+    double slope = 0;
+    CHECK(pq_inverse_eotf_with_slope(nits, &slope) == pq_inverse_eotf(nits));
+    double h = 1e-5 * nits;
+    double central = (pq_inverse_eotf(nits + h) - pq_inverse_eotf(nits - h)) / (2 * h);
+    CHECK(slope == doctest::Approx(central).epsilon(1e-6));
+  }
+}

@@ -121,3 +121,52 @@ TEST_CASE("fit: too few readings or readings outside 0..1 are an InputError") {
   bad.readings[3].rgb = Vec3(1.5, 0, 0);
   CHECK_THROWS_AS(fit_display_model(bad, lab_space(d)), InputError);
 }
+
+// The inversion's Newton steps use the model's analytic Jacobian: it must be the derivative of
+// the model itself, checked by central differences away from the min() kinks of the white term.
+static void check_jacobian(const FittedDisplayModel& m) {
+  for (const Vec3& rgb : synthetic::random_rgb(200, 5)) {
+    Vec3 sorted = rgb;
+    std::sort(sorted.data(), sorted.data() + 3);
+    if (sorted[1] - sorted[0] < 1e-3 || sorted[2] - sorted[1] < 1e-3 || sorted[0] < 0.01 ||
+        sorted[2] > 0.99)
+      continue;
+    Mat3 J;
+    Vec3 p = m.perceptual_with_jacobian(rgb, &J);
+    CHECK((p - m.perceptual(rgb)).norm() < 1e-9);
+    for (int k = 0; k < 3; ++k) {
+      Vec3 up = rgb, down = rgb;
+      up[k] += 1e-6;
+      down[k] -= 1e-6;
+      Vec3 central = (m.perceptual(up) - m.perceptual(down)) / 2e-6;
+      INFO("rgb " << rgb.transpose() << " column " << k);
+      CHECK((Vec3(J.col(k)) - central).norm() < 1e-4 * std::max(1.0, central.norm()));
+    }
+  }
+}
+
+TEST_CASE("model: the analytic Jacobian is the derivative of the model (CIELAB and ICtCp)") {
+  synthetic::Display d;
+  d.crosstalk = 0.03;
+  d.white_subpixel = XYZ_from_xyY({0.3127, 0.3290}, 40.0);
+  MeasurementSet set = synthetic::measure(d, synthetic::patch_rgb(400));
+  check_jacobian(fit_display_model(set, lab_space(d)));
+  check_jacobian(fit_display_model(set, PerceptualSpace::itp()));
+  d.white_from_linear = true;
+  check_jacobian(fit_display_model(synthetic::measure(d, synthetic::patch_rgb(400)), lab_space(d)));
+}
+
+TEST_CASE("model: a display that clips at its peak stops its signals at the clip point") {
+  // A tone curve that reaches 1 at x = 0.75 and stays there, like a PQ panel at its peak.
+  MonotoneCurve flat = MonotoneCurve::power(2.2);
+  std::vector<double> theta = flat.parameters();
+  const std::vector<double>& x = flat.knots_x();
+  for (size_t j = 0; j + 1 < x.size(); ++j)
+    if (x[j] >= 0.75) theta[j] = -30;  // log-log slope e^-30: flat
+  flat.set_parameters(theta);
+  double clip = flat.clip_point();
+  CHECK(flat(clip) == doctest::Approx(1 - 1e-3).epsilon(1e-9));
+  CHECK(clip < 0.8);
+  CHECK(flat(1.0) - flat(clip) < 1.1e-3);  // nothing above it changes the light
+  CHECK(MonotoneCurve::power(2.4).clip_point() == 1.0);
+}
