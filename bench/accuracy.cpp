@@ -1,7 +1,8 @@
 // bench_accuracy: for every built-in virtual display and its targets, measure N patches with the
-// SimProbe (noise on), solve a 33³ LUT, load it into the display's LUT slot and verify on a
-// separate set (greyscale, sweeps, 250 random colours). Prints dE2000 (SDR) or dE ITP (HDR).
-// Usage: bench_accuracy [N ...] [--display sim:name] [--size 33]
+// SimProbe (noise on), solve a LUT of the solver's default size, load it into the display's LUT
+// slot and verify on a separate set (greyscale, sweeps, 250 random colours). Prints dE2000 (SDR)
+// or dE ITP (HDR).
+// Usage: bench_accuracy [N ...] [--display sim:name] [--size N] (default: 33³ SDR, 65³ PQ)
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -13,7 +14,7 @@
 int main(int argc, char** argv) {
   std::vector<int> counts;
   std::vector<std::string> displays;
-  int size = 33;
+  int size = 0;  // the solver's default for the target
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--display") && i + 1 < argc) displays.push_back(argv[++i]);
     else if (!std::strcmp(argv[i], "--size") && i + 1 < argc) size = std::atoi(argv[++i]);

@@ -33,7 +33,7 @@ struct CalibrateArgs {
   ChainArgs chain;
   int patches = 1000;
   std::string verify_set = "accuracy";
-  int size = 33;
+  int size = 0;
   std::string lut_name = "calibration.cube";
   std::string out_dir;
   bool resume = false;
@@ -187,7 +187,7 @@ void add_calibrate(CLI::App& app) {
   cmd->add_option("--verify-set", a->verify_set,
                   "verification set: accuracy (as bench/accuracy), extended, colorchecker, greyscale, ...")
       ->capture_default_str();
-  cmd->add_option("--size,-s", a->size, "3D LUT nodes per axis")->capture_default_str();
+  cmd->add_option("--size,-s", a->size, "3D LUT nodes per axis; default 33 for SDR targets, 65 for PQ");
   cmd->add_option("--lut", a->lut_name, "LUT file name in the output folder; the extension picks the format")
       ->capture_default_str();
   cmd->add_option("-o,--out", a->out_dir, "output folder")->required();

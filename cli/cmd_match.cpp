@@ -42,7 +42,7 @@ struct MatchArgs {
   bool strict = false;
   // --solve
   bool solve = false;
-  int size = 33;
+  int size = 0;
   std::string formats = "cube";
   bool hdr = false;
   bool quiet = false;
@@ -180,7 +180,7 @@ void add_match(CLI::App& app) {
   cmd->add_flag("--strict", a->strict, "exit 1 when the match fails");
   cmd->add_flag("--json", a->json, "print the verdict (or, with --solve, the solve summary) as JSON");
   cmd->add_flag("--solve", a->solve, "write a LUT for B that makes it match A (from measurements)");
-  cmd->add_option("--size,-s", a->size, "--solve: 3D LUT nodes per axis")->capture_default_str();
+  cmd->add_option("--size,-s", a->size, "--solve: 3D LUT nodes per axis; default 33 for SDR targets, 65 for PQ");
   cmd->add_option("--format,-f", a->formats, "--solve: comma-separated LUT formats: cube, 3dl, clf, icc, ocio")
       ->capture_default_str();
   cmd->add_flag("--hdr", a->hdr, "--solve: the signal is PQ (fit and map in ICtCp)");

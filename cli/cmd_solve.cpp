@@ -26,7 +26,7 @@ namespace {
 struct SolveCliOptions {
   std::string measurements;
   std::string target = "bt1886";
-  int size = 33;
+  int size = 0;
   std::string formats = "cube";
   std::string out_dir;
   std::string name = "calibration";
@@ -188,7 +188,7 @@ void add_solve(CLI::App& app) {
       ->required();
   cmd->add_option("--target,-t", o->target, "bt1886, pq-p3d65, pq-p3d65-rec2020 or pq-rec2020")
       ->capture_default_str();
-  cmd->add_option("--size,-s", o->size, "3D LUT nodes per axis (17, 33, 65, ...)")->capture_default_str();
+  cmd->add_option("--size,-s", o->size, "3D LUT nodes per axis (17, 33, 65, ...); default 33 for SDR targets, 65 for PQ");
   cmd->add_option("--format,-f", o->formats, "comma-separated LUT formats: cube, 3dl, clf, icc, ocio")
       ->capture_default_str();
   cmd->add_option("-o,--out", o->out_dir, "output folder")->required();

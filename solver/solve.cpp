@@ -86,8 +86,10 @@ double lut_output_from_device(double device, LutRange range) {
   return kLegalBlack + kLegalSpan * device;
 }
 
+int default_lut_size(const Target& target) { return target.hdr() ? 65 : 33; }
+
 SolveResult solve(const MeasurementSet& set, const Target& target_in, const SolveOptions& options) {
-  if (options.lut_size < 2 || options.lut_size > 256)
+  if (options.lut_size != 0 && (options.lut_size < 2 || options.lut_size > 256))
     throw InputError("", 0, "size", "LUT size must be between 2 and 256 nodes per axis");
   if (options.lut1d_size != 0 && (options.lut1d_size < 2 || options.lut1d_size > 65536))
     throw InputError("", 0, "lut1d", "1D LUT size must be between 2 and 65536");
@@ -116,7 +118,7 @@ SolveResult solve(const MeasurementSet& set, const Target& target_in, const Solv
     throw InputError("", 0, "XYZ", "the display's black is brighter than half its white");
 
   DeviceMapper mapper(result.model, target);
-  const int n = options.lut_size;
+  const int n = options.lut_size > 0 ? options.lut_size : default_lut_size(target);
   Lut3d& lut = result.lut;
   lut.size = n;
   lut.table.assign(size_t(n) * n * n, Vec3::Zero());
