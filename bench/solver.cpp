@@ -13,7 +13,17 @@
 
 int main(int argc, char** argv) {
   std::string display = argc > 1 ? argv[1] : "sim:ips-lcd";
-  bool hdr = bench::display_is_hdr(display);
+  if (display == "--help" || display == "-h") {
+    std::printf("usage: bench_solver [sim:NAME]   (default sim:ips-lcd; PQ displays use pq-p3d65)\n");
+    return 0;
+  }
+  bool hdr = false;
+  try {
+    hdr = bench::display_is_hdr(display);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_solver: %s\n", e.what());
+    return 2;
+  }
   std::string target = hdr ? "pq-p3d65" : "bt1886";
   auto dir = std::filesystem::temp_directory_path() / "calkit-bench-solver";
   std::filesystem::create_directories(dir);

@@ -178,10 +178,9 @@ bool DeviceMapper::boundary_newton(const Vec3& neutral, const Vec3& chroma, Vec3
 // The most chroma (as a fraction m of `chroma`) reproducible at one lightness and the hue of
 // `chroma`; `rgb` starts the inversions and returns the answer. The model's inverse along the
 // ray is a smooth path from the neutral: it is followed in quarters of m until an inversion no
-// longer fits inside 0..1, then the exit is found by Newton on the boundary, or by bisection
+// longer fits inside the box, then the exit is found by Newton on the boundary, or by bisection
 // where that does not converge (folds of the gamut near black).
 Vec3 DeviceMapper::map_at_lightness(double lightness, const Vec3& chroma, Vec3& rgb) const {
-  const Vec3 hint = rgb;
   Vec3 neutral = neutral_at(lightness);
   auto on_ray = [&](double m) { return space_.to_XYZ(neutral + m * chroma); };
   Vec3 inside_rgb = rgb;
@@ -204,7 +203,7 @@ Vec3 DeviceMapper::map_at_lightness(double lightness, const Vec3& chroma, Vec3& 
     return on_ray(1);
   }
   double m = 0.5 * (inside + outside);
-  if (boundary_newton(neutral, chroma, stopped, m) && m <= outside &&
+  if (boundary_newton(neutral, chroma, stopped, m) && m >= inside - 0.01 && m <= outside &&
       target_.inside_gamut_limit(on_ray(m))) {
     // Newton may land a hair before the last reproducible step: that step is the answer then.
     if (m < inside) m = inside, stopped = inside_rgb;

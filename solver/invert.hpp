@@ -8,12 +8,13 @@ namespace calkit {
 
 struct Inversion {
   Vec3 rgb = Vec3::Zero();
-  bool exact = false;    // the model reproduces the colour inside 0..1 (residual < 1e-4 dE)
+  bool exact = false;    // the model reproduces the colour inside the box (residual < 1e-4 dE)
   double residual = 0;   // perceptual distance left, dE units of the model's space
   int iterations = 0;
 };
 
-// Box-constrained Levenberg-Marquardt in the model's perceptual space, from `start`.
+// Levenberg-Marquardt in the model's perceptual space, from `start`, inside the box from 0 to
+// each channel's clip point (FittedDisplayModel::top_signal), bounds held as an active set.
 Inversion invert_model(const FittedDisplayModel& model, const Vec3& XYZ, const Vec3& start,
                        int max_iterations = 40);
 
