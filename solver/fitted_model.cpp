@@ -329,24 +329,49 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
   }
 
   // Both hypotheses of what drives a white sub-pixel are fitted (in parallel); the data choose.
-  Parameters linear = p, signal = p;
-  linear.white_drive = WhiteDrive::SmallestLinear;
-  linear.curves[3] = MonotoneCurve::power(1.0);  // its drive is already linear light
-  signal.white_drive = WhiteDrive::SmallestSignal;
-  int iterations_signal = 0;
-  double cost_signal = 0;
-  std::thread other;
-  if (options.white_subpixel)
-    other = std::thread([&] { cost_signal = fit_base(pr, signal, black_measured, options, &iterations_signal); });
-  double cost = fit_base(pr, linear, black_measured, options, &report.iterations);
-  p = linear;
-  if (other.joinable()) {
-    other.join();
-    if (cost_signal < cost) {
-      p = signal;
-      report.iterations = iterations_signal;
+  // A panel that clips inside the signal range (PQ panels at their peak) rolls off within the
+  // top few knots, so there both are fitted again with finer knots, and the lowest cost wins
+  // (the finer fit can also stall in a poorer minimum, hence not finer knots alone).
+  std::vector<Parameters> candidates;
+  std::vector<double> costs;
+  std::vector<int> iterations;
+  double gamma = p.curves[0].gamma_at_half();  // the start: one power law for every curve
+  auto fit_candidates = [&](int knots) {
+    Parameters start = p;
+    for (int c = 0; c < 3; ++c) start.curves[c] = MonotoneCurve::power(gamma, knots);
+    std::vector<Parameters> fits;
+    start.white_drive = WhiteDrive::SmallestLinear;
+    start.curves[3] = MonotoneCurve::power(1.0, knots);  // its drive is already linear light
+    fits.push_back(start);
+    if (options.white_subpixel) {
+      start.white_drive = WhiteDrive::SmallestSignal;
+      start.curves[3] = MonotoneCurve::power(gamma, knots);
+      fits.push_back(start);
     }
-  }
+    std::vector<double> fit_costs(fits.size());
+    std::vector<int> fit_iterations(fits.size());
+    std::thread other;
+    if (fits.size() > 1)
+      other = std::thread([&] { fit_costs[1] = fit_base(pr, fits[1], black_measured, options, &fit_iterations[1]); });
+    fit_costs[0] = fit_base(pr, fits[0], black_measured, options, &fit_iterations[0]);
+    if (other.joinable()) other.join();
+    for (size_t i = 0; i < fits.size(); ++i) {
+      candidates.push_back(fits[i]);
+      costs.push_back(fit_costs[i]);
+      iterations.push_back(fit_iterations[i]);
+    }
+  };
+  auto best = [&] { return size_t(std::min_element(costs.begin(), costs.end()) - costs.begin()); };
+  fit_candidates(MonotoneCurve::kDefaultKnots);
+  // Only a clip the readings reach counts: above the brightest reading the curve is unmeasured.
+  double brightest_signal = 0;
+  for (const Reading& r : data) brightest_signal = std::max(brightest_signal, r.rgb.maxCoeff());
+  const Parameters& coarse = candidates[best()];
+  double clip = std::min({coarse.curves[0].clip_point(), coarse.curves[1].clip_point(),
+                          coarse.curves[2].clip_point()});
+  if (clip < brightest_signal) fit_candidates(MonotoneCurve::kFineKnots);
+  p = candidates[best()];
+  report.iterations = iterations[best()];
 
   model.black_ = p.black;
   model.matrix_ = p.matrix;

@@ -11,6 +11,7 @@ namespace calkit {
 class MonotoneCurve {
  public:
   static constexpr int kDefaultKnots = 24;
+  static constexpr int kFineKnots = 32;  // a second density the fit also tries
   // A power law x^gamma on `knots` knots at x_j = ((j+1)/knots)², dense in the shadows.
   static MonotoneCurve power(double gamma, int knots = kDefaultKnots);
 

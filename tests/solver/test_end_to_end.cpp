@@ -77,3 +77,26 @@ TEST_CASE("end to end: sim:miniled-hdr calibrated to PQ P3-D65 through a 17³ LU
   CHECK(mean < 3.0);
   CHECK(p95 < 8.0);
 }
+
+TEST_CASE("end to end: the model of a panel that clips at its peak predicts its roll-off") {
+  // sim:miniled-hdr rolls off from 1000 cd/m² and clips at PQ(2000): the fitted model must
+  // follow the display's own light on bright colours near the clip it was not fitted on.
+  const std::string display = "sim:miniled-hdr";
+  MeasurementSet set = measure(display, true, 1000);
+  FittedDisplayModel model = fit_display_model(set, PerceptualSpace::itp());
+  CHECK(model.top_signal().minCoeff() < 0.9);  // a clip point is found
+  SimulatedClock clock;
+  VirtualDisplay vd(load_display_model(display), clock);
+  double sum = 0, worst = 0;
+  int count = 0;
+  for (const Vec3& v : random_set(300, 77).rgb) {
+    Vec3 rgb = 0.6 * Vec3::Ones() + 0.25 * v;  // PQ 0.6..0.85: roll-off and clip
+    double e = delta_e_itp_XYZ(model.XYZ(rgb), vd.steady_XYZ(rgb, 10, 0));
+    sum += e;
+    worst = std::max(worst, e);
+    ++count;
+  }
+  MESSAGE("model vs display near the clip: mean dE ITP " << sum / count << " max " << worst);
+  CHECK(sum / count < 1.0);
+  CHECK(worst < 3.0);
+}
