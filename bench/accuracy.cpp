@@ -3,6 +3,7 @@
 // slot and verify on a separate set (greyscale, sweeps, 250 random colours). Prints dE2000 (SDR)
 // or dE ITP (HDR).
 // Usage: bench_accuracy [N ...] [--display sim:name] [--size N] (default: 33³ SDR, 65³ PQ)
+//        [--as-read]: verify with what the SimProbe reads (noise on), as `calkit verify` does
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -15,9 +16,11 @@ int main(int argc, char** argv) {
   std::vector<int> counts;
   std::vector<std::string> displays;
   int size = 0;  // the solver's default for the target
+  bool as_read = false;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--display") && i + 1 < argc) displays.push_back(argv[++i]);
     else if (!std::strcmp(argv[i], "--size") && i + 1 < argc) size = std::atoi(argv[++i]);
+    else if (!std::strcmp(argv[i], "--as-read")) as_read = true;
     else counts.push_back(std::atoi(argv[i]));
   }
   if (counts.empty()) counts = {250, 500, 1000, 2000};
@@ -45,7 +48,7 @@ int main(int argc, char** argv) {
         auto t0 = std::chrono::steady_clock::now();
         calkit::SolveResult r = calkit::solve(set, calkit::target_by_name(name), options);
         double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        bench::Stats s = bench::verify_through_lut(display, r.lut, r, signals);
+        bench::Stats s = bench::verify_through_lut(display, r.lut, r, signals, false, as_read);
         std::printf("%-17s %-17s %5d | %-7s %6.3f %6.3f %6.3f | %4d %4d | %6.3f %5.1fs\n",
                     display.c_str(), name.c_str(), n, hdr_target ? "dE ITP" : "dE2000", s.mean, s.p95,
                     s.max, s.count, s.skipped, r.fit.model_rms, seconds);

@@ -79,12 +79,23 @@ inline Stats stats_of(std::vector<double> e, int skipped) {
 // `relative`: scale what is shown so that the LUT's white reads the target white, as if the
 // display's brightness control had been set to it (for links, like ArgyllCMS's, that map the
 // source white to the display's white instead of to an absolute luminance).
+// `as_read`: what the SimProbe reads (noise on, as `calkit verify` sees it) instead of the
+// display's own noise-free light.
 inline Stats verify_through_lut(const std::string& display, const calkit::Lut3d& lut,
                                 const calkit::SolveResult& solved,
-                                const std::vector<Vec3>& signals, bool relative = false) {
+                                const std::vector<Vec3>& signals, bool relative = false,
+                                bool as_read = false) {
   calkit::SimulatedClock clock;
   calkit::VirtualDisplay vd(calkit::load_display_model(display), clock);
   vd.load_lut(lut);
+  calkit::SimProbe probe(vd, {});
+  probe.open();
+  auto light = [&](const Vec3& s) {
+    if (!as_read) return vd.steady_XYZ(s, 10, 0);
+    vd.show(s, 10, 0);
+    clock.sleep_s(2.0);
+    return probe.read().XYZ;
+  };
   const calkit::Target& t = solved.target;
   calkit::DeviceMapper mapper(solved.model, t);
   Vec3 white = t.XYZ(Vec3::Ones());
@@ -101,7 +112,7 @@ inline Stats verify_through_lut(const std::string& display, const calkit::Lut3d&
       ++skipped;
       continue;
     }
-    Vec3 shown = scale * vd.steady_XYZ(s, 10, 0);
+    Vec3 shown = scale * light(s);
     errors.push_back(t.hdr() ? calkit::delta_e_itp_XYZ(shown, want)
                              : calkit::delta_e2000(calkit::lab_from_XYZ(shown, white),
                                                    calkit::lab_from_XYZ(want, white)));
