@@ -13,6 +13,16 @@ constexpr double kKappa = 24389.0 / 27.0;
 
 double lab_f(double t) { return t > kEpsilon ? std::cbrt(t) : (kKappa * t + 16.0) / 116.0; }
 
+double lab_f_and_slope(double t, double* slope) {
+  if (t > kEpsilon) {
+    double f = std::cbrt(t);
+    *slope = 1.0 / (3.0 * f * f);
+    return f;
+  }
+  *slope = kKappa / 116.0;
+  return (kKappa * t + 16.0) / 116.0;
+}
+
 double lab_f_inverse(double f) {
   double t = f * f * f;
   return t > kEpsilon ? t : (116.0 * f - 16.0) / kKappa;
@@ -63,6 +73,18 @@ Vec3 lab_from_XYZ(const Vec3& XYZ, const Vec3& white_XYZ) {
   double fy = lab_f(XYZ.y() / white_XYZ.y());
   double fz = lab_f(XYZ.z() / white_XYZ.z());
   return {116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz)};
+}
+
+Vec3 lab_from_XYZ_with_jacobian(const Vec3& XYZ, const Vec3& white_XYZ, Mat3* J) {
+  Vec3 f, d;
+  for (int k = 0; k < 3; ++k) {
+    f[k] = lab_f_and_slope(XYZ[k] / white_XYZ[k], &d[k]);
+    d[k] /= white_XYZ[k];
+  }
+  *J << 0, 116.0 * d[1], 0,
+        500.0 * d[0], -500.0 * d[1], 0,
+        0, 200.0 * d[1], -200.0 * d[2];
+  return {116.0 * f[1] - 16.0, 500.0 * (f[0] - f[1]), 200.0 * (f[1] - f[2])};
 }
 
 Vec3 XYZ_from_lab(const Vec3& lab, const Vec3& white_XYZ) {

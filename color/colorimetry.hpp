@@ -25,6 +25,8 @@ Uv uv1960_from_xy(Xy xy);
 Xy xy_from_uv1960(Uv uv);
 
 Vec3 lab_from_XYZ(const Vec3& XYZ, const Vec3& white_XYZ);
+// lab_from_XYZ and its derivative by XYZ (column k: d/d XYZ[k]), for the solver's Jacobians.
+Vec3 lab_from_XYZ_with_jacobian(const Vec3& XYZ, const Vec3& white_XYZ, Mat3* J);
 Vec3 XYZ_from_lab(const Vec3& lab, const Vec3& white_XYZ);
 Vec3 lch_from_lab(const Vec3& lab);  // hue in degrees, [0, 360)
 Vec3 lab_from_lch(const Vec3& lch);

@@ -3,7 +3,6 @@
 // inverse, and extends PQ oddly through zero so Newton steps that undershoot black stay smooth.
 #include "solver/perceptual_space.hpp"
 
-#include <algorithm>
 #include <cmath>
 
 #include "color/colorimetry.hpp"
@@ -49,19 +48,6 @@ double odd_pq(double signal) {
   return signal >= zero ? pq_eotf(signal) : -pq_eotf(2 * zero - signal);
 }
 
-// CIE 15:2004 eq. 8.3-8.8: Lab's f(t) and its derivative.
-constexpr double kLabEpsilon = 216.0 / 24389.0;
-constexpr double kLabKappa = 24389.0 / 27.0;
-double lab_f_and_slope(double t, double* slope) {
-  if (t > kLabEpsilon) {
-    double f = std::cbrt(t);
-    *slope = 1.0 / (3.0 * f * f);
-    return f;
-  }
-  *slope = kLabKappa / 116.0;
-  return (kLabKappa * t + 16.0) / 116.0;
-}
-
 }  // namespace
 
 PerceptualSpace PerceptualSpace::lab(const Vec3& white_XYZ) {
@@ -87,17 +73,7 @@ Vec3 PerceptualSpace::from_XYZ(const Vec3& XYZ) const {
 }
 
 Vec3 PerceptualSpace::from_XYZ_with_jacobian(const Vec3& XYZ, Mat3* J) const {
-  if (kind_ == Kind::Lab) {
-    double s[3];
-    double fx = lab_f_and_slope(XYZ.x() / white_.x(), &s[0]);
-    double fy = lab_f_and_slope(XYZ.y() / white_.y(), &s[1]);
-    double fz = lab_f_and_slope(XYZ.z() / white_.z(), &s[2]);
-    double dx = s[0] / white_.x(), dy = s[1] / white_.y(), dz = s[2] / white_.z();
-    *J << 0, 116.0 * dy, 0,
-          500.0 * dx, -500.0 * dy, 0,
-          0, 200.0 * dy, -200.0 * dz;
-    return {116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz)};
-  }
+  if (kind_ == Kind::Lab) return lab_from_XYZ_with_jacobian(XYZ, white_, J);
   const ItpMatrices& m = itp_matrices();
   Vec3 lms = m.XYZ_to_lms * XYZ;
   Vec3 lms_p, slope;

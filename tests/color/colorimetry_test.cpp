@@ -69,3 +69,24 @@ TEST_CASE("xyY and u'v' round trips and the D65 white") {
   CHECK(back60.y == doctest::Approx(0.3290).epsilon(1e-12));
   CHECK(xy_from_XYZ(Vec3::Zero()).x == kD65.x);
 }
+
+TEST_CASE("Lab Jacobian is the derivative of lab_from_XYZ (both sides of CIE's epsilon)") {
+  std::mt19937_64 rng(1976);
+  std::uniform_real_distribution<double> u(0, 1.2);
+  Vec3 white = XYZ_from_xyY(kD65, 1.0);
+  for (int i = 0; i < 200; ++i) {
+    // Half the samples in the linear toe below (6/29)^3, half above.
+    Vec3 XYZ(u(rng), u(rng), u(rng));
+    if (i % 2) XYZ *= 0.007;
+    Mat3 J;
+    CHECK((lab_from_XYZ_with_jacobian(XYZ, white, &J) - lab_from_XYZ(XYZ, white)).norm() < 1e-12);
+    for (int k = 0; k < 3; ++k) {
+      Vec3 up = XYZ, down = XYZ;
+      up[k] += 1e-7;
+      down[k] -= 1e-7;
+      Vec3 central = (lab_from_XYZ(up, white) - lab_from_XYZ(down, white)) / 2e-7;
+      INFO("XYZ " << XYZ.transpose() << " column " << k);
+      CHECK((Vec3(J.col(k)) - central).norm() < 1e-5 * std::max(1.0, central.norm()));
+    }
+  }
+}
