@@ -4,6 +4,7 @@
 // verification set. Header-only so every bench stays one program.
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -88,13 +89,16 @@ inline Stats verify_through_lut(const std::string& display, const calkit::Lut3d&
   calkit::SimulatedClock clock;
   calkit::VirtualDisplay vd(calkit::load_display_model(display), clock);
   vd.load_lut(lut);
-  calkit::SimProbe probe(vd, {});
-  probe.open();
+  std::optional<calkit::SimProbe> probe;
+  if (as_read) {
+    probe.emplace(vd);
+    probe->open();
+  }
   auto light = [&](const Vec3& s) {
-    if (!as_read) return vd.steady_XYZ(s, 10, 0);
+    if (!probe) return vd.steady_XYZ(s, 10, 0);
     vd.show(s, 10, 0);
     clock.sleep_s(2.0);
-    return probe.read().XYZ;
+    return probe->read().XYZ;
   };
   const calkit::Target& t = solved.target;
   calkit::DeviceMapper mapper(solved.model, t);
