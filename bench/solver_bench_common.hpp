@@ -11,9 +11,9 @@
 #include "color/colorimetry.hpp"
 #include "color/difference.hpp"
 #include "formats/measurement_set.hpp"
-#include "patterns/patch_sets.hpp"
-#include "probes/sim_probe.hpp"
-#include "sim/clock.hpp"
+#include "patches/patch_sets.hpp"
+#include "emulators/sim_probe.hpp"
+#include "core/clock.hpp"
 #include "sim/virtual_display.hpp"
 #include "solver/invert.hpp"
 #include "solver/solve.hpp"
@@ -48,14 +48,9 @@ inline calkit::MeasurementSet measure_on_sim(const std::string& display,
   return set;
 }
 
-// Target-encoded verification signals: a 21-step greyscale, primary/secondary sweeps and 250
-// seeded random colours (a different seed from any profiling set).
-inline std::vector<Vec3> verification_signals() {
-  std::vector<Vec3> out = calkit::greyscale_ramp(21).rgb;
-  for (const Vec3& v : calkit::primary_secondary_sweeps(5).rgb) out.push_back(v);
-  for (const Vec3& v : calkit::random_set(250, 20261121).rgb) out.push_back(v);
-  return out;
-}
+// Target-encoded verification signals (`calkit verify --set accuracy`): a 21-step greyscale,
+// primary/secondary sweeps and 250 seeded random colours (a different seed from any profiling set).
+inline std::vector<Vec3> verification_signals() { return calkit::accuracy_verification_set().rgb; }
 
 struct Stats {
   double mean = 0, p95 = 0, max = 0;

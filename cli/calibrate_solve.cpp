@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "formats/measurement_file.hpp"
+#include "core/files.hpp"
 #include "luts/lut_io.hpp"
 #include "solver/solve.hpp"
 

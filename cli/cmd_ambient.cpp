@@ -13,7 +13,7 @@
 #include "cli/commands.hpp"
 #include "color/cct.hpp"
 #include "color/colorimetry.hpp"
-#include "measure/rig.hpp"
+#include "cli/rig.hpp"
 
 namespace calkit::cli {
 namespace {
@@ -31,7 +31,7 @@ constexpr double kNeutralDuv = 0.005;
 }  // namespace
 
 void print_ambient(AmbientArgs args) {
-  args.rig.pattern = "none";
+  args.rig.needs_pattern = false;
   if (args.rig.probe.rfind("emulated:", 0) == 0) {
     // The emulated user swings the diffuser over the sensor; the display only hosts the emulator.
     if (args.rig.probe.find("diffuser=") == std::string::npos) args.rig.probe += ",diffuser=ambient";

@@ -16,12 +16,12 @@
 #include "cli/calibrate_solve.hpp"
 #include "cli/commands.hpp"
 #include "cli/verify_steps.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "color/transfer.hpp"
 #include "formats/measurement_file.hpp"
 #include "luts/lut_io.hpp"
 #include "measure/journaled_run.hpp"
-#include "patterns/patch_sets.hpp"
+#include "patches/patch_sets.hpp"
 #include "report/report_html.hpp"
 
 namespace calkit::cli {
@@ -127,11 +127,10 @@ VerificationResult verify_stage(const CalibrateArgs& a, Rig& rig, const PatchSet
 }
 
 void run(const CalibrateArgs& a) {
-  if (a.patches < 20 || a.patches > 20000) throw InputError("", 0, "--patches", "must be 20..20000");
+  if (a.patches < 20 || a.patches > 20000) throw ValueError("--patches", "must be 20..20000");
   Target target = target_from(a.chain);
   PatchSet verify_set = verification_patches(a.verify_set, target, 1);
   Rig rig = build_rig(a.chain.rig);
-  if (!rig.pattern) throw InputError("", 0, "--pattern", "calibration needs a pattern generator");
   fs::create_directories(a.out_dir);
   Files f(a);
   const std::atomic<bool>* stop = install_stop_flag();

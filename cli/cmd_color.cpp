@@ -15,7 +15,7 @@
 #include "color/cct.hpp"
 #include "color/colorimetry.hpp"
 #include "color/difference.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "measure/options.hpp"
 #include "color/transfer.hpp"
 
@@ -28,7 +28,7 @@ using nlohmann::json;
 std::vector<double> parse_numbers(const std::vector<std::string>& texts,
                                   const std::vector<std::string>& fields) {
   if (texts.size() != fields.size())
-    throw InputError("", 0, "values",
+    throw ValueError("values",
                      fmt::format("expected {} numbers, got {}", fields.size(), texts.size()));
   std::vector<double> out;
   for (size_t i = 0; i < texts.size(); ++i) out.push_back(parse_number(texts[i], fields[i]));
@@ -73,7 +73,7 @@ struct SignalOrNits {
 
 void require_one(const SignalOrNits& s) {
   if (s.signal.empty() == s.nits.empty())
-    throw InputError("", 0, "--signal/--nits", "give exactly one of --signal or --nits");
+    throw ValueError("--signal/--nits", "give exactly one of --signal or --nits");
 }
 
 void add_color_pq(CLI::App& color) {
@@ -88,14 +88,14 @@ void add_color_pq(CLI::App& color) {
     require_one(*o);
     if (!o->nits.empty()) {
       double nits = parse_number(o->nits, "--nits");
-      if (nits < 0 || nits > 10000) throw InputError("", 0, "--nits", "PQ covers 0-10000 cd/m²");
+      if (nits < 0 || nits > 10000) throw ValueError("--nits", "PQ covers 0-10000 cd/m²");
       double e = pq_inverse_eotf(nits);
       print(o->json, {{"nits", nits}, {"signal", e}, {"code10_full", std::lround(1023 * e)},
                       {"code10_narrow", std::lround(64 + 876 * e)}},
             number(e));
     } else {
       double e = parse_number(o->signal, "--signal");
-      if (e < 0 || e > 1) throw InputError("", 0, "--signal", "signal must be within 0..1");
+      if (e < 0 || e > 1) throw ValueError("--signal", "signal must be within 0..1");
       double nits = pq_eotf(e);
       print(o->json, {{"signal", e}, {"nits", nits}}, number(nits));
     }
@@ -129,7 +129,7 @@ void add_color_bt1886(CLI::App& color) {
       print(o->json, j, number(eotf.nits(v)));
     } else {
       double l = parse_number(o->nits, "--nits");
-      if (l < 0) throw InputError("", 0, "--nits", "luminance cannot be negative");
+      if (l < 0) throw ValueError("--nits", "luminance cannot be negative");
       j["nits"] = l;
       j["signal"] = eotf.signal(l);
       print(o->json, j, number(eotf.signal(l)));
@@ -154,14 +154,14 @@ void add_color_hlg(CLI::App& color) {
     json j{{"peak", o->white}, {"black", o->black}, {"system_gamma", hlg_system_gamma(o->white)}};
     if (!o->signal.empty()) {
       double v = parse_number(o->signal, "--signal");
-      if (v < 0 || v > 1) throw InputError("", 0, "--signal", "signal must be within 0..1");
+      if (v < 0 || v > 1) throw ValueError("--signal", "signal must be within 0..1");
       double nits = hlg_eotf(Vec3::Constant(v), o->white, o->black).y();
       j["signal"] = v;
       j["nits"] = nits;
       print(o->json, j, number(nits));
     } else {
       double l = parse_number(o->nits, "--nits");
-      if (l < 0) throw InputError("", 0, "--nits", "luminance cannot be negative");
+      if (l < 0) throw ValueError("--nits", "luminance cannot be negative");
       double v = hlg_inverse_eotf(Vec3::Constant(l), o->white, o->black).y();
       j["nits"] = l;
       j["signal"] = v;
@@ -210,7 +210,7 @@ Space space_by_name(const std::string& name, const std::string& field) {
   if (k == "lab") return Space::Lab;
   if (k == "lch") return Space::LCh;
   if (k == "uv" || k == "u'v'" || k == "uvy") return Space::uv;
-  throw InputError("", 0, field, "unknown space '" + name + "' (XYZ, xyY, Lab, LCh, uv)");
+  throw ValueError(field, "unknown space '" + name + "' (XYZ, xyY, Lab, LCh, uv)");
 }
 
 struct ConvertOptions {
@@ -222,7 +222,7 @@ struct ConvertOptions {
 
 Xy parse_white(const std::string& text) {
   auto comma = text.find(',');
-  if (comma == std::string::npos) throw InputError("", 0, "--white", "expected x,y");
+  if (comma == std::string::npos) throw ValueError("--white", "expected x,y");
   return {parse_number(text.substr(0, comma), "--white x"),
           parse_number(text.substr(comma + 1), "--white y")};
 }
@@ -273,10 +273,10 @@ void add_color_convert(CLI::App& color) {
     auto v = parse_numbers(o->texts, {"value 1", "value 2", "value 3"});
     Xy wxy = parse_white(o->white);
     if (!(wxy.x > 0 && wxy.y > 0 && wxy.x + wxy.y < 1))
-      throw InputError("", 0, "--white", "white chromaticity is not a real colour");
-    if (!(o->white_Y > 0)) throw InputError("", 0, "--white-Y", "must be positive");
+      throw ValueError("--white", "white chromaticity is not a real colour");
+    if (!(o->white_Y > 0)) throw ValueError("--white-Y", "must be positive");
     if ((from == Space::xyY || from == Space::uv) && v[1] <= 0)
-      throw InputError("", 0, "value 2", "chromaticity y (or v') must be positive");
+      throw ValueError("value 2", "chromaticity y (or v') must be positive");
     Vec3 white = XYZ_from_xyY(wxy, o->white_Y);
     Vec3 out = from_XYZ(to, to_XYZ(from, {v[0], v[1], v[2]}, white), white, wxy);
     print(o->json, {{"from", o->from}, {"to", o->to}, {"input", v},

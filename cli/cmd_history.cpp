@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "report/history.hpp"
 #include "report/history_html.hpp"
 
@@ -100,7 +100,7 @@ void run(const HistoryArgs& args) {
     list_displays(db, args.json);
     return;
   }
-  if (args.display.empty()) throw InputError("", 0, "DISPLAY", "name a display (calkit history --list shows them)");
+  if (args.display.empty()) throw ValueError("DISPLAY", "name a display (calkit history --list shows them)");
   std::vector<HistoryRun> runs = db.runs({args.display, args.probe, args.target});
   if (runs.empty())
     throw InputError(path.string(), 0, "DISPLAY",

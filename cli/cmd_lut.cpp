@@ -11,7 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
+#include "core/json.hpp"
 #include "measure/options.hpp"
 #include "luts/apply.hpp"
 #include "luts/lut_io.hpp"
@@ -22,7 +23,6 @@ namespace {
 
 using nlohmann::json;
 
-json vec_json(const Vec3& v) { return json::array({v[0], v[1], v[2]}); }
 
 struct ApplyArgs {
   std::string file;

@@ -17,7 +17,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
+#include "core/files.hpp"
 #include "formats/measurement_file.hpp"
 #include "luts/lut_io.hpp"
 #include "report/match.hpp"
@@ -92,10 +93,10 @@ std::vector<std::string> lut_paths(const MatchArgs& a) {
   while (std::getline(ss, f, ',')) {
     if (f.empty()) continue;
     if (std::find(known.begin(), known.end(), f) == known.end())
-      throw InputError("", 0, "format", fmt::format("unknown LUT format '{}' (known: {})", f, fmt::join(known, ", ")));
+      throw ValueError("format", fmt::format("unknown LUT format '{}' (known: {})", f, fmt::join(known, ", ")));
     out.push_back((fs::path(a.out_dir) / (a.name + "." + f)).string());  // each format's extension is its name
   }
-  if (out.empty()) throw InputError("", 0, "format", "no LUT format given");
+  if (out.empty()) throw ValueError("format", "no LUT format given");
   return out;
 }
 

@@ -12,15 +12,15 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
-#include "cli/rig_options.hpp"
+#include "cli/rig.hpp"
 #include "cli/verify_steps.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
+#include "core/time.hpp"
 #include "formats/measurement_file.hpp"
 #include "measure/journal.hpp"
 #include "measure/journaled_run.hpp"
 #include "measure/options.hpp"
 #include "measure/progress.hpp"
-#include "measure/rig.hpp"
 #include "measure/session.hpp"
 
 namespace calkit::cli {
@@ -49,24 +49,17 @@ SessionOptions session_options(const MeasureArgs& args) {
   options.patch = make_patch_options(args.bits, args.range, args.window, args.background);
   options.settle = parse_settle(args.settle);
   if (!(args.settle_tolerance > 0 && args.settle_tolerance < 1))
-    throw InputError("", 0, "--settle-tolerance", "must be between 0 and 1");
-  if (args.max_reads < 2 || args.max_reads > 100) throw InputError("", 0, "--max-reads", "must be 2..100");
+    throw ValueError("--settle-tolerance", "must be between 0 and 1");
+  if (args.max_reads < 2 || args.max_reads > 100) throw ValueError("--max-reads", "must be 2..100");
   options.settle.tolerance = args.settle_tolerance;
   options.settle.max_reads = args.max_reads;
-  if (args.insert_every < 0) throw InputError("", 0, "--insert-every", "must be 0 (off) or more");
-  if (args.insert_level < 0 || args.insert_level > 1) throw InputError("", 0, "--insert-level", "must be 0..1");
-  if (args.insert_seconds < 0 || args.insert_seconds > 600) throw InputError("", 0, "--insert-seconds", "must be 0..600");
+  if (args.insert_every < 0) throw ValueError("--insert-every", "must be 0 (off) or more");
+  if (args.insert_level < 0 || args.insert_level > 1) throw ValueError("--insert-level", "must be 0..1");
+  if (args.insert_seconds < 0 || args.insert_seconds > 600) throw ValueError("--insert-seconds", "must be 0..600");
   options.insert.every = args.insert_every;
   options.insert.rgb = Vec3::Constant(args.insert_level);
   options.insert.duration_s = args.insert_seconds;
   return options;
-}
-
-std::string utc_now() {
-  std::time_t t = std::time(nullptr);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return text;
 }
 
 void run(const MeasureArgs& args) {

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "report/calibration_package.hpp"
 
 namespace calkit::cli {
@@ -28,8 +28,8 @@ struct PackageVerifyArgs {
 };
 
 void run_package(const PackageArgs& args) {
-  if (args.source.empty()) throw InputError("", 0, "SRC_DIR", "give the folder to package (or: package verify DIR)");
-  if (args.output.empty()) throw InputError("", 0, "output", "give the package folder with -o");
+  if (args.source.empty()) throw ValueError("SRC_DIR", "give the folder to package (or: package verify DIR)");
+  if (args.output.empty()) throw ValueError("output", "give the package folder with -o");
   PackageResult result = create_package(args.source, args.output);
   if (args.json) {
     nlohmann::json out{{"directory", result.directory.string()},

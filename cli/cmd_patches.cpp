@@ -7,9 +7,9 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "formats/measurement_file.hpp"
-#include "patterns/patch_sets.hpp"
+#include "patches/patch_set_table.hpp"
 
 namespace calkit::cli {
 namespace {
@@ -23,28 +23,13 @@ struct PatchesArgs {
   std::string output;
 };
 
-int default_count(const std::string& set) {
-  if (set == "greyscale") return 21;
-  if (set == "sweeps") return 4;
-  if (set == "cube") return 9;
-  if (set == "near-black" || set == "near-white") return 11;
-  if (set == "random") return 100;
-  return 1000;  // optimised, recommended
-}
-
-// Profiling sets are measured in a similarity tour; ramps and charts keep their natural order.
-bool orders_by_default(const std::string& set) {
-  return set == "optimised" || set == "optimized" || set == "random" || set == "recommended" || set == "cube";
-}
-
 void run(const PatchesArgs& args) {
   ChartEncoding encoding = chart_encoding_by_name(args.target);
-  int count = args.count > 0 ? args.count : default_count(args.set);
-  if (args.set == "recommended" && args.count == 0 && encoding.hdr()) count = 175;  // DisplayCAL's HDR preset size
-  PatchSet set = patch_set_by_name(args.set, count, encoding, args.seed);
-  bool order = args.order == "nearest" || (args.order == "auto" && orders_by_default(args.set));
   if (args.order != "auto" && args.order != "nearest" && args.order != "none")
-    throw InputError("", 0, "--order", fmt::format("'{}': use auto, nearest or none", args.order));
+    throw ValueError("--order", fmt::format("'{}': use auto, nearest or none", args.order));
+  PatchSet set = patch_set_by_name(args.set, args.count, encoding, args.seed);
+  // Profiling sets are measured in a similarity tour; ramps and charts keep their natural order.
+  bool order = args.order == "nearest" || (args.order == "auto" && patch_set_kind(args.set).ordered);
   if (order) set = order_for_measurement(set);
   write_patches(args.output, set);
   std::fprintf(stderr, "calkit: wrote %zu patches (%s) to %s\n", set.rgb.size(), set.description.c_str(),
@@ -64,8 +49,8 @@ void add_patches(CLI::App& app) {
                   fmt::format("which set: {}", fmt::join(patch_set_names(), ", ")))
       ->capture_default_str();
   cmd->add_option("--count", args->count,
-                  "patches (optimised, random, recommended), steps (ramps, sweeps) or points per side "
-                  "(cube); default: 1000 / 100 / 21 / 4 / 9 (recommended HDR: 175)");
+                  "patches, steps (ramps, sweeps) or points per side (cube); default: the set's (calkit "
+                  "patches --list)");
   cmd->add_option("--target", args->target,
                   "bt1886, pq-p3d65 or pq-rec2020: encoding of the charts and SDR/HDR recommended set")
       ->capture_default_str();

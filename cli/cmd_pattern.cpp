@@ -17,13 +17,11 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "measure/options.hpp"
-#include "patterns/network_patterns.hpp"
+#include "cli/rig.hpp"
 #include "patterns/pgenerator_client.hpp"
-#include "patterns/virtual_pattern_generator.hpp"
-#include "patterns/window_pattern_generator.hpp"
-#include "sim/clock.hpp"
+#include "core/clock.hpp"
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"
 
@@ -51,12 +49,12 @@ std::array<int, 3> parse_codes(const std::string& text, int bits) {
   int max = (1 << bits) - 1;
   for (int c = 0; c < 3; ++c) {
     std::size_t end = c < 2 ? text.find(',', start) : text.size();
-    if (end == std::string::npos) throw InputError("", 0, "--rgb", "needs three code values R,G,B");
+    if (end == std::string::npos) throw ValueError("--rgb", "needs three code values R,G,B");
     const char* first = text.data() + start;
     const char* last = text.data() + end;
     auto [ptr, ec] = std::from_chars(first, last, out[c]);
     if (ec != std::errc() || ptr != last || out[c] < 0 || out[c] > max)
-      throw InputError("", 0, "--rgb", fmt::format("'{}' is not three codes in 0..{} at {} bits", text, max, bits));
+      throw ValueError("--rgb", fmt::format("'{}' is not three codes in 0..{} at {} bits", text, max, bits));
     start = end + 1;
   }
   return out;
@@ -96,19 +94,7 @@ void run_show(const ShowArgs& args) {
     clock = std::make_unique<SimulatedClock>();
     display = std::make_unique<VirtualDisplay>(load_display_model(args.display), *clock);
   }
-  std::unique_ptr<PatternGenerator> generator;
-  if (args.pattern == "virtual" || (args.pattern.empty() && display)) {
-    if (!display) throw InputError("", 0, "--pattern", "virtual needs --display sim:NAME");
-    generator = std::make_unique<VirtualPatternGenerator>(*display);
-  } else if (is_network_pattern(args.pattern)) {
-    generator = open_network_pattern(args.pattern, display.get());
-  } else if (is_window_pattern(args.pattern)) {
-    if (display) throw InputError("", 0, "--pattern", "window shows on the screen, not on --display");
-    generator = open_window_pattern(args.pattern);
-  } else {
-    throw InputError("", 0, "--pattern", fmt::format("unknown pattern generator '{}' ({}, virtual)", args.pattern,
-                                                     network_pattern_usage()));
-  }
+  std::unique_ptr<PatternGenerator> generator = open_pattern(args.pattern, display.get());
   generator->show(patch);
   json out{{"pattern", generator->name()},
            {"code", patch.code},
@@ -142,8 +128,8 @@ struct DiscoverArgs {
 };
 
 void run_discover(const DiscoverArgs& args) {
-  if (args.port < 1 || args.port > 65535) throw InputError("", 0, "--port", "must be 1..65535");
-  if (!(args.timeout > 0 && args.timeout <= 60)) throw InputError("", 0, "--timeout", "must be 0..60 s");
+  if (args.port < 1 || args.port > 65535) throw ValueError("--port", "must be 1..65535");
+  if (!(args.timeout > 0 && args.timeout <= 60)) throw ValueError("--timeout", "must be 0..60 s");
   auto found = discover_pgenerators(args.broadcast, args.port, args.timeout);
   if (args.json) {
     json out = json::array();
@@ -169,7 +155,7 @@ void add_pattern(CLI::App& app) {
       "show", "Show one patch (code values as given) until Enter or --hold, then black.\n"
               "Example: calkit pattern show --pattern pgenerator:192.168.1.50 --rgb 235,235,235 --bits 8 "
               "--range legal --window 10");
-  show->add_option("--pattern", show_args->pattern, window_pattern_usage() + ", " + network_pattern_usage() + ", virtual")->required();
+  show->add_option("--pattern", show_args->pattern, pattern_usage())->required();
   show->add_option("--display", show_args->display, "simulated display sim:NAME or model .json (emulators, virtual)");
   show->add_option("--rgb", show_args->rgb, "code values R,G,B at --bits, e.g. 940,940,940")->required();
   show->add_option("--bits", show_args->bits, "code value depth: 8, 10 or 12")->capture_default_str();

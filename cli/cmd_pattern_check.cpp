@@ -11,9 +11,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "measure/options.hpp"
-#include "patterns/patch_sets.hpp"
+#include "patches/patch_sets.hpp"
 #include "patterns/window_pattern_generator.hpp"
 
 namespace calkit::cli {
@@ -40,12 +40,12 @@ std::string describe(const Vec3& rgb) {
 
 void run_check(const CheckArgs& args) {
   if (!is_window_pattern(args.pattern))
-    throw InputError("", 0, "--pattern", "pattern check runs on the local window (" + window_pattern_usage() + ")");
+    throw ValueError("--pattern", "pattern check runs on the local window (" + window_pattern_usage() + ")");
   if (args.bits != 0 && args.bits != 8 && args.bits != 10 && args.bits != 12)
-    throw InputError("", 0, "--bits", "must be 8, 10 or 12");
-  if (!(args.window > 0 && args.window <= 100)) throw InputError("", 0, "--window", "must be in (0, 100] %");
+    throw ValueError("--bits", "must be 8, 10 or 12");
+  if (!(args.window > 0 && args.window <= 100)) throw ValueError("--window", "must be in (0, 100] %");
   if (!(args.interval < 0 || (args.interval >= 0.01 && args.interval <= 3600)))
-    throw InputError("", 0, "--interval", "must be 0.01..3600 s");
+    throw ValueError("--interval", "must be 0.01..3600 s");
   SignalRange range = parse_range(args.range);
   PatchSet set = looking_patterns();
   auto window = open_window_pattern(args.pattern);

@@ -12,10 +12,11 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
+#include "core/files.hpp"
 #include "formats/ccmx.hpp"
 #include "formats/measurement_file.hpp"
-#include "measure/rig.hpp"
+#include "cli/rig.hpp"
 #include "probes/corrections.hpp"
 #include "probes/i1d3_driver.hpp"
 #include "probes/transport/transport.hpp"
@@ -79,7 +80,7 @@ I1d3Driver* as_i1d3(Probe* p) {
 }
 
 void run_info(InfoArgs args) {
-  args.rig.pattern = "none";  // reading identity only
+  args.rig.needs_pattern = false;  // reading identity only
   Rig rig = build_rig(args.rig);
   ProbeIdentity id = rig.probe->identity();
   ProbeCapabilities caps = rig.probe->capabilities();
@@ -186,7 +187,7 @@ void run_match(const MatchArgs& a) {
     }
     m = correction_four_color(r4, c4);
   } else {
-    throw InputError("", 0, "--method", "expected fcmm, lsq or auto, got '" + a.method + "'");
+    throw ValueError("--method", "expected fcmm, lsq or auto, got '" + a.method + "'");
   }
   ColorimeterMatrix ccmx;
   auto info = [](const MeasurementSet& s, const char* key, const std::string& fallback) {

@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "report/report_html.hpp"
 #include "report/report_json.hpp"
 
@@ -27,7 +27,7 @@ struct ReportArgs {
 
 void run(const ReportArgs& args) {
   if (args.inputs.empty() || args.inputs.size() > 2)
-    throw InputError("", 0, "inputs", "give one verification JSON, or two (before and after)");
+    throw ValueError("inputs", "give one verification JSON, or two (before and after)");
   std::vector<VerificationResult> runs;
   for (const auto& input : args.inputs) runs.push_back(read_verification_json(input));
   std::filesystem::path output = args.output;

@@ -14,7 +14,8 @@
 
 #include "cli/commands.hpp"
 #include "color/colorimetry.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
+#include "core/files.hpp"
 #include "formats/measurement_file.hpp"
 #include "luts/lut_io.hpp"
 #include "solver/solve.hpp"
@@ -55,11 +56,11 @@ std::vector<double> numbers(const std::string& text, size_t count, const std::st
       out.push_back(std::stod(cell, &used));
       if (used != cell.size()) throw std::invalid_argument(cell);
     } catch (const std::exception&) {
-      throw InputError("", 0, field, "'" + text + "' is not a comma-separated list of numbers");
+      throw ValueError(field, "'" + text + "' is not a comma-separated list of numbers");
     }
   }
   if (out.size() != count)
-    throw InputError("", 0, field, fmt::format("expected {} numbers, got '{}'", count, text));
+    throw ValueError(field, fmt::format("expected {} numbers, got '{}'", count, text));
   return out;
 }
 
@@ -78,7 +79,7 @@ std::string extension_for(const std::string& format) {
     if (f.name == format) return f.extensions.substr(0, f.extensions.find(' '));
   std::string known;
   for (const std::string& n : lut_format_names()) known += (known.empty() ? "" : ", ") + n;
-  throw InputError("", 0, "format", "unknown LUT format '" + format + "' (known: " + known + ")");
+  throw ValueError("format", "unknown LUT format '" + format + "' (known: " + known + ")");
 }
 
 Target target_from(const SolveCliOptions& o) {
@@ -90,7 +91,7 @@ Target target_from(const SolveCliOptions& o) {
   t.container = o.container;
   if (o.peak_handling == "clip") t.peak_handling = PeakHandling::Clip;
   else if (o.peak_handling == "bt2390") t.peak_handling = PeakHandling::Bt2390;
-  else throw InputError("", 0, "peak-handling", "expected clip or bt2390, got '" + o.peak_handling + "'");
+  else throw ValueError("peak-handling", "expected clip or bt2390, got '" + o.peak_handling + "'");
   if (!o.white_xy.empty()) {
     auto v = numbers(o.white_xy, 2, "white-xy");
     t.white_xy = Xy{v[0], v[1]};
@@ -98,7 +99,7 @@ Target target_from(const SolveCliOptions& o) {
   if (!o.primaries.empty()) {
     auto v = numbers(o.primaries, 6, "primaries");
     for (double c : v)
-      if (!(c > 0 && c < 1)) throw InputError("", 0, "primaries", "chromaticities must lie in (0, 1)");
+      if (!(c > 0 && c < 1)) throw ValueError("primaries", "chromaticities must lie in (0, 1)");
     t.primaries = RgbSpace{"custom", {v[0], v[1]}, {v[2], v[3]}, {v[4], v[5]}, kD65};
   }
   return target_by_name(o.target, t);
@@ -111,9 +112,9 @@ void run_solve(const SolveCliOptions& o) {
   options.threads = o.threads;
   if (o.range == "full") options.range = LutRange::Full;
   else if (o.range == "legal") options.range = LutRange::Legal;
-  else throw InputError("", 0, "range", "expected full or legal, got '" + o.range + "'");
+  else throw ValueError("range", "expected full or legal, got '" + o.range + "'");
   std::vector<std::string> formats = split(o.formats);
-  if (formats.empty()) throw InputError("", 0, "format", "no LUT format given");
+  if (formats.empty()) throw ValueError("format", "no LUT format given");
   std::vector<std::string> extensions;
   for (const std::string& f : formats) extensions.push_back(extension_for(f));
   Target target = target_from(o);

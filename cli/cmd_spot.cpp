@@ -9,14 +9,13 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
-#include "cli/rig_options.hpp"
+#include "cli/rig.hpp"
 #include "cli/verify_steps.hpp"
 #include "color/cct.hpp"
 #include "color/colorimetry.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "color/units.hpp"
 #include "measure/options.hpp"
-#include "measure/rig.hpp"
 #include "measure/session.hpp"
 
 namespace calkit::cli {
@@ -90,7 +89,7 @@ void run(const SpotArgs& args) {
   options.patch = make_patch_options(args.bits, args.range, args.window, args.background);
   options.settle = parse_settle(args.settle);
   Vec3 rgb = parse_rgb(args.rgb, "--rgb");
-  if (args.count < 0) throw InputError("", 0, "--count", "must be 0 (until Ctrl-C) or more");
+  if (args.count < 0) throw ValueError("--count", "must be 0 (until Ctrl-C) or more");
 
   Rig rig = build_rig(args.rig);
   Session session(*rig.probe, *rig.pattern, *rig.clock, options);

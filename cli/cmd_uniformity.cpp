@@ -16,11 +16,11 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
-#include "cli/rig_options.hpp"
+#include "cli/rig.hpp"
 #include "cli/verify_steps.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
+#include "core/time.hpp"
 #include "measure/options.hpp"
-#include "measure/rig.hpp"
 #include "measure/uniformity.hpp"
 #include "report/uniformity.hpp"
 
@@ -45,13 +45,6 @@ struct UniformityArgs {
   UniformityThresholds thresholds;
 };
 
-std::string utc_date() {
-  std::time_t t = std::time(nullptr);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return text;
-}
-
 // Waits for Enter on stdin. A signal (Ctrl-C) interrupts the wait: install_stop_flag's handler
 // does not restart read(), so the run stops with the journal intact.
 bool wait_for_enter(const UniformityZone& zone, const std::atomic<bool>* stop) {
@@ -64,7 +57,7 @@ bool wait_for_enter(const UniformityZone& zone, const std::atomic<bool>* stop) {
     if (n == 1 && c == '\n') return true;
     if (n == 1) continue;
     if (n < 0 && errno == EINTR) continue;
-    throw InputError("", 0, "stdin", "no terminal input to confirm the probe position (use --no-prompt)");
+    throw ValueError("stdin", "no terminal input to confirm the probe position (use --no-prompt)");
   }
 }
 
@@ -76,16 +69,15 @@ void run(const UniformityArgs& args) {
   double window = args.window > 0 ? args.window : uniformity_window_percent(options.rows, options.cols);
   options.session.patch = make_patch_options(args.bits, args.range, window, args.background);
   options.session.settle = parse_settle(args.settle);
-  if (!(args.thresholds.max_de2000 > 0)) throw InputError("", 0, "--max-de2000", "must be > 0");
+  if (!(args.thresholds.max_de2000 > 0)) throw ValueError("--max-de2000", "must be > 0");
   if (!(args.thresholds.max_luminance_deviation_pct > 0))
-    throw InputError("", 0, "--max-luminance-deviation", "must be > 0");
+    throw ValueError("--max-luminance-deviation", "must be > 0");
   const fs::path json_path = fs::path(args.out_dir) / "uniformity.json";
   const fs::path journal_path = json_path.string() + ".journal";
   if (args.resume && !fs::exists(journal_path))
     throw InputError(journal_path.string(), 0, "", "no journal to resume (start without --resume)");
 
   Rig rig = build_rig(args.rig);  // before the journal: a bad --display must not leave one behind
-  if (!rig.pattern) throw InputError("", 0, "--pattern", "uniformity needs a pattern generator to place the patch");
   fs::create_directories(args.out_dir);
   const std::atomic<bool>* stop = install_stop_flag();
   options.stop = stop;
@@ -105,7 +97,7 @@ void run(const UniformityArgs& args) {
   info.display = args.rig.display.empty() ? rig.pattern->name() : args.rig.display;
   info.probe = rig.probe->identity().model;
   info.pattern_generator = rig.pattern->name();
-  info.date = utc_date();
+  info.date = utc_now();
   info.calkit_version = CALKIT_VERSION;
   info.window_percent = window;
   UniformityResult result = evaluate_uniformity(readings, options.rows, options.cols, args.thresholds, info);

@@ -13,7 +13,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/verify_steps.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "luts/lut_io.hpp"
 #include "report/report_html.hpp"
 #include "report/report_json.hpp"
@@ -45,7 +45,6 @@ void run(const VerifyArgs& args) {
   if (!args.before.empty()) before = read_verification_json(args.before);
 
   Rig rig = build_rig(args.chain.rig);
-  if (!rig.pattern) throw InputError("", 0, "--pattern", "verification needs a pattern generator");
   if (lut && !rig.display && !args.chain.quiet)
     std::fprintf(stderr, "calkit: %s must already be loaded in the display or grading system\n", args.lut.c_str());
   fs::create_directories(args.out_dir);

@@ -4,7 +4,7 @@
 // calkit::InputError for bad input (main prints it on one line and exits 2).
 #include <CLI/CLI.hpp>
 
-#include "measure/rig.hpp"
+#include "cli/rig.hpp"
 
 namespace calkit::cli {
 

@@ -7,7 +7,7 @@
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 
 namespace {
 

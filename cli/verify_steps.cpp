@@ -7,12 +7,13 @@
 
 #include <fmt/format.h>
 
-#include "cli/rig_options.hpp"
-#include "color/input_error.hpp"
+#include "cli/rig.hpp"
+#include "core/error.hpp"
+#include "core/time.hpp"
 #include "formats/measurement_file.hpp"
 #include "measure/journaled_run.hpp"
 #include "measure/options.hpp"
-#include "patterns/patch_sets.hpp"
+#include "patches/patch_set_table.hpp"
 #include "report/checksum.hpp"
 #include "report/history.hpp"
 #include "report/report_json.hpp"
@@ -23,13 +24,6 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 extern "C" void set_stop_flag(int) { g_stop.store(true); }
-
-std::string utc_now() {
-  std::time_t t = std::time(nullptr);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return text;
-}
 
 // The verification JSON is already written: a history that cannot be written only warns.
 void record_in_history(const ChainArgs& args, const VerificationResult& result, const std::filesystem::path& json) {
@@ -82,7 +76,7 @@ SessionOptions session_options(const ChainArgs& args) {
   options.patch.background = parse_background(args.background);
   check_patch_options(options.patch);
   options.settle = parse_settle(args.settle);
-  if (args.insert_every < 0) throw InputError("", 0, "--insert-every", "must be 0 (off) or more");
+  if (args.insert_every < 0) throw ValueError("--insert-every", "must be 0 (off) or more");
   options.insert.every = args.insert_every;
   return options;
 }
@@ -117,17 +111,7 @@ std::string chart_encoding_for(const Target& target) {
 }
 
 PatchSet verification_patches(const std::string& set, const Target& target, std::uint64_t seed) {
-  if (set == "accuracy") {
-    PatchSet out = greyscale_ramp(21);
-    for (const Vec3& v : primary_secondary_sweeps(5).rgb) out.rgb.push_back(v);
-    for (const Vec3& v : random_set(250, 20261121).rgb) out.rgb.push_back(v);
-    out.description = "bench/accuracy verification set";
-    return out;
-  }
-  // The default counts of `calkit patches`.
-  int count = set == "greyscale" ? 21 : set == "near-black" || set == "near-white" ? 11 : set == "sweeps" ? 4
-            : set == "cube" ? 9 : set == "recommended" ? 175 : 100;
-  return patch_set_by_name(set, count, chart_encoding_by_name(chart_encoding_for(target)), seed);
+  return patch_set_by_name(set, 0, chart_encoding_by_name(chart_encoding_for(target)), seed);
 }
 
 Target target_for_readings(Target target, const MeasurementSet& readings) {
@@ -160,7 +144,6 @@ std::optional<VerificationResult> run_verification(Rig& rig, const ChainArgs& ar
   if (run.resume && std::filesystem::exists(run.readings)) {
     readings = read_measurements(run.readings);
   } else {
-    if (!rig.pattern) throw InputError("", 0, "--pattern", "verification needs a pattern generator");
     Session session(*rig.probe, *rig.pattern, *rig.clock, session_options(args));
     JournaledRunOptions options;
     options.resume = run.resume;

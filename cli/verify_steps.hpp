@@ -11,7 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "luts/lut.hpp"
-#include "measure/rig.hpp"
+#include "cli/rig.hpp"
 #include "measure/session.hpp"
 #include "report/verification.hpp"
 #include "solver/target.hpp"

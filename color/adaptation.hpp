@@ -1,6 +1,6 @@
 #pragma once
 // Von Kries chromatic adaptation transforms (Bradford: Lam 1985; CAT02: CIE 159:2004).
-#include "color/types.hpp"
+#include "core/types.hpp"
 
 namespace calkit {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "color/colorimetry.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "color/observer.hpp"
 #include "color/robertson1968.hpp"
 
@@ -18,13 +18,13 @@ namespace {
 
 void check_xy(Xy xy) {
   if (!std::isfinite(xy.x) || !std::isfinite(xy.y) || xy.x <= 0 || xy.y <= 0 || xy.x + xy.y >= 1)
-    throw InputError("", 0, "xy", "chromaticity (" + std::to_string(xy.x) + ", " +
+    throw ValueError("xy", "chromaticity (" + std::to_string(xy.x) + ", " +
                                       std::to_string(xy.y) + ") is not a real colour");
 }
 
 void check_kelvin(double cct, double lo, double hi, const char* what) {
   if (!std::isfinite(cct) || cct < lo || cct > hi)
-    throw InputError("", 0, "cct", std::string(what) + " is defined for " +
+    throw ValueError("cct", std::string(what) + " is defined for " +
                                        std::to_string(static_cast<int>(lo)) + "-" +
                                        std::to_string(static_cast<int>(hi)) + " K, got " +
                                        std::to_string(cct));
@@ -87,7 +87,7 @@ CctDuv cct_robertson(Xy xy) {
     if (d <= 0) break;  // hotter than infinity
     prev_d = d, prev_du = du, prev_dv = dv;
   }
-  throw InputError("", 0, "xy",
+  throw ValueError("xy",
                    "chromaticity outside the Robertson 1968 table (1667 K to infinity)");
 }
 
@@ -115,7 +115,7 @@ CctDuv cct_ohno2013(Xy xy) {
     if (hi - lo < 0.5) break;
   }
   if (best[1].cct <= 1000.5 || best[1].cct >= 100000 - 0.5)
-    throw InputError("", 0, "xy", "CCT outside 1000-100000 K (Ohno 2013 table)");
+    throw ValueError("xy", "CCT outside 1000-100000 K (Ohno 2013 table)");
   const LocusPoint& p0 = best[0];
   const LocusPoint& p1 = best[1];
   const LocusPoint& p2 = best[2];

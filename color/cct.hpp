@@ -1,6 +1,6 @@
 #pragma once
 // Correlated colour temperature and distance from the Planckian locus.
-#include "color/types.hpp"
+#include "core/types.hpp"
 
 namespace calkit {
 

@@ -1,7 +1,7 @@
 #pragma once
 // CIE colorimetry (CIE 15:2004): XYZ, xyY, u'v', CIELAB, LCh. XYZ is absolute cd/m² inside calkit
 // unless a function says otherwise; Lab takes the reference white as XYZ on the same scale.
-#include "color/types.hpp"
+#include "core/types.hpp"
 
 namespace calkit {
 

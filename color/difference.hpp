@@ -1,7 +1,7 @@
 #pragma once
 // Colour differences. Lab inputs must share one reference white; ICtCp inputs are BT.2100 PQ
 // ICtCp computed from absolute cd/m².
-#include "color/types.hpp"
+#include "core/types.hpp"
 
 namespace calkit {
 

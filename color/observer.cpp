@@ -5,7 +5,7 @@
 #include <cmath>
 #include <string>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 
 namespace calkit {
 
@@ -158,11 +158,11 @@ double sprague(const double (&t)[kRows][3], int k, double x, int c) {
 
 void check_spectrum(const std::vector<double>& values, double start_nm, double step_nm) {
   if (!(step_nm > 0) || !std::isfinite(step_nm))
-    throw InputError("", 0, "step_nm", "spectral step must be a positive number of nm");
-  if (!std::isfinite(start_nm)) throw InputError("", 0, "start_nm", "start wavelength not finite");
+    throw ValueError("step_nm", "spectral step must be a positive number of nm");
+  if (!std::isfinite(start_nm)) throw ValueError("start_nm", "start wavelength not finite");
   for (size_t i = 0; i < values.size(); ++i)
     if (!std::isfinite(values[i]))
-      throw InputError("", 0, "spectrum[" + std::to_string(i) + "]", "value is not finite");
+      throw ValueError("spectrum[" + std::to_string(i) + "]", "value is not finite");
 }
 
 }  // namespace
@@ -198,6 +198,12 @@ double planck_radiance(double wavelength_nm, double kelvin) {
   constexpr double c2 = 1.4388e-2;         // m·K, as CIE 15:2004
   double lambda = wavelength_nm * 1e-9;
   return c1l / std::pow(lambda, 5) / std::expm1(c2 / (lambda * kelvin)) * 1e-9;
+}
+
+Observer observer_named(const std::string& name, const std::string& field) {
+  if (name.empty() || name == "1931" || name == "2") return Observer::Cie1931_2deg;
+  if (name == "1964" || name == "10") return Observer::Cie1964_10deg;
+  throw ValueError(field, "unknown observer '" + name + "' (1931 = 2°, 1964 = 10°)");
 }
 
 }  // namespace calkit

@@ -1,14 +1,17 @@
 #pragma once
+#include <string>
 // CIE standard colorimetric observers (CIE 15:2004 Tables T.4/T.5, CIE 018:2019) and spectral
 // integration. Tables are the CIE 5 nm values, 360-830 nm; values between nodes use Sprague
 // interpolation as CIE 167:2005 recommends for 5 nm data.
 #include <vector>
 
-#include "color/types.hpp"
+#include "core/types.hpp"
 
 namespace calkit {
 
 enum class Observer { Cie1931_2deg, Cie1964_10deg };
+// "1931" or "2" (2°), "1964" or "10" (10°); empty: 1931. ValueError on `field` otherwise.
+Observer observer_named(const std::string& name, const std::string& field);
 
 inline constexpr double kMaxLuminousEfficacy = 683.0;  // lm/W, Km (CIE 15:2004 / SI candela)
 

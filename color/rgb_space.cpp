@@ -5,7 +5,7 @@
 #include <cctype>
 
 #include "color/colorimetry.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 
 namespace calkit {
 
@@ -52,7 +52,7 @@ RgbSpace rgb_space_by_name(std::string_view name) {
   if (key == "dcip3" || key == "dci" || key == "p3dci") return dci_p3_space();
   if (key == "rec2020" || key == "bt2020" || key == "2020" || key == "rec2100" || key == "bt2100")
     return rec2020_space();
-  throw InputError("", 0, "colour space",
+  throw ValueError("colour space",
                    "unknown RGB colour space '" + std::string(name) +
                        "' (expected rec709, p3d65, dcip3 or rec2020)");
 }

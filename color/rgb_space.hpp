@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-#include "color/types.hpp"
+#include "core/types.hpp"
 
 namespace calkit {
 

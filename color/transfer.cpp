@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 
 namespace calkit {
 
@@ -12,10 +12,10 @@ namespace calkit {
 
 Bt1886Eotf::Bt1886Eotf(double white_nits, double black_nits, double gamma) : gamma_(gamma) {
   if (!(white_nits > 0) || !(black_nits >= 0) || !(black_nits < white_nits))
-    throw InputError("", 0, "white/black",
+    throw ValueError("white/black",
                      "BT.1886 needs 0 <= black < white cd/m² (got white " +
                          std::to_string(white_nits) + ", black " + std::to_string(black_nits) + ")");
-  if (!(gamma > 0)) throw InputError("", 0, "gamma", "BT.1886 gamma must be positive");
+  if (!(gamma > 0)) throw ValueError("gamma", "BT.1886 gamma must be positive");
   double w = std::pow(white_nits, 1.0 / gamma);
   double k = std::pow(black_nits, 1.0 / gamma);
   a_ = std::pow(w - k, gamma);
@@ -97,12 +97,12 @@ double hlg_luminance(const Vec3& rgb) { return 0.2627 * rgb.x() + 0.6780 * rgb.y
 
 void check_hlg_display(double peak_nits, double black_nits) {
   if (!(peak_nits > 0) || !(black_nits >= 0) || !(black_nits < peak_nits))
-    throw InputError("", 0, "peak/black", "HLG needs 0 <= black < peak cd/m²");
+    throw ValueError("peak/black", "HLG needs 0 <= black < peak cd/m²");
 }
 
 void check_hlg_gamma(double gamma) {
   if (!(gamma > 0) || !std::isfinite(gamma))
-    throw InputError("", 0, "system gamma", "HLG system gamma must be positive");
+    throw ValueError("system gamma", "HLG system gamma must be positive");
 }
 
 // BT.2100-2 Table 5 note: beta = sqrt(3 (Lb/Lw)^(1/gamma)).
@@ -125,7 +125,7 @@ double hlg_inverse_oetf(double signal) {
 
 // BT.2100-2 Table 5 note 5f / BT.2390: gamma = 1.2 + 0.42 log10(Lw / 1000).
 double hlg_system_gamma(double peak_nits) {
-  if (!(peak_nits > 0)) throw InputError("", 0, "peak", "HLG peak must be positive");
+  if (!(peak_nits > 0)) throw ValueError("peak", "HLG peak must be positive");
   return 1.2 + 0.42 * std::log10(peak_nits / 1000.0);
 }
 
@@ -170,10 +170,10 @@ Bt2390Eetf::Bt2390Eetf(double source_black, double source_peak, double target_bl
     : source_black_(source_black), source_peak_(source_peak), target_black_(target_black),
       target_peak_(target_peak) {
   if (!(source_black >= 0) || !(source_peak > source_black) || !(source_peak <= 10000))
-    throw InputError("", 0, "mastering black/peak",
+    throw ValueError("mastering black/peak",
                      "EETF needs 0 <= mastering black < mastering peak <= 10000 cd/m²");
   if (!(target_black >= 0) || !(target_peak > target_black))
-    throw InputError("", 0, "display black/peak",
+    throw ValueError("display black/peak",
                      "EETF needs 0 <= display black < display peak cd/m²");
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // Transfer functions. Signals are normalised 0..1 (full range); light is in cd/m² where the
 // standard is absolute (BT.1886, PQ, HLG display light) and relative 0..1 otherwise.
-#include "color/types.hpp"
+#include "core/types.hpp"
 
 namespace calkit {
 

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 
 namespace calkit::argyll {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "color/types.hpp"
+#include "core/types.hpp"
 #include "formats/cgats.hpp"
 #include "formats/measurement_set.hpp"
 

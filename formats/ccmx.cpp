@@ -2,10 +2,10 @@
 
 #include <cmath>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
+#include "core/files.hpp"
 #include "formats/argyll_fields.hpp"
 #include "formats/cgats.hpp"
-#include "formats/measurement_file.hpp"
 
 namespace calkit {
 namespace {
@@ -60,7 +60,7 @@ ColorimeterMatrix read_ccmx(const std::filesystem::path& path) {
 }
 
 std::string format_ccmx(const ColorimeterMatrix& ccmx) {
-  if (ccmx.instrument.empty()) throw InputError("", 0, "INSTRUMENT", "is required in a CCMX");
+  if (ccmx.instrument.empty()) throw ValueError("INSTRUMENT", "is required in a CCMX");
   CgatsTable table;
   table.file_type = "CCMX";
   table.set_keyword("DESCRIPTOR", ccmx.description.empty() ? "calkit colorimeter correction"
@@ -82,7 +82,7 @@ std::string format_ccmx(const ColorimeterMatrix& ccmx) {
     std::vector<std::string> row;
     for (int c = 0; c < 3; ++c) {
       if (!std::isfinite(ccmx.matrix(r, c)))
-        throw InputError("", 0, "matrix", "is not finite");
+        throw ValueError("matrix", "is not finite");
       row.push_back(argyll::number(ccmx.matrix(r, c)));
     }
     table.rows.push_back(std::move(row));

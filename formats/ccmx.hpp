@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "color/types.hpp"
+#include "core/types.hpp"
 
 namespace calkit {
 

@@ -1,9 +1,9 @@
 #include "formats/ccss.hpp"
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
+#include "core/files.hpp"
 #include "formats/argyll_fields.hpp"
 #include "formats/cgats.hpp"
-#include "formats/measurement_file.hpp"
 
 namespace calkit {
 DisplaySpectra parse_ccss(std::string_view text, const std::string& name) {
@@ -37,14 +37,14 @@ DisplaySpectra read_ccss(const std::filesystem::path& path) {
 }
 
 std::string format_ccss(const DisplaySpectra& ccss) {
-  if (ccss.samples.size() < 3) throw InputError("", 0, "samples", "a CCSS needs at least 3");
+  if (ccss.samples.size() < 3) throw ValueError("samples", "a CCSS needs at least 3");
   const Spectrum& shape = ccss.samples.front();
   if (shape.values.size() < 2 || !(shape.step_nm > 0))
-    throw InputError("", 0, "samples", "needs at least 2 bands and a positive step");
+    throw ValueError("samples", "needs at least 2 bands and a positive step");
   for (const Spectrum& s : ccss.samples)
     if (s.values.size() != shape.values.size() || s.start_nm != shape.start_nm ||
         s.step_nm != shape.step_nm)
-      throw InputError("", 0, "samples", "all spectra need the same sampling");
+      throw ValueError("samples", "all spectra need the same sampling");
   CgatsTable table;
   table.file_type = "CCSS";
   table.set_keyword("DESCRIPTOR", ccss.description.empty() ? "calkit display spectral samples"
@@ -63,7 +63,7 @@ std::string format_ccss(const DisplaySpectra& ccss) {
   for (size_t i = 0; i < ccss.samples.size(); ++i) {
     std::vector<std::string> row = {std::to_string(i + 1)};
     for (double v : ccss.samples[i].values) {
-      if (!std::isfinite(v)) throw InputError("", 0, "samples", "a value is not finite");
+      if (!std::isfinite(v)) throw ValueError("samples", "a value is not finite");
       row.push_back(argyll::number(v));
     }
     table.rows.push_back(std::move(row));

@@ -5,8 +5,8 @@
 #include <cmath>
 #include <set>
 
-#include "color/input_error.hpp"
-#include "formats/measurement_file.hpp"
+#include "core/error.hpp"
+#include "core/files.hpp"
 
 namespace calkit {
 namespace {
@@ -294,10 +294,6 @@ std::string format_cgats(const CgatsFile& file) {
     out += "END_DATA\n";
   }
   return out;
-}
-
-void write_cgats(const std::filesystem::path& path, const CgatsFile& file) {
-  write_file_atomically(path, [&] { return format_cgats(file); });
 }
 
 const CgatsTable& cgats_table(const CgatsFile& file, std::string_view file_type) {

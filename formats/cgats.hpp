@@ -35,7 +35,6 @@ struct CgatsFile {
 CgatsFile parse_cgats(std::string_view text, const std::string& name);
 CgatsFile read_cgats(const std::filesystem::path& path);
 std::string format_cgats(const CgatsFile& file);
-void write_cgats(const std::filesystem::path& path, const CgatsFile& file);  // atomic
 
 // Typed access with checked errors naming file, row line and field.
 const CgatsTable& cgats_table(const CgatsFile& file, std::string_view file_type);  // first match

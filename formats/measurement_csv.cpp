@@ -3,9 +3,9 @@
 #include <charconv>
 #include <cmath>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
+#include "core/files.hpp"
 #include "formats/cgats.hpp"
-#include "formats/measurement_file.hpp"
 
 namespace calkit {
 namespace {
@@ -112,7 +112,7 @@ std::string format_measurement_csv(const MeasurementSet& set) {
   for (const auto& [key, value] : set.info) {
     if (key.find(": ") != std::string::npos || key.find('\n') != std::string::npos ||
         value.find('\n') != std::string::npos)
-      throw InputError("", 0, "info." + key, "cannot be written to CSV (line break or ': ')");
+      throw ValueError("info." + key, "cannot be written to CSV (line break or ': ')");
     out += "# " + key + ": " + value + "\n";
   }
   out += "R,G,B,X,Y,Z";
@@ -128,7 +128,7 @@ std::string format_measurement_csv(const MeasurementSet& set) {
     if (shape && !shape->empty()) {
       if (r.spectrum.values.size() != shape->values.size() ||
           r.spectrum.start_nm != shape->start_nm || r.spectrum.step_nm != shape->step_nm)
-        throw InputError("", 0, "spectrum", "every reading needs the same spectral sampling in CSV");
+        throw ValueError("spectrum", "every reading needs the same spectral sampling in CSV");
       for (double v : r.spectrum.values) row += "," + cgats_format_number(v);
     }
     out += row + "\n";

@@ -5,8 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "color/input_error.hpp"
-#include "formats/measurement_file.hpp"
+#include "core/error.hpp"
+#include "core/files.hpp"
 
 namespace calkit {
 namespace {
@@ -128,10 +128,10 @@ std::string format_measurement_json(const MeasurementSet& set) {
   for (const Reading& r : set.readings) {
     for (int c = 0; c < 3; ++c)
       if (!std::isfinite(r.rgb[c]) || !std::isfinite(r.XYZ[c]))
-        throw InputError("", 0, "readings", "a value is not finite");
+        throw ValueError("readings", "a value is not finite");
     json j = {{"rgb", {r.rgb[0], r.rgb[1], r.rgb[2]}}, {"XYZ", {r.XYZ[0], r.XYZ[1], r.XYZ[2]}}};
     for (double v : r.spectrum.values)
-      if (!std::isfinite(v)) throw InputError("", 0, "spectrum", "a value is not finite");
+      if (!std::isfinite(v)) throw ValueError("spectrum", "a value is not finite");
     if (!r.spectrum.empty())
       j["spectrum"] = {{"start_nm", r.spectrum.start_nm},
                        {"step_nm", r.spectrum.step_nm},

@@ -9,8 +9,8 @@
 #include <fmt/core.h>
 #include <pugixml.hpp>
 
-#include "color/input_error.hpp"
-#include "formats/measurement_file.hpp"
+#include "core/error.hpp"
+#include "core/files.hpp"
 
 namespace calkit {
 

@@ -1,9 +1,9 @@
 #include "formats/ti1.hpp"
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
+#include "core/files.hpp"
 #include "formats/argyll_fields.hpp"
 #include "formats/cgats.hpp"
-#include "formats/measurement_file.hpp"
 
 namespace calkit {
 
@@ -37,7 +37,7 @@ std::string format_ti1(const PatchSet& patches) {
     const Vec3& rgb = patches.rgb[i];
     for (int c = 0; c < 3; ++c)
       if (!(rgb[c] >= 0 && rgb[c] <= 1))
-        throw InputError("", 0, "rgb", "patch " + std::to_string(i + 1) + " is outside 0..1");
+        throw ValueError("rgb", "patch " + std::to_string(i + 1) + " is outside 0..1");
     table.rows.push_back({std::to_string(i + 1), argyll::number(rgb[0] * 100),
                           argyll::number(rgb[1] * 100), argyll::number(rgb[2] * 100)});
   }

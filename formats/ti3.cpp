@@ -4,10 +4,10 @@
 #include <set>
 #include <sstream>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
+#include "core/files.hpp"
 #include "formats/argyll_fields.hpp"
 #include "formats/cgats.hpp"
-#include "formats/measurement_file.hpp"
 
 namespace calkit {
 namespace {
@@ -77,10 +77,10 @@ bool has_spectra(const MeasurementSet& set) {
   for (const Reading& r : set.readings)
     if (r.spectrum.values.size() != shape.values.size() || r.spectrum.start_nm != shape.start_nm ||
         r.spectrum.step_nm != shape.step_nm)
-      throw InputError("", 0, "spectrum",
+      throw ValueError("spectrum",
                        "every reading needs a spectrum with the same sampling for a .ti3");
   if (shape.values.size() < 2 || !(shape.step_nm > 0))
-    throw InputError("", 0, "spectrum", "needs at least 2 bands and a positive step");
+    throw ValueError("spectrum", "needs at least 2 bands and a positive step");
   return true;
 }
 
@@ -150,18 +150,18 @@ std::string format_ti3(const MeasurementSet& set) {
     std::vector<std::string> row = {std::to_string(i + 1)};
     for (int c = 0; c < 3; ++c) {
       if (!(r.rgb[c] >= 0 && r.rgb[c] <= 1))
-        throw InputError("", 0, "rgb", "reading " + std::to_string(i + 1) + " is outside 0..1");
+        throw ValueError("rgb", "reading " + std::to_string(i + 1) + " is outside 0..1");
       row.push_back(argyll::number(r.rgb[c] * 100));
     }
     for (int c = 0; c < 3; ++c) {
       if (!std::isfinite(r.XYZ[c]))
-        throw InputError("", 0, "XYZ", "reading " + std::to_string(i + 1) + " is not finite");
+        throw ValueError("XYZ", "reading " + std::to_string(i + 1) + " is not finite");
       row.push_back(argyll::number(r.XYZ[c] / scale));
     }
     if (spectra)
       for (double v : r.spectrum.values) {
         if (!std::isfinite(v))
-          throw InputError("", 0, "spectrum", "reading " + std::to_string(i + 1) + " is not finite");
+          throw ValueError("spectrum", "reading " + std::to_string(i + 1) + " is not finite");
         row.push_back(argyll::number(v / scale));
       }
     table.rows.push_back(std::move(row));

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 
 namespace calkit {
 namespace {

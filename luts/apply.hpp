@@ -3,7 +3,7 @@
 // grid, as OpenColorIO does, so results agree with OCIO's CPU processor.
 #include <string>
 
-#include "color/types.hpp"
+#include "core/types.hpp"
 #include "luts/lut.hpp"
 
 namespace calkit {

@@ -11,7 +11,7 @@
 #include <cmath>
 #include <memory>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "luts/apply.hpp"
 #include "luts/lut_format.hpp"
 

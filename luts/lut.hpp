@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "color/types.hpp"
+#include "core/types.hpp"
 
 namespace calkit {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "luts/lut_format.hpp"
 #include "luts/lut_io.hpp"
 

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 
 namespace calkit {
 namespace {

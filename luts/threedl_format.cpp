@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "luts/apply.hpp"
 #include "luts/lut_format.hpp"
 #include "luts/text_lines.hpp"

@@ -11,14 +11,14 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
+#include "core/json.hpp"
 
 namespace calkit {
 namespace {
 
 using nlohmann::json;
 
-json vec_json(const Vec3& v) { return json::array({v.x(), v.y(), v.z()}); }
 
 Vec3 vec_from(const json& j, const std::string& file, int line, const char* field) {
   if (!j.contains(field) || !j[field].is_array() || j[field].size() != 3)

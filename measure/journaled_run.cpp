@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "formats/measurement_file.hpp"
 #include "measure/journal.hpp"
 #include "measure/progress.hpp"

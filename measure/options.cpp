@@ -6,7 +6,7 @@
 
 #include <fmt/core.h>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 
 namespace calkit {
 
@@ -19,7 +19,7 @@ double parse_number(const std::string& text, const std::string& option) {
     used = 0;
   }
   if (used == 0 || used != text.size() || !std::isfinite(value))
-    throw InputError("", 0, option, fmt::format("'{}' is not a finite number", text));
+    throw ValueError(option, fmt::format("'{}' is not a finite number", text));
   return value;
 }
 
@@ -27,7 +27,7 @@ namespace {
 
 double parse_fraction(const std::string& text, const std::string& option) {
   double v = parse_number(text, option);
-  if (v < 0 || v > 1) throw InputError("", 0, option, fmt::format("{} is outside 0..1", text));
+  if (v < 0 || v > 1) throw ValueError(option, fmt::format("{} is outside 0..1", text));
   return v;
 }
 
@@ -39,12 +39,12 @@ SettleOptions parse_settle(const std::string& text) {
   if (text.rfind("stable", 0) == 0) {
     settle.mode = SettleMode::Stable;
     if (text == "stable") return settle;
-    if (text[6] != ':') throw InputError("", 0, "--settle", fmt::format("'{}': use stable or stable:SECONDS", text));
+    if (text[6] != ':') throw ValueError("--settle", fmt::format("'{}': use stable or stable:SECONDS", text));
     delay = text.substr(7);
   }
   settle.delay_s = parse_number(delay, "--settle");
   if (settle.delay_s < 0 || settle.delay_s > 60)
-    throw InputError("", 0, "--settle", fmt::format("{} s is outside 0..60", settle.delay_s));
+    throw ValueError("--settle", fmt::format("{} s is outside 0..60", settle.delay_s));
   return settle;
 }
 
@@ -53,7 +53,7 @@ Background parse_background(const std::string& text) {
   auto colon = text.find(':');
   std::string kind = text.substr(0, colon);
   if (colon == std::string::npos || (kind != "grey" && kind != "gray" && kind != "apl"))
-    throw InputError("", 0, "--background", fmt::format("'{}': use black, grey:LEVEL or apl:LEVEL", text));
+    throw ValueError("--background", fmt::format("'{}': use black, grey:LEVEL or apl:LEVEL", text));
   Background background;
   background.kind = kind == "apl" ? BackgroundKind::ConstantApl : BackgroundKind::Grey;
   background.level = parse_fraction(text.substr(colon + 1), "--background");
@@ -63,7 +63,7 @@ Background parse_background(const std::string& text) {
 SignalRange parse_range(const std::string& text) {
   if (text == "full") return SignalRange::Full;
   if (text == "legal" || text == "video") return SignalRange::Legal;
-  throw InputError("", 0, "--range", fmt::format("'{}': use full or legal", text));
+  throw ValueError("--range", fmt::format("'{}': use full or legal", text));
 }
 
 Vec3 parse_rgb(const std::string& text, const std::string& option) {
@@ -76,15 +76,15 @@ Vec3 parse_rgb(const std::string& text, const std::string& option) {
     rgb[n++] = parse_fraction(part, option);
   }
   if (n != 3 || std::count(text.begin(), text.end(), ',') != 2)
-    throw InputError("", 0, option, fmt::format("'{}': expected R,G,B with three values 0..1", text));
+    throw ValueError(option, fmt::format("'{}': expected R,G,B with three values 0..1", text));
   return rgb;
 }
 
 void check_patch_options(const PatchOptions& options) {
   if (options.bits != 8 && options.bits != 10 && options.bits != 12)
-    throw InputError("", 0, "--bits", fmt::format("{}: use 8, 10 or 12", options.bits));
+    throw ValueError("--bits", fmt::format("{}: use 8, 10 or 12", options.bits));
   if (!(options.window_percent >= 1 && options.window_percent <= 100))
-    throw InputError("", 0, "--window", fmt::format("{} % is outside 1..100", options.window_percent));
+    throw ValueError("--window", fmt::format("{} % is outside 1..100", options.window_percent));
 }
 
 PatchOptions make_patch_options(int bits, const std::string& range, double window_percent,

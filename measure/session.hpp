@@ -10,7 +10,7 @@
 #include "measure/journal.hpp"
 #include "patterns/pattern_generator.hpp"
 #include "probes/probe.hpp"
-#include "sim/clock.hpp"
+#include "core/clock.hpp"
 
 namespace calkit {
 

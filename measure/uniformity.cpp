@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "measure/journal.hpp"
 #include "measure/options.hpp"
 #include "measure/progress.hpp"
@@ -21,7 +21,7 @@ int parse_side(const std::string& text, const std::string& whole) {
   char* end = nullptr;
   long n = std::strtol(text.c_str(), &end, 10);
   if (text.empty() || *end != '\0' || !valid_side(static_cast<int>(n)))
-    throw InputError("", 0, "--grid", "'" + whole + "': rows and columns must each be 3, 5, 7 or 9 (e.g. 5x5, 5x3)");
+    throw ValueError("--grid", "'" + whole + "': rows and columns must each be 3, 5, 7 or 9 (e.g. 5x5, 5x3)");
   return static_cast<int>(n);
 }
 
@@ -74,9 +74,9 @@ std::vector<double> parse_uniformity_levels(const std::string& text) {
   while (start <= text.size()) {
     std::size_t end = std::min(text.find(',', start), text.size());
     double pct = parse_number(text.substr(start, end - start), "--level");
-    if (!(pct > 0 && pct <= 100)) throw InputError("", 0, "--level", fmt::format("{} is not a level in (0, 100] %", pct));
+    if (!(pct > 0 && pct <= 100)) throw ValueError("--level", fmt::format("{} is not a level in (0, 100] %", pct));
     if (std::find(levels.begin(), levels.end(), pct / 100) != levels.end())
-      throw InputError("", 0, "--level", fmt::format("{} % is given twice", pct));
+      throw ValueError("--level", fmt::format("{} % is given twice", pct));
     levels.push_back(pct / 100);
     start = end + 1;
   }
@@ -106,8 +106,8 @@ UniformitySessionResult measure_uniformity(Probe& probe, PatternGenerator& patte
                                            const std::filesystem::path& journal_path,
                                            const UniformitySessionOptions& options) {
   if (!valid_side(options.rows) || !valid_side(options.cols))
-    throw InputError("", 0, "--grid", "rows and columns must each be 3, 5, 7 or 9");
-  if (options.levels.empty()) throw InputError("", 0, "--level", "no level to measure");
+    throw ValueError("--grid", "rows and columns must each be 3, 5, 7 or 9");
+  if (options.levels.empty()) throw ValueError("--level", "no level to measure");
   std::vector<ZoneReading> plan = uniformity_plan(options);
   const int total = static_cast<int>(plan.size());
   const std::string hash = plan_hash(options, plan);

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdint>
 
-#include "patterns/virtual_pattern_generator.hpp"
 
 namespace calkit {
 
@@ -30,6 +29,22 @@ std::array<int, 3> codes_at_bits(const Patch& patch, int bits) {
   std::array<int, 3> out{};
   for (int c = 0; c < 3; ++c) out[c] = convert_code(patch.code[c], patch.bits, bits, patch.range);
   return out;
+}
+
+double background_signal(const Background& background, const Vec3& signal, double window_percent) {
+  switch (background.kind) {
+    case BackgroundKind::Black:
+      return 0;
+    case BackgroundKind::Grey:
+      return std::clamp(background.level, 0.0, 1.0);
+    case BackgroundKind::ConstantApl: {
+      double area = std::clamp(window_percent / 100, 0.0, 1.0);
+      if (area >= 1) return 0;
+      double bg = (background.level - area * signal.mean()) / (1 - area);
+      return std::clamp(bg, 0.0, 1.0);
+    }
+  }
+  return 0;
 }
 
 int background_code(const Patch& patch, int bits) {

@@ -13,6 +13,11 @@ namespace calkit {
 int convert_code(int code, int from_bits, int to_bits, SignalRange range);
 std::array<int, 3> codes_at_bits(const Patch& patch, int bits);
 
+// Grey signal of the screen around a window of `window_percent` showing `signal`. ConstantApl
+// keeps the mean signal of the frame at the background level (Argyll's "constant video"
+// background: bg = (A - a*mean) / (1 - a), clamped to 0..1, a = window area fraction).
+double background_signal(const Background& background, const Vec3& signal, double window_percent);
+
 // The background grey of a patch as a code value at `bits` in the patch's range (black: the
 // range's black code). Grey and constant-APL levels are signals 0..1 and are quantised here.
 int background_code(const Patch& patch, int bits);

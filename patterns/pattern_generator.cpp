@@ -4,7 +4,7 @@
 #include <cmath>
 #include <string>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 
 namespace calkit {
 
@@ -12,7 +12,7 @@ namespace {
 
 void check_bits(int bits) {
   if (bits != 8 && bits != 10 && bits != 12)
-    throw InputError("", 0, "bits", "patch bit depth must be 8, 10 or 12, not " + std::to_string(bits));
+    throw ValueError("bits", "patch bit depth must be 8, 10 or 12, not " + std::to_string(bits));
 }
 
 double full_scale(int bits) { return std::ldexp(1.0, bits) - 1; }
@@ -24,7 +24,7 @@ double legal_scale(int bits) { return std::ldexp(1.0, bits - 8); }  // bit shift
 // ITU-R BT.709-6 item 6.10 at 8 bits and ITU-R BT.2100-2 Table 9 at 10 and 12 bits.
 Patch Patch::from_rgb(const Vec3& rgb, int bits, SignalRange range) {
   check_bits(bits);
-  if (!rgb.allFinite()) throw InputError("", 0, "rgb", "patch RGB must be finite");
+  if (!rgb.allFinite()) throw ValueError("rgb", "patch RGB must be finite");
   Patch p;
   p.bits = bits;
   p.range = range;

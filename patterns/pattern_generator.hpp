@@ -4,7 +4,7 @@
 #include <array>
 #include <string>
 
-#include "color/types.hpp"
+#include "core/types.hpp"
 
 namespace calkit {
 

@@ -8,8 +8,8 @@
 
 #include <fmt/format.h>
 
-#include "color/input_error.hpp"
-#include "patterns/backend_spec.hpp"
+#include "core/error.hpp"
+#include "core/device_spec.hpp"
 #include "patterns/patch_codes.hpp"
 
 namespace calkit {
@@ -28,7 +28,7 @@ std::string conf(const std::string& key, const std::string& value) {
 PGeneratorSpec parse_pgenerator_spec(const std::string& spec) {
   const std::string prefix = "pgenerator:";
   if (spec.rfind(prefix, 0) != 0 || spec.size() == prefix.size())
-    throw InputError("", 0, "--pattern", "'" + spec + "' needs a host: pgenerator:HOST, pgenerator:discover or pgenerator:emulate");
+    throw ValueError("--pattern", "'" + spec + "' needs a host: pgenerator:HOST, pgenerator:discover or pgenerator:emulate");
   PGeneratorSpec out;
   std::string rest = spec.substr(prefix.size());
   std::size_t colon = rest.find(':');
@@ -36,7 +36,7 @@ PGeneratorSpec parse_pgenerator_spec(const std::string& spec) {
   if (host == "discover") out.discover = true;
   else if (host == "emulate") out.emulate = true;
   else out.options.host = host;
-  for (const SpecOption& o : split_spec_options(colon == std::string::npos ? "" : rest.substr(colon + 1))) {
+  for (const SpecOption& o : split_spec_options(colon == std::string::npos ? "" : rest.substr(colon + 1), "--pattern")) {
     if (o.key == "port") out.options.port = spec_int(o, 1, 65535);
     else if (o.key == "bits") {
       out.options.bits = spec_int(o, 8, 10);

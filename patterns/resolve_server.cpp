@@ -8,8 +8,8 @@
 
 #include <fmt/format.h>
 
-#include "color/input_error.hpp"
-#include "patterns/backend_spec.hpp"
+#include "core/error.hpp"
+#include "core/device_spec.hpp"
 #include "patterns/patch_codes.hpp"
 
 namespace calkit {
@@ -71,9 +71,9 @@ std::string ls_xml(const Patch& patch) {
 ResolveOptions parse_resolve_spec(const std::string& spec, bool* emulate) {
   if (emulate) *emulate = false;
   if (spec.rfind("resolve", 0) != 0 || (spec.size() > 7 && spec[7] != ':'))
-    throw InputError("", 0, "--pattern", "'" + spec + "' is not a resolve spec");
+    throw ValueError("--pattern", "'" + spec + "' is not a resolve spec");
   ResolveOptions options;
-  for (const SpecOption& o : split_spec_options(spec.size() > 8 ? spec.substr(8) : "")) {
+  for (const SpecOption& o : split_spec_options(spec.size() > 8 ? spec.substr(8) : "", "--pattern")) {
     if (o.key == "port") {
       options.port = spec_int(o, 0, 65535);
     } else if (o.key == "bind") {

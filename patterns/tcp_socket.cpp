@@ -177,18 +177,6 @@ void TcpStream::recv_exact(void* data, std::size_t size, double timeout_s) {
 
 bool TcpStream::wait_readable(double timeout_s) { return is_open() && wait_fd(fd(), POLLIN, timeout_s); }
 
-bool TcpStream::peer_closed() {
-  if (!is_open()) return true;
-  pollfd p{fd(), POLLIN, 0};
-  if (::poll(&p, 1, 0) <= 0) return false;
-  if (p.revents & (POLLERR | POLLNVAL)) return true;
-  char byte;
-  ssize_t n = ::recv(fd(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-  if (n == 0) return true;
-  if (n < 0) return !(errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR);
-  return false;  // data pending, connection alive
-}
-
 void TcpStream::shutdown_and_close() {
   if (!is_open()) return;
   ::shutdown(fd(), SHUT_RDWR);

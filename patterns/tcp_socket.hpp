@@ -63,7 +63,6 @@ class TcpStream {
   std::size_t recv_some(void* data, std::size_t size, double timeout_s);
   // True when the peer has closed (end of stream or error) without consuming pending data;
   // pending bytes are left for the caller.
-  bool peer_closed();
   // Waits until data can be read; false on timeout.
   bool wait_readable(double timeout_s);
 

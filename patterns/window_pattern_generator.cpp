@@ -17,8 +17,8 @@
 
 #include <fmt/format.h>
 
-#include "color/input_error.hpp"
-#include "patterns/backend_spec.hpp"
+#include "core/error.hpp"
+#include "core/device_spec.hpp"
 #include "patterns/patch_codes.hpp"
 
 #ifndef GL_FRAMEBUFFER_SRGB
@@ -35,11 +35,11 @@ namespace calkit {
 bool is_window_pattern(const std::string& spec) { return spec == "window" || spec.rfind("window:", 0) == 0; }
 
 WindowOptions parse_window_spec(const std::string& spec) {
-  if (!is_window_pattern(spec)) throw InputError("", 0, "--pattern", "'" + spec + "' is not a window spec");
+  if (!is_window_pattern(spec)) throw ValueError("--pattern", "'" + spec + "' is not a window spec");
   WindowOptions options;
   bool fullscreen_given = false;
   bool size_given = false;
-  for (const SpecOption& o : split_spec_options(spec.size() > 7 ? spec.substr(7) : "")) {
+  for (const SpecOption& o : split_spec_options(spec.size() > 7 ? spec.substr(7) : "", "--pattern")) {
     if (o.key == "display") {
       options.display = spec_int(o, 0, 63);
     } else if (o.key == "fullscreen" && o.value.empty()) {
@@ -210,7 +210,7 @@ void WindowPatternGenerator::State::open() {
     throw std::runtime_error(fmt::format("window: no video display ({})", SDL_GetError()));
   int displays = SDL_GetNumVideoDisplays();
   if (options.display >= displays)
-    throw InputError("", 0, "--pattern display",
+    throw ValueError("--pattern display",
                      fmt::format("display {} does not exist ({} display(s): 0..{})", options.display, displays,
                                  displays - 1));
   SDL_Rect bounds;

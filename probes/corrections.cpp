@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "formats/ccss.hpp"
 #include "probes/i1d3_driver.hpp"
 
@@ -38,10 +38,10 @@ Mat3 normalised_primaries(const std::vector<Vec3>& rgbw, const char* which) {
   Mat3 xyz;
   for (int i = 0; i < 3; ++i) {
     double s = rgbw[i].sum();
-    if (!(s > 0)) throw InputError("", 0, which, fmt::format("colour {} has no light (X+Y+Z = {})", i + 1, s));
+    if (!(s > 0)) throw ValueError(which, fmt::format("colour {} has no light (X+Y+Z = {})", i + 1, s));
     xyz.col(i) = rgbw[i] / s;
   }
-  if (!(rgbw[3].sum() > 0)) throw InputError("", 0, which, "white has no light");
+  if (!(rgbw[3].sum() > 0)) throw ValueError(which, "white has no light");
   Vec3 k = xyz.fullPivLu().solve(rgbw[3] / rgbw[3].sum());
   return xyz * k.asDiagonal();
 }
@@ -50,19 +50,19 @@ Mat3 normalised_primaries(const std::vector<Vec3>& rgbw, const char* which) {
 
 Mat3 correction_least_squares(const std::vector<Vec3>& reference, const std::vector<Vec3>& colorimeter) {
   if (reference.size() != colorimeter.size() || reference.size() < 3)
-    throw InputError("", 0, "patches",
+    throw ValueError("patches",
                      fmt::format("least squares needs >= 3 matching patch pairs (got {} reference, {} colorimeter)",
                                  reference.size(), colorimeter.size()));
   Eigen::MatrixXd ref = columns(reference), col = columns(colorimeter);
   Mat3 gram = col * col.transpose();
   if (Eigen::FullPivLU<Mat3>(gram).rank() < 3)
-    throw InputError("", 0, "patches", "the colorimeter readings do not span three colours (need R, G, B or more)");
+    throw ValueError("patches", "the colorimeter readings do not span three colours (need R, G, B or more)");
   return (ref * col.transpose()) * gram.inverse();
 }
 
 Mat3 correction_four_color(const std::vector<Vec3>& reference, const std::vector<Vec3>& colorimeter) {
   if (reference.size() != 4 || colorimeter.size() != 4)
-    throw InputError("", 0, "patches", "the four-colour method needs exactly red, green, blue and white");
+    throw ValueError("patches", "the four-colour method needs exactly red, green, blue and white");
   Mat3 n_ref = normalised_primaries(reference, "reference");
   Mat3 n_col = normalised_primaries(colorimeter, "colorimeter");
   Mat3 r = n_ref * n_col.inverse();  // exact on the x, y of R, G, B and W

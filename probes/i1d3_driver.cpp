@@ -196,7 +196,6 @@ void I1d3Driver::set_display_spectra(const DisplaySpectra& ccss) {
   matrix_ = i1d3_matrix_from_spectra(sensors_.rgb, ccss.samples);
 }
 
-void I1d3Driver::clear_display_spectra() { matrix_ = default_matrix_; }
 
 // Frequency mode: edges (both) counted over a gate of whole 12 MHz clocks; +0.5 corrects the
 // truncation of a start-synchronised count (probes.md §1).
@@ -345,7 +344,14 @@ double I1d3Driver::detect_refresh_rate() {
 }  // namespace calkit
 
 namespace calkit {
-std::unique_ptr<I1d3Driver> make_i1d3(Clock& clock, I1d3Options options) {
-  return std::make_unique<I1d3Driver>(open_hid(i1d3::kVendorId, i1d3::kProductId), clock, options);
+I1d3Options i1d3_options(const std::vector<SpecOption>& options) {
+  I1d3Options o;
+  for (const SpecOption& option : options)
+    if (option.key == "sync") o.refresh_sync = spec_flag(option);
+  return o;
+}
+
+std::unique_ptr<Probe> make_i1d3_probe(ProbeWire wire, Clock& clock, const std::vector<SpecOption>& options) {
+  return std::make_unique<I1d3Driver>(take_wire<HidTransport>(wire, "i1d3"), clock, i1d3_options(options));
 }
 }  // namespace calkit

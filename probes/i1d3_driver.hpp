@@ -12,9 +12,10 @@
 #include <vector>
 
 #include "formats/ccss.hpp"
+#include "core/device_spec.hpp"
 #include "probes/probe.hpp"
 #include "probes/transport/transport.hpp"
-#include "sim/clock.hpp"
+#include "core/clock.hpp"
 
 namespace calkit {
 
@@ -57,7 +58,6 @@ class I1d3Driver : public Probe {
 
   // Calibrate for a display type from its spectra (a CCSS): replaces the default matrix.
   void set_display_spectra(const DisplaySpectra& ccss);
-  void clear_display_spectra();
   const Mat3& calibration_matrix() const { return matrix_; }
   const I1d3Sensors& sensors() const { return sensors_; }
   std::string hardware_revision() const { return revision_; }
@@ -67,7 +67,6 @@ class I1d3Driver : public Probe {
   Vec3 measure_frequencies(double* seconds = nullptr);
   // Measures the refresh rate of what is on screen (0 when no periodic flicker is found).
   double detect_refresh_rate();
-  void set_refresh_rate(double hz) { refresh_hz_ = hz; }  // 0: unsynchronised
   double refresh_rate() const { return refresh_hz_; }
   bool diffuser_in_ambient_position();
 
@@ -100,6 +99,8 @@ class I1d3Driver : public Probe {
 }  // namespace calkit
 
 namespace calkit {
-// The first i1d3 plugged in (0765:5020), not yet opened. ProbeError NotFound/Permission/Busy.
-std::unique_ptr<I1d3Driver> make_i1d3(Clock& clock, I1d3Options options = {});
+// The driver's own --probe options: sync[=yes|no] detects the refresh rate.
+I1d3Options i1d3_options(const std::vector<SpecOption>& options);
+// The probe-table row's driver (probe_table.cpp) on an open wire.
+std::unique_ptr<Probe> make_i1d3_probe(ProbeWire wire, Clock& clock, const std::vector<SpecOption>& options);
 }  // namespace calkit

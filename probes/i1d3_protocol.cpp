@@ -3,7 +3,7 @@
 #include <bit>
 #include <cstring>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 
 namespace calkit::i1d3 {
 
@@ -39,7 +39,7 @@ const UnlockKey& unlock_key(const std::string& name) {
     if (name == k.name) return k;
     known += (known.empty() ? "" : ", ") + std::string(k.name);
   }
-  throw InputError("", 0, "key", "unknown i1d3 variant '" + name + "' (known: " + known + ")");
+  throw ValueError("key", "unknown i1d3 variant '" + name + "' (known: " + known + ")");
 }
 
 namespace {

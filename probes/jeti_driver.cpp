@@ -170,8 +170,15 @@ Vec3 JetiDriver::device_XYZ() {
   return out;
 }
 
-std::unique_ptr<JetiDriver> make_jeti(const std::string& path, Clock& clock, JetiOptions options) {
-  return std::make_unique<JetiDriver>(open_serial(path, kBauds[0]), clock, options);
+JetiOptions jeti_options(const std::vector<SpecOption>& options) {
+  JetiOptions o;
+  for (const SpecOption& option : options)
+    if (option.key == "observer") o.observer = observer_named(option.value, "--probe observer");
+  return o;
+}
+
+std::unique_ptr<Probe> make_jeti_probe(ProbeWire wire, Clock& clock, const std::vector<SpecOption>& options) {
+  return std::make_unique<JetiDriver>(take_wire<SerialTransport>(wire, "jeti"), clock, jeti_options(options));
 }
 
 }  // namespace calkit

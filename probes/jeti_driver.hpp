@@ -7,9 +7,10 @@
 #include <string>
 
 #include "color/observer.hpp"
+#include "core/device_spec.hpp"
 #include "probes/probe.hpp"
 #include "probes/transport/transport.hpp"
-#include "sim/clock.hpp"
+#include "core/clock.hpp"
 
 namespace calkit {
 
@@ -55,6 +56,9 @@ class JetiDriver : public Probe {
 };
 
 // The specbos on `path` (e.g. /dev/ttyUSB0), not yet opened.
-std::unique_ptr<JetiDriver> make_jeti(const std::string& path, Clock& clock, JetiOptions options = {});
+// The driver's own --probe options: observer=1931|1964.
+JetiOptions jeti_options(const std::vector<SpecOption>& options);
+// The probe-table row's driver (probe_table.cpp) on an open wire.
+std::unique_ptr<Probe> make_jeti_probe(ProbeWire wire, Clock& clock, const std::vector<SpecOption>& options);
 
 }  // namespace calkit

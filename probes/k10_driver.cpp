@@ -7,7 +7,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "probes/k10_protocol.hpp"
 
 namespace calkit {
@@ -123,7 +123,7 @@ void K10Driver::set_display_mode(const std::string& mode) {
     }
   std::vector<std::string> names;
   for (const K10Calibration& c : calibrations_) names.push_back(c.name);
-  throw InputError("", 0, "--probe",
+  throw ValueError("--probe",
                    fmt::format("the K10 holds no calibration '{}' (on board: factory, {})", mode, fmt::join(names, ", ")));
 }
 
@@ -191,8 +191,15 @@ std::vector<double> K10Driver::read_flicker(std::size_t count) {
   return out;
 }
 
-std::unique_ptr<K10Driver> make_k10(const std::string& path, Clock& clock, K10Options options) {
-  return std::make_unique<K10Driver>(open_serial(path, kBaud), clock, std::move(options));
+K10Options k10_options(const std::vector<SpecOption>& options) {
+  K10Options o;
+  for (const SpecOption& option : options)
+    if (option.key == "mode") o.calibration = option.value;
+  return o;
+}
+
+std::unique_ptr<Probe> make_k10_probe(ProbeWire wire, Clock& clock, const std::vector<SpecOption>& options) {
+  return std::make_unique<K10Driver>(take_wire<SerialTransport>(wire, "k10"), clock, k10_options(options));
 }
 
 }  // namespace calkit

@@ -7,9 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "core/device_spec.hpp"
 #include "probes/probe.hpp"
 #include "probes/transport/transport.hpp"
-#include "sim/clock.hpp"
+#include "core/clock.hpp"
 
 namespace calkit {
 
@@ -60,6 +61,9 @@ class K10Driver : public Probe {
 };
 
 // The K10 on `path` (e.g. /dev/ttyUSB0), not yet opened.
-std::unique_ptr<K10Driver> make_k10(const std::string& path, Clock& clock, K10Options options = {});
+// The driver's own --probe options: mode=NAME picks an on-board matrix.
+K10Options k10_options(const std::vector<SpecOption>& options);
+// The probe-table row's driver (probe_table.cpp) on an open wire.
+std::unique_ptr<Probe> make_k10_probe(ProbeWire wire, Clock& clock, const std::vector<SpecOption>& options);
 
 }  // namespace calkit

@@ -133,8 +133,15 @@ Vec3 Pr655Driver::measure_XYZ() {
   return {number(f[2], "X"), number(f[3], "Y"), number(f[4], "Z")};
 }
 
-std::unique_ptr<Pr655Driver> make_pr655(const std::string& path, Clock& clock, Pr655Options options) {
-  return std::make_unique<Pr655Driver>(open_serial(path, kBaud), clock, options);
+Pr655Options pr655_options(const std::vector<SpecOption>& options) {
+  Pr655Options o;
+  for (const SpecOption& option : options)
+    if (option.key == "observer") o.observer = observer_named(option.value, "--probe observer");
+  return o;
+}
+
+std::unique_ptr<Probe> make_pr655_probe(ProbeWire wire, Clock& clock, const std::vector<SpecOption>& options) {
+  return std::make_unique<Pr655Driver>(take_wire<SerialTransport>(wire, "pr655"), clock, pr655_options(options));
 }
 
 }  // namespace calkit

@@ -7,9 +7,10 @@
 #include <string>
 
 #include "color/observer.hpp"
+#include "core/device_spec.hpp"
 #include "probes/probe.hpp"
 #include "probes/transport/transport.hpp"
-#include "sim/clock.hpp"
+#include "core/clock.hpp"
 
 namespace calkit {
 
@@ -48,6 +49,9 @@ class Pr655Driver : public Probe {
 };
 
 // The PR-655/670 on `path` (e.g. /dev/ttyACM0), not yet opened.
-std::unique_ptr<Pr655Driver> make_pr655(const std::string& path, Clock& clock, Pr655Options options = {});
+// The driver's own --probe options: observer=1931|1964.
+Pr655Options pr655_options(const std::vector<SpecOption>& options);
+// The probe-table row's driver (probe_table.cpp) on an open wire.
+std::unique_ptr<Probe> make_pr655_probe(ProbeWire wire, Clock& clock, const std::vector<SpecOption>& options);
 
 }  // namespace calkit

@@ -1,13 +1,15 @@
 #include "probes/spyderx_driver.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <limits>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "probes/i1d3_protocol.hpp"
 #include "probes/spyderx_protocol.hpp"
 
@@ -99,7 +101,7 @@ void SpyderxDriver::set_display_mode(const std::string& mode) {
   check_open();
   for (std::size_t i = 0; i < kCalibrationNames.size(); ++i)
     if (mode == kCalibrationNames[i]) return load_calibration(static_cast<int>(i));
-  throw InputError("", 0, "--probe",
+  throw ValueError("--probe",
                    fmt::format("unknown SpyderX display type '{}' (on board: {})", mode, fmt::join(kCalibrationNames, ", ")));
 }
 
@@ -157,8 +159,21 @@ AmbientReading SpyderxDriver::read_ambient() {
   throw protocol_error("no ambient gain");
 }
 
-std::unique_ptr<SpyderxDriver> make_spyderx(Clock& clock, SpyderxOptions options) {
-  return std::make_unique<SpyderxDriver>(open_usb(kVendorId, kProductId), clock, std::move(options));
+SpyderxOptions spyderx_options(const std::vector<SpecOption>& options) {
+  SpyderxOptions o;
+  for (const SpecOption& option : options) {
+    if (option.key != "mode") continue;
+    auto it = std::find(kCalibrationNames.begin(), kCalibrationNames.end(), option.value);
+    if (it == kCalibrationNames.end())
+      bad_spec_option(option, fmt::format("unknown SpyderX mode '{}' (on board: {})", option.value,
+                                          fmt::join(kCalibrationNames, ", ")));
+    o.calibration = static_cast<int>(it - kCalibrationNames.begin());
+  }
+  return o;
+}
+
+std::unique_ptr<Probe> make_spyderx_probe(ProbeWire wire, Clock& clock, const std::vector<SpecOption>& options) {
+  return std::make_unique<SpyderxDriver>(take_wire<UsbTransport>(wire, "spyderx"), clock, spyderx_options(options));
 }
 
 }  // namespace calkit

@@ -10,9 +10,10 @@
 #include <random>
 #include <string>
 
+#include "core/device_spec.hpp"
 #include "probes/probe.hpp"
 #include "probes/transport/transport.hpp"
-#include "sim/clock.hpp"
+#include "core/clock.hpp"
 
 namespace calkit {
 
@@ -65,7 +66,9 @@ class SpyderxDriver : public Probe {
   double black_time_s_ = -1;
 };
 
-// The first SpyderX plugged in (085C:0A00), not yet opened.
-std::unique_ptr<SpyderxDriver> make_spyderx(Clock& clock, SpyderxOptions options = {});
+// The driver's own --probe options: mode=NAME picks an on-board matrix.
+SpyderxOptions spyderx_options(const std::vector<SpecOption>& options);
+// The probe-table row's driver (probe_table.cpp) on an open wire.
+std::unique_ptr<Probe> make_spyderx_probe(ProbeWire wire, Clock& clock, const std::vector<SpecOption>& options);
 
 }  // namespace calkit

@@ -15,8 +15,8 @@
 #include <fnmatch.h>
 #include <unistd.h>
 
-#include "color/input_error.hpp"
-#include "formats/measurement_file.hpp"
+#include "core/error.hpp"
+#include "core/files.hpp"
 #include "report/checksum.hpp"
 
 namespace calkit {

@@ -8,7 +8,7 @@
 #include <openssl/evp.h>
 #include <xxhash.h>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 
 namespace calkit {
 

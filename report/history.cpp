@@ -12,7 +12,7 @@
 
 #include "color/colorimetry.hpp"
 #include "color/difference.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 
 namespace calkit {
 
@@ -326,7 +326,7 @@ fs::path default_history_path() {
     const passwd* pw = getpwuid(getuid());
     home = pw ? pw->pw_dir : nullptr;
   }
-  if (!home || !*home) throw InputError("", 0, "--history", "no HOME to keep the history in; give --history PATH");
+  if (!home || !*home) throw ValueError("--history", "no HOME to keep the history in; give --history PATH");
   return fs::path(home) / ".local" / "share" / "calkit" / "history.db";
 }
 

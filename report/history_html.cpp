@@ -6,8 +6,8 @@
 
 #include <fmt/core.h>
 
-#include "color/input_error.hpp"
-#include "formats/measurement_file.hpp"
+#include "core/error.hpp"
+#include "core/files.hpp"
 #include "report/report_html.hpp"
 #include "report/svg_plot.hpp"
 
@@ -147,7 +147,7 @@ double history_time(const std::string& date) {
 }
 
 std::string render_history_html(const std::string& display, const std::vector<HistoryRun>& runs) {
-  if (runs.empty()) throw InputError("", 0, "display", "no recorded runs of " + display);
+  if (runs.empty()) throw ValueError("display", "no recorded runs of " + display);
   std::vector<std::size_t> refs = drift_references(runs);
   std::vector<double> drift(runs.size());
   for (std::size_t i = 0; i < runs.size(); ++i) drift[i] = white_drift_de2000(runs[refs[i]], runs[i]);

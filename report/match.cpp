@@ -9,7 +9,7 @@
 #include "color/cct.hpp"
 #include "color/colorimetry.hpp"
 #include "color/difference.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "color/rgb_space.hpp"
 
 namespace calkit {

@@ -6,7 +6,7 @@
 #include <fmt/core.h>
 
 #include "color/colorimetry.hpp"
-#include "formats/measurement_file.hpp"
+#include "core/files.hpp"
 #include "report/report_html.hpp"
 #include "report/svg_plot.hpp"
 

@@ -7,10 +7,10 @@
 
 #include "color/adaptation.hpp"
 #include "color/colorimetry.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "color/rgb_space.hpp"
 #include "color/transfer.hpp"
-#include "formats/measurement_file.hpp"
+#include "core/files.hpp"
 #include "report/spectral_locus.hpp"
 #include "report/svg_plot.hpp"
 
@@ -598,7 +598,7 @@ std::string srgb_hex(const Vec3& XYZ, const Vec3& reference_white_XYZ) {
 const char* report_css() { return kCss; }
 
 std::string render_html(const std::vector<VerificationResult>& runs) {
-  if (runs.empty()) throw InputError("", 0, "runs", "nothing to report");
+  if (runs.empty()) throw ValueError("runs", "nothing to report");
   std::vector<std::string> titles;
   for (std::size_t i = 0; i < runs.size(); ++i) titles.push_back(run_title(runs[i], i, runs.size()));
   const auto& last = runs.back();

@@ -5,8 +5,8 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
-#include "color/input_error.hpp"
-#include "formats/measurement_file.hpp"
+#include "core/error.hpp"
+#include "core/files.hpp"
 
 namespace calkit {
 

@@ -9,8 +9,9 @@
 
 #include "color/colorimetry.hpp"
 #include "color/difference.hpp"
-#include "color/input_error.hpp"
-#include "formats/measurement_file.hpp"
+#include "core/error.hpp"
+#include "core/files.hpp"
+#include "core/json.hpp"
 #include "report/report_html.hpp"
 #include "report/svg_plot.hpp"
 
@@ -74,7 +75,7 @@ std::string verdict_line(const UniformityResult& r) {
 void check_uniformity_grid(int rows, int cols) {
   for (int n : {rows, cols})
     if (n != 3 && n != 5 && n != 7 && n != 9)
-      throw InputError("", 0, "--grid", fmt::format("{}x{}: rows and columns must each be 3, 5, 7 or 9", rows, cols));
+      throw ValueError("--grid", fmt::format("{}x{}: rows and columns must each be 3, 5, 7 or 9", rows, cols));
 }
 
 UniformityResult evaluate_uniformity(const std::vector<UniformityReading>& readings, int rows, int cols,
@@ -89,8 +90,8 @@ UniformityResult evaluate_uniformity(const std::vector<UniformityReading>& readi
   std::map<double, std::vector<const UniformityReading*>> by_level;
   for (const UniformityReading& r : readings) {
     if (r.row < 1 || r.row > rows || r.col < 1 || r.col > cols)
-      throw InputError("", 0, "zone", fmt::format("zone {},{} is outside the {}x{} grid", r.row, r.col, rows, cols));
-    if (!r.XYZ.allFinite()) throw InputError("", 0, "XYZ", fmt::format("zone {},{}: reading is not finite", r.row, r.col));
+      throw ValueError("zone", fmt::format("zone {},{} is outside the {}x{} grid", r.row, r.col, rows, cols));
+    if (!r.XYZ.allFinite()) throw ValueError("XYZ", fmt::format("zone {},{}: reading is not finite", r.row, r.col));
     auto& slots = by_level[r.level];
     if (slots.empty()) {
       levels.push_back(r.level);
@@ -98,21 +99,21 @@ UniformityResult evaluate_uniformity(const std::vector<UniformityReading>& readi
     }
     auto& slot = slots[static_cast<std::size_t>((r.row - 1) * cols + (r.col - 1))];
     if (slot)
-      throw InputError("", 0, "zone", fmt::format("zone {},{} at {} % is read twice", r.row, r.col, level_pct(r.level)));
+      throw ValueError("zone", fmt::format("zone {},{} at {} % is read twice", r.row, r.col, level_pct(r.level)));
     slot = &r;
   }
-  if (levels.empty()) throw InputError("", 0, "readings", "no uniformity readings");
+  if (levels.empty()) throw ValueError("readings", "no uniformity readings");
   for (double level : levels) {
     const auto& slots = by_level[level];
     for (std::size_t i = 0; i < slots.size(); ++i)
       if (!slots[i])
-        throw InputError("", 0, "zone", fmt::format("zone {},{} at {} % has no reading", int(i) / cols + 1,
+        throw ValueError("zone", fmt::format("zone {},{} at {} % has no reading", int(i) / cols + 1,
                                                     int(i) % cols + 1, level_pct(level)));
     UniformityLevelResult out;
     out.level = level;
     out.centre_XYZ = slots[static_cast<std::size_t>((rows / 2) * cols + cols / 2)]->XYZ;
     if (!(out.centre_XYZ.y() > 0))
-      throw InputError("", 0, "XYZ", fmt::format("the centre zone at {} % has no light", level_pct(level)));
+      throw ValueError("XYZ", fmt::format("the centre zone at {} % has no light", level_pct(level)));
     const Vec3 centre_lab(100, 0, 0);  // the centre zone is the white of its own CIELAB
     for (const UniformityReading* r : slots) {
       UniformityZoneResult z;
@@ -143,7 +144,6 @@ namespace {
 
 using nlohmann::json;
 
-json vec_json(const Vec3& v) { return json::array({v[0], v[1], v[2]}); }
 
 }  // namespace
 

@@ -1,21 +1,20 @@
 #include "report/verification.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <map>
 #include <numeric>
 
-#include <fmt/chrono.h>
 #include <fmt/core.h>
 
 #include "color/cct.hpp"
 #include "color/colorimetry.hpp"
 #include "color/difference.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "color/rgb_space.hpp"
 #include "color/transfer.hpp"
+#include "core/time.hpp"
 #include "report/checksum.hpp"
 
 namespace calkit {
@@ -29,11 +28,6 @@ bool near(double a, double b) { return std::abs(a - b) <= kSameLevel; }
 // Signals in a patch set are often written with a few decimals; anything closer than this to
 // 1 or 0 is white or black.
 bool is_level(double value, double level) { return std::abs(value - level) <= 1e-6; }
-
-std::string now_utc() {
-  auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", now);
-}
 
 std::string info_value(const MeasurementSet& set, const char* key) {
   auto it = set.info.find(key);
@@ -52,7 +46,7 @@ VerificationInfo complete_info(VerificationInfo info, const MeasurementSet& set)
   fill_empty(info.target, info_value(set, "target"));
   fill_empty(info.lut_file, info_value(set, "lut_file"));
   fill_empty(info.date, info_value(set, "date"));
-  fill_empty(info.date, now_utc());
+  fill_empty(info.date, utc_now());
   fill_empty(info.calkit_version, CALKIT_VERSION);
   if (!info.lut_file.empty() && info.lut_xxh64.empty() &&
       std::filesystem::is_regular_file(info.lut_file))
@@ -310,9 +304,9 @@ Verdict judge(const VerificationResult& result) {
 
 VerificationResult evaluate(const MeasurementSet& measured, const TargetFunction& target_XYZ,
                             const VerificationOptions& options) {
-  if (measured.readings.empty()) throw InputError("", 0, "readings", "no measurements to verify");
+  if (measured.readings.empty()) throw ValueError("readings", "no measurements to verify");
   if (!options.groups.empty() && options.groups.size() != measured.readings.size())
-    throw InputError("", 0, "groups",
+    throw ValueError("groups",
                      fmt::format("{} group names for {} readings", options.groups.size(),
                                  measured.readings.size()));
   VerificationResult result;
@@ -322,7 +316,7 @@ VerificationResult evaluate(const MeasurementSet& measured, const TargetFunction
   result.extra_metrics = options.extra_metrics;
 
   const Vec3 white = target_XYZ(Vec3::Ones());
-  if (!(white.y() > 0)) throw InputError("", 0, "target", "the target's white has no luminance");
+  if (!(white.y() > 0)) throw ValueError("target", "the target's white has no luminance");
   for (std::size_t i = 0; i < measured.readings.size(); ++i) {
     const auto& reading = measured.readings[i];
     VerificationPatch patch;

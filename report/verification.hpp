@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "color/types.hpp"
+#include "core/types.hpp"
 #include "formats/measurement_set.hpp"
 
 namespace calkit {

@@ -3,7 +3,7 @@
 // to be diverse and plausible, so that a solver which works on all of them works on real panels.
 #include <algorithm>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "sim/display_model.hpp"
 
 namespace calkit {
@@ -226,7 +226,7 @@ DisplayModel builtin_display_model(const std::string& name) {
     if (name == b.name) return b.make();
   std::string known;
   for (const Builtin& b : kBuiltins) known += std::string(known.empty() ? "" : ", ") + b.name;
-  throw InputError("", 0, "display", "unknown virtual display \"" + name + "\" (known: " + known + ")");
+  throw ValueError("display", "unknown virtual display \"" + name + "\" (known: " + known + ")");
 }
 
 }  // namespace calkit

@@ -6,7 +6,7 @@
 #include <sstream>
 #include <utility>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 
 namespace calkit {
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "color/colorimetry.hpp"
-#include "color/types.hpp"
+#include "core/types.hpp"
 
 namespace calkit {
 

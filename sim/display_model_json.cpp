@@ -6,7 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
+#include "core/json.hpp"
 #include "sim/display_model.hpp"
 
 namespace calkit {
@@ -201,8 +202,6 @@ int line_of_byte(const std::string& text, std::size_t byte) {
   byte = std::min(byte, text.size());
   return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(byte), '\n'));
 }
-
-json xy_json(Xy xy) { return json::array({xy.x, xy.y}); }
 
 json mat_json(const Mat3& m) {
   json rows = json::array();

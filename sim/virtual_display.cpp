@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "color/colorimetry.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "color/rgb_space.hpp"
 #include "color/transfer.hpp"
 #include "luts/apply.hpp"
@@ -130,7 +130,7 @@ void VirtualDisplay::show_at(const Vec3& signal, double window_percent, double b
                              double centre_y) {
   if (!signal.allFinite() || !std::isfinite(window_percent) || !std::isfinite(background_signal) ||
       !std::isfinite(centre_x) || !std::isfinite(centre_y))
-    throw InputError("", 0, "signal", "virtual display: non-finite signal, window, background or position");
+    throw ValueError("signal", "virtual display: non-finite signal, window, background or position");
   start_XYZ_ = emitted_XYZ();
   shown_signal_ = clamp01(signal);
   shown_window_ = std::clamp(window_percent, 0.01, 100.0);

@@ -4,9 +4,9 @@
 #include <cstdint>
 #include <optional>
 
-#include "color/types.hpp"
+#include "core/types.hpp"
 #include "luts/lut.hpp"
-#include "sim/clock.hpp"
+#include "core/clock.hpp"
 #include "sim/display_model.hpp"
 
 namespace calkit {
@@ -33,7 +33,6 @@ class VirtualDisplay {
   // background) before the panel, like a monitor's 3D LUT. Takes effect at the next show().
   void load_lut(const Lut3d& lut);
   void clear_lut();
-  bool has_lut() const { return lut_.has_value(); }
 
   // Noise-free, settled, warmed-up truth for tests and benches (uses the LUT slot if loaded).
   Vec3 steady_XYZ(const Vec3& signal, double window_percent = 10,
@@ -52,7 +51,6 @@ class VirtualDisplay {
   double shown_centre_x() const { return shown_centre_x_; }
   double shown_centre_y() const { return shown_centre_y_; }
   std::uint64_t show_count() const { return show_count_; }
-  double last_change_s() const { return change_s_; }
 
  private:
   Vec3 relative_XYZ(const Vec3& signal, const Vec3& channel_gain) const;

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <thread>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 
 namespace calkit {
 
@@ -307,7 +307,7 @@ std::vector<Reading> usable_readings(const MeasurementSet& set) {
     out.push_back(r);
   }
   if (out.size() < 20)
-    throw InputError("", 0, "readings",
+    throw ValueError("readings",
                      "the solver needs at least 20 readings to fit a display model (got " +
                          std::to_string(out.size()) + ")");
   return out;
@@ -321,7 +321,7 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
   bool black_measured = false;
   Parameters p = initial_parameters(data, &white_Y, &black_measured);
   if (!(white_Y > 0))
-    throw InputError("", 0, "XYZ", "no reading brighter than black: cannot fit a display model");
+    throw ValueError("XYZ", "no reading brighter than black: cannot fit a display model");
   Problem pr{data, {}, space, white_Y, options.white_subpixel, {}};
   for (const Reading& r : data) {
     pr.target.push_back(space.from_XYZ(r.XYZ));
@@ -418,18 +418,6 @@ FittedDisplayModel fit_display_model(const MeasurementSet& set, const Perceptual
   FitReport r = fit_display_model_into(model, usable_readings(set), space, options);
   if (report) *report = r;
   return model;
-}
-
-FittedDisplayModel FittedDisplayModel::from_parts(const Vec3& black, const Mat3& primaries, const Vec3& white,
-                                      const MonotoneCurve curves[4], const PerceptualSpace& space) {
-  FittedDisplayModel m;
-  m.black_ = black;
-  m.matrix_ = primaries;
-  m.white_ = white;
-  for (int c = 0; c < 4; ++c) m.curves_[c] = curves[c];
-  m.space_ = space;
-  m.update_derived();
-  return m;
 }
 
 void FittedDisplayModel::update_derived() {

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "color/types.hpp"
+#include "core/types.hpp"
 #include "formats/measurement_set.hpp"
 #include "solver/perceptual_space.hpp"
 #include "solver/spline_correction.hpp"
@@ -76,9 +76,6 @@ class FittedDisplayModel {
   const MonotoneCurve& curve(int channel) const { return curves_[channel]; }  // 0..2 RGB, 3 white
   const SplineCorrection& correction() const { return correction_; }
 
-  // Builds a model from its parts (tests and synthetic displays).
-  static FittedDisplayModel from_parts(const Vec3& black, const Mat3& primaries, const Vec3& white,
-                                 const MonotoneCurve curves[4], const PerceptualSpace& space);
 
   friend FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Reading>& data,
                                           const PerceptualSpace& space, const FitOptions& options);

@@ -1,7 +1,7 @@
 #include "solver/match_target.hpp"
 
 #include "color/colorimetry.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 
 namespace calkit {
 
@@ -27,7 +27,7 @@ MatchTarget match_target(const MeasurementSet& reference, const std::string& nam
   auto model = std::make_shared<FittedDisplayModel>();
   try {
     std::vector<Reading> data = usable_readings(reference);
-    if (data.empty()) throw InputError("", 0, "readings", "no readings");
+    if (data.empty()) throw ValueError("readings", "no readings");
     out.fit = fit_display_model_into(*model, data, reference_space(data, options.hdr), options.fit);
   } catch (const InputError& e) {
     if (e.file().empty()) throw InputError(name + ": " + e.what());  // name the file of the readings

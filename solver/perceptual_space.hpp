@@ -2,7 +2,7 @@
 // The space the solver fits residuals, smooths its correction and maps out-of-gamut colours in.
 // Euclidean distance in it is a colour difference: CIELAB dE76 for SDR targets (Lab relative to
 // the target white), and dE ITP units (ITU-R BT.2124: 720·(I, Ct/2, Cp)) for PQ targets.
-#include "color/types.hpp"
+#include "core/types.hpp"
 
 namespace calkit {
 

@@ -11,7 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "color/colorimetry.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
+#include "core/json.hpp"
 #include "solver/invert.hpp"
 
 namespace calkit {
@@ -90,9 +91,9 @@ int default_lut_size(const Target& target) { return target.hdr() ? 65 : 33; }
 
 SolveResult solve(const MeasurementSet& set, const Target& target_in, const SolveOptions& options) {
   if (options.lut_size != 0 && (options.lut_size < 2 || options.lut_size > 256))
-    throw InputError("", 0, "size", "LUT size must be between 2 and 256 nodes per axis");
+    throw ValueError("size", "LUT size must be between 2 and 256 nodes per axis");
   if (options.lut1d_size != 0 && (options.lut1d_size < 2 || options.lut1d_size > 65536))
-    throw InputError("", 0, "lut1d", "1D LUT size must be between 2 and 65536");
+    throw ValueError("lut1d", "1D LUT size must be between 2 and 65536");
   SolveResult result;
   auto t0 = std::chrono::steady_clock::now();
   std::vector<Reading> data = usable_readings(set);
@@ -115,7 +116,7 @@ SolveResult solve(const MeasurementSet& set, const Target& target_in, const Solv
     target.white_nits = result.neutral_max_nits;
   }
   if (!target.hdr() && target.display_black_XYZ.y() >= target.white_nits * 0.5)
-    throw InputError("", 0, "XYZ", "the display's black is brighter than half its white");
+    throw ValueError("XYZ", "the display's black is brighter than half its white");
 
   DeviceMapper mapper(result.model, target);
   const int n = options.lut_size > 0 ? options.lut_size : default_lut_size(target);
@@ -191,22 +192,18 @@ SolveResult solve(const MeasurementSet& set, const Target& target_in, const Solv
 
 std::string solve_summary_json(const SolveResult& r) {
   using nlohmann::json;
-  auto vec = [](const Vec3& v) { return json::array({v[0], v[1], v[2]}); };
-  auto xy = [](const Vec3& XYZ) {
-    Xy c = xy_from_XYZ(XYZ);
-    return json::array({c.x, c.y});
-  };
+  auto xy = [](const Vec3& XYZ) { return xy_json(xy_from_XYZ(XYZ)); };
   const FittedDisplayModel& m = r.model;
   json model = {
       {"description",
        "black + M·f(rgb) + w·f_w(min), plus a P-spline correction in " +
            std::string(m.space().kind() == PerceptualSpace::Kind::Lab ? "CIELAB" : "ICtCp (dE ITP)")},
-      {"black_XYZ", vec(m.black())},
-      {"white_XYZ", vec(m.XYZ(Vec3::Ones()))},
+      {"black_XYZ", vec_json(m.black())},
+      {"white_XYZ", vec_json(m.XYZ(Vec3::Ones()))},
       {"red_xy", xy(m.primaries().col(0))},
       {"green_xy", xy(m.primaries().col(1))},
       {"blue_xy", xy(m.primaries().col(2))},
-      {"white_subpixel_XYZ", vec(m.white_subpixel())},
+      {"white_subpixel_XYZ", vec_json(m.white_subpixel())},
       {"white_subpixel_drive", m.white_drive() == WhiteDrive::SmallestLinear ? "smallest linear channel" : "smallest signal"},
       {"gamma_at_half", json::array({m.curve(0).gamma_at_half(), m.curve(1).gamma_at_half(),
                                      m.curve(2).gamma_at_half()})},

@@ -6,7 +6,7 @@
 // generalised cross-validation (Craven & Wahba 1979), so the data's noise sets the smoothness.
 #include <vector>
 
-#include "color/types.hpp"
+#include "core/types.hpp"
 
 namespace calkit {
 

@@ -7,7 +7,7 @@
 #include <fmt/core.h>
 
 #include "color/colorimetry.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "color/transfer.hpp"
 
 namespace calkit {
@@ -27,15 +27,15 @@ bool same_primaries(const RgbSpace& a, const RgbSpace& b) {
 
 void check_options(const TargetOptions& o) {
   if (!(o.white_nits > 0 && o.white_nits <= 10000))
-    throw InputError("", 0, "white-nits", "white must be in (0, 10000] cd/m²");
+    throw ValueError("white-nits", "white must be in (0, 10000] cd/m²");
   if (!(o.gamma >= 1 && o.gamma <= 4))
-    throw InputError("", 0, "gamma", "gamma must be between 1 and 4");
+    throw ValueError("gamma", "gamma must be between 1 and 4");
   if (!(o.mastering_peak > 0 && o.mastering_peak <= 10000))
-    throw InputError("", 0, "mastering-peak", "mastering peak must be in (0, 10000] cd/m²");
+    throw ValueError("mastering-peak", "mastering peak must be in (0, 10000] cd/m²");
   if (o.white_xy) {
     Xy w = *o.white_xy;
     if (!(w.x > 0 && w.y > 0 && w.x + w.y < 1))
-      throw InputError("", 0, "white-xy", "white point xy must be positive with x + y < 1");
+      throw ValueError("white-xy", "white point xy must be positive with x + y < 1");
   }
 }
 
@@ -135,7 +135,7 @@ Target target_by_name(std::string_view name, const TargetOptions& options) {
     t.eotf = TargetEotf::Pq;
     t.gamut = rec2020_space();
   } else {
-    throw InputError("", 0, "target",
+    throw ValueError("target",
                      "unknown target '" + std::string(name) +
                          "' (expected bt1886, pq-p3d65, pq-p3d65-rec2020 or pq-rec2020)");
   }
@@ -144,10 +144,6 @@ Target target_by_name(std::string_view name, const TargetOptions& options) {
   t.container = container.empty() ? t.gamut : rgb_space_by_name(container);
   t.container.white = t.gamut.white;
   return t;
-}
-
-std::vector<std::string> target_names() {
-  return {"bt1886", "pq-p3d65", "pq-p3d65-rec2020", "pq-rec2020"};
 }
 
 }  // namespace calkit

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "color/rgb_space.hpp"
-#include "color/types.hpp"
+#include "core/types.hpp"
 
 namespace calkit {
 
@@ -62,6 +62,5 @@ struct Target {
 // "bt1886", "pq-p3d65" (also "pq-p3d65-rec2020": P3 in a Rec.2020 container), "pq-rec2020".
 // Throws InputError for other names or out-of-range options.
 Target target_by_name(std::string_view name, const TargetOptions& options = {});
-std::vector<std::string> target_names();
 
 }  // namespace calkit

@@ -19,26 +19,6 @@ ProbeError permission_error(const std::string& what) {
   return ProbeError(ProbeErrorKind::Permission, "permission denied opening " + what + udev_hint());
 }
 
-void throw_open_fault(const EmulatorFaults& faults, const std::string& path) {
-  if (faults.permission_denied) throw permission_error(path);
-  if (faults.busy)
-    throw ProbeError(ProbeErrorKind::Busy, path + " is busy: another program holds it open (close it and retry)");
-}
-
-const std::vector<SupportedDevice>& supported_devices() {
-  // VID:PIDs from probes.md (ArgyllCMS insttypes.c / 55-Argyll.rules as facts).
-  static const std::vector<SupportedDevice> table = {
-      {0x0765, 0x5020, TransportKind::Hid, "i1d3", "X-Rite i1Display Pro / ColorMunki Display / Calibrite Display"},
-      {0x0765, 0x5021, TransportKind::Hid, "i1d3", "X-Rite i1Display (internal EEPROM fault mode)"},
-      {0x085C, 0x0A00, TransportKind::Usb, "spyderx", "Datacolor SpyderX"},
-      {0x085C, 0x0A0A, TransportKind::Usb, "spyderx", "Datacolor Spyder X2"},
-      {0x085C, 0x0A0B, TransportKind::Usb, "spyderx", "Datacolor Spyder 2024"},
-      {0x0403, 0x6001, TransportKind::Serial, "k10|jeti", "FTDI FT232R serial (Klein K10-A or JETI specbos)"},
-      {0x0403, 0x6015, TransportKind::Serial, "jeti", "FTDI FT231X serial (JETI spectraval)"},
-  };
-  return table;
-}
-
 namespace {
 
 const SupportedDevice* lookup(std::uint16_t vid, std::uint16_t pid, TransportKind kind) {

@@ -15,6 +15,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "probes/probe.hpp"
@@ -73,17 +74,16 @@ class SerialTransport {
   virtual std::string path() const = 0;  // "/dev/ttyUSB0" or "emulated:k10"
 };
 
-// Faults an emulator can inject, shared by every device emulator so tests read alike.
-struct EmulatorFaults {
-  int disconnect_after_commands = -1;  // >= 0: the device vanishes after this many commands
-  bool busy = false;                   // opening fails: another program holds it
-  bool permission_denied = false;      // opening fails: no access to the device node
-  bool wrong_unlock = false;           // the device rejects every unlock response (i1d3)
-  bool corrupt_eeprom = false;         // the stored calibration fails its checksum
-};
+// The wire a probe kind talks through: one of the three above (probe_table.hpp).
+using ProbeWire = std::variant<std::unique_ptr<HidTransport>, std::unique_ptr<UsbTransport>,
+                               std::unique_ptr<SerialTransport>>;
 
-// The fault to throw when an emulated device is "opened" with busy/permission_denied set.
-void throw_open_fault(const EmulatorFaults& faults, const std::string& path);
+// The wire of the kind a driver needs; ProbeError Protocol when it holds another kind.
+template <typename Transport>
+std::unique_ptr<Transport> take_wire(ProbeWire& wire, const std::string& driver) {
+  if (auto* t = std::get_if<std::unique_ptr<Transport>>(&wire)) return std::move(*t);
+  throw ProbeError(ProbeErrorKind::Protocol, driver + ": the wire is not the transport this driver talks through");
+}
 
 // ---- Opening real devices ----------------------------------------------------------------------
 
@@ -99,7 +99,8 @@ std::unique_ptr<SerialTransport> open_serial(const std::string& path, int baud);
 
 enum class TransportKind { Hid, Usb, Serial };
 
-// One row of the table of supported probes. driver: the --probe name ("i1d3", "spyderx", ...).
+// One VID:PID calkit drives. driver: the --probe name ("i1d3", "spyderx", ...), "k10|jeti" where
+// two drivers share a serial adapter.
 struct SupportedDevice {
   std::uint16_t vid = 0;
   std::uint16_t pid = 0;
@@ -107,6 +108,7 @@ struct SupportedDevice {
   std::string driver;
   std::string model;
 };
+// Every VID:PID of the probe table (probes/probe_table.cpp), each once.
 const std::vector<SupportedDevice>& supported_devices();
 
 struct FoundDevice {

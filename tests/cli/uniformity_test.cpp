@@ -22,7 +22,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sim/clock.hpp"
+#include "core/clock.hpp"
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"
 #include "tests/support/calkit_test_support.hpp"

@@ -3,7 +3,7 @@
 
 #include "color/cct.hpp"
 #include "color/colorimetry.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "csv_rows.hpp"
 
 using namespace calkit;

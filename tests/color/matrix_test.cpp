@@ -6,7 +6,7 @@
 #include "color/adaptation.hpp"
 #include "color/colorimetry.hpp"
 #include "color/difference.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "color/rgb_space.hpp"
 #include "csv_rows.hpp"
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "color/colorimetry.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "color/observer.hpp"
 
 using namespace calkit;

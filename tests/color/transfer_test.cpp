@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "color/transfer.hpp"
 #include "csv_rows.hpp"
 

@@ -9,7 +9,7 @@
 
 #include <pugixml.hpp>
 
-#include "formats/measurement_file.hpp"
+#include "core/files.hpp"
 #include "formats/mhl.hpp"
 #include "test_helpers.hpp"
 

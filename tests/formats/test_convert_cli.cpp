@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "core/files.hpp"
 #include "formats/measurement_file.hpp"
 #include "test_helpers.hpp"
 

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <string>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "tests/support/calkit_test_support.hpp"
 
 namespace calkit::test {

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "core/files.hpp"
 #include "formats/cgats.hpp"
 #include "formats/measurement_csv.hpp"
 #include "formats/measurement_file.hpp"

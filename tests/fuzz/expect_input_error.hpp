@@ -1,7 +1,7 @@
 #pragma once
 // For fuzz targets: run a parse and accept calkit::InputError as its only way to fail; any other
 // exception or a crash is what the fuzzer looks for.
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 
 namespace calkit::fuzz {
 

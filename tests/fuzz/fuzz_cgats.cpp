@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "formats/ccmx.hpp"
 #include "formats/ccss.hpp"
 #include "formats/cgats.hpp"

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <string>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "luts/apply.hpp"
 #include "luts/lut_io.hpp"
 

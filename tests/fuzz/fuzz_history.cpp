@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "report/history.hpp"
 #include "report/history_html.hpp"
 

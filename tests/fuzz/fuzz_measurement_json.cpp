@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "formats/measurement_csv.hpp"
 #include "formats/measurement_json.hpp"
 

@@ -8,7 +8,7 @@
 #include <fstream>
 
 #include "lut_test_util.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "luts/lut_io.hpp"
 #include "luts/threedl_format.hpp"
 

@@ -5,7 +5,7 @@
 
 #include <fstream>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "lut_test_util.hpp"
 #include "luts/lut_io.hpp"
 

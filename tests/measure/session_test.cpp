@@ -9,8 +9,8 @@
 
 #include "measure/journal.hpp"
 #include "measure/session.hpp"
-#include "patterns/virtual_pattern_generator.hpp"
-#include "probes/sim_probe.hpp"
+#include "emulators/virtual_pattern_generator.hpp"
+#include "emulators/sim_probe.hpp"
 #include "sim/display_model.hpp"
 
 using namespace calkit;

@@ -6,10 +6,10 @@
 #include <filesystem>
 #include <vector>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "measure/uniformity.hpp"
-#include "patterns/virtual_pattern_generator.hpp"
-#include "probes/sim_probe.hpp"
+#include "emulators/virtual_pattern_generator.hpp"
+#include "emulators/sim_probe.hpp"
 #include "sim/display_model.hpp"
 
 using namespace calkit;

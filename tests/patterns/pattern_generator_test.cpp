@@ -5,10 +5,10 @@
 #include <sstream>
 #include <string>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "patterns/pattern_generator.hpp"
-#include "patterns/virtual_pattern_generator.hpp"
-#include "sim/clock.hpp"
+#include "emulators/virtual_pattern_generator.hpp"
+#include "core/clock.hpp"
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"
 

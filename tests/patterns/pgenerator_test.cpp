@@ -8,12 +8,13 @@
 #include <string>
 #include <vector>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "patterns/pgenerator_client.hpp"
-#include "patterns/network_patterns.hpp"
-#include "patterns/pgenerator_emulator.hpp"
-#include "patterns/virtual_pattern_generator.hpp"
-#include "sim/clock.hpp"
+#include "emulators/emulated_patterns.hpp"
+#include "patterns/pattern_backends.hpp"
+#include "emulators/pgenerator_emulator.hpp"
+#include "emulators/virtual_pattern_generator.hpp"
+#include "core/clock.hpp"
 #include "sim/display_model.hpp"
 
 using namespace calkit;
@@ -222,19 +223,19 @@ TEST_CASE("pgenerator spec strings") {
   }
 }
 
-TEST_CASE("network pattern specs: emulators need a simulated display, real devices must not have one") {
+TEST_CASE("pattern backend tables: emulators need a simulated display, real devices must not have one") {
   SimulatedClock clock;
   VirtualDisplay display(load_display_model("sim:reference"), clock);
-  CHECK(is_network_pattern("resolve"));
-  CHECK(is_network_pattern("resolve:port=1"));
-  CHECK(is_network_pattern("pgenerator:h"));
-  CHECK_FALSE(is_network_pattern("virtual"));
-  CHECK_FALSE(is_network_pattern("resolver"));
-  CHECK_THROWS_AS(open_network_pattern("resolve:emulate", nullptr), InputError);
-  CHECK_THROWS_AS(open_network_pattern("pgenerator:emulate", nullptr), InputError);
-  CHECK_THROWS_AS(open_network_pattern("pgenerator:192.0.2.1", &display), InputError);
-  CHECK_THROWS_AS(open_network_pattern("window", &display), InputError);
-  auto emulated = open_network_pattern("pgenerator:emulate", &display);
+  CHECK(find_pattern_backend("resolve"));
+  CHECK(find_pattern_backend("resolve:port=1"));
+  CHECK(find_pattern_backend("pgenerator:h"));
+  CHECK_FALSE(find_pattern_backend("virtual"));
+  CHECK_FALSE(find_pattern_backend("resolver"));
+  CHECK_THROWS_AS(find_pattern_backend("resolve:emulate")->open("resolve:emulate"), InputError);
+  CHECK_THROWS_AS(find_pattern_backend("pgenerator:emulate")->open("pgenerator:emulate"), InputError);
+  CHECK_THROWS_AS(open_emulated_pattern("pgenerator:192.0.2.1", display), InputError);
+  CHECK_THROWS_AS(open_emulated_pattern("window", display), InputError);
+  auto emulated = open_emulated_pattern("pgenerator:emulate", display);
   emulated->show(patch(Vec3::Ones(), 10, SignalRange::Full));
   CHECK(display.shown_signal() == Vec3::Ones());
 }

@@ -8,11 +8,11 @@
 
 #include "patterns/patch_codes.hpp"
 #include "patterns/pgenerator_client.hpp"
-#include "patterns/pgenerator_emulator.hpp"
-#include "patterns/resolve_client_emulator.hpp"
+#include "emulators/pgenerator_emulator.hpp"
+#include "emulators/resolve_client_emulator.hpp"
 #include "patterns/resolve_server.hpp"
-#include "patterns/virtual_pattern_generator.hpp"
-#include "sim/clock.hpp"
+#include "emulators/virtual_pattern_generator.hpp"
+#include "core/clock.hpp"
 #include "sim/display_model.hpp"
 
 using namespace calkit;

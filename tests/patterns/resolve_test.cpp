@@ -12,11 +12,11 @@
 #include <thread>
 #include <vector>
 
-#include "color/input_error.hpp"
-#include "patterns/resolve_client_emulator.hpp"
+#include "core/error.hpp"
+#include "emulators/resolve_client_emulator.hpp"
 #include "patterns/resolve_server.hpp"
-#include "patterns/virtual_pattern_generator.hpp"
-#include "sim/clock.hpp"
+#include "emulators/virtual_pattern_generator.hpp"
+#include "core/clock.hpp"
 #include "sim/display_model.hpp"
 
 using namespace calkit;

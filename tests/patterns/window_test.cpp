@@ -6,7 +6,7 @@
 #include <array>
 #include <string>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "patterns/window_pattern_generator.hpp"
 #include "tests/patterns/xvfb_screen.hpp"
 

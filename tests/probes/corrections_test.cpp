@@ -9,15 +9,15 @@
 #include <vector>
 
 #include "color/colorimetry.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "formats/ccmx.hpp"
 #include "formats/ccss.hpp"
 #include "probes/corrections.hpp"
-#include "probes/display_spectrum.hpp"
+#include "emulators/display_spectrum.hpp"
 #include "probes/i1d3_driver.hpp"
-#include "probes/i1d3_emulator.hpp"
-#include "probes/sim_probe.hpp"
-#include "sim/clock.hpp"
+#include "emulators/i1d3_emulator.hpp"
+#include "emulators/sim_probe.hpp"
+#include "core/clock.hpp"
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"
 

@@ -9,7 +9,7 @@
 #include <utility>
 
 #include "probes/probe.hpp"
-#include "sim/clock.hpp"
+#include "core/clock.hpp"
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"
 

@@ -9,11 +9,11 @@
 #include <cmath>
 
 #include "color/colorimetry.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "color/observer.hpp"
-#include "probes/display_spectrum.hpp"
+#include "emulators/display_spectrum.hpp"
 #include "probes/jeti_driver.hpp"
-#include "probes/jeti_emulator.hpp"
+#include "emulators/jeti_emulator.hpp"
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"
 

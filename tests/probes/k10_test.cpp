@@ -15,9 +15,9 @@
 #include <thread>
 
 #include "color/colorimetry.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "probes/k10_driver.hpp"
-#include "probes/k10_emulator.hpp"
+#include "emulators/k10_emulator.hpp"
 #include "probes/k10_protocol.hpp"
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"

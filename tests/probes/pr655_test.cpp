@@ -7,12 +7,12 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "color/observer.hpp"
 #include "formats/measurement_file.hpp"
-#include "probes/display_spectrum.hpp"
+#include "emulators/display_spectrum.hpp"
 #include "probes/pr655_driver.hpp"
-#include "probes/pr655_emulator.hpp"
+#include "emulators/pr655_emulator.hpp"
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"
 

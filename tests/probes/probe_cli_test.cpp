@@ -14,10 +14,10 @@
 #include "formats/ccmx.hpp"
 #include "formats/ccss.hpp"
 #include "formats/measurement_file.hpp"
-#include "probes/display_spectrum.hpp"
-#include "probes/i1d3_emulator.hpp"
+#include "emulators/display_spectrum.hpp"
+#include "emulators/i1d3_emulator.hpp"
 #include "probes/transport/transport.hpp"
-#include "sim/clock.hpp"
+#include "core/clock.hpp"
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"
 

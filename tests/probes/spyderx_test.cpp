@@ -7,9 +7,9 @@
 
 #include <cmath>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "probes/spyderx_driver.hpp"
-#include "probes/spyderx_emulator.hpp"
+#include "emulators/spyderx_emulator.hpp"
 #include "probes/spyderx_protocol.hpp"
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"

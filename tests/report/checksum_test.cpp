@@ -5,7 +5,7 @@
 #include <fstream>
 #include <string>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "report/checksum.hpp"
 
 using namespace calkit;

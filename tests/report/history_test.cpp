@@ -18,7 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "color/colorimetry.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "report/history.hpp"
 #include "scenario.hpp"
 

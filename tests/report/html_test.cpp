@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "color/colorimetry.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "color/observer.hpp"
 #include "color/rgb_space.hpp"
 #include "report/report_html.hpp"

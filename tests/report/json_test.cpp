@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "report/report_json.hpp"
 #include "scenario.hpp"
 

@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "color/difference.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "report/match.hpp"
 #include "report/match_html.hpp"
 #include "report/report_json.hpp"

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "formats/mhl.hpp"
 #include "report/calibration_package.hpp"
 #include "report/checksum.hpp"

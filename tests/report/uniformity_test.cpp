@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "color/difference.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "report/uniformity.hpp"
 
 using namespace calkit;

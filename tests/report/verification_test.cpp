@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "color/colorimetry.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "report/verification.hpp"
 #include "scenario.hpp"
 

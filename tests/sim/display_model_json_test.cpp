@@ -4,8 +4,8 @@
 #include <fstream>
 #include <string>
 
-#include "color/input_error.hpp"
-#include "sim/clock.hpp"
+#include "core/error.hpp"
+#include "core/clock.hpp"
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"
 

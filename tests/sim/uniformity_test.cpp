@@ -5,8 +5,8 @@
 #include <cmath>
 
 #include "color/colorimetry.hpp"
-#include "color/input_error.hpp"
-#include "sim/clock.hpp"
+#include "core/error.hpp"
+#include "core/clock.hpp"
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"
 

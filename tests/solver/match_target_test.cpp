@@ -9,7 +9,7 @@
 
 #include "color/colorimetry.hpp"
 #include "color/difference.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "luts/apply.hpp"
 #include "solver/match_target.hpp"
 #include "solver/solve.hpp"

@@ -7,9 +7,9 @@
 
 #include "color/colorimetry.hpp"
 #include "color/difference.hpp"
-#include "patterns/patch_sets.hpp"
-#include "probes/sim_probe.hpp"
-#include "sim/clock.hpp"
+#include "patches/patch_sets.hpp"
+#include "emulators/sim_probe.hpp"
+#include "core/clock.hpp"
 #include "sim/virtual_display.hpp"
 #include "solver/invert.hpp"
 #include "solver/solve.hpp"

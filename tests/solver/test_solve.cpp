@@ -6,7 +6,7 @@
 
 #include "color/colorimetry.hpp"
 #include "color/difference.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "luts/apply.hpp"
 #include "solver/invert.hpp"
 #include "solver/solve.hpp"

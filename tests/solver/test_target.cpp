@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "color/colorimetry.hpp"
-#include "color/input_error.hpp"
+#include "core/error.hpp"
 #include "color/transfer.hpp"
 #include "solver/target.hpp"
 

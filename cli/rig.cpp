@@ -1,0 +1,105 @@
+#include "cli/rig.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "core/error.hpp"
+#include "emulators/emulated_patterns.hpp"
+#include "emulators/emulated_probes.hpp"
+#include "emulators/sim_probe.hpp"
+#include "patterns/pattern_backends.hpp"
+#include "probes/corrections.hpp"
+#include "probes/probe_table.hpp"
+#include "sim/display_model.hpp"
+
+namespace calkit::cli {
+namespace {
+
+std::unique_ptr<VirtualDisplay> simulated_display(const RigSpec& spec, const std::string& probe, Clock& clock) {
+  if (spec.display.empty())
+    throw ValueError("--display", probe + " reads a simulated display: add --display sim:NAME or a model .json");
+  return std::make_unique<VirtualDisplay>(load_display_model(spec.display), clock);
+}
+
+std::unique_ptr<PatternGenerator> open_real_pattern(const std::string& spec) {
+  if (spec.empty() || spec == "virtual")
+    throw ValueError("--pattern", "a real probe needs a pattern generator: " + pattern_usage());
+  const PatternBackend* backend = find_pattern_backend(spec);
+  if (!backend) throw ValueError("--pattern", fmt::format("unknown pattern generator '{}' ({})", spec, pattern_usage()));
+  return backend->open(spec);
+}
+
+std::string usage() {
+  std::vector<std::string> emulated;
+  for (const EmulatedProbeKind& kind : emulated_probe_table()) emulated.push_back("emulated:" + kind.name);
+  return fmt::format("sim, {} or {}; built-in displays: {}", fmt::join(probe_names(), ", "), fmt::join(emulated, ", "),
+                     fmt::join(builtin_display_names(), ", "));
+}
+
+}  // namespace
+
+Rig build_rig(const RigSpec& requested) {
+  RigSpec spec = requested;
+  // `--pattern sim:NAME` names the virtual display the patches go to: the same chain as
+  // `--display sim:NAME --pattern virtual`.
+  if (spec.pattern.rfind("sim:", 0) == 0) {
+    if (!spec.display.empty() && spec.display != spec.pattern)
+      throw ValueError("--pattern", fmt::format("{} and --display {} name two displays", spec.pattern, spec.display));
+    spec.display = spec.pattern;
+    spec.pattern = "virtual";
+  }
+  Rig rig;
+  std::string correction = spec.correction;
+  if (spec.probe == "sim" || spec.probe.rfind("sim,", 0) == 0) {
+    if (spec.probe != "sim") throw ValueError("--probe", "sim takes no options (use --seed)");
+    rig.simulated = true;
+    rig.clock = std::make_unique<SimulatedClock>();
+    rig.display = simulated_display(spec, "the simulated probe", *rig.clock);
+    SimProbeOptions options;
+    options.seed = spec.seed;
+    rig.probe = std::make_unique<SimProbe>(*rig.display, options);
+  } else {
+    ProbeSpec probe = parse_probe_spec(spec.probe);
+    if (correction.empty()) correction = probe.correction;
+    rig.simulated = probe.emulated;
+    if (probe.emulated) {
+      rig.clock = std::make_unique<SimulatedClock>();
+      rig.display = simulated_display(spec, "emulated:" + probe.name, *rig.clock);
+      rig.probe = open_emulated_probe(probe, *rig.display);
+    } else {
+      if (!spec.display.empty())
+        throw ValueError("--display", "a real probe reads a real screen: --display is for sim and emulated:NAME");
+      rig.clock = std::make_unique<SystemClock>();
+      rig.probe = open_real_probe(probe, *rig.clock);
+    }
+  }
+  rig.probe->open();
+  if (!correction.empty()) rig.probe = apply_correction_file(std::move(rig.probe), correction);
+  if (spec.needs_pattern)
+    rig.pattern = open_pattern(spec.pattern, rig.display.get());
+  rig.description = fmt::format("{} on {} via {}", rig.probe->identity().model,
+                                rig.display ? rig.display->model().name : "the screen",
+                                rig.pattern ? rig.pattern->name() : "no pattern generator");
+  return rig;
+}
+
+std::string pattern_usage() {
+  std::vector<std::string> usages;
+  for (const PatternBackend& b : pattern_backend_table()) usages.push_back(b.usage);
+  for (const EmulatedPatternBackend& b : emulated_pattern_table()) usages.push_back(b.usage + " with a simulated display");
+  return fmt::format("{}", fmt::join(usages, "; "));
+}
+
+std::unique_ptr<PatternGenerator> open_pattern(const std::string& spec, VirtualDisplay* display) {
+  return display ? open_emulated_pattern(spec, *display) : open_real_pattern(spec);
+}
+
+void add_rig_options(CLI::App* cmd, RigSpec& rig) {
+  cmd->add_option("--probe", rig.probe, "probe: " + usage())->capture_default_str();
+  cmd->add_option("--display", rig.display, "simulated display: sim:NAME or a display-model .json");
+  cmd->add_option("--pattern", rig.pattern, "pattern generator: sim:NAME (a simulated display), " + pattern_usage());
+  cmd->add_option("--correction", rig.correction, "probe correction: .ccmx, or .ccss for an i1d3");
+  cmd->add_option("--seed", rig.seed, "seed of the simulated probe's noise")->capture_default_str();
+}
+
+}  // namespace calkit::cli

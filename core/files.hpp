@@ -1,0 +1,37 @@
+#pragma once
+// Reading and writing whole files, the one way every library does it.
+//
+// Reading: regular files only (a FIFO, a device or a folder is refused before it is opened for
+// reading, so nothing blocks or reads forever), at most a size cap, and for text, valid UTF-8.
+// Every error names the file: InputError for what the user gave (missing file, wrong kind, too
+// large, not UTF-8: exit 2), IoError when the system fails to read a file that is there (exit 1).
+//
+// Writing is atomic: a temp file in the same folder, fsync, rename over the target, fsync of the
+// folder. An interrupted or failed write leaves the old file or none, never a torn one. A folder
+// that does not exist is the user's mistake (InputError); one that cannot be written (permission,
+// full disk, read-only) is the world's (IoError).
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+namespace calkit {
+
+inline constexpr std::uintmax_t kMaxInputFileBytes = std::uintmax_t{512} << 20;  // 512 MiB
+
+// The bytes of a regular file.
+std::string read_file_bytes(const std::filesystem::path& path, std::uintmax_t max_bytes = kMaxInputFileBytes);
+// The same, checked to be UTF-8 text (InputError naming the line of the first bad byte).
+std::string read_file_text(const std::filesystem::path& path, std::uintmax_t max_bytes = kMaxInputFileBytes);
+// InputError unless `path` names a regular file (follows links, as reading does).
+void require_regular_file(const std::filesystem::path& path);
+
+// The line (1-based) of the first byte of `text` that is not UTF-8, 0 if it all is.
+int first_non_utf8_line(const std::string& text);
+
+void write_file_atomically(const std::filesystem::path& path, const std::string& content);
+// The same with content made by `make_content`; an InputError it throws without a file name (a
+// value that cannot be written) is rethrown naming path.
+void write_file_atomically(const std::filesystem::path& path, const std::function<std::string()>& make_content);
+
+}  // namespace calkit

@@ -1,0 +1,12 @@
+#pragma once
+// JSON for calkit's plain value types, the same array layout in every file calkit writes.
+#include <nlohmann/json.hpp>
+
+#include "core/types.hpp"
+
+namespace calkit {
+
+inline nlohmann::json vec_json(const Vec3& v) { return nlohmann::json::array({v[0], v[1], v[2]}); }
+inline nlohmann::json xy_json(Xy c) { return nlohmann::json::array({c.x, c.y}); }
+
+}  // namespace calkit
