@@ -20,6 +20,7 @@
 #include "color/transfer.hpp"
 #include "formats/measurement_file.hpp"
 #include "luts/lut_io.hpp"
+#include "measure/journal.hpp"
 #include "measure/journaled_run.hpp"
 #include "patches/patch_sets.hpp"
 #include "report/report_html.hpp"
@@ -98,7 +99,7 @@ MeasurementSet measure_profile(const CalibrateArgs& a, const Files& f, Rig& rig,
                   {"patches", f.patches.string()},
                   {"window_percent", fmt::format("{}", a.chain.window)}};
   SessionResult result = measure_journaled(session, patches, f.profile, options);
-  if (!result.complete) exit_interrupted("the profiling measurement");
+  if (!result.complete) throw_interrupted("the profiling measurement", journal_path_for(f.profile).string());
   return std::move(result.set);
 }
 
@@ -122,7 +123,7 @@ VerificationResult verify_stage(const CalibrateArgs& a, Rig& rig, const PatchSet
   run.resume = a.resume;
   run.stop = stop;
   std::optional<VerificationResult> out = run_verification(rig, a.chain, set, run);
-  if (!out) exit_interrupted("verification (" + label + ")");
+  if (!out) throw_interrupted("verification (" + label + ")", journal_path_for(readings).string());
   return *out;
 }
 
@@ -166,7 +167,7 @@ void run(const CalibrateArgs& a) {
     std::printf("LUT:    %s\nreport: %s\n", f.lut.c_str(), f.report.c_str());
   }
   std::fflush(stdout);
-  if (a.strict && !after.verdict.pass) std::exit(1);
+  if (a.strict && !after.verdict.pass) throw CommandFailed{1, ""};
 }
 
 }  // namespace

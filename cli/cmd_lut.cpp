@@ -63,6 +63,7 @@ void add_apply(CLI::App& lut) {
 
 struct ConvertArgs {
   std::string from, to;
+  bool json = false;
 };
 
 void add_convert(CLI::App& lut) {
@@ -74,10 +75,20 @@ void add_convert(CLI::App& lut) {
                                                 "format can hold them.\nExample: calkit lut convert display.cube display.clf");
   cmd->add_option("input", a->from, "LUT file to read")->required();
   cmd->add_option("output", a->to, "LUT file to write")->required();
+  cmd->add_flag("--json", a->json, "print what was written as JSON");
   cmd->callback([a] {
     lut_format_for(a->to);  // unknown output extension fails before reading
-    if (file_is_lut3d(a->from)) write_lut3d(a->to, read_lut3d(a->from));
-    else write_lut1d(a->to, read_lut1d(a->from));
+    json written{{"input", a->from}, {"out", a->to}, {"format", lut_format_for(a->to)}};
+    if (file_is_lut3d(a->from)) {
+      Lut3d lut = read_lut3d(a->from);
+      write_lut3d(a->to, lut);
+      written.update({{"kind", "3D"}, {"size", lut.size}});
+    } else {
+      Lut1d lut = read_lut1d(a->from);
+      write_lut1d(a->to, lut);
+      written.update({{"kind", "1D"}, {"size", lut.table.size()}});
+    }
+    if (a->json) std::puts(written.dump(2).c_str());
   });
 }
 

@@ -2,7 +2,6 @@
 // the same patch set, patch by patch, with a verdict; and `calkit match --solve`: the LUT that
 // makes display B show what display A shows (A's measured response as the target).
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <cstdio>
@@ -18,6 +17,7 @@
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
+#include "core/progress.hpp"
 #include "core/files.hpp"
 #include "formats/measurement_file.hpp"
 #include "luts/lut_io.hpp"
@@ -109,15 +109,8 @@ int run_solve(const MatchArgs& a) {
 
   SolveOptions options;
   options.lut_size = a.size;
-  auto start = std::chrono::steady_clock::now();
-  if (!a.quiet && !a.json)
-    options.progress = [start, last = -1](double done) mutable {
-      if (int(done * 100) == last) return;
-      last = int(done * 100);
-      double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      std::fprintf(stderr, "\rsolving LUT nodes: %3d%%  ETA %4.0f s", last, done > 0.02 ? elapsed * (1 - done) / done : 0);
-      if (done >= 1) std::fputc('\n', stderr);
-    };
+  Progress progress("solving LUT nodes", 100, a.quiet || a.json);
+  options.progress = [&progress](double done) { progress.update_fraction(done); };
   SolveResult result;
   try {
     result = solve(display, target.target, options);
@@ -125,6 +118,7 @@ int run_solve(const MatchArgs& a) {
     if (e.file().empty()) throw InputError(a.display + ": " + e.what());
     throw;
   }
+  progress.finish();
   fs::create_directories(a.out_dir);
   for (const std::string& path : luts) write_lut3d(path, result.lut);
   nlohmann::json summary = nlohmann::json::parse(solve_summary_json(result));
@@ -188,7 +182,7 @@ void add_match(CLI::App& app) {
   cmd->add_flag("--quiet,-q", a->quiet, "no progress");
   cmd->callback([a] {
     int code = a->solve ? run_solve(*a) : run_compare(*a);
-    if (code != 0) std::exit(code);  // --strict FAIL: 1 (2 is bad input)
+    if (code != 0) throw CommandFailed{code, ""};  // --strict FAIL
   });
 }
 

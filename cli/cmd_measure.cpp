@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
 #include "cli/rig.hpp"
@@ -20,7 +21,6 @@
 #include "measure/journal.hpp"
 #include "measure/journaled_run.hpp"
 #include "measure/options.hpp"
-#include "measure/progress.hpp"
 #include "measure/session.hpp"
 
 namespace calkit::cli {
@@ -42,6 +42,7 @@ struct MeasureArgs {
   double window = 100;
   std::string background = "black";
   bool quiet = false;
+  bool json = false;
 };
 
 SessionOptions session_options(const MeasureArgs& args) {
@@ -74,7 +75,7 @@ void run(const MeasureArgs& args) {
   Session session(*rig.probe, *rig.pattern, *rig.clock, options);
   JournaledRunOptions run_options;
   run_options.resume = args.resume;
-  run_options.quiet = args.quiet;
+  run_options.quiet = args.quiet || args.json;
   run_options.label = "measure";
   run_options.stop = install_stop_flag();
   run_options.info = {{"created_by", std::string("calkit measure ") + CALKIT_VERSION},
@@ -86,14 +87,18 @@ void run(const MeasureArgs& args) {
                       {"settle", args.settle},
                       {"window_percent", fmt::format("{}", options.patch.window_percent)}};
   SessionResult result = measure_journaled(session, patches, args.output, run_options);
-  if (!result.complete) {
-    std::fprintf(stderr, "calkit: interrupted: the readings so far are saved in %s; run the same command with --resume\n",
-                 journal_path.c_str());
-    std::fflush(stderr);
-    std::exit(130);
-  }
+  if (!result.complete) throw_interrupted("the measurement", journal_path.string());
   rig.pattern->close();
-  if (!args.quiet)
+  if (args.json)
+    std::puts(nlohmann::json{{"out", args.output},
+                             {"readings", patches.rgb.size()},
+                             {"taken_now", result.taken},
+                             {"probe_reads", result.probe_reads},
+                             {"settle_wait_s", result.settle_wait_s},
+                             {"rig", rig.description}}
+                  .dump(2)
+                  .c_str());
+  else if (!args.quiet)
     std::fprintf(stderr, "calkit: wrote %zu readings to %s (%d taken now, %d probe reads, %.1f s settling)\n",
                  patches.rgb.size(), args.output.c_str(), result.taken, result.probe_reads, result.settle_wait_s);
 }
@@ -109,7 +114,7 @@ void add_measure(CLI::App& app) {
       "Interrupted (Ctrl-C, crash, probe unplugged)? Run the same command with --resume.");
   add_rig_options(cmd, args->rig);
   cmd->add_option("--patches", args->patches, "patch set (.ti1 or .json), e.g. from `calkit patches`")->required();
-  cmd->add_option("-o,--output", args->output, "measurements: .ti3, .json or .csv")->required();
+  cmd->add_option("-o,--out", args->output, "measurements: .ti3, .json or .csv")->required();
   cmd->add_flag("--resume", args->resume, "continue an interrupted session from <output>.journal");
   cmd->add_option("--settle", args->settle,
                   "SECONDS (fixed wait) or stable[:SECONDS] (read until two readings agree)")
@@ -127,6 +132,7 @@ void add_measure(CLI::App& app) {
   cmd->add_option("--window", args->window, "patch area in % of the screen")->capture_default_str();
   cmd->add_option("--background", args->background, "black, grey:LEVEL or apl:LEVEL")->capture_default_str();
   cmd->add_flag("-q,--quiet", args->quiet, "no progress line");
+  cmd->add_flag("--json", args->json, "print what was measured as JSON (no progress line)");
   cmd->callback([args] { run(*args); });
 }
 

@@ -72,7 +72,7 @@ void run_verify(const PackageVerifyArgs& args) {
       std::printf("FAILED: %zu problems against %s\n", check.problems.size(), check.manifest.string().c_str());
   }
   std::fflush(stdout);
-  if (!check.intact()) std::exit(1);
+  if (!check.intact()) throw CommandFailed{1, ""};
 }
 
 }  // namespace
@@ -85,7 +85,7 @@ void add_package(CLI::App& app) {
       "manifest (xxh64 and md5 of every file, in DEST_DIR/ascmhl/).\n"
       "Example: calkit package demo-out/ -o suiteB-2026-11-21/   then: calkit package verify suiteB-2026-11-21/");
   cmd->add_option("SRC_DIR", args->source, "the folder to package (e.g. the -o folder of calkit calibrate)");
-  cmd->add_option("-o,--output", args->output, "the new package folder");
+  cmd->add_option("-o,--out", args->output, "the new package folder");
   cmd->add_flag("--json", args->json, "print the packaged files and their hashes as JSON");
 
   auto verify_args = std::make_shared<PackageVerifyArgs>();

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
@@ -21,6 +22,7 @@ struct PatchesArgs {
   std::string order = "auto";
   std::uint64_t seed = 1;
   std::string output;
+  bool json = false;
 };
 
 void run(const PatchesArgs& args) {
@@ -32,8 +34,14 @@ void run(const PatchesArgs& args) {
   bool order = args.order == "nearest" || (args.order == "auto" && patch_set_kind(args.set).ordered);
   if (order) set = order_for_measurement(set);
   write_patches(args.output, set);
-  std::fprintf(stderr, "calkit: wrote %zu patches (%s) to %s\n", set.rgb.size(), set.description.c_str(),
-               args.output.c_str());
+  if (args.json)
+    std::puts(nlohmann::json{{"out", args.output}, {"set", patch_set_kind(args.set).name}, {"patches", set.rgb.size()},
+                             {"description", set.description}, {"ordered", order}}
+                  .dump(2)
+                  .c_str());
+  else
+    std::fprintf(stderr, "calkit: wrote %zu patches (%s) to %s\n", set.rgb.size(), set.description.c_str(),
+                 args.output.c_str());
 }
 
 }  // namespace
@@ -58,7 +66,8 @@ void add_patches(CLI::App& app) {
                   "auto (profiling sets in a nearest-neighbour tour from black), nearest or none")
       ->capture_default_str();
   cmd->add_option("--seed", args->seed, "seed of the random choices")->capture_default_str();
-  cmd->add_option("-o,--output", args->output, "output .ti1 or .json")->required();
+  cmd->add_option("-o,--out", args->output, "output .ti1 or .json")->required();
+  cmd->add_flag("--json", args->json, "print what was written as JSON");
   cmd->callback([args] { run(*args); });
 }
 

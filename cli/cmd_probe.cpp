@@ -1,5 +1,6 @@
 // `calkit probe`: list the supported probes plugged in, show one probe's identity and
 // calibration, print the udev setup, and make a CCMX from a reference and a colorimeter.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -9,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
@@ -18,23 +20,39 @@
 #include "formats/measurement_file.hpp"
 #include "cli/rig.hpp"
 #include "probes/corrections.hpp"
+#include "emulators/emulated_probes.hpp"
 #include "probes/i1d3_driver.hpp"
+#include "probes/probe_table.hpp"
 #include "probes/transport/transport.hpp"
 
 namespace calkit::cli {
 namespace {
 
-// Device emulators selectable as --probe emulated:NAME (they need --display sim:NAME).
-struct EmulatedProbe {
-  const char* name;
-  const char* model;
-};
-constexpr EmulatedProbe kEmulatedProbes[] = {
-    {"emulated:i1d3", "i1Display Pro emulator (HID protocol, unlock, EEPROM, refresh, ambient)"},
-};
-
 const char* transport_name(TransportKind k) {
   return k == TransportKind::Hid ? "hid" : k == TransportKind::Usb ? "usb" : "serial";
+}
+
+std::string usb_ids(const ProbeKind& kind) {
+  std::vector<std::string> ids;
+  for (const UsbId& id : kind.usb_ids) ids.push_back(fmt::format("{:04x}:{:04x}", id.vid, id.pid));
+  return ids.empty() ? "a serial port (name it)" : fmt::format("{}", fmt::join(ids, ", "));
+}
+
+// The probe table itself: what calkit drives, whether or not anything is plugged in.
+void run_supported(bool json) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const ProbeKind& kind : probe_table()) {
+    bool emulated = std::any_of(emulated_probe_table().begin(), emulated_probe_table().end(),
+                                [&](const EmulatedProbeKind& e) { return e.name == kind.name; });
+    if (json)
+      j.push_back({{"probe", kind.name}, {"model", kind.model}, {"transport", transport_name(kind.transport)},
+                   {"usb_ids", usb_ids(kind)}, {"options", kind.options_usage}, {"emulated", emulated}});
+    else
+      std::printf("%-8s %s  (%s; %s)  options: %s%s\n", kind.name.c_str(), kind.model.c_str(),
+                  transport_name(kind.transport), usb_ids(kind).c_str(), kind.options_usage.c_str(),
+                  emulated ? "; emulated too" : "");
+  }
+  if (json) std::puts(j.dump(2).c_str());
 }
 
 void run_list(bool emulated, bool json) {
@@ -47,9 +65,9 @@ void run_list(bool emulated, bool json) {
                    {"vid_pid", fmt::format("{:04x}:{:04x}", f.device.vid, f.device.pid)},
                    {"accessible", f.accessible}, {"problem", f.problem}});
     if (emulated)
-      for (const EmulatedProbe& e : kEmulatedProbes)
-        j.push_back({{"probe", e.name}, {"model", e.model}, {"serial", ""}, {"path", e.name},
-                     {"transport", "emulated"}, {"accessible", true}, {"problem", ""}});
+      for (const EmulatedProbeKind& e : emulated_probe_table())
+        j.push_back({{"probe", "emulated:" + e.name}, {"model", e.model}, {"serial", ""}, {"path", "emulated:" + e.name},
+                     {"transport", "emulated"}, {"accessible", true}, {"problem", ""}, {"options", e.options_usage}});
     std::puts(j.dump(2).c_str());
     return;
   }
@@ -66,7 +84,9 @@ void run_list(bool emulated, bool json) {
               "the reason; `calkit probe setup` installs the access rule.");
   }
   if (emulated)
-    for (const EmulatedProbe& e : kEmulatedProbes) std::printf("%-16s %s\n", e.name, e.model);
+    for (const EmulatedProbeKind& e : emulated_probe_table())
+      std::printf("%-16s %s (needs --display sim:NAME; options: %s)\n", ("emulated:" + e.name).c_str(),
+                  e.model.c_str(), e.options_usage.c_str());
 }
 
 struct InfoArgs {
@@ -116,14 +136,30 @@ bool udev_rule_installed() {
   return false;
 }
 
-void run_setup(bool print_rules, const std::string& write_path) {
-  if (print_rules) {
+struct SetupArgs {
+  bool print = false;
+  std::string write;
+  bool json = false;
+};
+
+void run_setup(const SetupArgs& a) {
+  if (a.json) {
+    if (!a.write.empty()) write_file_atomically(a.write, udev_rules());
+    std::puts(nlohmann::json{{"rule_file", kUdevRulesName},
+                             {"installed", udev_rule_installed()},
+                             {"written", a.write},
+                             {"rules", udev_rules()}}
+                  .dump(2)
+                  .c_str());
+    return;
+  }
+  if (a.print) {
     std::fputs(udev_rules().c_str(), stdout);
     return;
   }
-  if (!write_path.empty()) {
-    write_file_atomically(write_path, udev_rules());
-    std::printf("wrote %s\n", write_path.c_str());
+  if (!a.write.empty()) {
+    write_file_atomically(a.write, udev_rules());
+    std::printf("wrote %s\n", a.write.c_str());
     return;
   }
   std::printf(
@@ -146,6 +182,7 @@ void run_setup(bool print_rules, const std::string& write_path) {
 
 struct MatchArgs {
   std::string reference, colorimeter, output, method = "auto", display, description;
+  bool json = false;
 };
 
 // Readings of both files paired by the RGB that was shown.
@@ -207,8 +244,17 @@ void run_match(const MatchArgs& a) {
   double worst = 0;
   for (std::size_t i = 0; i < rgb.size(); ++i)
     worst = std::max(worst, (m * col_XYZ[i] - ref_XYZ[i]).norm() / std::max(ref_XYZ[i].norm(), 1e-9));
-  std::printf("wrote %s (%s, %zu patches, worst residual %.3f%% of |XYZ|)\n", a.output.c_str(), method.c_str(),
-              rgb.size(), 100 * worst);
+  if (a.json)
+    std::puts(nlohmann::json{{"out", a.output},
+                             {"method", method},
+                             {"patches", rgb.size()},
+                             {"worst_residual", worst},
+                             {"matrix", {{m(0, 0), m(0, 1), m(0, 2)}, {m(1, 0), m(1, 1), m(1, 2)}, {m(2, 0), m(2, 1), m(2, 2)}}}}
+                  .dump(2)
+                  .c_str());
+  else
+    std::printf("wrote %s (%s, %zu patches, worst residual %.3f%% of |XYZ|)\n", a.output.c_str(), method.c_str(),
+                rgb.size(), 100 * worst);
 }
 
 }  // namespace
@@ -219,12 +265,16 @@ void add_probe(CLI::App& app) {
                                  "Example: calkit probe list --emulated");
   cmd->require_subcommand(1);
 
-  auto list = std::make_shared<std::pair<bool, bool>>(false, false);
+  struct ListArgs {
+    bool emulated = false, supported = false, json = false;
+  };
+  auto list = std::make_shared<ListArgs>();
   auto* l = cmd->add_subcommand("list", "Every supported probe plugged in (model, serial, access).\n"
                                         "Example: calkit probe list --json");
-  l->add_flag("--emulated", list->first, "also list the emulated probes (--probe emulated:NAME)");
-  l->add_flag("--json", list->second, "print a JSON array");
-  l->callback([list] { run_list(list->first, list->second); });
+  l->add_flag("--emulated", list->emulated, "also list the emulated probes (--probe emulated:NAME)");
+  l->add_flag("--supported", list->supported, "list every kind of probe calkit drives (the probe table) instead");
+  l->add_flag("--json", list->json, "print a JSON array");
+  l->callback([list] { list->supported ? run_supported(list->json) : run_list(list->emulated, list->json); });
 
   auto info = std::make_shared<InfoArgs>();
   info->rig.probe = "i1d3";
@@ -236,12 +286,13 @@ void add_probe(CLI::App& app) {
   i->add_flag("--json", info->json, "print a JSON object");
   i->callback([info] { run_info(*info); });
 
-  auto setup = std::make_shared<std::pair<bool, std::string>>(false, "");
+  auto setup = std::make_shared<SetupArgs>();
   auto* s = cmd->add_subcommand("setup", "What to install so that calkit may open USB probes (udev rule).\n"
                                          "Example: calkit probe setup --write 60-calkit.rules");
-  s->add_flag("--print", setup->first, "print the udev rules only");
-  s->add_option("--write", setup->second, "write the udev rules to this file");
-  s->callback([setup] { run_setup(setup->first, setup->second); });
+  s->add_flag("--print", setup->print, "print the udev rules only");
+  s->add_option("--write", setup->write, "write the udev rules to this file");
+  s->add_flag("--json", setup->json, "print whether the rule is installed, and the rules, as JSON");
+  s->callback([setup] { run_setup(*setup); });
 
   auto match = std::make_shared<MatchArgs>();
   auto* m = cmd->add_subcommand(
@@ -250,13 +301,14 @@ void add_probe(CLI::App& app) {
       "Example: calkit probe match --reference ref.ti3 --colorimeter col.ti3 -o display.ccmx --method fcmm");
   m->add_option("--reference", match->reference, "reference readings (.ti3/.json/.csv)")->required();
   m->add_option("--colorimeter", match->colorimeter, "colorimeter readings of the same RGB patches")->required();
-  m->add_option("-o,--output", match->output, "the .ccmx to write")->required();
+  m->add_option("-o,--out", match->output, "the .ccmx to write")->required();
   m->add_option("--method", match->method,
                 "fcmm (four-colour, needs R, G, B, W), lsq (least squares, >= 3 patches) or auto "
                 "(fcmm for 4 patches, else lsq)")
       ->capture_default_str();
   m->add_option("--display", match->display, "DISPLAY keyword of the CCMX");
   m->add_option("--description", match->description, "DESCRIPTOR keyword of the CCMX");
+  m->add_flag("--json", match->json, "print the matrix and its residual as JSON");
   m->callback([match] { run_match(*match); });
 }
 

@@ -56,7 +56,7 @@ void add_report(CLI::App& app) {
                                  "before and after).\n"
                                  "Example: calkit report uncalibrated.json calibrated.json -o report.html");
   cmd->add_option("inputs", args->inputs, "verification JSON files (as calkit verify writes them)")->required();
-  cmd->add_option("-o,--output", args->output, "the HTML file (default: the last input with .html)");
+  cmd->add_option("-o,--out", args->output, "the HTML file (default: the last input with .html)");
   cmd->add_flag("--json", args->json, "print the verdicts and the output path as JSON");
   cmd->callback([args] { run(*args); });
 }

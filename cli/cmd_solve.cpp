@@ -1,6 +1,5 @@
 // `calkit solve`: readings (.ti3 from calkit or ArgyllCMS dispread, calkit JSON, CSV) + a target
 // -> calibration LUT(s) and a JSON summary of the fitted display model and its residuals.
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -15,6 +14,7 @@
 #include "cli/commands.hpp"
 #include "color/colorimetry.hpp"
 #include "core/error.hpp"
+#include "core/progress.hpp"
 #include "core/files.hpp"
 #include "formats/measurement_file.hpp"
 #include "luts/lut_io.hpp"
@@ -120,17 +120,8 @@ void run_solve(const SolveCliOptions& o) {
   Target target = target_from(o);
   MeasurementSet set = read_measurements(o.measurements);
 
-  auto start = std::chrono::steady_clock::now();
-  if (!o.quiet && !o.json)
-    options.progress = [start, last = -1](double done) mutable {
-      int percent = int(done * 100);
-      if (percent == last) return;
-      last = percent;
-      double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      double eta = done > 0.02 ? elapsed * (1 - done) / done : 0;
-      std::fprintf(stderr, "\rsolving LUT nodes: %3d%%  ETA %4.0f s", percent, eta);
-      if (done >= 1) std::fputc('\n', stderr);
-    };
+  Progress progress("solving LUT nodes", 100, o.quiet || o.json);
+  options.progress = [&progress](double done) { progress.update_fraction(done); };
   SolveResult result;
   try {
     result = solve(set, target, options);
@@ -139,6 +130,7 @@ void run_solve(const SolveCliOptions& o) {
     if (e.file().empty()) throw InputError(o.measurements, e.line(), e.field(), e.what());
     throw;
   }
+  progress.finish();
 
   std::filesystem::create_directories(o.out_dir);
   std::vector<std::string> written;

@@ -88,7 +88,7 @@ void run(const UniformityArgs& args) {
     options.place_probe = [stop](const UniformityZone& zone) { return wait_for_enter(zone, stop); };
 
   UniformitySessionResult session = measure_uniformity(*rig.probe, *rig.pattern, *rig.clock, journal_path, options);
-  if (!session.complete) exit_interrupted("the uniformity run");
+  if (!session.complete) throw_interrupted("the uniformity run", journal_path.string());
   rig.pattern->close();
 
   std::vector<UniformityReading> readings;
@@ -126,7 +126,7 @@ void run(const UniformityArgs& args) {
     std::printf("%s\n%s\n%s\n", result.verdict_line.c_str(), json_path.c_str(), html_path.c_str());
   }
   std::fflush(stdout);
-  if (args.strict && !result.pass) std::exit(1);
+  if (args.strict && !result.pass) throw CommandFailed{1, ""};
 }
 
 }  // namespace
@@ -140,7 +140,7 @@ void add_uniformity(CLI::App& app) {
       "         calkit uniformity --probe sim --display sim:ips-lcd --grid 3x3 -o out/   (virtual: no prompts)\n"
       "You are asked to move the probe to each zone; Ctrl-C stops, --resume continues.");
   add_rig_options(cmd, args->rig);
-  cmd->add_option("-o,--output", args->out_dir, "output directory: uniformity.json, uniformity.html")->required();
+  cmd->add_option("-o,--out", args->out_dir, "output directory: uniformity.json, uniformity.html")->required();
   cmd->add_option("--grid", args->grid, "ROWSxCOLS, each 3, 5, 7 or 9 (e.g. 5x5, 5x3)")->capture_default_str();
   cmd->add_option("--level", args->levels, "signal levels in %, comma separated (100 = white)")->capture_default_str();
   cmd->add_option("--window", args->window, "patch area in % of the screen; 0: the largest that fits a zone")

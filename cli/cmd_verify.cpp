@@ -15,6 +15,7 @@
 #include "cli/verify_steps.hpp"
 #include "core/error.hpp"
 #include "luts/lut_io.hpp"
+#include "measure/journal.hpp"
 #include "report/report_html.hpp"
 #include "report/report_json.hpp"
 
@@ -59,7 +60,7 @@ void run(const VerifyArgs& args) {
   run.resume = args.resume;
   run.stop = install_stop_flag();
   std::optional<VerificationResult> result = run_verification(rig, args.chain, patches, run);
-  if (!result) exit_interrupted("verification");
+  if (!result) throw_interrupted("verification", journal_path_for(run.readings).string());
   rig.pattern->close();
 
   fs::path html = fs::path(args.out_dir) / (args.name + ".html");
@@ -83,7 +84,7 @@ void run(const VerifyArgs& args) {
     std::printf("%s\nwrote %s\nwrote %s\n", result->verdict.line.c_str(), run.result.c_str(), html.c_str());
   }
   std::fflush(stdout);
-  if (args.strict && !result->verdict.pass) std::exit(1);
+  if (args.strict && !result->verdict.pass) throw CommandFailed{1, ""};
 }
 
 }  // namespace

@@ -1,12 +1,28 @@
 #pragma once
 // Each subcommand lives in its own cli/cmd_<name>.cpp and is registered in the table in main.cpp.
-// add_X builds the subcommand's options on `app` and sets its callback; the callback throws
-// calkit::InputError for bad input (main prints it on one line and exits 2).
+// add_X builds the subcommand's options on `app` and sets its callback. A callback reports
+// failure by throwing, and main's exit-status table turns that into the exit status: InputError
+// (bad input, 2), IoError/ProbeError/NetworkError (the world, 1), CommandFailed (a result the user
+// asked to fail on, or an interruption).
+#include <string>
+
 #include <CLI/CLI.hpp>
 
 #include "cli/rig.hpp"
 
 namespace calkit::cli {
+
+// A command that ran to its end but whose result is a failure the exit status must carry:
+// --strict and a FAIL verdict, a package that does not verify (1), an interrupted run whose
+// readings are journaled (130). The message is printed first, unless empty.
+struct CommandFailed {
+  int status;
+  std::string message;
+};
+inline constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as shells report it
+
+// Thrown after the "readings are journaled" message of an interrupted measuring run.
+[[noreturn]] void throw_interrupted(const std::string& what, const std::string& where);
 
 void add_color(CLI::App& app);
 void add_lut(CLI::App& app);

@@ -98,11 +98,10 @@ const std::atomic<bool>* install_stop_flag() {
   return &g_stop;
 }
 
-void exit_interrupted(const std::string& what) {
-  std::fprintf(stderr, "calkit: interrupted during %s; the readings so far are journaled: run the same command with --resume\n",
-               what.c_str());
-  std::fflush(stderr);
-  std::exit(130);
+void throw_interrupted(const std::string& what, const std::string& where) {
+  throw CommandFailed{kExitInterrupted, fmt::format("interrupted during {}; the readings so far are saved in {}: run the "
+                                                    "same command with --resume",
+                                                    what, where)};
 }
 
 std::string chart_encoding_for(const Target& target) {

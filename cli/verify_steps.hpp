@@ -74,7 +74,5 @@ struct VerifyRun {
 std::optional<VerificationResult> run_verification(Rig& rig, const ChainArgs& args, const PatchSet& patches,
                                                    const VerifyRun& run);
 
-// "calkit: stopped; run the same command with --resume" and exit 130.
-[[noreturn]] void exit_interrupted(const std::string& what);
 
 }  // namespace calkit::cli

@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "formats/measurement_file.hpp"
 #include "measure/journal.hpp"
+#include "core/progress.hpp"
 #include "measure/progress.hpp"
 
 namespace calkit {
@@ -21,20 +22,16 @@ SessionResult measure_journaled(Session& session, const PatchSet& patches, const
   std::vector<JournalEntry> resumed;
   Journal journal = Journal::open(journal_path, hash, total, options.resume, "session", resumed);
 
-  TerminalProgress progress(options.quiet);
   int done = static_cast<int>(resumed.size());
+  if (!options.quiet && done > 0)
+    std::fprintf(stderr, "calkit: %s: resuming, %d of %d readings already in %s\n", options.label.c_str(), done,
+                 total, journal_path.c_str());
+  Progress progress(options.label + ": measuring", total, options.quiet, done);
   session.on_progress = [&](const SessionProgress& p) {
     done = p.done;
-    progress.update(p);
+    progress.update(p.done, reading_detail(p.rgb, p.XYZ));
   };
   session.stop = options.stop;
-  if (!options.quiet) {
-    if (!resumed.empty())
-      std::fprintf(stderr, "calkit: %s: resuming, %d of %d readings already in %s\n", options.label.c_str(), done,
-                   total, journal_path.c_str());
-    else
-      std::fprintf(stderr, "calkit: %s: measuring %d patches\n", options.label.c_str(), total);
-  }
 
   SessionResult result;
   try {

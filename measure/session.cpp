@@ -84,7 +84,6 @@ SessionResult Session::run(const PatchSet& patches, Journal* journal, const std:
   probe_reads_ = 0;
   settle_wait_s_ = 0;
   SessionResult result;
-  const double start_s = clock_.now_s();
   const InsertOptions& insert = options_.insert;
   for (int i = 0; i < total; ++i) {
     if (have[i]) continue;
@@ -103,10 +102,7 @@ SessionResult Session::run(const PatchSet& patches, Journal* journal, const std:
     ++done;
     ++result.taken;
     if (on_progress) {
-      SessionProgress p{done, total, i, reading.rgb, reading.XYZ, -1};
-      double elapsed = clock_.now_s() - start_s;
-      if (result.taken > 0 && elapsed > 0) p.eta_s = elapsed / result.taken * (total - done);
-      on_progress(p);
+      on_progress(SessionProgress{done, total, i, reading.rgb, reading.XYZ});
     }
   }
   result.complete = done == total;

@@ -57,7 +57,6 @@ struct SessionProgress {
   int index = 0;  // patch just read
   Vec3 rgb = Vec3::Zero();
   Vec3 XYZ = Vec3::Zero();
-  double eta_s = -1;  // -1: unknown yet
 };
 
 struct SessionResult {

@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "measure/journal.hpp"
 #include "measure/options.hpp"
+#include "core/progress.hpp"
 #include "measure/progress.hpp"
 
 namespace calkit {
@@ -132,10 +133,9 @@ UniformitySessionResult measure_uniformity(Probe& probe, PatternGenerator& patte
 
   PlacedPattern placed(pattern);
   Session session(probe, placed, clock, options.session);
-  TerminalProgress progress(options.quiet);
+  Progress progress("uniformity: measuring", total, options.quiet, done);
   const std::vector<UniformityZone> zones = uniformity_zones(options.rows, options.cols);
   const std::size_t per_zone = options.levels.size();
-  const double start_s = clock.now_s();
   bool stopped = false;
   for (std::size_t zi = 0; zi < zones.size() && !stopped; ++zi) {
     const UniformityZone& zone = zones[zi];
@@ -152,7 +152,7 @@ UniformitySessionResult measure_uniformity(Probe& probe, PatternGenerator& patte
           placed.show(session.patch_for(Vec3::Constant(plan[i].level)));
           break;
         }
-      progress.finish();
+      progress.pause();
       if (!options.place_probe(zone)) break;
     }
     for (std::size_t i = first; i < first + per_zone; ++i) {
@@ -167,10 +167,7 @@ UniformitySessionResult measure_uniformity(Probe& probe, PatternGenerator& patte
       have[i] = true;
       ++done;
       ++result.taken;
-      SessionProgress p{done, total, static_cast<int>(i), reading.rgb, reading.XYZ, -1};
-      double elapsed = clock.now_s() - start_s;
-      if (elapsed > 0) p.eta_s = elapsed / result.taken * (total - done);
-      progress.update(p);
+      progress.update(done, reading_detail(reading.rgb, reading.XYZ));
     }
   }
   progress.finish();

@@ -16,7 +16,7 @@ namespace calkit {
 namespace {
 
 constexpr const char* kLoopback = "127.0.0.1";
-constexpr double kAcceptPoll_s = 30;  // how often the waiting message is repeated
+constexpr double kAcceptPoll_s = 30;  // accept() waits in slices of this length
 
 bool is_ipv4(const std::string& text) {
   in_addr addr{};
@@ -188,10 +188,7 @@ void ResolveServer::accept_client() {
     auto start = std::chrono::steady_clock::now();
     TcpStream peer = listener_.accept(slice);
     waited += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (!peer.is_open()) {
-      if (options_.accept_timeout_s < 0) log(connect_instructions());
-      continue;
-    }
+    if (!peer.is_open()) continue;  // the instructions were given once: a log gets no repeats
     if (!allowed(peer.peer())) {
       ++rejected_;
       log("rejected a connection from " + peer.peer() + " (not 127.0.0.1 and not in allow=)");
