@@ -1,6 +1,7 @@
 # Thin wrapper over CMake for the two quick-start commands.
 BUILD ?= build
 JOBS ?= $(shell nproc)
+WERROR ?= OFF
 
 .PHONY: all deps configure build demo test clean
 
@@ -11,7 +12,7 @@ deps:
 
 # Unity batches and precompiled headers (cmake/BuildSpeed.cmake) for a fast build from clean.
 configure: deps
-	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DCALKIT_UNITY_BUILD=ON > /dev/null
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DCALKIT_UNITY_BUILD=ON -DCALKIT_WERROR=$(WERROR) > /dev/null
 
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)

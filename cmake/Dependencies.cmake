@@ -1,14 +1,13 @@
-# Every dependency comes from Debian 12 (scripts/install-deps installs them).
+# Every dependency comes from Debian 12 (scripts/install-deps installs them). Test-only ones
+# (doctest, OpenColorIO, libpng) are found under tests/.
 find_package(PkgConfig REQUIRED)
 find_package(Eigen3 3.4 REQUIRED NO_MODULE)
 find_package(fmt REQUIRED)
 find_package(nlohmann_json REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(pugixml REQUIRED)
-pkg_check_modules(OCIO REQUIRED IMPORTED_TARGET OpenColorIO)
 find_package(SDL2 REQUIRED)
 find_package(Threads REQUIRED)
-find_package(doctest REQUIRED)
 pkg_check_modules(LCMS2 REQUIRED IMPORTED_TARGET lcms2)
 pkg_check_modules(LIBUSB REQUIRED IMPORTED_TARGET libusb-1.0)
 pkg_check_modules(HIDAPI REQUIRED IMPORTED_TARGET hidapi-hidraw)

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <random>
 
+#include <fmt/core.h>
+
 #include "core/error.hpp"
 
 namespace calkit {
@@ -135,8 +137,7 @@ std::string read_file_text(const std::filesystem::path& path, std::uintmax_t max
 void write_file_atomically(const std::filesystem::path& path, const std::string& content) {
   const std::filesystem::path dir = path.parent_path();
   std::random_device rd;
-  const std::filesystem::path temp =
-      dir / ("." + path.filename().string() + ".tmp" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
+  const std::filesystem::path temp = dir / fmt::format(".{}.tmp{}-{}", path.filename().string(), ::getpid(), rd());
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))  // a folder the user named wrong
     throw InputError(path.string(), 0, "", "no such folder: " + (dir.empty() ? "." : dir.string()));

@@ -129,7 +129,7 @@ std::string format_measurement_csv(const MeasurementSet& set) {
       if (r.spectrum.values.size() != shape->values.size() ||
           r.spectrum.start_nm != shape->start_nm || r.spectrum.step_nm != shape->step_nm)
         throw ValueError("spectrum", "every reading needs the same spectral sampling in CSV");
-      for (double v : r.spectrum.values) row += "," + cgats_format_number(v);
+      for (double v : r.spectrum.values) row.append(",").append(cgats_format_number(v));
     }
     out += row + "\n";
   }

@@ -97,11 +97,8 @@ PixelRect patch_rect(int screen_width, int screen_height, const Patch& patch) {
 
 // --- The window thread -----------------------------------------------------------------------
 
-namespace {
-
-std::atomic<bool> window_open{false};  // SDL video is process-wide: one window backend at a time
-
-// GL 1.1 entry points, loaded through SDL so that calkit does not link libGL itself.
+// GL 1.1 entry points, loaded through SDL so that calkit does not link libGL itself. Outside the
+// anonymous namespace: WindowPatternGenerator::State holds one.
 struct GlFunctions {
   void(APIENTRY* ClearColor)(GLclampf, GLclampf, GLclampf, GLclampf) = nullptr;
   void(APIENTRY* Clear)(GLbitfield) = nullptr;
@@ -112,6 +109,10 @@ struct GlFunctions {
   void(APIENTRY* Finish)() = nullptr;
   GLenum(APIENTRY* GetError)() = nullptr;
 };
+
+namespace {
+
+std::atomic<bool> window_open{false};  // SDL video is process-wide: one window backend at a time
 
 template <class F>
 void load_gl(F& f, const char* name) {

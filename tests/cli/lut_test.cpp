@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "lut_test_util.hpp"
+#include "tests/luts/lut_test_util.hpp"
 #include "luts/lut_io.hpp"
 
 using namespace calkit;

@@ -6,7 +6,7 @@
 
 #include "core/files.hpp"
 #include "formats/measurement_file.hpp"
-#include "test_helpers.hpp"
+#include "tests/formats/test_helpers.hpp"
 
 using namespace calkit;
 using calkit::test::run_in;
