@@ -14,13 +14,13 @@
 #include "cli/commands.hpp"
 #include "cli/verify_steps.hpp"
 #include "core/error.hpp"
+#include "formats/measurement_file.hpp"
 #include "luts/lut_io.hpp"
 #include "measure/journal.hpp"
-#include "report/report_html.hpp"
-#include "report/report_json.hpp"
-#include "formats/measurement_file.hpp"
 #include "measure/session.hpp"
 #include "patches/patch_set_table.hpp"
+#include "report/report_html.hpp"
+#include "report/report_json.hpp"
 #include "solver/solve.hpp"
 
 namespace calkit::cli {

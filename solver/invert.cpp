@@ -21,7 +21,7 @@ constexpr double kHueWeight = 2;
 // Below this chroma (dE units, about one just-noticeable difference) a target counts as neutral,
 // fading in linearly from a chroma of this much to none.
 constexpr double kNeutralChroma = 1.0;
-// The hand-over from the nearest colour to the hue-preserving one spans the in-gamut tolerance,
+// The hand-over from the nearest colour to the hue-weighted one spans the in-gamut tolerance,
 // and at least this much (dE), so a tolerance of 0 still hands over continuously.
 constexpr double kMinimumHandOver = 0.05;
 
@@ -41,7 +41,8 @@ Inversion box_levenberg_marquardt(const FittedDisplayModel& model, const Eval& e
   auto signal = [&](const Vec3& x) { return linear ? model.signal_for_linear(x) : x; };
   auto at = [&](const Vec3& x, Mat3* J) { return eval(signal(x), J, by); };
   Inversion out;
-  Vec3 x = clamp(linear ? model.linear_light(model.clamp_signal(start)) : start);  Mat3 J;
+  Vec3 x = clamp(linear ? model.linear_light(model.clamp_signal(start)) : start);
+  Mat3 J;
   Vec3 f = W * (at(x, &J) - goal);
   J = W * J;
   double cost = f.squaredNorm();
@@ -206,7 +207,8 @@ Vec3 DeviceMapper::device_rgb(const Vec3& XYZ, const Vec3& start, bool* mapped) 
   if (mapped) *mapped = nearest.residual > kExact || (wanted - XYZ).norm() > 1e-12 * XYZ.norm();
   if (nearest.residual <= tolerance_) return nearest.rgb;
 
-  // Hue-preserving minimum dE, weighed in from the tolerance to twice it (smoothstep).
+  // The nearest colour with hue errors weighed up, weighed in from the tolerance to twice it
+  // (smoothstep).
   double s = std::clamp((nearest.residual - tolerance_) / std::max(tolerance_, kMinimumHandOver), 0.0, 1.0);
   double w = s * s * (3 - 2 * s);
   double chroma = std::hypot(goal.y(), goal.z());

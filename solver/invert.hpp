@@ -28,11 +28,12 @@ Inversion invert_model(const FittedDisplayModel& model, const Vec3& XYZ, const V
 // desaturated in linear light towards the white of the same luminance, onto the limit. Then the
 // model is inverted inside its box: that is the nearest colour the display shows. Where it is
 // within `in_gamut_tolerance` (the model's own fit error) the colour counts as shown and that
-// answer stands: a colour on the gamut's edge is reproduced as well as the model can. Beyond it
-// the nearest colour at the target's own hue is taken instead (hue-preserving minimum dE: the
-// distance across the hue plane is weighed up, and for a neutral target across both chroma axes,
-// so greys stay grey). The weight grows smoothly from 1 at the tolerance to full at twice the
-// tolerance, so the LUT passes continuously from reproduced to mapped colours.
+// answer stands: a colour on the gamut's edge is reproduced as well as the model can, never worse
+// than clipping. Beyond it the nearest colour is sought again with the distance across the
+// target's hue plane (for a neutral target: across both chroma axes, so greys stay grey) weighed
+// twice; of any box answer, that one is at most twice as far as the nearest and no further from
+// the target across the hue plane. The weight grows smoothly from 1 at the tolerance to 2 at
+// twice it, so the LUT passes continuously from reproduced to mapped colours.
 class DeviceMapper {
  public:
   DeviceMapper(const FittedDisplayModel& model, const Target& target, double in_gamut_tolerance = 0);
@@ -45,11 +46,8 @@ class DeviceMapper {
   // Whether the display shows the colour: it lies in the target's gamut limit and the model's
   // nearest colour is within the in-gamut tolerance.
   bool shows(const Vec3& XYZ) const;
-  // The target colour limited to the target's gamut (P3 in a Rec.2020 container).
-  Vec3 limited(const Vec3& XYZ) const;
 
   const PerceptualSpace& space() const { return space_; }
-  double in_gamut_tolerance() const { return tolerance_; }
   // Luminance range of target-white neutrals the display can show, found by bisection.
   static void neutral_range(const FittedDisplayModel& model, Xy white, double* min_nits,
                             double* max_nits);
@@ -57,6 +55,7 @@ class DeviceMapper {
  private:
   Inversion invert(const Vec3& goal, const Mat3& weight, const Vec3& start, int max_iterations) const;
   Inversion nearest(const Vec3& goal, const Vec3& XYZ, const Vec3& start) const;
+  Vec3 limited(const Vec3& XYZ) const;  // the target colour inside the target's gamut limit
   Vec3 perceptual_with_jacobian(const Vec3& rgb, Mat3* J, FittedDisplayModel::Variables by) const;
 
   const FittedDisplayModel& model_;

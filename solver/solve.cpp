@@ -3,10 +3,10 @@
 
 #include <algorithm>
 #include <atomic>
-#include <map>
-#include <memory>
 #include <chrono>
 #include <cmath>
+#include <map>
+#include <memory>
 #include <random>
 #include <thread>
 
@@ -14,11 +14,11 @@
 #include <nlohmann/json.hpp>
 
 #include "color/colorimetry.hpp"
+#include "color/transfer.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
 #include "luts/apply.hpp"
 #include "solver/invert.hpp"
-#include "color/transfer.hpp"
 
 namespace calkit {
 
@@ -65,7 +65,6 @@ void parallel_for(int count, int threads, const std::function<void(double)>& pro
   if (progress) progress(1.0);
 }
 
-
 // Greys must not fall as the signal rises: running maximum per channel.
 void make_monotonic(std::vector<Vec3>& values) {
   for (size_t i = 1; i < values.size(); ++i) values[i] = values[i].cwiseMax(values[i - 1]);
@@ -85,8 +84,8 @@ double lut_output_from_device(double device, LutRange range) {
 
 int default_lut_size(const Target& target) { return target.hdr() ? 65 : 33; }
 
-PerceptualSpace fit_space(const std::vector<Reading>& data, const Target& target) {
-  if (target.hdr()) return PerceptualSpace::itp();
+PerceptualSpace fit_space(const std::vector<Reading>& data, bool hdr) {
+  if (hdr) return PerceptualSpace::itp();
   Vec3 white = data[0].XYZ;
   for (const Reading& r : data)
     if (r.XYZ.y() > white.y()) white = r.XYZ;
@@ -104,7 +103,7 @@ std::function<bool(const Vec3&)> shown_colours(const MeasurementSet& readings, c
   auto gamut = std::make_shared<Gamut>();
   gamut->target = target;
   std::vector<Reading> data = usable_readings(readings);
-  FitReport fit = fit_display_model_into(gamut->model, data, fit_space(data, target));
+  FitReport fit = fit_display_model_into(gamut->model, data, fit_space(data, target.hdr()));
   gamut->mapper = std::make_unique<DeviceMapper>(gamut->model, gamut->target, fit.model_rms);
   return [gamut](const Vec3& XYZ) { return gamut->mapper->shows(XYZ); };
 }
@@ -175,7 +174,7 @@ SolveResult solve(const MeasurementSet& set, const Target& target_in, const Solv
   SolveResult result;
   auto t0 = std::chrono::steady_clock::now();
   std::vector<Reading> data = usable_readings(set);
-  result.fit = fit_display_model_into(result.model, data, fit_space(data, target_in), options.fit);
+  result.fit = fit_display_model_into(result.model, data, fit_space(data, target_in.hdr()), options.fit);
   result.fit_seconds = seconds_since(t0);
   if (!result.fit.converged)
     result.warnings.push_back(fmt::format(

@@ -60,9 +60,9 @@ int default_lut_size(const Target& target);
 double signal_from_lut_input(double value, LutRange range);
 double lut_output_from_device(double device, LutRange range);
 
-// The space solve() fits the display model in for a target: ICtCp (dE ITP units) for PQ, CIELAB
-// of the brightest white reading for SDR.
-PerceptualSpace fit_space(const std::vector<Reading>& readings, const Target& target);
+// The space solve() fits the display model in: ICtCp (dE ITP units) for PQ, CIELAB of the full
+// white reading (else the brightest) for SDR.
+PerceptualSpace fit_space(const std::vector<Reading>& readings, bool hdr);
 
 // Whether the display shows a target colour, as the model solve() fits to these readings sees it
 // (DeviceMapper::shows, to the model's own fit error): what a verification judges. `target`

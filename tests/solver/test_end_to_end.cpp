@@ -108,6 +108,7 @@ Vec3 shown_through(const std::string& display, const Lut3d* lut, const Vec3& sig
 // is the meter's noise and the display's own black (which no reading resolves on an OLED).
 constexpr double kMeasurable = 0.01;
 
+// The default LUT size: near black the lifted target bends the drive within the first cells.
 void check_near_black(const std::string& display) {
   SolveResult r = solve(measure(display, true, 1000), target_by_name("pq-p3d65"));
   const Target& t = r.target;
@@ -135,8 +136,14 @@ void check_near_black(const std::string& display) {
 // Item 4 of issue 13: below 1 cd/m² (and above what a meter resolves) the calibrated greyscale
 // follows the target (BT.2390's lift onto the measured black) within 2 dE ITP and is never
 // further from it than the display without the LUT.
-TEST_CASE("end to end: near black the calibrated PQ greys follow the BT.2390 lift, never worse than uncalibrated") {
-  for (const std::string& display : {"sim:woled-tv", "sim:qdoled-hdr", "sim:miniled-hdr"}) check_near_black(display);
+TEST_CASE("end to end: near black on sim:woled-tv the PQ greys follow the BT.2390 lift, never worse than uncalibrated") {
+  check_near_black("sim:woled-tv");
+}
+TEST_CASE("end to end: near black on sim:qdoled-hdr the PQ greys follow the BT.2390 lift, never worse than uncalibrated") {
+  check_near_black("sim:qdoled-hdr");
+}
+TEST_CASE("end to end: near black on sim:miniled-hdr the PQ greys follow the BT.2390 lift, never worse than uncalibrated") {
+  check_near_black("sim:miniled-hdr");
 }
 
 // P3 content in a Rec.2020 container keeps its P3 primaries on wide-gamut displays: the P3
@@ -146,7 +153,9 @@ TEST_CASE("end to end: near black the calibrated PQ greys follow the BT.2390 lif
 TEST_CASE("end to end: P3 primaries in a Rec.2020 container come out as P3 primaries") {
   Mat3 p3_to_2020 = rec2020_space().XYZ_to_rgb() * p3d65_space().rgb_to_XYZ();
   for (const std::string& display : {"sim:qdoled-hdr", "sim:miniled-hdr"}) {
-    SolveResult r = solve(measure(display, true, 1000), target_by_name("pq-rec2020"));
+    SolveOptions options;
+    options.lut_size = 33;  // quick; away from black and the peak a 33³ LUT interpolates well
+    SolveResult r = solve(measure(display, true, 1000), target_by_name("pq-rec2020"), options);
     for (const Vec3& p3 : {Vec3(1, 0, 0), Vec3(0, 1, 0), Vec3(0, 0, 1), Vec3(0, 1, 1), Vec3(1, 0, 1), Vec3(1, 1, 0)}) {
       Vec3 linear = p3_to_2020 * (100.0 * (0.8 * p3 + 0.2 * Vec3::Ones())), signal;
       for (int c = 0; c < 3; ++c) signal[c] = pq_inverse_eotf(std::max(linear[c], 0.0));

@@ -38,7 +38,7 @@ void check_nodes(const std::string& display, const std::string& target_name) {
   SolveOptions options;
   options.lut_size = 17;
   SolveResult r = solve(test::read_on_sim(display, patches.rgb), target_by_name(target_name), options);
-  DeviceMapper mapper(r.model, r.target, r.fit.model_rms);  // for its space and target limit only
+  DeviceMapper mapper(r.model, r.target, r.fit.model_rms);  // for its space only
   const PerceptualSpace& space = mapper.space();
   const double tolerance = r.fit.model_rms;
   const int n = r.lut.size;
