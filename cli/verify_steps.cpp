@@ -102,7 +102,7 @@ bool take_lut_facts(Target& target, const Lut3d& lut) {
     return it == lut.metadata.end() ? std::string() : it->second;
   };
   std::string peak = solved_for("calkit_mastering_peak"), roll_off = solved_for("calkit_roll_off");
-  if (target.hdr() && ((!peak.empty() && std::stod(peak) != target.mastering_peak) ||
+  if (target.hdr() && ((!peak.empty() && std::strtod(peak.c_str(), nullptr) != target.mastering_peak) ||
                        (!roll_off.empty() && roll_off != roll_off_name(target.roll_off))))
     std::fprintf(stderr,
                  "calkit: warning: the LUT was solved for mastering peak %s cd/m² with roll-off %s; it is judged "

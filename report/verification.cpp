@@ -284,6 +284,10 @@ Verdict judge(const VerificationResult& result) {
   verdict.pass = true;
   const auto& t = result.thresholds;
   std::vector<std::string> parts;
+  if (result.summary.de2000.count == 0) {  // every patch outside the display's gamut: nothing passed
+    verdict.pass = false;
+    parts.push_back("no patch the display can show");
+  }
   if (result.target.hdr) {
     const auto& itp = result.summary.de_itp;
     parts.push_back(criterion("mean dE ITP", itp.mean, t.mean_de_itp, verdict.pass));
