@@ -1,6 +1,7 @@
 #include "cli/calibrate_solve.hpp"
 
 #include <chrono>
+#include <cstdio>
 
 #include <fmt/format.h>
 
@@ -21,7 +22,9 @@ void solve_to_files(const MeasurementSet& profile, const Target& target, int siz
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   say(fmt::format("solved a {}³ LUT in {:.1f} s (model residual {:.3f}); wrote {}", solved.lut.size, seconds,
                   solved.fit.model_rms, lut.string()));
+  say("target: " + solved.target.description());
   for (const std::string& note : solved.notes) say("note: " + note);
+  for (const std::string& warning : solved.warnings) std::fprintf(stderr, "calkit: warning: %s\n", warning.c_str());
 }
 
 }  // namespace calkit::cli

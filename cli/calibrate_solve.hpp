@@ -12,7 +12,7 @@
 namespace calkit::cli {
 
 // Solves a size³ LUT from the profile, writes it (format by extension) and the solver's summary
-// JSON, and reports one line per fact through `say`.
+// JSON, and reports one line per fact through `say` (the solver's warnings go to stderr).
 void solve_to_files(const MeasurementSet& profile, const Target& target, int size, const std::filesystem::path& lut,
                     const std::filesystem::path& summary, const std::function<void(const std::string&)>& say);
 

@@ -14,6 +14,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/calibrate_solve.hpp"
+#include "patches/patch_set_table.hpp"
+#include "solver/solve.hpp"
 #include "cli/commands.hpp"
 #include "cli/verify_steps.hpp"
 #include "core/error.hpp"
@@ -33,7 +35,7 @@ namespace fs = std::filesystem;
 struct CalibrateArgs {
   ChainArgs chain;
   int patches = 1000;
-  std::string verify_set = "accuracy";
+  std::string verify_set;  // empty: hdr for PQ targets, accuracy for SDR
   int size = 0;
   std::string lut_name = "calibration.cube";
   std::string out_dir;
@@ -111,10 +113,11 @@ Lut3d solve_lut(const CalibrateArgs& a, const Files& f, const MeasurementSet& pr
   return read_lut3d(f.lut);
 }
 
-VerificationResult verify_stage(const CalibrateArgs& a, Rig& rig, const PatchSet& set, const std::string& label,
-                                const fs::path& readings, const fs::path& result, const Lut3d* lut,
-                                const fs::path& lut_file, const std::atomic<bool>* stop) {
+VerificationResult verify_stage(const CalibrateArgs& a, Rig& rig, const Judged& judged, const PatchSet& set,
+                                const std::string& label, const fs::path& readings, const fs::path& result,
+                                const Lut3d* lut, const fs::path& lut_file, const std::atomic<bool>* stop) {
   VerifyRun run;
+  run.judged = judged;
   run.label = label;
   run.readings = readings;
   run.result = result;
@@ -130,7 +133,7 @@ VerificationResult verify_stage(const CalibrateArgs& a, Rig& rig, const PatchSet
 void run(const CalibrateArgs& a) {
   if (a.patches < 20 || a.patches > 20000) throw ValueError("--patches", "must be 20..20000");
   Target target = target_from(a.chain);
-  PatchSet verify_set = verification_patches(a.verify_set, target, 1);
+  if (!a.verify_set.empty()) patch_set_kind(a.verify_set);  // an unknown set stops the run before it measures
   Rig rig = build_rig(a.chain.rig);
   fs::create_directories(a.out_dir);
   Files f(a);
@@ -138,9 +141,14 @@ void run(const CalibrateArgs& a) {
 
   PatchSet patches = profiling_patches(a, f, target, rig);
   MeasurementSet profile = measure_profile(a, f, rig, patches, stop);
-  VerificationResult before =
-      verify_stage(a, rig, verify_set, "uncalibrated", f.before_readings, f.before, nullptr, {}, stop);
+  // One target for the solve and both verifications: the LUT carries the display facts it was
+  // solved for, and the profile's model says which colours the display shows.
   Lut3d lut = solve_lut(a, f, profile, target);
+  take_lut_facts(target, lut);
+  Judged judged{target, shown_colours(profile, target)};
+  PatchSet verify_set = verification_patches(a.verify_set, target, 1, "accuracy");
+  VerificationResult before =
+      verify_stage(a, rig, judged, verify_set, "uncalibrated", f.before_readings, f.before, nullptr, {}, stop);
   if (!rig.display) {
     // A real chain: the user loads the LUT into the monitor or grading system.
     std::fprintf(stderr, "calkit: load %s into the display or grading system, then press Enter\n",
@@ -151,7 +159,7 @@ void run(const CalibrateArgs& a) {
     }
   }
   VerificationResult after =
-      verify_stage(a, rig, verify_set, "calibrated", f.after_readings, f.after, &lut, f.lut, stop);
+      verify_stage(a, rig, judged, verify_set, "calibrated", f.after_readings, f.after, &lut, f.lut, stop);
   rig.pattern->close();
   write_html_report(f.report, {before, after});
 
@@ -176,17 +184,19 @@ void add_calibrate(CLI::App& app) {
   auto a = std::make_shared<CalibrateArgs>();
   auto* cmd = app.add_subcommand(
       "calibrate",
-      "Measure → solve → load the LUT → verify, with a before/after report. Each stage writes its\n"
-      "file into the output folder (patches.ti1, profile.ti3, the LUT, verify-before.json,\n"
-      "verify-after.json, report.html); --resume skips finished stages and continues an\n"
-      "interrupted measurement.\n"
+      "Measure → solve → verify uncalibrated → load the LUT → verify, with a before/after report. Each\n"
+      "stage writes its file into the output folder (patches.ti1, profile.ti3, the LUT, verify-before.json,\n"
+      "verify-after.json, report.html); --resume skips finished stages and continues an interrupted\n"
+      "measurement. Both verifications judge against the target the LUT was solved for (PQ: its\n"
+      "mastering peak and roll-off onto the display's measured black and peak) and leave out colours\n"
+      "the display cannot show (reported, not judged).\n"
       "Example: calkit calibrate --probe sim --display sim:woled-tv --target bt1886 --patches 1000 -o out/");
   add_chain_options(cmd, a->chain);
   cmd->add_option("--patches,-n", a->patches, "profiling patches (the recommended set for the target)")
       ->capture_default_str();
   cmd->add_option("--verify-set", a->verify_set,
-                  "verification set: accuracy (as bench/accuracy), extended, colorchecker, greyscale, ...")
-      ->capture_default_str();
+                  "verification set: hdr (PQ default: greys over the PQ range, P3 colours at the display's levels), "
+                  "accuracy (SDR default: as bench/accuracy), extended, colorchecker, greyscale, ...");
   cmd->add_option("--size,-s", a->size, "3D LUT nodes per axis; default 33 for SDR targets, 65 for PQ");
   cmd->add_option("--lut", a->lut_name, "LUT file name in the output folder; the extension picks the format")
       ->capture_default_str();

@@ -37,7 +37,7 @@ struct SolveCliOptions {
   std::string white_xy;
   std::string primaries;
   std::string container;
-  std::string peak_handling = "clip";
+  std::string roll_off = "bt2390";
   double mastering_peak = 1000;
   std::string range = "full";
   int lut1d = 0;
@@ -89,9 +89,7 @@ Target target_from(const SolveCliOptions& o) {
   t.pure_power = o.pure_power;
   t.mastering_peak = o.mastering_peak;
   t.container = o.container;
-  if (o.peak_handling == "clip") t.peak_handling = PeakHandling::Clip;
-  else if (o.peak_handling == "bt2390") t.peak_handling = PeakHandling::Bt2390;
-  else throw ValueError("peak-handling", "expected clip or bt2390, got '" + o.peak_handling + "'");
+  t.roll_off = roll_off_by_name(o.roll_off);
   if (!o.white_xy.empty()) {
     auto v = numbers(o.white_xy, 2, "white-xy");
     t.white_xy = Xy{v[0], v[1]};
@@ -131,6 +129,7 @@ void run_solve(const SolveCliOptions& o) {
     throw;
   }
   progress.finish();
+  for (const std::string& warning : result.warnings) std::fprintf(stderr, "calkit: warning: %s\n", warning.c_str());
 
   std::filesystem::create_directories(o.out_dir);
   std::vector<std::string> written;
@@ -169,6 +168,16 @@ void run_solve(const SolveCliOptions& o) {
 
 }  // namespace
 
+void add_pq_target_options(CLI::App* cmd, double& mastering_peak, std::string& roll_off) {
+  cmd->add_option("--mastering-peak", mastering_peak,
+                  "PQ: the content's mastering peak, cd/m² (docs/targets.md: how to choose)")
+      ->capture_default_str();
+  cmd->add_option("--roll-off", roll_off,
+                  "PQ onto a display whose peak is below the mastering peak: bt2390 (ITU-R BT.2390 EETF onto the "
+                  "display's measured black and peak) or clip (absolute PQ, clipped at the display's peak)")
+      ->capture_default_str();
+}
+
 void add_solve(CLI::App& app) {
   auto o = std::make_shared<SolveCliOptions>();
   CLI::App* cmd = app.add_subcommand(
@@ -192,9 +201,7 @@ void add_solve(CLI::App& app) {
   cmd->add_option("--white-xy", o->white_xy, "white point override, CIE 1931 x,y (e.g. 0.3127,0.3290)");
   cmd->add_option("--primaries", o->primaries, "custom primaries rx,ry,gx,gy,bx,by");
   cmd->add_option("--container", o->container, "PQ: encoding container (rec2020) when the gamut is smaller");
-  cmd->add_option("--peak-handling", o->peak_handling, "PQ above the display's peak: clip or bt2390")
-      ->capture_default_str();
-  cmd->add_option("--mastering-peak", o->mastering_peak, "PQ mastering peak, cd/m²")->capture_default_str();
+  add_pq_target_options(cmd, o->mastering_peak, o->roll_off);
   cmd->add_option("--range", o->range, "full or legal (video-range input and output)")->capture_default_str();
   cmd->add_option("--lut1d", o->lut1d, "also write a greyscale-only 1D LUT of this many entries (e.g. 1024)");
   cmd->add_option("--threads", o->threads, "worker threads (0: all cores)")->capture_default_str();

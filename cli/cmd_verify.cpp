@@ -14,10 +14,14 @@
 #include "cli/commands.hpp"
 #include "cli/verify_steps.hpp"
 #include "core/error.hpp"
+#include "formats/measurement_file.hpp"
 #include "luts/lut_io.hpp"
 #include "measure/journal.hpp"
+#include "measure/session.hpp"
+#include "patches/patch_set_table.hpp"
 #include "report/report_html.hpp"
 #include "report/report_json.hpp"
+#include "solver/solve.hpp"
 
 namespace calkit::cli {
 namespace {
@@ -25,7 +29,8 @@ namespace {
 struct VerifyArgs {
   ChainArgs chain;
   std::string lut;
-  std::string set = "extended";
+  std::string profile;
+  std::string set;  // empty: hdr for PQ targets, extended for SDR
   std::uint64_t set_seed = 1;
   std::string out_dir;
   std::string name = "verify";
@@ -36,20 +41,44 @@ struct VerifyArgs {
   bool json = false;
 };
 
+// A PQ display's black and peak, for a LUT that does not carry them (or none): white and black
+// read once through the chain before the set (the LUT, if any, in the display's slot).
+void measure_display_facts(Rig& rig, const VerifyArgs& args, const Lut3d* lut, Target& target) {
+  if (rig.display) {
+    if (lut) rig.display->load_lut(*lut);
+    else rig.display->clear_lut();
+  }
+  Session session(*rig.probe, *rig.pattern, *rig.clock, session_options(args.chain));
+  target.display_peak_nits = session.measure(Vec3::Ones()).XYZ.y();
+  target.display_black_XYZ = session.measure(Vec3::Zero()).XYZ.cwiseMax(0.0);
+  if (!(target.display_peak_nits > 0))
+    throw IoError(args.chain.rig.display, "the display's white reads no light: is the probe on the patch?");
+  if (!args.chain.quiet)
+    std::fprintf(stderr, "calkit: display peak %.1f cd/m², black %.4f cd/m² (measured)\n", target.display_peak_nits,
+                 target.display_black_XYZ.y());
+}
+
 void run(const VerifyArgs& args) {
   namespace fs = std::filesystem;
   Target target = target_from(args.chain);
-  PatchSet patches = verification_patches(args.set, target, args.set_seed);
+  patch_set_kind(args.set.empty() ? "extended" : args.set);  // an unknown set stops the run before it measures
   std::optional<Lut3d> lut;
   if (!args.lut.empty()) lut = read_lut3d(args.lut);
   std::optional<VerificationResult> before;
   if (!args.before.empty()) before = read_verification_json(args.before);
+  std::optional<MeasurementSet> profile;
+  if (!args.profile.empty()) profile = read_measurements(args.profile);
 
   Rig rig = build_rig(args.chain.rig);
   if (lut && !rig.display && !args.chain.quiet)
     std::fprintf(stderr, "calkit: %s must already be loaded in the display or grading system\n", args.lut.c_str());
+  bool facts = lut && take_lut_facts(target, *lut);
+  if (target.hdr() && !facts) measure_display_facts(rig, args, lut ? &*lut : nullptr, target);
+  Judged judged{target, profile ? shown_colours(*profile, target) : nullptr};
+  PatchSet patches = verification_patches(args.set, target, args.set_seed, "extended");
   fs::create_directories(args.out_dir);
   VerifyRun run;
+  run.judged = judged;
   run.label = !args.label.empty() ? args.label : lut ? "calibrated" : "uncalibrated";
   run.readings = fs::path(args.out_dir) / (args.name + "-readings.json");
   run.result = fs::path(args.out_dir) / (args.name + ".json");
@@ -77,7 +106,9 @@ void run(const VerifyArgs& args) {
                        {"html", html.string()},
                        {"mean_de2000", result->summary.de2000.mean},
                        {"max_de2000", result->summary.de2000.max},
-                       {"mean_de_itp", result->summary.de_itp.mean}};
+                       {"mean_de_itp", result->summary.de_itp.mean},
+                       {"p95_de_itp", result->summary.de_itp.p95},
+                       {"max_de_itp", result->summary.de_itp.max}};
     std::puts(out.dump(2).c_str());
   } else {
     if (before) std::printf("before: %s\n", before->verdict.line.c_str());
@@ -95,6 +126,8 @@ void add_verify(CLI::App& app) {
       "verify",
       "Measure a verification set through the display chain and compare it with the target:\n"
       "dE2000 (SDR) / dE ITP (HDR) per patch and in summary, greyscale, EOTF, white, black, verdict.\n"
+      "A PQ target lands on the display's black and peak that a calkit --lut was solved for (else\n"
+      "they are read first); with --profile, colours the display cannot show are reported, not judged.\n"
       "Writes <name>-readings.json, <name>.json (calkit report reads it) and <name>.html.\n"
       "Example: calkit verify --probe sim --display sim:woled-tv --target bt1886 --lut out/calibration.cube "
       "--set extended -o verify/");
@@ -102,8 +135,11 @@ void add_verify(CLI::App& app) {
   cmd->add_option("--lut", args->lut,
                   "the calibration LUT: loaded into a virtual display's LUT slot; with a real display it must "
                   "already be loaded (named in the report with its checksum)");
-  cmd->add_option("--set", args->set, "verification set: extended, colorchecker, greyscale, accuracy, ...")
-      ->capture_default_str();
+  cmd->add_option("--profile", args->profile,
+                  "the readings the LUT was solved from: their display model decides which patches the display can "
+                  "show (the others are reported, not judged)");
+  cmd->add_option("--set", args->set,
+                  "verification set: hdr (PQ default), extended (SDR default), colorchecker, greyscale, accuracy, ...");
   cmd->add_option("--set-seed", args->set_seed, "seed of the set's random colours")->capture_default_str();
   cmd->add_option("-o,--out", args->out_dir, "output folder")->required();
   cmd->add_option("--name", args->name, "base name of the files written")->capture_default_str();

@@ -44,6 +44,8 @@ struct AmbientArgs {
 };
 void print_ambient(AmbientArgs args);
 void add_solve(CLI::App& app);  // calkit solve (cli/cmd_solve.cpp)
+// --mastering-peak and --roll-off, shared by solve, verify and calibrate (cli/cmd_solve.cpp).
+void add_pq_target_options(CLI::App* cmd, double& mastering_peak, std::string& roll_off);
 void add_verify(CLI::App& app);     // calkit verify (cli/cmd_verify.cpp)
 void add_calibrate(CLI::App& app);  // calkit calibrate (cli/cmd_calibrate.cpp)
 void add_uniformity(CLI::App& app);  // calkit uniformity (cli/cmd_uniformity.cpp)

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/commands.hpp"
 #include "cli/rig.hpp"
 #include "core/error.hpp"
 #include "core/time.hpp"
@@ -43,6 +44,7 @@ void add_chain_options(CLI::App* cmd, ChainArgs& a) {
   cmd->add_option("--target,-t", a.target, "bt1886, pq-p3d65, pq-p3d65-rec2020 or pq-rec2020")->capture_default_str();
   cmd->add_option("--white-nits", a.white_nits, "SDR target white, cd/m²")->capture_default_str();
   cmd->add_option("--gamma", a.gamma, "BT.1886 exponent")->capture_default_str();
+  add_pq_target_options(cmd, a.mastering_peak, a.roll_off);
   cmd->add_flag("--pure-power", a.pure_power,
                 "SDR: pure power curve on the display's black instead of BT.1886 (displays with different "
                 "blacks then match above black)");
@@ -58,7 +60,9 @@ void add_chain_options(CLI::App* cmd, ChainArgs& a) {
       ->capture_default_str();
   cmd->add_option("--max-mean-deitp", a.thresholds.mean_de_itp, "pass (HDR): mean dE ITP at most")
       ->capture_default_str();
-  cmd->add_option("--max-deitp", a.thresholds.max_de_itp, "pass (HDR): max dE ITP at most (default off)");
+  cmd->add_option("--max-p95-deitp", a.thresholds.p95_de_itp, "pass (HDR): 95th percentile dE ITP at most")
+      ->capture_default_str();
+  cmd->add_option("--max-deitp", a.thresholds.max_de_itp, "pass (HDR): max dE ITP at most")->capture_default_str();
   cmd->add_flag("-q,--quiet", a.quiet, "no progress");
   // An explicit --history is opened (and created) while parsing: a bad path stops the run before
   // it measures anything (exit 2), instead of after.
@@ -86,7 +90,25 @@ Target target_from(const ChainArgs& args) {
   t.white_nits = args.white_nits;
   t.gamma = args.gamma;
   t.pure_power = args.pure_power;
+  t.mastering_peak = args.mastering_peak;
+  t.roll_off = roll_off_by_name(args.roll_off);
   return target_by_name(args.target, t);
+}
+
+bool take_lut_facts(Target& target, const Lut3d& lut) {
+  if (!target.read_display_facts(lut.metadata)) return false;
+  auto solved_for = [&](const char* key) {
+    auto it = lut.metadata.find(key);
+    return it == lut.metadata.end() ? std::string() : it->second;
+  };
+  std::string peak = solved_for("calkit_mastering_peak"), roll_off = solved_for("calkit_roll_off");
+  if (target.hdr() && ((!peak.empty() && std::strtod(peak.c_str(), nullptr) != target.mastering_peak) ||
+                       (!roll_off.empty() && roll_off != roll_off_name(target.roll_off))))
+    std::fprintf(stderr,
+                 "calkit: warning: the LUT was solved for mastering peak %s cd/m² with roll-off %s; it is judged "
+                 "against %g cd/m² with %s\n",
+                 peak.c_str(), roll_off.c_str(), target.mastering_peak, roll_off_name(target.roll_off).c_str());
+  return true;
 }
 
 const std::atomic<bool>* install_stop_flag() {
@@ -109,8 +131,14 @@ std::string chart_encoding_for(const Target& target) {
   return target.container.name == rec2020_space().name ? "pq-rec2020" : "pq-p3d65";
 }
 
-PatchSet verification_patches(const std::string& set, const Target& target, std::uint64_t seed) {
-  return patch_set_by_name(set, 0, chart_encoding_by_name(chart_encoding_for(target)), seed);
+PatchSet verification_patches(std::string set, const Target& target, std::uint64_t seed,
+                              const std::string& sdr_default) {
+  if (set.empty()) set = target.hdr() ? "hdr" : sdr_default;
+  // The HDR set's levels follow the display's peak (whole cd/m²); without one, the mastering peak.
+  int count = 0;
+  if (patch_set_kind(set).count_meaning == PatchCount::PeakNits)
+    count = int(target.display_peak_nits > 0 ? target.display_peak_nits : target.mastering_peak);
+  return patch_set_by_name(set, count, chart_encoding_by_name(chart_encoding_for(target)), seed);
 }
 
 Target target_for_readings(Target target, const MeasurementSet& readings) {
@@ -123,13 +151,15 @@ Target target_for_readings(Target target, const MeasurementSet& readings) {
   return target;
 }
 
-VerificationResult evaluate_readings(const MeasurementSet& readings, const Target& target, VerificationInfo info,
+VerificationResult evaluate_readings(const MeasurementSet& readings, const Judged& judged, VerificationInfo info,
                                      const VerificationThresholds& thresholds, double window_pct) {
+  Target target = target_for_readings(judged.target, readings);
   VerificationOptions options;
   options.info = std::move(info);
   options.target = describe_target(target);
   options.thresholds = thresholds;
   options.window_pct = window_pct;
+  options.shown_by_display = judged.shown;
   return evaluate(readings, target_function(target), options);
 }
 
@@ -175,8 +205,7 @@ std::optional<VerificationResult> run_verification(Rig& rig, const ChainArgs& ar
   }
   info.date = utc_now();
   info.calkit_version = CALKIT_VERSION;
-  Target target = target_for_readings(target_from(args), readings);
-  VerificationResult result = evaluate_readings(readings, target, info, args.thresholds, args.window);
+  VerificationResult result = evaluate_readings(readings, run.judged, info, args.thresholds, args.window);
   write_verification_json(run.result, result);
   record_in_history(args, result, run.result);
   return result;

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -29,6 +30,8 @@ struct ChainArgs {
   double white_nits = 100;
   double gamma = 2.4;
   bool pure_power = false;  // SDR: Lb + (Lw - Lb)·V^gamma (a common curve for displays with different blacks)
+  double mastering_peak = 1000;    // PQ
+  std::string roll_off = "bt2390";  // PQ
   VerificationThresholds thresholds;
   bool quiet = false;
   std::string history;      // --history PATH; empty: $CALKIT_HISTORY or the XDG default (report/history.hpp)
@@ -37,7 +40,12 @@ struct ChainArgs {
 
 void add_chain_options(CLI::App* cmd, ChainArgs& args);
 SessionOptions session_options(const ChainArgs& args);
+// The target the options describe, without display facts.
 Target target_from(const ChainArgs& args);
+// The display facts a calkit LUT was solved for (black, and for PQ the peak), into `target`:
+// false for a LUT without them. Warns on stderr when the LUT was solved for another mastering
+// peak or roll-off than `target` asks for.
+bool take_lut_facts(Target& target, const Lut3d& lut);
 
 // SIGINT/SIGTERM set the flag: the current reading finishes and is journaled, then the run stops.
 const std::atomic<bool>* install_stop_flag();
@@ -45,19 +53,29 @@ const std::atomic<bool>* install_stop_flag();
 // The chart encoding of a target's signal: bt1886, pq-p3d65, pq-rec2020.
 std::string chart_encoding_for(const Target& target);
 // A verification set by name: every name `calkit patches` knows (extended, colorchecker,
-// greyscale, ...), or "accuracy": bench/accuracy's set (21 greys, primary/secondary sweeps of 5
-// steps, 250 random colours with seed 20261121).
-PatchSet verification_patches(const std::string& set, const Target& target, std::uint64_t seed);
+// greyscale, accuracy, ...), "hdr" at the levels of the target's display peak, or empty: `hdr`
+// for PQ targets, `sdr_default` otherwise.
+PatchSet verification_patches(std::string set, const Target& target, std::uint64_t seed,
+                              const std::string& sdr_default);
 
 // The target the readings are judged against: for BT.1886 and power targets the display black
-// is the black patch's reading (BT.1886 Annex 1 uses the measured Lb), as a meter would.
+// is the black patch's reading (BT.1886 Annex 1 uses the measured Lb), as a meter would. A PQ
+// target keeps the facts its LUT was solved for (the roll-off and its black lift are the LUT's).
 Target target_for_readings(Target target, const MeasurementSet& readings);
 
+// What a verification judges against: the target with its display facts, and which target
+// colours the display shows (empty: all; then every patch is judged).
+struct Judged {
+  Target target;
+  std::function<bool(const Vec3&)> shown;
+};
+
 // evaluate() of readings against a target, with the header facts.
-VerificationResult evaluate_readings(const MeasurementSet& readings, const Target& target, VerificationInfo info,
+VerificationResult evaluate_readings(const MeasurementSet& readings, const Judged& judged, VerificationInfo info,
                                      const VerificationThresholds& thresholds, double window_pct);
 
 struct VerifyRun {
+  Judged judged;
   std::string label;                  // "uncalibrated", "calibrated"
   std::filesystem::path readings;     // the readings (.json), journaled while measuring
   std::filesystem::path result;       // the verification JSON

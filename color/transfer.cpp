@@ -163,7 +163,7 @@ Vec3 hlg_inverse_eotf(const Vec3& nits, double peak_nits, double black_nits, dou
   return signal;
 }
 
-// ---- ITU-R BT.2390-4 (2018) section 5.4 EETF ----
+// ---- Report ITU-R BT.2390-4 (04/2018) §5.4.1 EETF (pp. 20-21; continued in BT.2408-4+ §3.1.1) ----
 
 Bt2390Eetf::Bt2390Eetf(double source_black, double source_peak, double target_black,
                        double target_peak)

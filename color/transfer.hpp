@@ -46,8 +46,10 @@ Vec3 hlg_inverse_eotf(const Vec3& nits, double peak_nits, double black_nits = 0)
 Vec3 hlg_eotf(const Vec3& signal, double peak_nits, double black_nits, double system_gamma);
 Vec3 hlg_inverse_eotf(const Vec3& nits, double peak_nits, double black_nits, double system_gamma);
 
-// ITU-R BT.2390 EETF: maps PQ content mastered on [source_black, source_peak] to a display's
-// [target_black, target_peak] with the Hermite-spline knee. Works on luminance in cd/m².
+// ITU-R BT.2390 EETF (Report ITU-R BT.2390-4 (04/2018) §5.4.1, pp. 20-21; the same EETF
+// continues in Report ITU-R BT.2408-4+ §3.1.1 and Annex 5): maps PQ content mastered on
+// [source_black, source_peak] to a display's [target_black, target_peak] with the Hermite-spline
+// knee KS = 1.5 maxLum - 0.5 and the black-level lift b (1 - E2)^4. Works on luminance in cd/m².
 class Bt2390Eetf {
  public:
   Bt2390Eetf(double source_black, double source_peak, double target_black, double target_peak);

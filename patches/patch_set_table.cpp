@@ -34,6 +34,10 @@ const std::vector<PatchSetKind>& patch_set_table() {
       {"extended", "greys, ramps, skin tones, ColorChecker and random colours in the target's encoding (verification)",
        C::Fixed, 0, 0, false,
        [](int, const ChartEncoding& e, std::uint64_t seed) { return extended_verification_set(e, seed); }},
+      {"hdr", "PQ verification at the display's levels: greys over the PQ range, P3 hue sweeps and ColorChecker at "
+              "100/200/500/1000 cd/m² up to the display's peak (--count: the peak, cd/m²)",
+       C::PeakNits, 1000, 1000, false,
+       [](int peak, const ChartEncoding& e, std::uint64_t) { return hdr_verification_set(e, peak); }},
       {"accuracy", "greys, sweeps and 250 random colours: bench_accuracy's verification set", C::Fixed, 0, 0, false,
        [](int, const ChartEncoding&, std::uint64_t) { return accuracy_verification_set(); }},
       {"looking", "full-field R, G, B, W, K and an 11-step grey ramp (shown, not measured)", C::Fixed, 0, 0, false,

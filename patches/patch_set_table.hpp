@@ -12,7 +12,8 @@
 
 namespace calkit {
 
-enum class PatchCount { Patches, Steps, PointsPerSide, Fixed };  // what a set's count means
+// What a set's count means; PeakNits: the display's peak luminance in cd/m² (the HDR set).
+enum class PatchCount { Patches, Steps, PointsPerSide, PeakNits, Fixed };
 
 struct PatchSetKind {
   std::string name;

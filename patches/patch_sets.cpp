@@ -293,6 +293,49 @@ PatchSet extended_verification_set(const ChartEncoding& encoding, std::uint64_t 
   return set;
 }
 
+std::vector<double> hdr_verification_classes(double peak_nits) {
+  std::vector<double> out;
+  for (double level : {100.0, 200.0, 500.0, 1000.0})
+    if (level <= peak_nits || out.empty()) out.push_back(level);
+  return out;
+}
+
+PatchSet hdr_verification_set(const ChartEncoding& encoding, double peak_nits) {
+  if (!encoding.hdr()) throw ValueError("--set", "the hdr verification set is for PQ targets");
+  if (!(peak_nits > 0 && peak_nits <= 10000))
+    throw ValueError("count", fmt::format("hdr needs the display's peak in (0, 10000] cd/m², got {}", peak_nits));
+  const Mat3 p3_to_container = encoding.space.XYZ_to_rgb() * p3d65_space().rgb_to_XYZ();
+  // P3-D65 linear light (cd/m² per channel) -> the container's PQ signal.
+  auto encode = [&](const Vec3& p3_nits) {
+    Vec3 linear = p3_to_container * p3_nits, signal;
+    for (int c = 0; c < 3; ++c) signal[c] = pq_inverse_eotf(std::max(linear[c], 0.0));
+    return Vec3(signal.cwiseMin(1.0));
+  };
+  std::vector<Vec3> checker;
+  double brightest = 0;
+  const Mat3 p3_from_XYZ = p3d65_space().XYZ_to_rgb();
+  for (const ReferenceColor& c : colorchecker24_reference()) {
+    checker.push_back(p3_from_XYZ * XYZ_d65_from_lab_d50(c.lab_d50));
+    brightest = std::max(brightest, checker.back().maxCoeff());
+  }
+  std::vector<double> classes = hdr_verification_classes(peak_nits);
+  PatchSet set = grey_ramp(21, 0, 1, "");
+  for (double level : classes) {
+    set.rgb.push_back(encode(Vec3::Constant(level)));
+    for (const Vec3& colour : primaries_and_secondaries())
+      for (int step = 1; step <= 5; ++step) {
+        double t = step / 5.0;
+        set.rgb.push_back(encode(level * ((1 - t) * Vec3::Ones() + t * colour)));
+      }
+    for (const Vec3& c : checker) set.rgb.push_back(encode(c * (level / brightest)));
+  }
+  std::string levels;
+  for (double level : classes) levels += (levels.empty() ? "" : "/") + fmt::format("{:g}", level);
+  set.description = fmt::format("HDR verification: 21 greys over the PQ range; at {} cd/m²: a grey, P3 hue "
+                                "sweeps and the ColorChecker 24; {}", levels, encoding.name);
+  return set;
+}
+
 PatchSet accuracy_verification_set() {
   PatchSet out = greyscale_ramp(21);
   append(out, primary_secondary_sweeps(5));

@@ -66,6 +66,18 @@ PatchSet colorchecker_set(const ChartEncoding& encoding);
 // Greys, primary/secondary ramps, skin tones, the ColorChecker and a few seeded random colours.
 PatchSet extended_verification_set(const ChartEncoding& encoding, std::uint64_t seed = 1);
 
+// HDR verification at levels the display can show, after DisplayCAL's extended HDR charts
+// (displaycal-py3 ref/verify_video_extended_smpte2084_{100,200,500,1000}_p3_2020.ti1, read for
+// their layout): a 21-step grey ramp over the whole PQ signal range (the roll-off and black lift
+// are judged there), and for each luminance class of 100, 200, 500 and 1000 cd/m² at or below
+// `peak_nits` (the lowest class alone when the peak is below 100): a grey at the class, six hue
+// sweeps from neutral to the P3 primaries and secondaries in five steps, and the ColorChecker 24,
+// all P3-D65 colours scaled so that their brightest linear channel reaches the class, encoded in
+// the chart's container (P3 inside Rec.2020 for pq-rec2020). Throws for SDR encodings.
+PatchSet hdr_verification_set(const ChartEncoding& encoding, double peak_nits);
+// The classes hdr_verification_set uses for a display of this peak.
+std::vector<double> hdr_verification_classes(double peak_nits);
+
 // --- Profiling recommendation ----------------------------------------------------------------
 // Greyscale, near-black greys, single-channel ramps and an optimised fill, `count` in total.
 PatchSet recommended_patch_set(bool hdr, int count);

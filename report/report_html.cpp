@@ -169,6 +169,18 @@ std::string limit_state(double value, double limit) {
 
 // ---- header and summary
 
+// "BT.1886 · white 100 cd/m² · black 0.150 cd/m²"; for PQ the mastering peak, the roll-off and
+// the display peak it lands on: "PQ · mastering peak 1000 cd/m² · BT.2390 roll-off onto display
+// peak 644 cd/m² · black 0.0005 cd/m²".
+std::string eotf_text(const TargetDescription& t) {
+  if (t.eotf.empty()) return "";
+  if (!t.hdr) return fmt::format("{} · white {} cd/m² · black {} cd/m²", t.eotf, num(t.white_nits, 0), num(t.black_nits, 3));
+  std::string out = fmt::format("{} · mastering peak {} cd/m²", t.eotf, num(t.white_nits, 0));
+  if (!t.roll_off.empty()) out += t.roll_off == "bt2390" ? " · BT.2390 roll-off" : " · clipped";
+  if (std::isfinite(t.display_peak_nits)) out += fmt::format(" onto display peak {} cd/m²", num(t.display_peak_nits, 0));
+  return out + fmt::format(" · black {} cd/m²", num(t.black_nits, 4));
+}
+
 std::string meta_list(const VerificationResult& run) {
   const auto& i = run.info;
   auto row = [](std::string_view key, const std::string& value, bool mono = false) {
@@ -178,10 +190,7 @@ std::string meta_list(const VerificationResult& run) {
   std::string target = i.target.empty() ? run.target.name : i.target;
   return "<dl class=\"meta\">" + row("Display", i.display) + row("Probe", i.probe) +
          row("Correction", i.correction) + row("Target", target) +
-         row("EOTF", run.target.eotf.empty() ? ""
-                     : fmt::format("{} · {} {} cd/m² · black {} cd/m²", run.target.eotf,
-                                   run.target.hdr ? "peak" : "white", num(run.target.white_nits, 0),
-                                   num(run.target.black_nits, 3))) +
+         row("EOTF", eotf_text(run.target)) +
          row("LUT file", i.lut_file, true) + row("LUT xxHash64", i.lut_xxh64, true) + row("Date", i.date) +
          row("calkit", i.calkit_version) + "</dl>";
 }
@@ -205,8 +214,9 @@ std::string summary_card(const VerificationResult& run, const std::string& title
   out += R"(<div class="kpis">)";
   if (is_hdr(run)) {
     out += kpi("mean dE ITP", num(s.de_itp.mean, 2), "", limit_state(s.de_itp.mean, t.mean_de_itp));
-    out += kpi("p95 dE ITP", num(s.de_itp.p95, 2), "");
+    out += kpi("p95 dE ITP", num(s.de_itp.p95, 2), "", limit_state(s.de_itp.p95, t.p95_de_itp));
     out += kpi("max dE ITP", num(s.de_itp.max, 2), "", limit_state(s.de_itp.max, t.max_de_itp));
+    out += kpi("not judged", std::to_string(s.not_judged), "patches");
     out += kpi("mean dE2000", num(s.de2000.mean, 2), "");
     out += kpi("peak", num(g.peak_nits, 0), "cd/m²");
     out += kpi("window", std::isfinite(g.window_pct) ? num(g.window_pct, 0) : "—", "%");
@@ -501,8 +511,10 @@ std::string patch_table(const VerificationResult& run) {
   out += "</tr></thead><tbody>";
   for (std::size_t i = 0; i < run.patches.size(); ++i) {
     const auto& p = run.patches[i];
+    // A patch left out of the verdict (outside the display's gamut, or the HDR black) says so.
+    std::string group = escape(p.group) + (p.judged ? "" : " · not judged");
     out += fmt::format(R"(<tr><td>{}</td><td class="l"><span class="group-tag">{}</span></td><td>{}</td><td class="l">{}</td><td>{}</td><td>{}</td>)",
-                       i + 1, escape(p.group), signal_text(p.signal), swatch_pair(p, ref), xyY_text(p.target_XYZ),
+                       i + 1, group, signal_text(p.signal), swatch_pair(p, ref), xyY_text(p.target_XYZ),
                        xyY_text(p.measured_XYZ));
     out += fmt::format(R"(<td class="{}">{}</td><td class="{}">{}</td>)", itp ? "" : grade(run, p.de2000, false),
                        num(p.de2000, 2), itp ? grade(run, p.de_itp, true) : "", num(p.de_itp, 2));

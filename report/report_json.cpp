@@ -18,7 +18,8 @@ constexpr const char* kFormat = "calkit-verification";
 constexpr int kVersion = 1;
 
 // One list of fields per struct, used both to write and to read (describe(io, value) calls
-// io("key", member) for each member), so the two directions cannot drift apart.
+// io("key", member) for each member), so the two directions cannot drift apart. Fields added
+// since version 1 are io.optional: always written, read when present (else the default stays).
 template <class Io> void describe(Io& io, VerificationInfo& v) {
   io("label", v.label);
   io("display", v.display);
@@ -41,6 +42,8 @@ template <class Io> void describe(Io& io, TargetDescription& v) {
   io("white_nits", v.white_nits);
   io("black_nits", v.black_nits);
   io("hdr", v.hdr);
+  io.optional("roll_off", v.roll_off);
+  io.optional("display_peak_nits", v.display_peak_nits);
 }
 
 template <class Io> void describe(Io& io, VerificationThresholds& v) {
@@ -48,6 +51,7 @@ template <class Io> void describe(Io& io, VerificationThresholds& v) {
   io("max_de2000", v.max_de2000);
   io("greyscale_max_de2000", v.greyscale_max_de2000);
   io("mean_de_itp", v.mean_de_itp);
+  io.optional("p95_de_itp", v.p95_de_itp);
   io("max_de_itp", v.max_de_itp);
 }
 
@@ -60,6 +64,7 @@ template <class Io> void describe(Io& io, VerificationPatch& v) {
   io("de76", v.de76);
   io("de94", v.de94);
   io("de_itp", v.de_itp);
+  io.optional("judged", v.judged);
 }
 
 template <class Io> void describe(Io& io, DeStats& v) {
@@ -78,6 +83,7 @@ template <class Io> void describe(Io& io, GroupStats& v) {
 }
 
 template <class Io> void describe(Io& io, Summary& v) {
+  io.optional("not_judged", v.not_judged);
   io("de2000", v.de2000);
   io("de_itp", v.de_itp);
   io("de76", v.de76);
@@ -164,6 +170,7 @@ struct Writer {
   }
 
   template <class T> void operator()(const char* key, T& member) { out[key] = value(member); }
+  template <class T> void optional(const char* key, T& member) { (*this)(key, member); }
 };
 
 // ---- reading
@@ -223,6 +230,9 @@ struct Reader {
     auto it = in.find(key);
     if (it == in.end()) fail(field, "missing");
     read(*it, field, member);
+  }
+  template <class T> void optional(const char* key, T& member) const {
+    if (in.contains(key)) (*this)(key, member);
   }
 };
 

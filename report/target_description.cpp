@@ -21,6 +21,10 @@ TargetDescription describe_target(const Target& target) {
   }
   d.white_nits = d.hdr ? target.mastering_peak : target.white_nits;
   d.black_nits = target.display_black_XYZ.y();
+  if (d.hdr && !target.reference_XYZ) {
+    d.roll_off = roll_off_name(target.roll_off);
+    if (target.display_peak_nits > 0) d.display_peak_nits = target.display_peak_nits;
+  }
   return d;
 }
 

@@ -81,8 +81,10 @@ DeStats subset_stats(const std::vector<VerificationPatch>& patches, const std::v
 
 Summary summarise(const std::vector<VerificationPatch>& patches, bool extra_metrics) {
   Summary summary;
-  std::vector<int> all(patches.size());
-  std::iota(all.begin(), all.end(), 0);
+  std::vector<int> all;
+  for (int i = 0; i < static_cast<int>(patches.size()); ++i)
+    if (patches[i].judged) all.push_back(i);
+  summary.not_judged = static_cast<int>(patches.size() - all.size());
   summary.de2000 = subset_stats(patches, all, &VerificationPatch::de2000);
   summary.de_itp = subset_stats(patches, all, &VerificationPatch::de_itp);
   if (extra_metrics) {
@@ -91,7 +93,7 @@ Summary summarise(const std::vector<VerificationPatch>& patches, bool extra_metr
   }
   std::vector<std::string> order;
   std::map<std::string, std::vector<int>> members;
-  for (int i = 0; i < static_cast<int>(patches.size()); ++i) {
+  for (int i : all) {
     auto& list = members[patches[i].group];
     if (list.empty()) order.push_back(patches[i].group);
     list.push_back(i);
@@ -223,7 +225,9 @@ GreyscaleAnalysis analyse_greyscale(const std::vector<VerificationPatch>& patche
   return grey;
 }
 
+// A limit that is not set (NaN: off, or a file from before it existed) is shown, not judged.
 std::string criterion(const char* name, double value, double limit, bool& pass) {
+  if (!std::isfinite(limit)) return fmt::format("{} {:.2f}", name, value);
   bool ok = value <= limit;
   pass = pass && ok;
   return fmt::format("{} {:.2f} {} {:.2f}", name, value, ok ? "≤" : ">", limit);
@@ -280,13 +284,15 @@ Verdict judge(const VerificationResult& result) {
   verdict.pass = true;
   const auto& t = result.thresholds;
   std::vector<std::string> parts;
+  if (result.summary.de2000.count == 0) {  // every patch outside the display's gamut: nothing passed
+    verdict.pass = false;
+    parts.push_back("no patch the display can show");
+  }
   if (result.target.hdr) {
     const auto& itp = result.summary.de_itp;
     parts.push_back(criterion("mean dE ITP", itp.mean, t.mean_de_itp, verdict.pass));
-    if (std::isfinite(t.max_de_itp))
-      parts.push_back(criterion("max dE ITP", itp.max, t.max_de_itp, verdict.pass));
-    else
-      parts.push_back(fmt::format("max dE ITP {:.2f}", itp.max));
+    parts.push_back(criterion("p95 dE ITP", itp.p95, t.p95_de_itp, verdict.pass));
+    parts.push_back(criterion("max dE ITP", itp.max, t.max_de_itp, verdict.pass));
   } else {
     const auto& de = result.summary.de2000;
     parts.push_back(criterion("mean dE2000", de.mean, t.mean_de2000, verdict.pass));
@@ -298,7 +304,11 @@ Verdict judge(const VerificationResult& result) {
   }
   verdict.line = verdict.pass ? "PASS: " : "FAIL: ";
   for (std::size_t i = 0; i < parts.size(); ++i) verdict.line += (i ? ", " : "") + parts[i];
-  verdict.line += fmt::format(" ({} patches)", result.patches.size());
+  if (result.summary.not_judged > 0)
+    verdict.line += fmt::format(" ({} patches, {} not judged: outside the display's gamut{})", result.patches.size(),
+                                result.summary.not_judged, result.target.hdr ? " or black" : "");
+  else
+    verdict.line += fmt::format(" ({} patches)", result.patches.size());
   return verdict;
 }
 
@@ -329,6 +339,8 @@ VerificationResult evaluate(const MeasurementSet& measured, const TargetFunction
     patch.de76 = delta_e76(lab_t, lab_m);
     patch.de94 = delta_e94(lab_t, lab_m);
     patch.de_itp = delta_e_itp_XYZ(patch.target_XYZ, patch.measured_XYZ);
+    patch.judged = !(options.target.hdr && reading.rgb.maxCoeff() <= 0) &&
+                   (!options.shown_by_display || options.shown_by_display(patch.target_XYZ));
     result.patches.push_back(patch);
   }
   result.summary = summarise(result.patches, options.extra_metrics);

@@ -41,6 +41,10 @@ struct TargetDescription {
   double white_nits = 100;  // target white (SDR) or mastering peak (HDR)
   double black_nits = 0;
   bool hdr = false;
+  // PQ: how the mastering range lands on the display, and the display peak it lands on (NaN
+  // when unknown or SDR).
+  std::string roll_off;  // "bt2390", "clip" or empty
+  double display_peak_nits = kNotMeasured;
 };
 
 struct VerificationPatch {
@@ -49,6 +53,11 @@ struct VerificationPatch {
   Vec3 measured_XYZ = Vec3::Zero();  // cd/m²
   std::string group;                 // "greyscale", "primaries", "secondaries", "colors", ...
   double de2000 = 0, de76 = 0, de94 = 0, de_itp = 0;
+  // Counted in the summary and the verdict. Not: a target the display cannot show (outside its
+  // gamut, as the calibration's model says), and in HDR the 0 % black, whose dE ITP compares two
+  // blacks at the meter's noise floor (PQ's slope is unbounded at 0: 0.001 cd/m² is 1.5-3 dE ITP);
+  // the black level is reported as luminance and contrast instead.
+  bool judged = true;
 };
 
 // Aggregates of one dE metric over a set of patches. Percentiles interpolate linearly between
@@ -64,7 +73,9 @@ struct GroupStats {
   DeStats de2000, de_itp;
 };
 
+// Over the judged patches (VerificationPatch::judged).
 struct Summary {
+  int not_judged = 0;  // patches left out of the statistics below
   DeStats de2000, de_itp;
   DeStats de76, de94;  // count 0 unless VerificationOptions::extra_metrics
   std::vector<GroupStats> groups;  // in order of first appearance
@@ -106,8 +117,14 @@ struct VerificationThresholds {
   double mean_de2000 = 1.0;
   double max_de2000 = 3.0;
   double greyscale_max_de2000 = 1.0;
-  double mean_de_itp = 3.0;  // HDR
-  double max_de_itp = kNotMeasured;  // HDR, off unless set
+  // HDR, dE ITP (ITU-R BT.2124). No standard sets a pass mark; these are DisplayCAL's report
+  // criteria for dE ICtCp (nominal average 1.5 and maximum 5, recommended maximum 3, in its
+  // Pytlarz-normalised units) taken to BT.2124 units at the strict end of the conversion (x1.5,
+  // a pure intensity error; a pure chroma error converts x3): mean 2.25 rounded up to calkit's
+  // 3.0, p95 at the recommended maximum (4.5), max at the nominal maximum (7.5).
+  double mean_de_itp = 3.0;
+  double p95_de_itp = 4.5;
+  double max_de_itp = 7.5;
 };
 
 struct Verdict {
@@ -135,6 +152,9 @@ struct VerificationOptions {
   std::vector<std::string> groups;
   double window_pct = kNotMeasured;  // HDR window size, for the report
   double rolloff_tolerance = 0.05;   // HDR: a step is on the PQ curve within this fraction
+  // Whether the display can show a target XYZ (the calibration's model of it); empty: every
+  // patch is judged but the HDR black.
+  std::function<bool(const Vec3& target_XYZ)> shown_by_display;
 };
 
 using TargetFunction = std::function<Vec3(const Vec3& signal)>;

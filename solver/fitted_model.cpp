@@ -142,28 +142,45 @@ Eigen::MatrixXd jacobian(const Problem& pr, const Parameters& p, const std::vect
       for (int row = 0; row < 3; ++row) J.block<3, 1>(3 * i, kWhite + row) = jp[i].col(row) * fw[i];
   }
   // Curve parameters: perturb one at a time; only that channel's values (and through the
-  // smallest channel, the white drive) change.
+  // smallest channel, the white drive) change. Parameter j moves log f at knots 0..j by one
+  // amount and reshapes segments j-1..j+1 only (and an end piece whose slope is the changed
+  // secant): below them f scales by exp of that amount, above them nothing changes, so only
+  // readings in the reshaped segments evaluate the perturbed curve.
+  std::vector<double> drive(m);
+  for (int i = 0; i < m; ++i) drive[i] = white_drive_of(p.white_drive, pr.data[i].rgb, f[i]);
   int k = kCurves;
   for (int c = 0; c < 4; ++c) {
-    int count = int(p.curves[c].parameters().size());
+    const MonotoneCurve& old = p.curves[c];
+    int count = int(old.parameters().size());
     if (c == 3 && !pr.fit_white) {
       k += count;
       continue;
     }
+    const int last = count;  // knots - 1
+    std::vector<int> segment(m);
+    for (int i = 0; i < m; ++i) segment[i] = old.segment(c == 3 ? drive[i] : pr.data[i].rgb[c]);
     for (int j = 0; j < count; ++j, ++k) {
       const double h = 1e-6;
-      MonotoneCurve curve = p.curves[c];
+      MonotoneCurve curve = old;
       std::vector<double> theta = curve.parameters();
       theta[j] += h;
       curve.set_parameters(theta);
+      double scale = std::exp(curve.log_value(0) - old.log_value(0));
       for (int i = 0; i < m; ++i) {
         const Vec3& rgb = pr.data[i].rgb;
+        double x = c == 3 ? drive[i] : rgb[c];
+        if (!(x > 0)) continue;
+        int s = segment[i];
+        bool reshaped = (s >= j - 1 && s <= j + 1) || (s < 0 && j == 0) || (s == last && j == last - 1);
+        if (!reshaped && s > j + 1) continue;
+        double before = c == 3 ? fw[i] : f[i][c];
+        double after = reshaped ? curve(x) : before * scale;
         Vec3 f_q = f[i];
         double fw_q = fw[i];
         if (c == 3) {
-          fw_q = curve(white_drive_of(p.white_drive, rgb, f_q));
+          fw_q = after;
         } else {
-          f_q[c] = curve(rgb[c]);
+          f_q[c] = after;
           if (f_q[c] == f[i][c]) continue;
           bool moves_white = p.white_drive == WhiteDrive::SmallestLinear &&
                              std::min(f_q[c], f[i][c]) <= min3(f[i]);
@@ -195,7 +212,7 @@ double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-Parameters initial_parameters(const std::vector<Reading>& data, double* white_Y,
+Parameters initial_parameters(const std::vector<Reading>& data, double noise_floor_nits, double* white_Y,
                               bool* black_measured) {
   Parameters p;
   // Black: the reading nearest device black; white: the brightest neutral (or brightest).
@@ -222,6 +239,15 @@ Parameters initial_parameters(const std::vector<Reading>& data, double* white_Y,
   else
     p.black = darkest->rgb.maxCoeff() < 0.02 ? darkest->XYZ.cwiseMax(0.0) : Vec3(Vec3::Zero());
   *white_Y = white ? white->XYZ.y() : brightest;
+  // A black under the meter's noise floor has no measurable colour (an OLED's 0.0005 cd/m² reads
+  // as noise of either sign per component): it keeps its luminance at the white's chromaticity,
+  // rather than a colour the noise made up, which a fixed black would put into every dark colour.
+  const Reading* reference = white ? white : &data[0];
+  if (!white)
+    for (const Reading& r : data)
+      if (r.XYZ.y() > reference->XYZ.y()) reference = &r;
+  if (p.black.y() < noise_floor_nits && reference->XYZ.y() > 0)
+    p.black = reference->XYZ * (std::max(p.black.y(), 0.0) / reference->XYZ.y());
   // Effective gamma of the greys, as a start for every curve.
   std::vector<double> gammas;
   for (const Reading& r : data) {
@@ -246,18 +272,26 @@ Parameters initial_parameters(const std::vector<Reading>& data, double* white_Y,
   return p;
 }
 
-// Levenberg-Marquardt on the base model's parameters; returns the final cost.
-double fit_base(const Problem& pr, Parameters& p, bool black_measured, const FitOptions& options,
-                int* iterations) {
+struct BaseFit {
+  double cost = 0;
+  int iterations = 0;
+  bool converged = false;
+};
+
+// Levenberg-Marquardt on the base model's parameters.
+BaseFit fit_base(const Problem& pr, Parameters& p, bool black_measured, const FitOptions& options) {
+  BaseFit out;
   std::vector<double> v = pack(p);
   Eigen::VectorXd r = residuals(pr, p);
   double cost = r.squaredNorm();
   double damping = 1e-3;
   int n = int(v.size());
   for (int iteration = 0; iteration < options.max_iterations; ++iteration) {
-    *iterations = iteration + 1;
+    out.iterations = iteration + 1;
     Eigen::MatrixXd J = jacobian(pr, p, v, r);
-    Eigen::MatrixXd A = J.transpose() * J;
+    // J^T J, lower triangle only (all LDLT reads), as a rank update: half the work of a product.
+    Eigen::MatrixXd A = Eigen::MatrixXd::Zero(n, n);
+    A.selfadjointView<Eigen::Lower>().rankUpdate(J.transpose());
     Eigen::VectorXd g = J.transpose() * r;
     bool improved = false;
     double previous = cost;
@@ -288,9 +322,13 @@ double fit_base(const Problem& pr, Parameters& p, bool black_measured, const Fit
         damping *= 4;
       }
     }
-    if (!improved || previous - cost < 1e-7 * previous) break;
+    if (!improved || previous - cost < 1e-6 * previous) {
+      out.converged = true;
+      break;
+    }
   }
-  return cost;
+  out.cost = cost;
+  return out;
 }
 
 }  // namespace
@@ -319,7 +357,7 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
   report.readings = int(data.size());
   double white_Y = 0;
   bool black_measured = false;
-  Parameters p = initial_parameters(data, &white_Y, &black_measured);
+  Parameters p = initial_parameters(data, options.noise_floor_nits, &white_Y, &black_measured);
   if (!(white_Y > 0))
     throw ValueError("XYZ", "no reading brighter than black: cannot fit a display model");
   Problem pr{data, {}, space, white_Y, options.white_subpixel, {}};
@@ -333,35 +371,36 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
   // top few knots, so there both are fitted again with finer knots, and the lowest cost wins
   // (the finer fit can also stall in a poorer minimum, hence not finer knots alone).
   std::vector<Parameters> candidates;
-  std::vector<double> costs;
-  std::vector<int> iterations;
+  std::vector<BaseFit> fits_done;
   double gamma = p.curves[0].gamma_at_half();  // the start: one power law for every curve
   auto fit_candidates = [&](int knots) {
     Parameters start = p;
     for (int c = 0; c < 3; ++c) start.curves[c] = MonotoneCurve::power(gamma, knots);
     std::vector<Parameters> fits;
     start.white_drive = WhiteDrive::SmallestLinear;
-    start.curves[3] = MonotoneCurve::power(1.0, knots);  // its drive is already linear light
+    // A sub-pixel's light rises no faster than its drive near 0 (log-log slope at least 1), as
+    // any panel's does: a steeper white curve would be light from nothing, a step at zero drive
+    // that lets the fit explain near-black residuals with a "white" that is not there.
+    start.curves[3] = MonotoneCurve::power(1.0, knots, 1.0);  // its drive is already linear light
     fits.push_back(start);
     if (options.white_subpixel) {
       start.white_drive = WhiteDrive::SmallestSignal;
-      start.curves[3] = MonotoneCurve::power(gamma, knots);
+      start.curves[3] = MonotoneCurve::power(gamma, knots, 1.0);
       fits.push_back(start);
     }
-    std::vector<double> fit_costs(fits.size());
-    std::vector<int> fit_iterations(fits.size());
+    std::vector<BaseFit> results(fits.size());
     std::thread other;
-    if (fits.size() > 1)
-      other = std::thread([&] { fit_costs[1] = fit_base(pr, fits[1], black_measured, options, &fit_iterations[1]); });
-    fit_costs[0] = fit_base(pr, fits[0], black_measured, options, &fit_iterations[0]);
+    if (fits.size() > 1) other = std::thread([&] { results[1] = fit_base(pr, fits[1], black_measured, options); });
+    results[0] = fit_base(pr, fits[0], black_measured, options);
     if (other.joinable()) other.join();
-    for (size_t i = 0; i < fits.size(); ++i) {
-      candidates.push_back(fits[i]);
-      costs.push_back(fit_costs[i]);
-      iterations.push_back(fit_iterations[i]);
-    }
+    candidates.insert(candidates.end(), fits.begin(), fits.end());
+    fits_done.insert(fits_done.end(), results.begin(), results.end());
   };
-  auto best = [&] { return size_t(std::min_element(costs.begin(), costs.end()) - costs.begin()); };
+  auto best = [&] {
+    auto lowest = std::min_element(fits_done.begin(), fits_done.end(),
+                                   [](const BaseFit& a, const BaseFit& b) { return a.cost < b.cost; });
+    return size_t(lowest - fits_done.begin());
+  };
   fit_candidates(MonotoneCurve::kDefaultKnots);
   // Only a clip the readings reach counts: above the brightest reading the curve is unmeasured.
   double brightest_signal = 0;
@@ -371,7 +410,8 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
                           coarse.curves[2].clip_point()});
   if (clip < brightest_signal) fit_candidates(MonotoneCurve::kFineKnots);
   p = candidates[best()];
-  report.iterations = iterations[best()];
+  report.iterations = fits_done[best()].iterations;
+  report.converged = fits_done[best()].converged;
 
   model.black_ = p.black;
   model.matrix_ = p.matrix;
@@ -423,6 +463,56 @@ FittedDisplayModel fit_display_model(const MeasurementSet& set, const Perceptual
 void FittedDisplayModel::update_derived() {
   matrix_inverse_ = matrix_.inverse();
   for (int c = 0; c < 3; ++c) top_[c] = curves_[c].clip_point();
+  top_linear_ = linear_light(top_);
+}
+
+Vec3 FittedDisplayModel::linear_light(const Vec3& rgb) const {
+  return {curves_[0](rgb[0]), curves_[1](rgb[1]), curves_[2](rgb[2])};
+}
+
+Vec3 FittedDisplayModel::signal_for_linear(const Vec3& light) const {
+  Vec3 out;
+  for (int c = 0; c < 3; ++c) out[c] = curves_[c].inverse(std::clamp(light[c], 0.0, top_linear_[c]));
+  return clamp_signal(out);
+}
+
+Vec3 FittedDisplayModel::perceptual_with_jacobian(const Vec3& rgb, Mat3* J, Variables by) const {
+  // Where a curve's slope vanishes (near 0 on a PQ panel), a signal derivative becomes a huge
+  // derivative by linear light; for the small, smooth terms that depend on the signal (the
+  // correction, a signal-driven white sub-pixel) it is capped at 1/kSlopeFloor. The inversion
+  // evaluates every step exactly, so the capped Jacobian costs it iterations, not accuracy.
+  constexpr double kSlopeFloor = 0.02;
+  const bool linear = by == Variables::LinearLight;
+  Vec3 f, slope;
+  for (int c = 0; c < 3; ++c) f[c] = curves_[c].value_and_derivative(rgb[c], &slope[c]);
+  // d signal / d variable: 1 by signal, 1 / slope (capped) by linear light.
+  Vec3 signal_per_variable = linear ? Vec3(slope.cwiseMax(kSlopeFloor).cwiseInverse()) : Vec3(Vec3::Ones());
+  const Vec3& drive = white_drive_ == WhiteDrive::SmallestLinear ? f : rgb;
+  int smallest = 0;
+  for (int c = 1; c < 3; ++c)
+    if (drive[c] < drive[smallest]) smallest = c;
+  // By linear light the white curve's slope is taken no lower than a drive of 1e-3, for the same
+  // reason (a signal-driven white rises from 0 in signal, not in the channel's linear light).
+  double white_slope;
+  curves_[3].value_and_derivative(linear ? std::max(drive[smallest], 1e-3) : drive[smallest], &white_slope);
+  double fw = curves_[3](drive[smallest]);
+  Vec3 base = black_ + matrix_ * f + white_ * fw;
+  // d base / d variable; the white term's min() passes its derivative to the smallest channel.
+  Mat3 d_base = linear ? matrix_ : Mat3(matrix_ * slope.asDiagonal());
+  double drive_per_variable = white_drive_ == WhiteDrive::SmallestLinear
+                                  ? (linear ? 1.0 : slope[smallest])
+                                  : signal_per_variable[smallest];
+  d_base.col(smallest) += white_ * (white_slope * drive_per_variable);
+  Mat3 d_space;
+  Vec3 p = space_.from_XYZ_with_jacobian(base, &d_space);
+  *J = d_space * d_base;
+  if (!correction_.empty()) {
+    Mat3 d_correction;
+    p += correction_.value_and_jacobian(rgb.cwiseMax(0.0).cwiseMin(1.0), &d_correction);
+    for (int c = 0; c < 3; ++c)
+      if (rgb[c] >= 0 && rgb[c] <= 1) J->col(c) += d_correction.col(c) * signal_per_variable[c];
+  }
+  return p;
 }
 
 Vec3 FittedDisplayModel::base_XYZ(const Vec3& rgb) const {
@@ -433,32 +523,6 @@ Vec3 FittedDisplayModel::base_XYZ(const Vec3& rgb) const {
 Vec3 FittedDisplayModel::perceptual(const Vec3& rgb) const {
   Vec3 p = space_.from_XYZ(base_XYZ(rgb));
   if (!correction_.empty()) p += correction_(rgb.cwiseMax(0.0).cwiseMin(1.0));
-  return p;
-}
-
-Vec3 FittedDisplayModel::perceptual_with_jacobian(const Vec3& rgb, Mat3* J) const {
-  Vec3 f, slope;
-  for (int c = 0; c < 3; ++c) f[c] = curves_[c].value_and_derivative(rgb[c], &slope[c]);
-  // The white term follows the smallest drive; its derivative goes to that channel only.
-  const Vec3& drive = white_drive_ == WhiteDrive::SmallestLinear ? f : rgb;
-  int smallest = 0;
-  for (int c = 1; c < 3; ++c)
-    if (drive[c] < drive[smallest]) smallest = c;
-  double white_slope;
-  double fw = curves_[3].value_and_derivative(drive[smallest], &white_slope);
-  Vec3 base = black_ + matrix_ * f + white_ * fw;
-  Mat3 d_base = matrix_ * slope.asDiagonal();
-  double chain = white_drive_ == WhiteDrive::SmallestLinear ? slope[smallest] : 1.0;
-  d_base.col(smallest) += white_ * (white_slope * chain);
-  Mat3 d_space;
-  Vec3 p = space_.from_XYZ_with_jacobian(base, &d_space);
-  *J = d_space * d_base;
-  if (!correction_.empty()) {
-    Mat3 d_correction;
-    p += correction_.value_and_jacobian(rgb.cwiseMax(0.0).cwiseMin(1.0), &d_correction);
-    for (int c = 0; c < 3; ++c)
-      if (rgb[c] >= 0 && rgb[c] <= 1) J->col(c) += d_correction.col(c);
-  }
   return p;
 }
 

@@ -40,6 +40,9 @@ struct FitOptions {
 struct FitReport {
   int readings = 0;
   int iterations = 0;
+  // Levenberg-Marquardt stopped because no step lowered the cost by more than 1e-6 of it, not at
+  // FitOptions::max_iterations.
+  bool converged = false;
   // Residuals in dE units per reading, each weighed by how far the meter's noise floor lets it
   // be trusted (1 for all but the darkest readings).
   double base_rms = 0;       // RMS of the base model
@@ -57,10 +60,20 @@ class FittedDisplayModel {
   Vec3 base_XYZ(const Vec3& rgb) const;  // without the correction
   // The model's colour in its perceptual space (what the inversion works in).
   Vec3 perceptual(const Vec3& rgb) const;
-  // perceptual(rgb) and its analytic derivative by device RGB (column k: d/d rgb[k]) in one
-  // pass; the white term's min() passes its derivative to the smallest channel.
-  Vec3 perceptual_with_jacobian(const Vec3& rgb, Mat3* J) const;
   const PerceptualSpace& space() const { return space_; }
+
+  // perceptual(rgb) and its analytic derivative (column k: by variable k) in one pass, by the
+  // device signals or by each channel's linear light l_c = f_c(rgb_c). In linear light an additive
+  // display is linear and its gamut a box, and a channel at 0 on a PQ-like curve (whose signal
+  // slope vanishes there) can still be seen to matter; by signal, terms that follow the signal
+  // itself (the correction, a signal-driven white sub-pixel) stay smooth at 0. By linear light,
+  // those terms' signal derivatives are divided by the curve's slope floored at 0.02, and the
+  // white curve's slope is taken at a drive of at least 1e-3 (fitted_model.cpp says why).
+  enum class Variables { Signal, LinearLight };
+  Vec3 perceptual_with_jacobian(const Vec3& rgb, Mat3* J, Variables by = Variables::Signal) const;
+  Vec3 linear_light(const Vec3& rgb) const;        // (f_r(r), f_g(g), f_b(b))
+  Vec3 signal_for_linear(const Vec3& light) const;  // the inverse, clamped to 0..top_signal
+  const Vec3& top_linear() const { return top_linear_; }  // linear light at top_signal
 
   // A start for the inversion: the base model's matrix and curves inverted, clamped to 0..1.
   Vec3 initial_rgb(const Vec3& XYZ) const;
@@ -90,7 +103,7 @@ class FittedDisplayModel {
   SplineCorrection correction_;
   PerceptualSpace space_;
   Mat3 matrix_inverse_ = Mat3::Identity();
-  Vec3 top_ = Vec3::Ones();
+  Vec3 top_ = Vec3::Ones(), top_linear_ = Vec3::Ones();
   void update_derived();
 };
 

@@ -11,17 +11,40 @@ namespace {
 
 constexpr double kExact = 1e-4;  // dE units: below any visible or measurable difference
 constexpr double kDone = 1e-7;   // residual (dE) at which an inversion stops
+// Colours the display cannot show go to the nearest colour it shows with differences across the
+// target's hue plane (for a neutral target: both chroma axes) weighed this much more than the
+// others. Of every box-constrained answer, the weighted one is at most this many times as far as
+// the nearest and never further across the hue plane than it (invert.hpp). Strict hue
+// preservation (a large weight) fails near a primary whose hue differs from the target
+// primary's: holding the hue there costs far more chroma and lightness than the hue is worth.
+constexpr double kHueWeight = 2;
+// Below this chroma (dE units, about one just-noticeable difference) a target counts as neutral,
+// fading in linearly from a chroma of this much to none.
+constexpr double kNeutralChroma = 1.0;
+// The hand-over from the nearest colour to the hue-weighted one spans the in-gamut tolerance,
+// and at least this much (dE), so a tolerance of 0 still hands over continuously.
+constexpr double kMinimumHandOver = 0.05;
 
-}  // namespace
+using Variables = FittedDisplayModel::Variables;
 
-Inversion invert_model(const FittedDisplayModel& model, const Vec3& XYZ, const Vec3& start,
-                       int max_iterations) {
+// Levenberg-Marquardt for |W (p - goal)| inside the box of the model's signals, over the device
+// signals or over the channels' linear light (FittedDisplayModel::perceptual_with_jacobian):
+// `eval(rgb, &J, by)` gives the perceptual coordinates p of a signal and their Jacobian. A
+// channel at a bound that the descent pushes outwards is held there and the step is solved in
+// the others only (projected Gauss-Newton), so they do not creep along a clamped direction.
+template <class Eval>
+Inversion box_levenberg_marquardt(const FittedDisplayModel& model, const Eval& eval, const Vec3& goal,
+                                  const Mat3& W, const Vec3& start, Variables by, int max_iterations) {
+  const bool linear = by == Variables::LinearLight;
+  const Vec3& top = linear ? model.top_linear() : model.top_signal();
+  auto clamp = [&](const Vec3& v) { return Vec3(v.cwiseMax(0.0).cwiseMin(top)); };
+  auto signal = [&](const Vec3& x) { return linear ? model.signal_for_linear(x) : x; };
+  auto at = [&](const Vec3& x, Mat3* J) { return eval(signal(x), J, by); };
   Inversion out;
-  Vec3 goal = model.space().from_XYZ(XYZ);
-  Vec3 x = model.clamp_signal(start);
-  const Vec3& top = model.top_signal();
+  Vec3 x = clamp(linear ? model.linear_light(model.clamp_signal(start)) : start);
   Mat3 J;
-  Vec3 f = model.perceptual_with_jacobian(x, &J) - goal;
+  Vec3 f = W * (at(x, &J) - goal);
+  J = W * J;
   double cost = f.squaredNorm();
   double damping = 1e-6;
   for (int it = 0; it < max_iterations; ++it) {
@@ -29,8 +52,6 @@ Inversion invert_model(const FittedDisplayModel& model, const Vec3& XYZ, const V
     if (cost < kDone * kDone) break;
     Mat3 A = J.transpose() * J;
     Vec3 g = J.transpose() * f;
-    // A channel at a bound that the descent pushes outwards stays there: the step is solved in
-    // the others only (projected Gauss-Newton), so they do not creep along a clamped direction.
     for (int c = 0; c < 3; ++c) {
       if ((x[c] <= 0 && g[c] > 0) || (x[c] >= top[c] && g[c] < 0)) {
         A.row(c).setZero();
@@ -42,21 +63,23 @@ Inversion invert_model(const FittedDisplayModel& model, const Vec3& XYZ, const V
     bool improved = false;
     for (int attempt = 0; attempt < 10; ++attempt) {
       Mat3 a = A;
-      a.diagonal() += damping * (A.diagonal().array() + 1e-12).matrix();
+      // Marquardt's scaling by the diagonal, floored so a channel the colour barely depends on
+      // (a flat curve's shadows) does not take huge steps.
+      a.diagonal() += damping * A.diagonal().cwiseMax(1e-6 * A.diagonal().maxCoeff() + 1e-12);
       Vec3 step = a.ldlt().solve(-g);
       if (!step.allFinite()) {  // a flat Jacobian (a channel at 0 on a steep curve)
         damping *= 10;
         continue;
       }
-      Vec3 y = model.clamp_signal(x + step);
+      Vec3 y = clamp(x + step);
       Mat3 Jy;
-      Vec3 fy = model.perceptual_with_jacobian(y, &Jy) - goal;
+      Vec3 fy = W * (at(y, &Jy) - goal);
       double cy = fy.squaredNorm();
       if (cy < cost) {
         improved = (cost - cy) > 1e-16 * cost && (y - x).norm() > 1e-13;
         x = y;
         f = fy;
-        J = Jy;
+        J = W * Jy;
         cost = cy;
         damping = std::max(damping * 0.1, 1e-9);
         break;
@@ -65,17 +88,46 @@ Inversion invert_model(const FittedDisplayModel& model, const Vec3& XYZ, const V
     }
     if (!improved) break;
   }
-  out.rgb = x;
+  out.rgb = signal(x);
   out.residual = std::sqrt(cost);
   out.exact = out.residual < kExact;
   return out;
 }
 
-DeviceMapper::DeviceMapper(const FittedDisplayModel& model, const Target& target)
-    : model_(model), target_(target) {
-  space_ = target.hdr() ? PerceptualSpace::itp()
-                        : PerceptualSpace::lab(target.XYZ(Vec3::Ones()));
-  neutral_range(model, target.container.white, &neutral_min_, &neutral_max_);
+// In linear light first (where the base model is linear, so channels at 0 on a flat curve move),
+// then, when that did not reproduce the colour, by signal (where terms that follow the signal are
+// smooth, so steps across their shadows succeed) from there with every channel that gives no
+// visible light (below 1e-6 of its peak: on a PQ-like curve that can be a signal of 0.1) at 0.
+template <class Eval>
+Inversion invert_in_box(const FittedDisplayModel& model, const Eval& eval, const Vec3& goal, const Mat3& W,
+                        const Vec3& start, int max_iterations) {
+  Inversion out = box_levenberg_marquardt(model, eval, goal, W, start, Variables::LinearLight, max_iterations);
+  if (out.exact) return out;
+  Vec3 from = out.rgb, light = model.linear_light(out.rgb);
+  for (int c = 0; c < 3; ++c)
+    if (light[c] < 1e-6 * model.top_linear()[c]) from[c] = 0;
+  Inversion polished = box_levenberg_marquardt(model, eval, goal, W, from, Variables::Signal, max_iterations);
+  return polished.residual < out.residual ? polished : out;
+}
+
+bool same_space(const PerceptualSpace& a, const PerceptualSpace& b) {
+  if (a.kind() != b.kind()) return false;
+  return a.kind() == PerceptualSpace::Kind::Itp || (a.white_XYZ() - b.white_XYZ()).norm() == 0;
+}
+
+}  // namespace
+
+Inversion invert_model(const FittedDisplayModel& model, const Vec3& XYZ, const Vec3& start,
+                       int max_iterations) {
+  auto eval = [&](const Vec3& rgb, Mat3* J, Variables by) { return model.perceptual_with_jacobian(rgb, J, by); };
+  return invert_in_box(model, eval, model.space().from_XYZ(XYZ), Mat3::Identity(), start, max_iterations);
+}
+
+DeviceMapper::DeviceMapper(const FittedDisplayModel& model, const Target& target, double in_gamut_tolerance)
+    : model_(model), target_(target), tolerance_(std::max(in_gamut_tolerance, 0.0)) {
+  space_ = target.hdr() ? PerceptualSpace::itp() : PerceptualSpace::lab(target.XYZ(Vec3::Ones()));
+  model_space_ = same_space(space_, model.space());
+  limit_from_XYZ_ = target.gamut.XYZ_to_rgb();
 }
 
 void DeviceMapper::neutral_range(const FittedDisplayModel& model, Xy white, double* min_nits,
@@ -104,173 +156,74 @@ void DeviceMapper::neutral_range(const FittedDisplayModel& model, Xy white, doub
   *min_nits = hi;
 }
 
-bool DeviceMapper::reproducible(const Vec3& XYZ, Vec3& rgb, bool retry) const {
+// The model's colour in the mapping space: its own space, or (SDR: CIELAB of the display's
+// white there, of the target's white here) through XYZ by the chain rule.
+Vec3 DeviceMapper::perceptual_with_jacobian(const Vec3& rgb, Mat3* J, FittedDisplayModel::Variables by) const {
+  if (model_space_) return model_.perceptual_with_jacobian(rgb, J, by);
+  Mat3 J_model, model_from_XYZ, here_from_XYZ;
+  Vec3 p = model_.perceptual_with_jacobian(rgb, &J_model, by);
+  Vec3 XYZ = model_.space().to_XYZ(p);
+  model_.space().from_XYZ_with_jacobian(XYZ, &model_from_XYZ);
+  Vec3 q = space_.from_XYZ_with_jacobian(XYZ, &here_from_XYZ);
+  *J = here_from_XYZ * model_from_XYZ.inverse() * J_model;
+  return q;
+}
+
+Inversion DeviceMapper::invert(const Vec3& goal, const Mat3& weight, const Vec3& start, int max_iterations) const {
+  auto eval = [&](const Vec3& rgb, Mat3* J, Variables by) { return perceptual_with_jacobian(rgb, J, by); };
+  return invert_in_box(model_, eval, goal, weight, start, max_iterations);
+}
+
+// Desaturation in linear light towards the white of the same luminance keeps luminance and
+// dominant wavelength; it stops where the last negative channel of the limit's RGB reaches 0.
+Vec3 DeviceMapper::limited(const Vec3& XYZ) const {
+  if (target_.inside_gamut_limit(XYZ)) return XYZ;
+  Vec3 rgb = limit_from_XYZ_ * XYZ;
+  double Y = XYZ.y(), lowest = rgb.minCoeff();
+  if (!(Y > 0)) return Vec3::Zero();
+  double t = -lowest / (Y - lowest);
+  return (1 - t) * XYZ + t * XYZ_from_xyY(target_.gamut.white, Y);
+}
+
+// The nearest colour the display shows: from a neighbour's answer, else afresh.
+Inversion DeviceMapper::nearest(const Vec3& goal, const Vec3& XYZ, const Vec3& start) const {
+  Inversion out = invert(goal, Mat3::Identity(), start, 40);
+  if (!out.exact) {
+    Inversion fresh = invert(goal, Mat3::Identity(), model_.initial_rgb(XYZ), 40);
+    if (fresh.residual < out.residual) out = fresh;
+  }
+  return out;
+}
+
+bool DeviceMapper::shows(const Vec3& XYZ) const {
   if (!target_.inside_gamut_limit(XYZ)) return false;
-  Inversion inv = invert_model(model_, XYZ, rgb, retry ? 40 : 20);
-  if (!inv.exact && retry) {
-    Inversion fresh = invert_model(model_, XYZ, model_.initial_rgb(XYZ));
-    if (fresh.residual < inv.residual) inv = fresh;
-  }
-  if (inv.exact) rgb = inv.rgb;
-  return inv.exact;
-}
-
-Vec3 DeviceMapper::neutral_at(double lightness) const {
-  Xy white = target_.container.white;
-  double lo = 0, hi = neutral_max_ * 2 + 1;
-  for (int i = 0; i < 60; ++i) {
-    double m = 0.5 * (lo + hi);
-    (space_.from_XYZ(XYZ_from_xyY(white, m)).x() < lightness ? lo : hi) = m;
-  }
-  return space_.from_XYZ(XYZ_from_xyY(white, 0.5 * (lo + hi)));
-}
-
-// Newton on the gamut boundary. `rgb` is where a box-constrained inversion of a colour on the
-// ray neutral + m·chroma stopped, with one channel at (or, on a steep curve near 0, creeping
-// towards) its bound. Holding that channel there, the other two and m are three unknowns for
-// three equations. If a free channel reaches its own bound on the way, the ray meets that face
-// first and it is held instead. Returns false when this does not converge.
-bool DeviceMapper::boundary_newton(const Vec3& neutral, const Vec3& chroma, Vec3& rgb,
-                                   double& m) const {
-  constexpr double kNearBound = 1e-4;
-  const Vec3& top = model_.top_signal();
-  // The ray is straight in the mapper's space; the model works in its own (Lab of the display's
-  // white rather than the target's, for SDR).
-  auto on_ray = [&](double at) {
-    return model_.space().from_XYZ(space_.to_XYZ(neutral + at * chroma));
-  };
-  Vec3 x = rgb;
-  int held = -1;
-  double nearest = kNearBound;
-  for (int c = 0; c < 3; ++c) {
-    double gap = std::min(x[c], top[c] - x[c]);
-    if (gap < nearest) nearest = gap, held = c;
-  }
-  for (int attempt = 0; attempt < 3 && held >= 0; ++attempt) {
-    x[held] = x[held] < 0.5 * top[held] ? 0.0 : top[held];
-    bool converged = false;
-    for (int it = 0; it < 30 && !converged; ++it) {
-      Mat3 J;
-      Vec3 goal = on_ray(m);
-      Vec3 f = model_.perceptual_with_jacobian(x, &J) - goal;
-      converged = f.norm() < 0.1 * kExact;
-      if (converged) break;
-      J.col(held) = -(on_ray(m + 1e-6) - goal) / 1e-6;  // the held channel's column carries m
-      Vec3 step = J.partialPivLu().solve(-f);
-      if (!step.allFinite()) return false;
-      m += step[held];
-      step[held] = 0;
-      x = model_.clamp_signal(x + step);
-    }
-    int pinned = -1;
-    for (int c = 0; c < 3; ++c)
-      if (c != held && (x[c] <= 0 || x[c] >= top[c])) pinned = c;
-    if (converged && pinned < 0) {
-      rgb = x;
-      return true;
-    }
-    if (pinned < 0) return false;
-    held = pinned;
-  }
-  return false;
-}
-
-// The most chroma (as a fraction m of `chroma`) reproducible at one lightness and the hue of
-// `chroma`; `rgb` starts the inversions and returns the answer. The model's inverse along the
-// ray is a smooth path from the neutral: it is followed in quarters of m until an inversion no
-// longer fits inside the box, then the exit is found by Newton on the boundary, or by bisection
-// where that does not converge (folds of the gamut near black).
-Vec3 DeviceMapper::map_at_lightness(double lightness, const Vec3& chroma, Vec3& rgb) const {
-  Vec3 neutral = neutral_at(lightness);
-  auto on_ray = [&](double m) { return space_.to_XYZ(neutral + m * chroma); };
-  Vec3 inside_rgb = rgb;
-  if (!reproducible(on_ray(0), inside_rgb))
-    inside_rgb = invert_model(model_, on_ray(0), model_.initial_rgb(on_ray(0))).rgb;
-  double inside = 0, outside = 1;
-  Vec3 stopped = inside_rgb;
-  for (double m = 0.25; m <= 1.0; m += 0.25) {
-    Inversion inv = invert_model(model_, on_ray(m), inside_rgb, 20);
-    if (!inv.exact || !target_.inside_gamut_limit(on_ray(m))) {
-      outside = m;
-      stopped = inv.rgb;
-      break;
-    }
-    inside = m;
-    inside_rgb = inv.rgb;
-  }
-  if (inside >= 1) {
-    rgb = inside_rgb;
-    return on_ray(1);
-  }
-  double m = 0.5 * (inside + outside);
-  if (boundary_newton(neutral, chroma, stopped, m) && m >= inside - 0.01 && m <= outside &&
-      target_.inside_gamut_limit(on_ray(m))) {
-    // Newton may land a hair before the last reproducible step: that step is the answer then.
-    if (m < inside) m = inside, stopped = inside_rgb;
-    rgb = stopped;
-    return on_ray(m);
-  }
-  // Bisection to 0.02 dE of chroma, well below what a probe resolves.
-  while ((outside - inside) * chroma.norm() > 0.02) {
-    double mid = 0.5 * (inside + outside);
-    Vec3 r = inside_rgb;
-    if (reproducible(on_ray(mid), r, false)) {
-      inside = mid;
-      inside_rgb = r;
-    } else {
-      outside = mid;
-    }
-  }
-  rgb = inside_rgb;
-  return on_ray(inside);
-}
-
-// Two lightnesses are tried at the colour's hue: its own (clamped to the neutrals the display
-// shows) and that of the nearest colour the display can show in any hue (`nearest_rgb`, the
-// box-constrained inversion). The one that ends nearer the colour wins: a saturated colour
-// brighter than the display's primaries can reach keeps its chroma and loses some lightness,
-// instead of fading to grey at its own lightness, and the LUT stays continuous across the
-// gamut boundary.
-Vec3 DeviceMapper::map(const Vec3& XYZ, Vec3& rgb, const Vec3& nearest_rgb) const {
-  Xy white = target_.container.white;
-  Vec3 q = space_.from_XYZ(XYZ);
-  double l_min = space_.from_XYZ(XYZ_from_xyY(white, neutral_min_)).x();
-  double l_max = space_.from_XYZ(XYZ_from_xyY(white, neutral_max_)).x();
-  double lightness = std::clamp(q.x(), l_min, l_max);
-  Vec3 chroma(0, q.y(), q.z());
-  Vec3 best = map_at_lightness(lightness, chroma, rgb);
-  double nearest = std::clamp(space_.from_XYZ(model_.XYZ(nearest_rgb)).x(), l_min, l_max);
-  if (chroma.norm() < 1e-9 || std::abs(nearest - lightness) < 1e-6) return best;
-  Vec3 other_rgb = nearest_rgb;
-  Vec3 other = map_at_lightness(nearest, chroma, other_rgb);
-  if ((space_.from_XYZ(other) - q).norm() < (space_.from_XYZ(best) - q).norm()) {
-    rgb = other_rgb;
-    return other;
-  }
-  return best;
+  return nearest(space_.from_XYZ(XYZ), XYZ, model_.initial_rgb(XYZ)).residual <= tolerance_;
 }
 
 Vec3 DeviceMapper::device_rgb(const Vec3& XYZ, const Vec3& start, bool* mapped) const {
-  Inversion inv = invert_model(model_, XYZ, start);
-  if (!inv.exact) {
-    Inversion fresh = invert_model(model_, XYZ, model_.initial_rgb(XYZ));
-    if (fresh.residual < inv.residual) inv = fresh;
-  }
-  if (inv.exact && target_.inside_gamut_limit(XYZ)) {
-    if (mapped) *mapped = false;
-    return inv.rgb;
-  }
-  if (mapped) *mapped = true;
-  Vec3 rgb = model_.clamp_signal(start);
-  map(XYZ, rgb, inv.rgb);
-  return rgb;
+  Vec3 wanted = limited(XYZ);
+  Vec3 goal = space_.from_XYZ(wanted);
+  Inversion nearest = this->nearest(goal, wanted, start);
+  if (mapped) *mapped = nearest.residual > kExact || (wanted - XYZ).norm() > 1e-12 * XYZ.norm();
+  if (nearest.residual <= tolerance_) return nearest.rgb;
+
+  // The nearest colour with hue errors weighed up, weighed in from the tolerance to twice it
+  // (smoothstep).
+  double s = std::clamp((nearest.residual - tolerance_) / std::max(tolerance_, kMinimumHandOver), 0.0, 1.0);
+  double w = s * s * (3 - 2 * s);
+  double chroma = std::hypot(goal.y(), goal.z());
+  Vec3 along = chroma > 0 ? Vec3(0, goal.y() / chroma, goal.z() / chroma) : Vec3(0, 1, 0);
+  Vec3 across(0, -along.z(), along.y());
+  double neutral = std::max(0.0, 1 - chroma / kNeutralChroma);
+  Mat3 weight;
+  weight.row(0) = Vec3(1, 0, 0).transpose();
+  weight.row(1) = (1 + w * neutral * (kHueWeight - 1)) * along.transpose();
+  weight.row(2) = (1 + w * (kHueWeight - 1)) * across.transpose();
+  return invert(goal, weight, nearest.rgb, 60).rgb;
 }
 
 Vec3 DeviceMapper::mapped_XYZ(const Vec3& XYZ) const {
-  Vec3 rgb = model_.initial_rgb(XYZ);
-  if (reproducible(XYZ, rgb)) return XYZ;
-  Vec3 nearest = invert_model(model_, XYZ, model_.initial_rgb(XYZ)).rgb;
-  return map(XYZ, rgb, nearest);
+  return model_.XYZ(device_rgb(XYZ, model_.initial_rgb(XYZ)));
 }
 
 }  // namespace calkit

@@ -2,25 +2,12 @@
 
 #include "color/colorimetry.hpp"
 #include "core/error.hpp"
+#include "solver/solve.hpp"
 
 namespace calkit {
 
-namespace {
-
-// The space A's residuals are weighed in: CIELAB relative to A's own full white (the brightest
-// reading when there is none) for SDR, ICtCp for PQ; the same choice solve() makes for B.
-PerceptualSpace reference_space(const std::vector<Reading>& data, bool hdr) {
-  if (hdr) return PerceptualSpace::itp();
-  Vec3 white = data.front().XYZ;
-  for (const Reading& r : data)
-    if (r.XYZ.y() > white.y()) white = r.XYZ;
-  for (const Reading& r : data)
-    if (r.rgb.minCoeff() >= 0.999) white = r.XYZ;
-  return PerceptualSpace::lab(white.cwiseMax(1e-6));
-}
-
-}  // namespace
-
+// A's residuals are weighed in the space solve() fits B in (fit_space): CIELAB of A's own full
+// white for SDR, ICtCp for PQ.
 MatchTarget match_target(const MeasurementSet& reference, const std::string& name,
                          const MatchTargetOptions& options) {
   MatchTarget out;
@@ -28,7 +15,7 @@ MatchTarget match_target(const MeasurementSet& reference, const std::string& nam
   try {
     std::vector<Reading> data = usable_readings(reference);
     if (data.empty()) throw ValueError("readings", "no readings");
-    out.fit = fit_display_model_into(*model, data, reference_space(data, options.hdr), options.fit);
+    out.fit = fit_display_model_into(*model, data, fit_space(data, options.hdr), options.fit);
   } catch (const InputError& e) {
     if (e.file().empty()) throw InputError(name + ": " + e.what());  // name the file of the readings
     throw;

@@ -6,15 +6,17 @@
 
 namespace calkit {
 
-MonotoneCurve MonotoneCurve::power(double gamma, int knots) {
+MonotoneCurve MonotoneCurve::power(double gamma, int knots, double min_slope) {
   MonotoneCurve c;
+  c.min_slope_ = min_slope;
   for (int j = 0; j < knots; ++j) {
     double t = double(j + 1) / knots;
     c.x_.push_back(t * t);
     c.u_.push_back(std::log(t * t));
   }
   c.theta_.resize(knots - 1);
-  for (int j = 0; j + 1 < knots; ++j) c.theta_[j] = std::log(gamma * (c.u_[j + 1] - c.u_[j]));
+  for (int j = 0; j + 1 < knots; ++j)
+    c.theta_[j] = std::log(std::max(gamma - min_slope, 1e-12) * (c.u_[j + 1] - c.u_[j]));
   c.update();
   return c;
 }
@@ -24,10 +26,19 @@ void MonotoneCurve::set_parameters(const std::vector<double>& theta) {
   update();
 }
 
+// exp(theta), continued as a straight line above theta = 5 (a log-log slope of ~150 over a
+// segment) so a fit that overshoots there still feels a gradient back instead of a flat clamp
+// that would hold the segment collapsed; floored at exp(-30).
+double MonotoneCurve::increment(double theta) {
+  constexpr double kBend = 5.0;
+  if (theta <= kBend) return std::exp(std::max(theta, -30.0));
+  return std::exp(kBend) * (1.0 + (theta - kBend));
+}
+
 void MonotoneCurve::update() {
   int n = int(x_.size());
   v_.assign(n, 0.0);
-  for (int j = n - 2; j >= 0; --j) v_[j] = v_[j + 1] - std::exp(std::clamp(theta_[j], -30.0, 5.0));
+  for (int j = n - 2; j >= 0; --j) v_[j] = v_[j + 1] - min_slope_ * (u_[j + 1] - u_[j]) - increment(theta_[j]);
   std::vector<double> secant(n - 1);
   for (int j = 0; j + 1 < n; ++j) secant[j] = (v_[j + 1] - v_[j]) / (u_[j + 1] - u_[j]);
   slope_.assign(n, 0.0);
@@ -80,15 +91,42 @@ double MonotoneCurve::value_and_derivative(double x, double* derivative) const {
   return f;
 }
 
+int MonotoneCurve::segment(double x) const {
+  int n = int(x_.size());
+  if (!(x >= x_[0])) return -1;
+  if (x >= x_[n - 1]) return n - 1;
+  // Knots sit at x = ((j+1)/n)², so the segment comes from sqrt(x) directly.
+  int j = std::clamp(int(std::sqrt(x) * n) - 1, 0, n - 2);
+  while (j > 0 && x < x_[j]) --j;
+  while (j < n - 2 && x >= x_[j + 1]) ++j;
+  return j;
+}
+
 double MonotoneCurve::inverse(double y) const {
   if (!(y > 0)) return 0.0;
   if (y >= 1) return 1.0;
-  double lo = 0, hi = 1;
-  for (int i = 0; i < 60; ++i) {
-    double mid = 0.5 * (lo + hi);
-    ((*this)(mid) < y ? lo : hi) = mid;
+  double v = std::log(y);
+  int n = int(x_.size());
+  if (v <= v_[0]) return std::exp(u_[0] + (v - v_[0]) / slope_[0]);  // the end power law
+  int j = int(std::upper_bound(v_.begin(), v_.end(), v) - v_.begin()) - 1;
+  j = std::clamp(j, 0, n - 2);
+  // Safeguarded Newton on the segment's cubic (monotone, so the bracket [lo, hi] always holds
+  // the root).
+  double h = u_[j + 1] - u_[j];
+  double lo = 0, hi = 1, t = (v - v_[j]) / (v_[j + 1] - v_[j]);
+  for (int it = 0; it < 40; ++it) {
+    double t2 = t * t, t3 = t2 * t;
+    double value = (2 * t3 - 3 * t2 + 1) * v_[j] + (t3 - 2 * t2 + t) * h * slope_[j] +
+                   (-2 * t3 + 3 * t2) * v_[j + 1] + (t3 - t2) * h * slope_[j + 1] - v;
+    double slope = 6 * (t2 - t) * (v_[j] - v_[j + 1]) + (3 * t2 - 4 * t + 1) * h * slope_[j] +
+                   (3 * t2 - 2 * t) * h * slope_[j + 1];
+    (value < 0 ? lo : hi) = t;
+    double next = slope > 0 ? t - value / slope : 0.5 * (lo + hi);
+    if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+    if (std::abs(next - t) < 1e-15) break;
+    t = next;
   }
-  return 0.5 * (lo + hi);
+  return std::exp(u_[j] + t * h);
 }
 
 std::vector<double> MonotoneCurve::slope_changes() const {

@@ -12,8 +12,10 @@ class MonotoneCurve {
  public:
   static constexpr int kDefaultKnots = 24;
   static constexpr int kFineKnots = 32;  // a second density the fit also tries
-  // A power law x^gamma on `knots` knots at x_j = ((j+1)/knots)², dense in the shadows.
-  static MonotoneCurve power(double gamma, int knots = kDefaultKnots);
+  // A power law x^gamma on `knots` knots at x_j = ((j+1)/knots)², dense in the shadows. With
+  // min_slope, every log-log slope of the curve stays at least that (parameters describe the
+  // excess over it).
+  static MonotoneCurve power(double gamma, int knots = kDefaultKnots, double min_slope = 0);
 
   double operator()(double x) const;  // 0 for x <= 0
   // f(x) and df/dx in one pass (the inversion's analytic Jacobian). At x <= 0 the derivative is
@@ -21,13 +23,18 @@ class MonotoneCurve {
   double value_and_derivative(double x, double* derivative) const;
   double inverse(double y) const;     // the x with f(x) = y, for y in [0, 1]; clamps outside
 
-  // Free parameters: theta_j = log(log f(x_{j+1}) - log f(x_j)), so any values give a strictly
-  // increasing curve with f(1) = 1.
+  // Free parameters: theta_j = log(log f(x_{j+1}) - log f(x_j) - min_slope (u_{j+1} - u_j)), so
+  // any values give a strictly increasing curve with f(1) = 1.
   const std::vector<double>& parameters() const { return theta_; }
   void set_parameters(const std::vector<double>& theta);
   // Sum of squared changes of the log-log slope between segments (smoothness penalty terms).
   std::vector<double> slope_changes() const;
   const std::vector<double>& knots_x() const { return x_; }
+  // The segment x lies in: j for [x_j, x_{j+1}), -1 below the first knot, knots - 1 at or
+  // above the last; and log f at a knot. (The fit's Jacobian uses them: changing parameter j
+  // moves log f at knots 0..j by the same amount and reshapes only segments j-1..j+1.)
+  int segment(double x) const;
+  double log_value(int knot) const { return v_[knot]; }
   // Where a display that clips at its peak stops brightening: the x with f(x) = 1 - 1e-3 when
   // the curve is flat at the top (log-log slope below 0.05 at 1), else 1. Above it every signal
   // shows the same light, so inversions that wander there are neither unique nor well-posed.
@@ -37,7 +44,9 @@ class MonotoneCurve {
 
  private:
   void update();
+  static double increment(double theta);  // log f increment of a segment above min_slope
   std::vector<double> x_, u_, theta_, v_, slope_;  // u = log x, v = log f, slope = dv/du
+  double min_slope_ = 0;
 };
 
 }  // namespace calkit

@@ -5,14 +5,19 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <map>
+#include <memory>
+#include <random>
 #include <thread>
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
 #include "color/colorimetry.hpp"
+#include "color/transfer.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
+#include "luts/apply.hpp"
 #include "solver/invert.hpp"
 
 namespace calkit {
@@ -60,16 +65,6 @@ void parallel_for(int count, int threads, const std::function<void(double)>& pro
   if (progress) progress(1.0);
 }
 
-PerceptualSpace fit_space(const std::vector<Reading>& data, const Target& target) {
-  if (target.hdr()) return PerceptualSpace::itp();
-  Vec3 white = data[0].XYZ;
-  for (const Reading& r : data)
-    if (r.XYZ.y() > white.y()) white = r.XYZ;
-  for (const Reading& r : data)
-    if (r.rgb.minCoeff() >= 0.999) white = r.XYZ;
-  return PerceptualSpace::lab(white.cwiseMax(1e-6));
-}
-
 // Greys must not fall as the signal rises: running maximum per channel.
 void make_monotonic(std::vector<Vec3>& values) {
   for (size_t i = 1; i < values.size(); ++i) values[i] = values[i].cwiseMax(values[i - 1]);
@@ -89,6 +84,88 @@ double lut_output_from_device(double device, LutRange range) {
 
 int default_lut_size(const Target& target) { return target.hdr() ? 65 : 33; }
 
+PerceptualSpace fit_space(const std::vector<Reading>& data, bool hdr) {
+  if (hdr) return PerceptualSpace::itp();
+  Vec3 white = data[0].XYZ;
+  for (const Reading& r : data)
+    if (r.XYZ.y() > white.y()) white = r.XYZ;
+  for (const Reading& r : data)
+    if (r.rgb.minCoeff() >= 0.999) white = r.XYZ;
+  return PerceptualSpace::lab(white.cwiseMax(1e-6));
+}
+
+std::function<bool(const Vec3&)> shown_colours(const MeasurementSet& readings, const Target& target) {
+  struct Gamut {
+    FittedDisplayModel model;
+    Target target;
+    std::unique_ptr<DeviceMapper> mapper;
+  };
+  auto gamut = std::make_shared<Gamut>();
+  gamut->target = target;
+  std::vector<Reading> data = usable_readings(readings);
+  FitReport fit = fit_display_model_into(gamut->model, data, fit_space(data, target.hdr()));
+  gamut->mapper = std::make_unique<DeviceMapper>(gamut->model, gamut->target, fit.model_rms);
+  return [gamut](const Vec3& XYZ) { return gamut->mapper->shows(XYZ); };
+}
+
+namespace {
+
+// For each index along a LUT axis, the first index whose signal the target cannot tell from it:
+// PQ content is clipped at the mastering peak (and legal range clips below code 64 and above
+// 940), so every node past that clip asks for the colour of the node at it, and is solved once.
+std::vector<int> representatives(const Target& target, int n, LutRange range) {
+  double limit = target.hdr() && !target.reference_XYZ ? pq_inverse_eotf(target.mastering_peak) : 1.0;
+  std::vector<int> out(n);
+  for (int i = 0; i < n; ++i) {
+    double v = std::min(signal_from_lut_input(double(i) / (n - 1), range), limit);
+    out[i] = i;
+    for (int j = 0; j < i; ++j)
+      if (std::min(signal_from_lut_input(double(j) / (n - 1), range), limit) == v) {
+        out[i] = j;
+        break;
+      }
+  }
+  return out;
+}
+
+// The LUT's interpolation error where it matters, on colours the display shows: at the centres
+// of the grey axis's cells and of seeded random cells (until 400 such colours), the colour the
+// model shows for the tetrahedrally interpolated LUT value against the one for the node solve at
+// that very signal, in the mapper's space (dE units).
+InterpolationError interpolation_error(const Lut3d& lut, const DeviceMapper& mapper, const FittedDisplayModel& model,
+                                       const Target& target, LutRange range, int threads) {
+  const int n = lut.size;
+  auto signal_of = [&](const Vec3& input) {
+    Vec3 signal;
+    for (int c = 0; c < 3; ++c) signal[c] = signal_from_lut_input(input[c], range);
+    return signal;
+  };
+  std::vector<Vec3> inputs;
+  for (int i = 0; i + 1 < n; ++i) inputs.push_back(Vec3::Constant((i + 0.5) / (n - 1)));
+  std::mt19937_64 rng(20261113);
+  for (int tries = 0; tries < 20000 && inputs.size() < 400 + size_t(n); ++tries) {
+    Vec3 cell;
+    for (int c = 0; c < 3; ++c) cell[c] = double(rng() % (n - 1));
+    Vec3 input = (cell + Vec3::Constant(0.5)) / (n - 1);
+    if (mapper.shows(target.XYZ(signal_of(input)))) inputs.push_back(input);
+  }
+  std::vector<double> errors(inputs.size());
+  parallel_for(int(inputs.size()), threads, {}, [&](int i) {
+    Vec3 interpolated = apply_tetrahedral(lut, inputs[i]);
+    Vec3 direct = mapper.device_rgb(target.XYZ(signal_of(inputs[i])), interpolated);
+    errors[i] = (mapper.space().from_XYZ(model.XYZ(interpolated)) - mapper.space().from_XYZ(model.XYZ(direct))).norm();
+  });
+  std::sort(errors.begin(), errors.end());
+  InterpolationError out;
+  out.points = int(errors.size());
+  for (double e : errors) out.mean += e / errors.size();
+  out.p95 = errors[size_t(std::ceil(0.95 * (errors.size() - 1)))];
+  out.max = errors.back();
+  return out;
+}
+
+}  // namespace
+
 SolveResult solve(const MeasurementSet& set, const Target& target_in, const SolveOptions& options) {
   if (options.lut_size != 0 && (options.lut_size < 2 || options.lut_size > 256))
     throw ValueError("size", "LUT size must be between 2 and 256 nodes per axis");
@@ -97,11 +174,17 @@ SolveResult solve(const MeasurementSet& set, const Target& target_in, const Solv
   SolveResult result;
   auto t0 = std::chrono::steady_clock::now();
   std::vector<Reading> data = usable_readings(set);
-  result.fit = fit_display_model_into(result.model, data, fit_space(data, target_in), options.fit);
+  result.fit = fit_display_model_into(result.model, data, fit_space(data, target_in.hdr()), options.fit);
   result.fit_seconds = seconds_since(t0);
+  if (!result.fit.converged)
+    result.warnings.push_back(fmt::format(
+        "the display-model fit stopped at its {}-iteration cap before converging (model residual {:.3f} "
+        "RMS): the model may be less accurate than the readings allow",
+        result.fit.iterations, result.fit.model_rms));
   auto t1 = std::chrono::steady_clock::now();
 
-  // The target's display facts: the measured black (BT.1886 black compensation) and peak.
+  // The target's display facts: the measured black (BT.1886 black compensation, the PQ roll-off's
+  // black) and the brightest grey of the target white (the PQ roll-off's peak).
   Target& target = result.target;
   target = target_in;
   target.display_black_XYZ = result.model.XYZ(Vec3::Zero()).cwiseMax(0.0);
@@ -118,31 +201,45 @@ SolveResult solve(const MeasurementSet& set, const Target& target_in, const Solv
   if (!target.hdr() && target.display_black_XYZ.y() >= target.white_nits * 0.5)
     throw ValueError("XYZ", "the display's black is brighter than half its white");
 
-  DeviceMapper mapper(result.model, target);
+  // A colour the model reproduces to within its own fit error is one the display shows.
+  DeviceMapper mapper(result.model, target, result.fit.model_rms);
   const int n = options.lut_size > 0 ? options.lut_size : default_lut_size(target);
+  const int threads = thread_count(options.threads);
   Lut3d& lut = result.lut;
   lut.size = n;
   lut.table.assign(size_t(n) * n * n, Vec3::Zero());
   lut.title = "calkit " + target.name;
-  std::atomic<int> mapped{0};
+  std::vector<char> mapped(lut.table.size(), 0);
   auto signal = [&](int i, int count) {
     return signal_from_lut_input(double(i) / (count - 1), options.range);
   };
+  std::vector<int> rep = representatives(target, n, options.range);
+  std::vector<int> rows;  // g + n·b of the rows that are solved
+  for (int b = 0; b < n; ++b)
+    for (int g = 0; g < n; ++g)
+      if (rep[g] == g && rep[b] == b) rows.push_back(g + n * b);
   // One work item per (g, b) row; along r the previous node's answer starts the next.
-  parallel_for(n * n, thread_count(options.threads), options.progress, [&](int row) {
-    int g = row % n, b = row / n;
+  parallel_for(int(rows.size()), threads, options.progress, [&](int item) {
+    int g = rows[item] % n, b = rows[item] / n;
     Vec3 start = Vec3::Constant(-1);
-    for (int r = 0; r < n; ++r) {
+    for (int r = 0; r < n && rep[r] == r; ++r) {
       Vec3 XYZ = target.XYZ(Vec3(signal(r, n), signal(g, n), signal(b, n)));
       if (start.x() < 0) start = result.model.initial_rgb(XYZ);
       bool was_mapped = false;
       Vec3 rgb = mapper.device_rgb(XYZ, start, &was_mapped);
-      if (was_mapped) ++mapped;
+      mapped[r + n * rows[item]] = was_mapped;
       start = rgb;
       lut.at(r, g, b) = rgb;
     }
   });
-  result.mapped_nodes = mapped;
+  for (int b = 0; b < n; ++b)
+    for (int g = 0; g < n; ++g)
+      for (int r = 0; r < n; ++r) {
+        int from = rep[r] + n * (rep[g] + n * rep[b]);
+        lut.table[r + n * (g + n * b)] = lut.table[from];
+        mapped[r + n * (g + n * b)] = mapped[from];
+      }
+  result.mapped_nodes = int(std::count(mapped.begin(), mapped.end(), 1));
   // Where the target's black is no brighter than the display's (every target but a match to a
   // brighter-black reference), signal 0 is drive 0. Near black the fitted model can have other
   // drives with the same predicted colour (to 1e-10 dE): black is set rather than left to where
@@ -153,6 +250,15 @@ SolveResult solve(const MeasurementSet& set, const Target& target_in, const Solv
   for (int i = 0; i < n; ++i) diagonal[i] = lut.at(i, i, i);
   make_monotonic(diagonal);
   for (int i = 0; i < n; ++i) lut.at(i, i, i) = diagonal[i];
+  if (n >= 3) {
+    result.interpolation = interpolation_error(lut, mapper, result.model, target, options.range, threads);
+    const InterpolationError& e = result.interpolation;
+    if (e.mean > kInterpolationWarning)
+      result.warnings.push_back(fmt::format(
+          "a {}³ LUT is too coarse for this target and display: between its nodes it is {:.2f} {} off "
+          "the exact solve on average (p95 {:.2f}, max {:.2f}); use --size {}",
+          n, e.mean, target.hdr() ? "dE ITP" : "dE76", e.p95, e.max, std::max(default_lut_size(target), 2 * n - 1)));
+  }
   for (Vec3& v : lut.table)
     for (int c = 0; c < 3; ++c) v[c] = lut_output_from_device(v[c], options.range);
 
@@ -174,17 +280,15 @@ SolveResult solve(const MeasurementSet& set, const Target& target_in, const Solv
   }
   result.lut_seconds = seconds_since(t1);
 
-  std::map<std::string, std::string> meta{
-      {"calkit_target", target.description()},
-      {"calkit_range", options.range == LutRange::Full ? "full" : "legal"},
-      {"calkit_fit_rms", fmt::format("{:.4f}", result.fit.model_rms)},
-      {"calkit_mapped_nodes", std::to_string(result.mapped_nodes)},
-  };
-  if (target.hdr())
-    meta["calkit_peak_handling"] = fmt::format(
-        "{} at {:.1f} cd/m² (mastering peak {:g})",
-        target.peak_handling == PeakHandling::Bt2390 ? "BT.2390 roll-off" : "hard clip",
-        target.display_peak_nits, target.mastering_peak);
+  std::map<std::string, std::string> meta = target.display_facts();
+  meta["calkit_target"] = target.description();
+  meta["calkit_range"] = options.range == LutRange::Full ? "full" : "legal";
+  meta["calkit_fit_rms"] = fmt::format("{:.4f}", result.fit.model_rms);
+  meta["calkit_mapped_nodes"] = std::to_string(result.mapped_nodes);
+  if (target.hdr() && !target.reference_XYZ) {
+    meta["calkit_mastering_peak"] = fmt::format("{}", target.mastering_peak);
+    meta["calkit_roll_off"] = roll_off_name(target.roll_off);
+  }
   lut.metadata = meta;
   result.lut1d.metadata = meta;
   return result;
@@ -212,6 +316,7 @@ std::string solve_summary_json(const SolveResult& r) {
   json fit = {
       {"readings", r.fit.readings},
       {"iterations", r.fit.iterations},
+      {"converged", r.fit.converged},
       {"units", m.space().kind() == PerceptualSpace::Kind::Lab ? "dE76" : "dE ITP"},
       {"base_rms", r.fit.base_rms},
       {"model_rms", r.fit.model_rms},
@@ -220,9 +325,19 @@ std::string solve_summary_json(const SolveResult& r) {
       {"smoothing_lambda", r.fit.correction.lambda},
       {"effective_parameters", r.fit.correction.effective_parameters},
   };
+  json target = {{"display_black_XYZ", vec_json(r.target.display_black_XYZ)}};
+  if (r.target.hdr()) {
+    target["mastering_peak_nits"] = r.target.mastering_peak;
+    target["roll_off"] = roll_off_name(r.target.roll_off);
+    target["display_peak_nits"] = r.target.display_peak_nits;
+  } else {
+    target["white_nits"] = r.target.white_nits;
+  }
+  const InterpolationError& e = r.interpolation;
   json out = {
       {"target", r.target.name},
       {"target_description", r.target.description()},
+      {"target_facts", target},
       {"lut_size", r.lut.size},
       {"lut1d_size", r.lut1d.table.size()},
       {"mapped_nodes", r.mapped_nodes},
@@ -231,7 +346,9 @@ std::string solve_summary_json(const SolveResult& r) {
       {"lut_seconds", r.lut_seconds},
       {"model", model},
       {"fit", fit},
+      {"interpolation_error", {{"points", e.points}, {"mean", e.mean}, {"p95", e.p95}, {"max", e.max}}},
       {"notes", r.notes},
+      {"warnings", r.warnings},
   };
   return out.dump(2) + "\n";
 }

@@ -24,6 +24,17 @@ struct SolveOptions {
   std::function<void(double done)> progress;  // 0..1, called from the calling thread
 };
 
+// How far tetrahedral interpolation between the LUT's nodes lands from solving at the point
+// itself, through the model, in dE units of the mapping space (solve.cpp says where it samples).
+struct InterpolationError {
+  int points = 0;
+  double mean = 0, p95 = 0, max = 0;
+};
+
+// A LUT whose interpolation error is on average more than this (dE ITP for PQ, dE76 for SDR:
+// about one just-noticeable difference) is too coarse for its target, and solve() warns.
+inline constexpr double kInterpolationWarning = 1.0;
+
 struct SolveResult {
   Lut3d lut;
   Lut1d lut1d;                // empty table when not asked for
@@ -32,8 +43,10 @@ struct SolveResult {
   Target target;              // with the display's black and peak filled in
   double neutral_min_nits = 0, neutral_max_nits = 0;  // target-white greys the display can show
   int mapped_nodes = 0;       // LUT nodes whose colour the display could not show exactly
+  InterpolationError interpolation;
   double fit_seconds = 0, lut_seconds = 0;
-  std::vector<std::string> notes;  // e.g. "white lowered to 92.3 cd/m²: ..."
+  std::vector<std::string> notes;     // e.g. "white lowered to 92.3 cd/m²: ..."
+  std::vector<std::string> warnings;  // the fit did not converge, the LUT is too coarse (stderr)
 };
 
 SolveResult solve(const MeasurementSet& set, const Target& target, const SolveOptions& options = {});
@@ -46,6 +59,15 @@ int default_lut_size(const Target& target);
 // Target signal for a LUT input value under a range convention, and device value -> LUT output.
 double signal_from_lut_input(double value, LutRange range);
 double lut_output_from_device(double device, LutRange range);
+
+// The space solve() fits the display model in: ICtCp (dE ITP units) for PQ, CIELAB of the full
+// white reading (else the brightest) for SDR.
+PerceptualSpace fit_space(const std::vector<Reading>& readings, bool hdr);
+
+// Whether the display shows a target colour, as the model solve() fits to these readings sees it
+// (DeviceMapper::shows, to the model's own fit error): what a verification judges. `target`
+// carries its display facts (the LUT's). Throws InputError for readings that cannot be fitted.
+std::function<bool(const Vec3& target_XYZ)> shown_colours(const MeasurementSet& readings, const Target& target);
 
 // The model summary and fit residuals as JSON (written next to the LUTs).
 std::string solve_summary_json(const SolveResult& result);

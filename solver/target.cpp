@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include <fmt/core.h>
 
@@ -41,6 +42,28 @@ void check_options(const TargetOptions& o) {
 
 }  // namespace
 
+// SMPTE ST 2084 content, clipped per channel at the mastering peak (the range it was graded in),
+// then its luminance put onto the display: the ITU-R BT.2390 EETF (Report ITU-R BT.2390-4
+// (04/2018) §5.4.1, pp. 20-21; the same EETF continues in Report ITU-R BT.2408-4+ §3.1.1 and
+// Annex 5) from [0, mastering peak] onto [display black, display peak], or absolute PQ clipped
+// at the display's peak. Chromaticity is kept: XYZ scales with luminance. With the roll-off, the
+// light above the display's black has the content's chromaticity and the black keeps its own
+// (as BT.1886 black compensation does: the display cannot show any other black), so a signal of
+// 0 asks for exactly the display's black and the total luminance is the EETF's.
+Vec3 Target::pq_XYZ(const Vec3& v) const {
+  Vec3 light;
+  for (int c = 0; c < 3; ++c) light[c] = std::min(pq_eotf(v[c]), mastering_peak);
+  Vec3 XYZ = container_to_XYZ() * light;
+  if (!(display_peak_nits > 0)) return XYZ;
+  double Y = XYZ.y();
+  if (roll_off == RollOff::Clip) return Y > display_peak_nits ? Vec3(XYZ * (display_peak_nits / Y)) : XYZ;
+  Vec3 black = display_black_XYZ.cwiseMax(0.0);
+  if (black.y() > display_peak_nits / 2) black *= display_peak_nits / 2 / black.y();
+  Bt2390Eetf eetf(0.0, mastering_peak, black.y(), display_peak_nits);
+  if (!(Y > 0)) return black;
+  return XYZ * ((eetf.nits(Y) - black.y()) / Y) + black;
+}
+
 Vec3 Target::XYZ(const Vec3& signal) const {
   Vec3 v = signal.cwiseMax(0.0).cwiseMin(1.0);
   if (reference_XYZ) return reference_XYZ(v);
@@ -60,23 +83,45 @@ Vec3 Target::XYZ(const Vec3& signal) const {
       for (int c = 0; c < 3; ++c) light[c] = (white_nits - black) * gamma_eotf(v[c], gamma);
       return m * light + (black > 0 ? display_black_XYZ : Vec3(Vec3::Zero()));
     }
-    case TargetEotf::Pq: {
-      for (int c = 0; c < 3; ++c) light[c] = std::min(pq_eotf(v[c]), mastering_peak);
-      Vec3 XYZ = m * light;
-      if (peak_handling == PeakHandling::Bt2390 && display_peak_nits > 0 &&
-          display_peak_nits < mastering_peak) {
-        // ITU-R BT.2390-3 section 5.4 EETF on luminance, chromaticity kept.
-        Bt2390Eetf eetf(0.0, mastering_peak, std::min(display_black_XYZ.y(), display_peak_nits / 2),
-                        display_peak_nits);
-        double Y = XYZ.y();
-        double mapped = eetf.nits(std::max(Y, 0.0));
-        if (Y > 1e-9) return XYZ * (mapped / Y);
-        return white_XYZ(mapped);
-      }
-      return XYZ;
-    }
+    case TargetEotf::Pq: return pq_XYZ(v);
   }
   return Vec3::Zero();
+}
+
+RollOff roll_off_by_name(std::string_view name) {
+  std::string key = lower(name);
+  if (key == "bt2390" || key == "bt.2390") return RollOff::Bt2390;
+  if (key == "clip") return RollOff::Clip;
+  throw ValueError("roll-off", "expected bt2390 or clip, got '" + std::string(name) + "'");
+}
+
+std::string roll_off_name(RollOff roll_off) { return roll_off == RollOff::Bt2390 ? "bt2390" : "clip"; }
+
+namespace {
+constexpr const char* kPeakKey = "calkit_display_peak_nits";
+constexpr const char* kBlackKey = "calkit_display_black_XYZ";
+}  // namespace
+
+std::map<std::string, std::string> Target::display_facts() const {
+  // {} prints the shortest decimal that reads back to the same double.
+  const Vec3& k = display_black_XYZ;
+  std::map<std::string, std::string> out{{kBlackKey, fmt::format("{} {} {}", k.x(), k.y(), k.z())}};
+  if (hdr()) out[kPeakKey] = fmt::format("{}", display_peak_nits);
+  return out;
+}
+
+bool Target::read_display_facts(const std::map<std::string, std::string>& metadata) {
+  auto black = metadata.find(kBlackKey);
+  auto peak = metadata.find(kPeakKey);
+  if (black == metadata.end() || (hdr() && peak == metadata.end())) return false;
+  Vec3 k;
+  double p = 0;
+  if (std::sscanf(black->second.c_str(), "%lf %lf %lf", &k.x(), &k.y(), &k.z()) != 3 || !k.allFinite() ||
+      (hdr() && (std::sscanf(peak->second.c_str(), "%lf", &p) != 1 || !(p > 0) || !std::isfinite(p))))
+    throw ValueError("metadata", "the LUT's display facts are not numbers");
+  display_black_XYZ = k.cwiseMax(0.0);
+  if (hdr()) display_peak_nits = p;
+  return true;
 }
 
 Vec3 Target::white_XYZ(double nits) const { return XYZ_from_xyY(container.white, nits); }
@@ -97,11 +142,11 @@ std::string Target::description() const {
   if (eotf == TargetEotf::Pq) {
     out = fmt::format("SMPTE ST 2084 PQ, {} primaries", gamut.name);
     if (!same_primaries(gamut, container)) out += fmt::format(" in a {} container", container.name);
-    out += fmt::format(", white xy {:.4f} {:.4f}, mastering peak {:g} cd/m²", w.x, w.y,
-                       mastering_peak);
+    out += fmt::format(", white xy {:.4f} {:.4f}, mastering peak {:g} cd/m², roll-off {}", w.x, w.y,
+                       mastering_peak, roll_off == RollOff::Bt2390 ? "BT.2390" : "clip");
     if (display_peak_nits > 0)
-      out += fmt::format(", display peak {:.1f} cd/m² ({})", display_peak_nits,
-                         peak_handling == PeakHandling::Bt2390 ? "BT.2390 roll-off" : "hard clip");
+      out += fmt::format(" onto display peak {:.1f} cd/m², black {:.4f} cd/m²", display_peak_nits,
+                         display_black_XYZ.y());
   } else {
     out = fmt::format("{} gamma {:g}, {} primaries, white xy {:.4f} {:.4f}, {:g} cd/m², black "
                       "{:.4f} cd/m²",
@@ -119,7 +164,7 @@ Target target_by_name(std::string_view name, const TargetOptions& options) {
   t.gamma = options.gamma;
   t.white_nits = options.white_nits;
   t.mastering_peak = options.mastering_peak;
-  t.peak_handling = options.peak_handling;
+  t.roll_off = options.roll_off;
   std::string container = lower(options.container);
   if (key == "bt1886" || key == "rec709" || key == "bt709") {
     t.name = "bt1886";

@@ -2,6 +2,7 @@
 // Calibration targets: what colour a target-encoded signal should produce on the calibrated
 // display, in absolute XYZ (cd/m²). The LUT's input is that signal (full range 0..1).
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,7 +14,11 @@
 namespace calkit {
 
 enum class TargetEotf { Bt1886, Power, Pq };
-enum class PeakHandling { Clip, Bt2390 };
+// How PQ content mastered up to the mastering peak lands on a display with a lower peak (and a
+// black above zero): the BT.2390 EETF on luminance, or absolute PQ clipped at the display's peak.
+enum class RollOff { Bt2390, Clip };
+RollOff roll_off_by_name(std::string_view name);  // "bt2390" or "clip"; ValueError otherwise
+std::string roll_off_name(RollOff roll_off);      // "bt2390", "clip"
 
 struct TargetOptions {
   double white_nits = 100;           // SDR white (BT.1886 Lw)
@@ -23,7 +28,7 @@ struct TargetOptions {
   std::optional<RgbSpace> primaries; // custom primaries (and white) for the signal
   std::string container;             // PQ: encode in this space ("rec2020"), limit to primaries
   double mastering_peak = 1000;      // PQ content peak, cd/m²
-  PeakHandling peak_handling = PeakHandling::Clip;
+  RollOff roll_off = RollOff::Bt2390;
 };
 
 struct Target {
@@ -34,12 +39,18 @@ struct Target {
   double white_nits = 100;      // SDR white; unused for PQ
   double gamma = 2.4;
   double mastering_peak = 1000;
-  PeakHandling peak_handling = PeakHandling::Clip;
+  RollOff roll_off = RollOff::Bt2390;
 
-  // Display facts the target depends on (BT.1886 black compensation, BT.2390 roll-off);
-  // solve() fills them from the fitted display model.
+  // Display facts the target depends on (BT.1886 black compensation, the PQ roll-off onto the
+  // display's black and peak); solve() fills them from the fitted display model and writes them
+  // into the LUT's metadata, from which verify and calibrate read them back (display_facts).
   Vec3 display_black_XYZ = Vec3::Zero();
-  double display_peak_nits = 0;  // 0: unknown (no roll-off)
+  double display_peak_nits = 0;  // PQ: brightest grey of the target white it shows; 0: unknown
+
+  // The display facts as LUT metadata (exact decimal round trip), and back: returns false when
+  // the metadata has none (a LUT that calkit did not make).
+  std::map<std::string, std::string> display_facts() const;
+  bool read_display_facts(const std::map<std::string, std::string>& metadata);
 
   // A reference display to match (solver/match_target.hpp): when set, XYZ(signal) is this
   // function of the clamped signal (the reference's own black and peak; no BT.1886 black
@@ -57,6 +68,9 @@ struct Target {
   // True when an XYZ lies inside the target's gamut limit (always true without a limit).
   bool inside_gamut_limit(const Vec3& XYZ) const;
   std::string description() const;  // one line for LUT metadata and summaries
+
+ private:
+  Vec3 pq_XYZ(const Vec3& clamped_signal) const;
 };
 
 // "bt1886", "pq-p3d65" (also "pq-p3d65-rec2020": P3 in a Rec.2020 container), "pq-rec2020".

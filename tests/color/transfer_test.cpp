@@ -131,6 +131,33 @@ TEST_CASE("BT.2390 EETF: identity below the knee, peak to peak, monotonic") {
   CHECK(none.nits(700) == doctest::Approx(700).epsilon(1e-12));
 }
 
+TEST_CASE("BT.2390 EETF follows libplacebo's and DisplayCAL's implementations") {
+  int libplacebo = 0, displaycal = 0;
+  for (const auto& r : read_vectors("bt2390_eetf_vectors.csv")) {
+    double mb = r.num("master_black"), mp = r.num("master_peak"), db = r.num("display_black");
+    double dp = r.num("display_peak"), in = r.num("in_nits"), want = r.num("out_nits");
+    double got = Bt2390Eetf(mb, mp, db, dp).nits(in);
+    INFO(r.str("source") << " " << mb << "-" << mp << " onto " << db << "-" << dp << ": " << in << " -> " << want
+                         << ", got " << got);
+    if (r.str("source") == "libplacebo") {
+      CHECK(std::abs(got - want) <= 1e-4 * want);  // float32 golden file
+      ++libplacebo;
+      continue;
+    }
+    // DisplayCAL renormalises the lifted peak: below the report by at most b (1 - maxLum)^4 in
+    // normalised PQ; its numbers are printed to 6 decimals.
+    double range = pq_inverse_eotf(mp) - pq_inverse_eotf(mb);
+    double b = std::max(0.0, (pq_inverse_eotf(db) - pq_inverse_eotf(mb)) / range);
+    double max_lum = (pq_inverse_eotf(dp) - pq_inverse_eotf(mb)) / range;
+    double renormalised = max_lum < 1 ? b * std::pow(1 - max_lum, 4) * range : 0.0;
+    double printed = pq_inverse_eotf(want + 5e-7) - pq_inverse_eotf(want);
+    CHECK(std::abs(pq_inverse_eotf(got) - pq_inverse_eotf(want)) <= renormalised + printed + 1e-9);
+    ++displaycal;
+  }
+  CHECK(libplacebo == 13);
+  CHECK(displaycal == 76);
+}
+
 TEST_CASE("PQ inverse EOTF slope is the derivative of the ST 2084 curve") {
   // Invariant: the analytic slope equals a central difference of pq_inverse_eotf itself.
   for (const auto& r : read_vectors("pq_vectors.csv")) {

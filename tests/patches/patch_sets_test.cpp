@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "color/rgb_space.hpp"
+#include "color/transfer.hpp"
 #include "core/error.hpp"
 #include "formats/ti1.hpp"
 #include "patches/patch_sets.hpp"
@@ -259,4 +261,39 @@ TEST_CASE("an SDR set for a PQ input tops out at the ST 2084 signal of twice the
   CHECK(top == doctest::Approx(0.579133245243520).epsilon(1e-12));
   for (std::size_t i = 0; i < set.rgb.size(); ++i)
     CHECK((scaled.rgb[i] - set.rgb[i] * 0.579133245243520).norm() < 1e-12);
+}
+
+// The HDR verification set follows DisplayCAL's extended HDR charts (displaycal-py3 eb7ae697,
+// ref/verify_video_extended_smpte2084_{100,200,500,1000}_p3_2020.ti1, as decoded in
+// /work/notes/hdr-facts.md §3.1): 21 greys from 0 to 100 % in 5 % steps; colour patches that are
+// P3-D65 colours (non-negative P3 linear light) placed in the container, scaled so that their
+// brightest linear channel reaches the class luminance; one class per level up to the peak.
+TEST_CASE("hdr set: greys over the PQ range, P3 colours whose brightest channel reaches each class") {
+  for (const char* name : {"pq-p3d65", "pq-rec2020"}) {
+    ChartEncoding encoding = chart_encoding_by_name(name);
+    Mat3 to_p3 = p3d65_space().XYZ_to_rgb() * encoding.space.rgb_to_XYZ();
+    for (auto [peak, classes] : {std::pair{650.0, 3}, {1500.0, 4}, {80.0, 1}, {1000.0, 4}}) {
+      INFO(std::string(name) << " peak " << peak);
+      PatchSet set = hdr_verification_set(encoding, peak);
+      const int per_class = 1 + 6 * 5 + 24;  // a grey, six five-step hue sweeps, the ColorChecker
+      REQUIRE(int(set.rgb.size()) == 21 + classes * per_class);
+      for (int i = 0; i < 21; ++i) CHECK((set.rgb[i] - Vec3::Constant(0.05 * i)).norm() < 1e-12);
+      std::vector<double> levels = hdr_verification_classes(peak);
+      REQUIRE(int(levels.size()) == classes);
+      for (int k = 0; k < classes; ++k) {
+        double brightest = 0;
+        for (int j = 0; j < per_class; ++j) {
+          Vec3 signal = set.rgb[21 + k * per_class + j], linear;
+          for (int c = 0; c < 3; ++c) linear[c] = pq_eotf(signal[c]);
+          Vec3 p3 = to_p3 * linear;
+          // The ColorChecker's cyan lies a hair outside P3 (DisplayCAL's charts show the same, to
+          // -0.006 % of full scale): 5e-5 of the class.
+          CHECK(p3.minCoeff() >= -5e-5 * levels[k]);
+          brightest = std::max(brightest, p3.maxCoeff());
+        }
+        CHECK(brightest == doctest::Approx(levels[k]).epsilon(1e-9));
+        CHECK((levels[k] <= peak || k == 0));
+      }
+    }
+  }
 }

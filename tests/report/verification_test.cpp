@@ -223,3 +223,33 @@ TEST_CASE("HDR: PQ tracking to the display's peak, roll-off and dE ITP verdict")
   CHECK(result.verdict.line.find("dE ITP") != std::string::npos);
   CHECK(std::isnan(g.steps[5].measured_gamma));  // point gamma is an SDR measure
 }
+
+TEST_CASE("HDR: patches the display cannot show and the black are reported, not judged") {
+  // A display that is exact but for one colour 30 % too dark and a black 0.002 cd/m² above the
+  // target's: with the colour declared outside the display's gamut both are left out of the
+  // statistics, and the verdict passes on the rest.
+  auto pq = rec2020_pq();
+  const Vec3 outside{0.6, 0.1, 0.1};
+  TargetFunction display = [&](const Vec3& s) {
+    if (s == outside) return Vec3(0.7 * pq(s));
+    return s.maxCoeff() <= 0 ? Vec3(pq(s) + Vec3::Constant(0.002)) : pq(s);
+  };
+  std::vector<Vec3> signals{Vec3::Zero(), Vec3::Constant(0.5), Vec3::Constant(1), {0.3, 0.5, 0.4}, outside};
+  VerificationOptions options;
+  options.target = rec2020_pq_description();
+  options.shown_by_display = [&](const Vec3& XYZ) { return (XYZ - pq(outside)).norm() > 1e-9; };
+  auto result = evaluate(measure(signals, display), pq, options);
+  CHECK(result.summary.not_judged == 2);
+  CHECK(result.summary.de_itp.count == 3);
+  CHECK(std::abs(result.summary.de_itp.max) < 1e-6);
+  CHECK_FALSE(result.patches[0].judged);
+  CHECK(result.patches[0].de_itp > 1);  // still computed and reported
+  CHECK_FALSE(result.patches[4].judged);
+  CHECK(result.patches[4].de_itp > 3);
+  CHECK(result.verdict.pass);
+  CHECK(result.verdict.line.find("2 not judged") != std::string::npos);
+  CHECK(result.verdict.line.find("p95 dE ITP") != std::string::npos);
+  // Nothing the display shows: nothing passes.
+  options.shown_by_display = [](const Vec3&) { return false; };
+  CHECK_FALSE(evaluate(measure(signals, display), pq, options).verdict.pass);
+}

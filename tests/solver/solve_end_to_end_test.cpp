@@ -7,29 +7,22 @@
 
 #include "color/colorimetry.hpp"
 #include "color/difference.hpp"
+#include "color/rgb_space.hpp"
+#include "color/transfer.hpp"
 #include "patches/patch_sets.hpp"
 #include "emulators/sim_probe.hpp"
 #include "core/clock.hpp"
 #include "sim/virtual_display.hpp"
 #include "solver/invert.hpp"
 #include "solver/solve.hpp"
+#include "sim_readings.hpp"
 
 using namespace calkit;
 
 namespace {
 
 MeasurementSet measure(const std::string& display, bool hdr, int count) {
-  SimulatedClock clock;
-  VirtualDisplay vd(load_display_model(display), clock);
-  SimProbe probe(vd, {});
-  probe.open();
-  MeasurementSet set;
-  for (const Vec3& v : recommended_patch_set(hdr, count).rgb) {
-    vd.show(v, 10, 0);
-    clock.sleep_s(2.0);
-    set.readings.push_back({v, probe.read().XYZ, {}});
-  }
-  return set;
+  return test::read_on_sim(display, recommended_patch_set(hdr, count).rgb);
 }
 
 // Mean and 95th percentile error through the LUT over colours the display can show.
@@ -99,4 +92,79 @@ TEST_CASE("end to end: the model of a panel that clips at its peak predicts its 
   MESSAGE("model vs display near the clip: mean dE ITP " << sum / count << " max " << worst);
   CHECK(sum / count < 1.0);
   CHECK(worst < 3.0);
+}
+
+namespace {
+
+// Display light through a LUT (or without one) for a target signal, noise-free.
+Vec3 shown_through(const std::string& display, const Lut3d* lut, const Vec3& signal) {
+  SimulatedClock clock;
+  VirtualDisplay vd(load_display_model(display), clock);
+  if (lut) vd.load_lut(*lut);
+  return vd.steady_XYZ(signal, 10, 0);
+}
+
+// Five times a colorimeter's noise floor (FitOptions::noise_floor_nits): below it a grey's colour
+// is the meter's noise and the display's own black (which no reading resolves on an OLED).
+constexpr double kMeasurable = 0.01;
+
+// The default LUT size: near black the lifted target bends the drive within the first cells.
+void check_near_black(const std::string& display) {
+  SolveResult r = solve(measure(display, true, 1000), target_by_name("pq-p3d65"));
+  const Target& t = r.target;
+  double worst = 0;
+  int checked = 0;
+  for (double s = 0.005; t.XYZ(Vec3::Constant(s)).y() < 1.0; s += 0.005) {
+    Vec3 want = t.XYZ(Vec3::Constant(s));
+    if (want.y() < kMeasurable) continue;
+    double calibrated = delta_e_itp_XYZ(shown_through(display, &r.lut, Vec3::Constant(s)), want);
+    double uncalibrated = delta_e_itp_XYZ(shown_through(display, nullptr, Vec3::Constant(s)), want);
+    INFO(display << " grey " << s << ": target " << want.y() << " cd/m², calibrated " << calibrated
+                 << " dE ITP, uncalibrated " << uncalibrated);
+    CHECK(calibrated <= uncalibrated);
+    CHECK(calibrated < 2.0);
+    worst = std::max(worst, calibrated);
+    ++checked;
+  }
+  MESSAGE(display << ": " << checked << " greys under 1 cd/m² (black " << t.display_black_XYZ.y()
+                  << "), worst calibrated " << worst << " dE ITP");
+  CHECK(checked >= 20);
+}
+
+}  // namespace
+
+// Item 4 of issue 13: below 1 cd/m² (and above what a meter resolves) the calibrated greyscale
+// follows the target (BT.2390's lift onto the measured black) within 2 dE ITP and is never
+// further from it than the display without the LUT.
+TEST_CASE("end to end: near black on sim:woled-tv the PQ greys follow the BT.2390 lift, never worse than uncalibrated") {
+  check_near_black("sim:woled-tv");
+}
+TEST_CASE("end to end: near black on sim:qdoled-hdr the PQ greys follow the BT.2390 lift, never worse than uncalibrated") {
+  check_near_black("sim:qdoled-hdr");
+}
+TEST_CASE("end to end: near black on sim:miniled-hdr the PQ greys follow the BT.2390 lift, never worse than uncalibrated") {
+  check_near_black("sim:miniled-hdr");
+}
+
+// P3 content in a Rec.2020 container keeps its P3 primaries on wide-gamut displays: the P3
+// primaries and secondaries at 80 % saturation (the full ones fall just outside these panels'
+// red-green edges) and 100 cd/m² brightest channel, encoded in Rec.2020, come out through the
+// pq-rec2020 LUT at their own chromaticity.
+TEST_CASE("end to end: P3 primaries in a Rec.2020 container come out as P3 primaries") {
+  Mat3 p3_to_2020 = rec2020_space().XYZ_to_rgb() * p3d65_space().rgb_to_XYZ();
+  for (const std::string& display : {"sim:qdoled-hdr", "sim:miniled-hdr"}) {
+    SolveOptions options;
+    options.lut_size = 33;  // quick; away from black and the peak a 33³ LUT interpolates well
+    SolveResult r = solve(measure(display, true, 1000), target_by_name("pq-rec2020"), options);
+    for (const Vec3& p3 : {Vec3(1, 0, 0), Vec3(0, 1, 0), Vec3(0, 0, 1), Vec3(0, 1, 1), Vec3(1, 0, 1), Vec3(1, 1, 0)}) {
+      Vec3 linear = p3_to_2020 * (100.0 * (0.8 * p3 + 0.2 * Vec3::Ones())), signal;
+      for (int c = 0; c < 3; ++c) signal[c] = pq_inverse_eotf(std::max(linear[c], 0.0));
+      Vec3 want = r.target.XYZ(signal), shown = shown_through(display, &r.lut, signal);
+      Uv a = uv_prime_from_xy(xy_from_XYZ(want)), b = uv_prime_from_xy(xy_from_XYZ(shown));
+      INFO(display << " P3 " << p3.transpose() << ": dE ITP " << delta_e_itp_XYZ(shown, want) << ", du'v' "
+                   << std::hypot(a.u - b.u, a.v - b.v));
+      CHECK(std::hypot(a.u - b.u, a.v - b.v) < 0.004);  // about one just-noticeable u'v' difference
+      CHECK(delta_e_itp_XYZ(shown, want) < 3.0);
+    }
+  }
 }

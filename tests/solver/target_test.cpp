@@ -94,26 +94,63 @@ TEST_CASE("target: PQ greys and primaries follow SMPTE ST 2084 vectors and the P
   CHECK(checked >= 20);
 }
 
-TEST_CASE("target: BT.2390 roll-off lands the mastering peak on the display peak, clip does not") {
+// DisplayCAL's BT.2390 numbers (tests/data/bt2390_eetf_vectors.csv: master 0-1000 onto a display
+// of 0.005-650 cd/m²), below the knee where DisplayCAL and the report agree to 1e-9.
+TEST_CASE("target: the BT.2390 roll-off lands greys on the EETF onto the display's black and peak") {
+  Target t = target_by_name("pq-p3d65");  // default: BT.2390, mastering peak 1000
+  CHECK(t.roll_off == RollOff::Bt2390);
+  CHECK(t.mastering_peak == 1000);
+  t.display_peak_nits = 650;
+  t.display_black_XYZ = XYZ_from_xyY({0.30, 0.31}, 0.005);
+  for (auto [in, out] : {std::pair{0.1, 0.146196}, {1.0, 1.127234}, {100.0, 100.165925}, {400.0, 400.016291}})
+    CHECK(t.XYZ(Vec3::Constant(pq_inverse_eotf(in))).y() == doctest::Approx(out).epsilon(4e-6));
+  // Above the knee (523 cd/m²) the report lies above DisplayCAL's renormalised curve by at most
+  // b (1 - maxLum)^4 in PQ: 0.0014 cd/m² at the peak.
+  for (auto [in, out] : {std::pair{600.0, 584.251570}, {800.0, 644.221820}, {1000.0, 650.0}}) {
+    double got = t.XYZ(Vec3::Constant(pq_inverse_eotf(in))).y();
+    CHECK(got >= out - 1e-6);
+    CHECK(got <= out + 0.002);
+  }
+  // Signal 0 is the display's own black; content above the mastering peak is the peak's.
+  CHECK((t.XYZ(Vec3::Zero()) - t.display_black_XYZ).norm() < 1e-15);
+  CHECK(t.XYZ(Vec3::Ones()).y() == doctest::Approx(t.XYZ(Vec3::Constant(pq_inverse_eotf(1000))).y()).epsilon(1e-12));
+  // Chromaticity kept: above the display's black, a colour has the content's chromaticity.
+  Target content = target_by_name("pq-p3d65");
+  for (const Vec3& s : {Vec3(0.8, 0.6, 0.2), Vec3(0.3, 0.7, 0.75), Vec3(0.05, 0.02, 0.1)}) {
+    Xy above_black = xy_from_XYZ(t.XYZ(s) - t.display_black_XYZ), ideal = xy_from_XYZ(content.XYZ(s));
+    CHECK(above_black.x == doctest::Approx(ideal.x).epsilon(1e-9));
+    CHECK(above_black.y == doctest::Approx(ideal.y).epsilon(1e-9));
+  }
+}
+
+TEST_CASE("target: the clip roll-off is absolute PQ up to the display's peak and clipped above") {
   TargetOptions o;
-  o.mastering_peak = 1000;
-  o.peak_handling = PeakHandling::Bt2390;
-  Target t = target_by_name("pq-p3d65", o);
+  o.roll_off = RollOff::Clip;
+  Target t = target_by_name("pq-rec2020", o);
   t.display_peak_nits = 600;
-  double e1000 = pq_inverse_eotf(1000);
-  CHECK(t.XYZ(Vec3::Constant(e1000)).y() == doctest::Approx(600).epsilon(1e-6));
-  // Far below the knee nothing changes (BT.2390: KS = 1.5·maxLum - 0.5 in PQ).
-  double e50 = pq_inverse_eotf(50);
-  CHECK(t.XYZ(Vec3::Constant(e50)).y() == doctest::Approx(50).epsilon(1e-9));
-  // Chromaticity is kept.
-  Xy xy = xy_from_XYZ(t.XYZ(Vec3(e1000, 0.6, 0.2)));
-  Xy xy_ideal = xy_from_XYZ(target_by_name("pq-p3d65", o).XYZ(Vec3(e1000, 0.6, 0.2)));
-  CHECK(xy.x == doctest::Approx(xy_ideal.x).epsilon(1e-9));
-  CHECK(xy.y == doctest::Approx(xy_ideal.y).epsilon(1e-9));
-  o.peak_handling = PeakHandling::Clip;
-  Target clip = target_by_name("pq-p3d65", o);
-  clip.display_peak_nits = 600;
-  CHECK(clip.XYZ(Vec3::Constant(e1000)).y() == doctest::Approx(1000).epsilon(1e-9));
+  t.display_black_XYZ = XYZ_from_xyY(kD65, 0.05);
+  for (double nits : {0.01, 1.0, 100.0, 599.0})
+    CHECK(t.XYZ(Vec3::Constant(pq_inverse_eotf(nits))).y() == doctest::Approx(nits).epsilon(1e-9));
+  CHECK(t.XYZ(Vec3::Constant(pq_inverse_eotf(800))).y() == doctest::Approx(600).epsilon(1e-12));
+  Xy clipped = xy_from_XYZ(t.XYZ(Vec3(0.9, 0.8, 0.7))), absolute = xy_from_XYZ(target_by_name("pq-rec2020", o).XYZ(Vec3(0.9, 0.8, 0.7)));
+  CHECK(clipped.x == doctest::Approx(absolute.x).epsilon(1e-12));
+  CHECK(clipped.y == doctest::Approx(absolute.y).epsilon(1e-12));
+  CHECK(roll_off_by_name("clip") == RollOff::Clip);
+  CHECK(roll_off_by_name("bt2390") == RollOff::Bt2390);
+  CHECK_THROWS_AS(roll_off_by_name("hable"), InputError);
+}
+
+TEST_CASE("target: display facts travel through LUT metadata exactly") {
+  Target t = target_by_name("pq-rec2020");
+  t.display_peak_nits = 643.8712345678901;
+  t.display_black_XYZ = Vec3(0.000123456789, 0.00013, 0.000151);
+  Target back = target_by_name("pq-rec2020");
+  CHECK(back.read_display_facts(t.display_facts()));
+  CHECK(back.display_peak_nits == t.display_peak_nits);
+  CHECK(back.display_black_XYZ == t.display_black_XYZ);
+  CHECK_FALSE(target_by_name("pq-rec2020").read_display_facts({{"calkit_target", "x"}}));
+  CHECK_THROWS_AS(back.read_display_facts({{"calkit_display_black_XYZ", "a b c"}, {"calkit_display_peak_nits", "1"}}),
+                  InputError);
 }
 
 TEST_CASE("target: P3 in a Rec.2020 container limits the gamut, white override moves the white") {
