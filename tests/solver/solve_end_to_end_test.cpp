@@ -152,7 +152,7 @@ TEST_CASE("end to end: near black on sim:miniled-hdr the PQ greys follow the BT.
 // pq-rec2020 LUT at their own chromaticity.
 TEST_CASE("end to end: P3 primaries in a Rec.2020 container come out as P3 primaries") {
   Mat3 p3_to_2020 = rec2020_space().XYZ_to_rgb() * p3d65_space().rgb_to_XYZ();
-  for (const std::string& display : {"sim:qdoled-hdr", "sim:miniled-hdr"}) {
+  for (const char* display : {"sim:qdoled-hdr", "sim:miniled-hdr"}) {
     SolveOptions options;
     options.lut_size = 33;  // quick; away from black and the peak a 33³ LUT interpolates well
     SolveResult r = solve(measure(display, true, 1000), target_by_name("pq-rec2020"), options);
