@@ -14,7 +14,7 @@
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "report/history.hpp"
-#include "report/history_html.hpp"
+#include "report/html/history_page.hpp"
 
 namespace calkit::cli {
 

@@ -16,7 +16,7 @@
 #include "core/error.hpp"
 #include "luts/lut_io.hpp"
 #include "measure/journal.hpp"
-#include "report/report_html.hpp"
+#include "report/html/verification_page.hpp"
 #include "report/report_json.hpp"
 
 namespace calkit::cli {

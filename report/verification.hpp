@@ -2,7 +2,7 @@
 // Verification: how far a display's measured patches are from what its target says they should
 // be. evaluate() turns a MeasurementSet (signals shown through the calibration, XYZ read) and the
 // target (signal -> absolute XYZ) into a VerificationResult: plain values that save to JSON
-// (report_json.hpp) and render to HTML (report_html.hpp).
+// (report_json.hpp) and render to HTML (report/html/verification_page.hpp).
 //
 // Conventions: XYZ is absolute cd/m² everywhere. dE2000/76/94 use CIELAB relative to the
 // target's white XYZ (target_XYZ(1,1,1)) for both sides; dE ITP (BT.2124) uses absolute ICtCp.

@@ -10,7 +10,7 @@
 
 #include "core/error.hpp"
 #include "report/history.hpp"
-#include "report/history_html.hpp"
+#include "report/html/history_page.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   char path[] = "/tmp/calkit-fuzz-history-XXXXXX";
