@@ -13,7 +13,7 @@
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
-#include "report/history.hpp"
+#include "records/history.hpp"
 #include "report/html/history_page.hpp"
 
 namespace calkit::cli {

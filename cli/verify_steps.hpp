@@ -31,7 +31,7 @@ struct ChainArgs {
   bool pure_power = false;  // SDR: Lb + (Lw - Lb)·V^gamma (a common curve for displays with different blacks)
   VerificationThresholds thresholds;
   bool quiet = false;
-  std::string history;      // --history PATH; empty: $CALKIT_HISTORY or the XDG default (report/history.hpp)
+  std::string history;      // --history PATH; empty: $CALKIT_HISTORY or the XDG default (records/history.hpp)
   bool no_history = false;  // --no-history
 };
 

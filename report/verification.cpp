@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 #include <map>
 #include <numeric>
 
@@ -15,7 +14,6 @@
 #include "color/rgb_space.hpp"
 #include "color/transfer.hpp"
 #include "core/time.hpp"
-#include "report/checksum.hpp"
 
 namespace calkit {
 
@@ -48,9 +46,6 @@ VerificationInfo complete_info(VerificationInfo info, const MeasurementSet& set)
   fill_empty(info.date, info_value(set, "date"));
   fill_empty(info.date, utc_now());
   fill_empty(info.calkit_version, CALKIT_VERSION);
-  if (!info.lut_file.empty() && info.lut_xxh64.empty() &&
-      std::filesystem::is_regular_file(info.lut_file))
-    info.lut_xxh64 = xxh64_hex(info.lut_file);
   return info;
 }
 

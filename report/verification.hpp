@@ -139,7 +139,9 @@ struct VerificationOptions {
 
 using TargetFunction = std::function<Vec3(const Vec3& signal)>;
 
-// Throws InputError when the set is empty or options.groups has the wrong length.
+// Empty fields of options.info are taken from the set's header; lut_xxh64 is the caller's to fill
+// (records/checksum.hpp): evaluate() reads no file. Throws InputError when the set is empty or
+// options.groups has the wrong length.
 VerificationResult evaluate(const MeasurementSet& measured, const TargetFunction& target_XYZ,
                             const VerificationOptions& options);
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "report/history.hpp"
+#include "records/history.hpp"
 
 namespace calkit {
 
