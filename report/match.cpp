@@ -65,14 +65,6 @@ double cct_of(const Vec3& XYZ) {
 
 double difference_pct(double a, double b) { return a > 0 ? 100.0 * (b / a - 1.0) : kNotMeasured; }
 
-// Chromaticity-only channel balance of B's grey against A's, both scaled to Y = 1 and taken into
-// the reference target's linear RGB (the convention of the verification report's RGB balance).
-Vec3 rgb_balance(const Mat3& XYZ_to_rgb, const Vec3& a, const Vec3& b) {
-  if (!(a.y() > 0) || !(b.y() > 0)) return Vec3::Constant(kNotMeasured);
-  Vec3 ra = XYZ_to_rgb * (a / a.y()), rb = XYZ_to_rgb * (b / b.y());
-  return 100.0 * rb.cwiseQuotient(ra);
-}
-
 std::vector<MatchGreyStep> greyscale(const MatchResult& r) {
   std::vector<int> idx;
   for (int i = 0; i < static_cast<int>(r.patches.size()); ++i) {
@@ -153,12 +145,6 @@ std::string probe_text(const VerificationInfo& info) {
   return out + (info.correction.empty() ? ", no correction" : ", correction " + info.correction);
 }
 
-std::string criterion(const char* name, double value, double limit, bool& pass) {
-  bool ok = value <= limit;  // NaN fails
-  pass = pass && ok;
-  return fmt::format("{} {:.2f} {} {:.2f}", name, value, ok ? "≤" : ">", limit);
-}
-
 }  // namespace
 
 MatchResult compare_runs(const VerificationResult& reference, const VerificationResult& display,
@@ -213,15 +199,15 @@ Verdict judge_match(const MatchResult& r) {
   const auto& t = r.thresholds;
   std::vector<std::string> parts;
   if (r.hdr) {
-    parts.push_back(criterion("mean dE ITP", r.de_itp.mean, t.mean_de_itp, v.pass));
+    parts.push_back(verdict_criterion("mean dE ITP", r.de_itp.mean, t.mean_de_itp, v.pass));
     if (std::isfinite(t.max_de_itp))
-      parts.push_back(criterion("max dE ITP", r.de_itp.max, t.max_de_itp, v.pass));
+      parts.push_back(verdict_criterion("max dE ITP", r.de_itp.max, t.max_de_itp, v.pass));
     else
       parts.push_back(fmt::format("max dE ITP {:.2f}", r.de_itp.max));
   } else {
-    parts.push_back(criterion("mean dE2000", r.de2000.mean, t.mean_de2000, v.pass));
-    parts.push_back(criterion("max dE2000", r.de2000.max, t.max_de2000, v.pass));
-    if (r.white.measured) parts.push_back(criterion("white dE2000", r.white.de2000, t.white_de2000, v.pass));
+    parts.push_back(verdict_criterion("mean dE2000", r.de2000.mean, t.mean_de2000, v.pass));
+    parts.push_back(verdict_criterion("max dE2000", r.de2000.max, t.max_de2000, v.pass));
+    if (r.white.measured) parts.push_back(verdict_criterion("white dE2000", r.white.de2000, t.white_de2000, v.pass));
   }
   v.line = v.pass ? "PASS: " : "FAIL: ";
   for (std::size_t i = 0; i < parts.size(); ++i) v.line += (i ? ", " : "") + parts[i];

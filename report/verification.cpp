@@ -49,15 +49,6 @@ VerificationInfo complete_info(VerificationInfo info, const MeasurementSet& set)
   return info;
 }
 
-// Chromaticity-only channel balance: both colours scaled to Y = 1 and taken into the target's
-// linear RGB, so a luminance error does not show as a colour cast.
-Vec3 rgb_balance(const Mat3& XYZ_to_rgb, const Vec3& target, const Vec3& measured) {
-  if (!(target.y() > 0) || !(measured.y() > 0)) return Vec3::Constant(kNotMeasured);
-  Vec3 t = XYZ_to_rgb * (target / target.y());
-  Vec3 m = XYZ_to_rgb * (measured / measured.y());
-  return 100.0 * m.cwiseQuotient(t);
-}
-
 std::vector<double> pick(const std::vector<VerificationPatch>& patches,
                          const std::vector<int>& indices, double VerificationPatch::*field) {
   std::vector<double> out;
@@ -218,13 +209,20 @@ GreyscaleAnalysis analyse_greyscale(const std::vector<VerificationPatch>& patche
   return grey;
 }
 
-std::string criterion(const char* name, double value, double limit, bool& pass) {
-  bool ok = value <= limit;
+}  // namespace
+
+Vec3 rgb_balance(const Mat3& XYZ_to_rgb, const Vec3& reference, const Vec3& measured) {
+  if (!(reference.y() > 0) || !(measured.y() > 0)) return Vec3::Constant(kNotMeasured);
+  Vec3 r = XYZ_to_rgb * (reference / reference.y());
+  Vec3 m = XYZ_to_rgb * (measured / measured.y());
+  return 100.0 * m.cwiseQuotient(r);
+}
+
+std::string verdict_criterion(const char* name, double value, double limit, bool& pass) {
+  bool ok = value <= limit;  // NaN fails
   pass = pass && ok;
   return fmt::format("{} {:.2f} {} {:.2f}", name, value, ok ? "≤" : ">", limit);
 }
-
-}  // namespace
 
 std::string classify_patch(const Vec3& signal) {
   double r = signal.x(), g = signal.y(), b = signal.z();
@@ -277,18 +275,18 @@ Verdict judge(const VerificationResult& result) {
   std::vector<std::string> parts;
   if (result.target.hdr) {
     const auto& itp = result.summary.de_itp;
-    parts.push_back(criterion("mean dE ITP", itp.mean, t.mean_de_itp, verdict.pass));
+    parts.push_back(verdict_criterion("mean dE ITP", itp.mean, t.mean_de_itp, verdict.pass));
     if (std::isfinite(t.max_de_itp))
-      parts.push_back(criterion("max dE ITP", itp.max, t.max_de_itp, verdict.pass));
+      parts.push_back(verdict_criterion("max dE ITP", itp.max, t.max_de_itp, verdict.pass));
     else
       parts.push_back(fmt::format("max dE ITP {:.2f}", itp.max));
   } else {
     const auto& de = result.summary.de2000;
-    parts.push_back(criterion("mean dE2000", de.mean, t.mean_de2000, verdict.pass));
-    parts.push_back(criterion("max dE2000", de.max, t.max_de2000, verdict.pass));
+    parts.push_back(verdict_criterion("mean dE2000", de.mean, t.mean_de2000, verdict.pass));
+    parts.push_back(verdict_criterion("max dE2000", de.max, t.max_de2000, verdict.pass));
     for (const auto& group : result.summary.groups)
       if (group.group == "greyscale")
-        parts.push_back(criterion("greyscale max dE2000", group.de2000.max, t.greyscale_max_de2000,
+        parts.push_back(verdict_criterion("greyscale max dE2000", group.de2000.max, t.greyscale_max_de2000,
                                   verdict.pass));
   }
   verdict.line = verdict.pass ? "PASS: " : "FAIL: ";

@@ -156,6 +156,14 @@ DeStats de_stats(const std::vector<double>& values);
 // Point gamma of a luminance ratio at a signal: log(Y / Y_white) / log(V), for 0 < V < 1.
 double point_gamma(double signal, double luminance_ratio);
 
+// Chromaticity-only channel balance of `measured` against `reference` in %: both scaled to Y = 1
+// and taken into a target's linear RGB, so a luminance error does not show as a colour cast.
+// NaN per channel when either has no light.
+Vec3 rgb_balance(const Mat3& XYZ_to_rgb, const Vec3& reference, const Vec3& measured);
+
+// One part of a verdict line, "mean dE2000 0.42 ≤ 1.00"; clears `pass` when value > limit or NaN.
+std::string verdict_criterion(const char* name, double value, double limit, bool& pass);
+
 Verdict judge(const VerificationResult& result);
 
 }  // namespace calkit
