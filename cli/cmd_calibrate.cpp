@@ -25,7 +25,7 @@
 #include "measure/journal.hpp"
 #include "measure/journaled_run.hpp"
 #include "patches/patch_sets.hpp"
-#include "report/report_html.hpp"
+#include "report/html/verification_page.hpp"
 
 namespace calkit::cli {
 namespace {

@@ -13,8 +13,8 @@
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
-#include "report/history.hpp"
-#include "report/history_html.hpp"
+#include "records/history.hpp"
+#include "report/html/history_page.hpp"
 
 namespace calkit::cli {
 

@@ -10,7 +10,7 @@
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
-#include "report/calibration_package.hpp"
+#include "records/package.hpp"
 
 namespace calkit::cli {
 

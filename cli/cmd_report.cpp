@@ -12,7 +12,7 @@
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
-#include "report/report_html.hpp"
+#include "report/html/verification_page.hpp"
 #include "report/report_json.hpp"
 
 namespace calkit::cli {

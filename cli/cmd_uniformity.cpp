@@ -22,6 +22,7 @@
 #include "core/time.hpp"
 #include "measure/options.hpp"
 #include "measure/uniformity.hpp"
+#include "report/html/uniformity_page.hpp"
 #include "report/uniformity.hpp"
 
 namespace calkit::cli {

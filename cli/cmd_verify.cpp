@@ -19,7 +19,7 @@
 #include "measure/journal.hpp"
 #include "measure/session.hpp"
 #include "patches/patch_set_table.hpp"
-#include "report/report_html.hpp"
+#include "report/html/verification_page.hpp"
 #include "report/report_json.hpp"
 #include "solver/solve.hpp"
 

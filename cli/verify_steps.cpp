@@ -15,8 +15,8 @@
 #include "measure/journaled_run.hpp"
 #include "measure/options.hpp"
 #include "patches/patch_set_table.hpp"
-#include "report/checksum.hpp"
-#include "report/history.hpp"
+#include "records/checksum.hpp"
+#include "records/history.hpp"
 #include "report/report_json.hpp"
 #include "report/target_description.hpp"
 
@@ -160,7 +160,12 @@ VerificationResult evaluate_readings(const MeasurementSet& readings, const Judge
   options.thresholds = thresholds;
   options.window_pct = window_pct;
   options.shown_by_display = judged.shown;
-  return evaluate(readings, target_function(target), options);
+  VerificationResult result = evaluate(readings, target_function(target), options);
+  // evaluate() reads no file: a LUT that only the readings' header names (a resumed run) is hashed here.
+  const std::string& lut = result.info.lut_file;
+  if (!lut.empty() && result.info.lut_xxh64.empty() && std::filesystem::is_regular_file(lut))
+    result.info.lut_xxh64 = xxh64_hex(lut);
+  return result;
 }
 
 std::optional<VerificationResult> run_verification(Rig& rig, const ChainArgs& args, const PatchSet& patches,

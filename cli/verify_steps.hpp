@@ -34,7 +34,7 @@ struct ChainArgs {
   std::string roll_off = "bt2390";  // PQ
   VerificationThresholds thresholds;
   bool quiet = false;
-  std::string history;      // --history PATH; empty: $CALKIT_HISTORY or the XDG default (report/history.hpp)
+  std::string history;      // --history PATH; empty: $CALKIT_HISTORY or the XDG default (records/history.hpp)
   bool no_history = false;  // --no-history
 };
 

@@ -17,8 +17,6 @@ set(CALKIT_UNITY_SKIP
   solver/perceptual_space.cpp solver/spline_correction.cpp
   # each driver has its own protocol_error(), like i1d3_driver.cpp
   probes/jeti_driver.cpp probes/k10_driver.cpp probes/pr655_driver.cpp probes/spyderx_driver.cpp
-  # num, signal_text, kpi, figure: each its own, as in history_html.cpp and match.cpp
-  report/match_html.cpp report/report_html.cpp
   # its Clock (std::chrono::steady_clock) against calkit::Clock (sim/clock.hpp)
   patterns/tcp_socket.cpp)
 

@@ -1,7 +1,18 @@
-# calkit_library(NAME DEPS...): the library of one top-level folder, built from every .cpp in it
-# (and its subfolders), so that adding a file (a LUT format, a probe driver) needs no build edit.
+# calkit_library(NAME DEPS...): the library of one folder, built from every .cpp in it and its
+# subfolders, so that adding a file (a LUT format, a probe driver) needs no build edit. A subfolder
+# with a CMakeLists.txt of its own is a library of its own (report/html/) and is left out.
 function(calkit_library name)
   file(GLOB_RECURSE sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+  file(GLOB_RECURSE own_lists CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*/CMakeLists.txt)
+  foreach(own_list ${own_lists})
+    get_filename_component(own_dir ${own_list} DIRECTORY)
+    foreach(source ${sources})
+      cmake_path(IS_PREFIX own_dir ${source} inside)
+      if(inside)
+        list(REMOVE_ITEM sources ${source})
+      endif()
+    endforeach()
+  endforeach()
   if(sources)
     add_library(calkit_${name} STATIC ${sources})
     target_include_directories(calkit_${name} PUBLIC ${PROJECT_SOURCE_DIR})

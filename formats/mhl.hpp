@@ -7,7 +7,7 @@
 // lastmodificationdate>…</path><xxh64 action hashdate>…</xxh64><md5 …>…</md5></hash>…; and the
 // chain file ascmhl_chain.xml, root <ascmhldirectory xmlns="urn:ASC:MHL:DIRECTORY:v2.0">, one
 // <hashlist sequencenr="N"><path>file name</path><c4>C4 ID of that file</c4></hashlist> per
-// generation. These functions read and write the XML only; hashing is report/checksum.hpp's.
+// generation. These functions read and write the XML only; hashing is records/checksum.hpp's.
 #include <cstdint>
 #include <ctime>
 #include <filesystem>

@@ -11,6 +11,7 @@
 #include "color/difference.hpp"
 #include "core/error.hpp"
 #include "color/rgb_space.hpp"
+#include "core/json.hpp"
 
 namespace calkit {
 
@@ -63,14 +64,6 @@ double cct_of(const Vec3& XYZ) {
 }
 
 double difference_pct(double a, double b) { return a > 0 ? 100.0 * (b / a - 1.0) : kNotMeasured; }
-
-// Chromaticity-only channel balance of B's grey against A's, both scaled to Y = 1 and taken into
-// the reference target's linear RGB (the convention of the verification report's RGB balance).
-Vec3 rgb_balance(const Mat3& XYZ_to_rgb, const Vec3& a, const Vec3& b) {
-  if (!(a.y() > 0) || !(b.y() > 0)) return Vec3::Constant(kNotMeasured);
-  Vec3 ra = XYZ_to_rgb * (a / a.y()), rb = XYZ_to_rgb * (b / b.y());
-  return 100.0 * rb.cwiseQuotient(ra);
-}
 
 std::vector<MatchGreyStep> greyscale(const MatchResult& r) {
   std::vector<int> idx;
@@ -152,12 +145,6 @@ std::string probe_text(const VerificationInfo& info) {
   return out + (info.correction.empty() ? ", no correction" : ", correction " + info.correction);
 }
 
-std::string criterion(const char* name, double value, double limit, bool& pass) {
-  bool ok = value <= limit;  // NaN fails
-  pass = pass && ok;
-  return fmt::format("{} {:.2f} {} {:.2f}", name, value, ok ? "≤" : ">", limit);
-}
-
 }  // namespace
 
 MatchResult compare_runs(const VerificationResult& reference, const VerificationResult& display,
@@ -212,15 +199,15 @@ Verdict judge_match(const MatchResult& r) {
   const auto& t = r.thresholds;
   std::vector<std::string> parts;
   if (r.hdr) {
-    parts.push_back(criterion("mean dE ITP", r.de_itp.mean, t.mean_de_itp, v.pass));
+    parts.push_back(verdict_criterion("mean dE ITP", r.de_itp.mean, t.mean_de_itp, v.pass));
     if (std::isfinite(t.max_de_itp))
-      parts.push_back(criterion("max dE ITP", r.de_itp.max, t.max_de_itp, v.pass));
+      parts.push_back(verdict_criterion("max dE ITP", r.de_itp.max, t.max_de_itp, v.pass));
     else
       parts.push_back(fmt::format("max dE ITP {:.2f}", r.de_itp.max));
   } else {
-    parts.push_back(criterion("mean dE2000", r.de2000.mean, t.mean_de2000, v.pass));
-    parts.push_back(criterion("max dE2000", r.de2000.max, t.max_de2000, v.pass));
-    if (r.white.measured) parts.push_back(criterion("white dE2000", r.white.de2000, t.white_de2000, v.pass));
+    parts.push_back(verdict_criterion("mean dE2000", r.de2000.mean, t.mean_de2000, v.pass));
+    parts.push_back(verdict_criterion("max dE2000", r.de2000.max, t.max_de2000, v.pass));
+    if (r.white.measured) parts.push_back(verdict_criterion("white dE2000", r.white.de2000, t.white_de2000, v.pass));
   }
   v.line = v.pass ? "PASS: " : "FAIL: ";
   for (std::size_t i = 0; i < parts.size(); ++i) v.line += (i ? ", " : "") + parts[i];
@@ -232,13 +219,14 @@ namespace {
 
 using nlohmann::json;
 
-json number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
-json vec(const Vec3& v) { return json::array({number(v[0]), number(v[1]), number(v[2])}); }
-json xy(Xy c) { return json::array({number(c.x), number(c.y)}); }
+json vec(const Vec3& v) {
+  return json::array({number_or_null(v[0]), number_or_null(v[1]), number_or_null(v[2])});
+}
+json xy(Xy c) { return json::array({number_or_null(c.x), number_or_null(c.y)}); }
 
 json stats(const DeStats& s) {
-  return {{"count", s.count}, {"mean", number(s.mean)}, {"median", number(s.median)}, {"p95", number(s.p95)},
-          {"max", number(s.max)}, {"max_index", s.max_index}};
+  return {{"count", s.count}, {"mean", number_or_null(s.mean)}, {"median", number_or_null(s.median)},
+          {"p95", number_or_null(s.p95)}, {"max", number_or_null(s.max)}, {"max_index", s.max_index}};
 }
 
 json info(const VerificationInfo& i, const std::string& file) {
@@ -253,14 +241,15 @@ std::string format_match_json(const MatchResult& r) {
   json patches = json::array();
   for (const auto& p : r.patches)
     patches.push_back({{"signal", vec(p.signal)}, {"group", p.group}, {"reference_XYZ", vec(p.reference_XYZ)},
-                       {"display_XYZ", vec(p.display_XYZ)}, {"de2000", number(p.de2000)},
-                       {"de_itp", number(p.de_itp)}});
+                       {"display_XYZ", vec(p.display_XYZ)}, {"de2000", number_or_null(p.de2000)},
+                       {"de_itp", number_or_null(p.de_itp)}});
   json steps = json::array();
   for (const auto& s : r.greyscale)
-    steps.push_back({{"patch", s.patch}, {"signal", s.signal}, {"reference_nits", number(s.reference_nits)},
-                     {"display_nits", number(s.display_nits)},
-                     {"luminance_difference_pct", number(s.luminance_difference_pct)},
-                     {"rgb_balance", vec(s.rgb_balance)}, {"de2000", number(s.de2000)}, {"de_itp", number(s.de_itp)}});
+    steps.push_back({{"patch", s.patch}, {"signal", s.signal}, {"reference_nits", number_or_null(s.reference_nits)},
+                     {"display_nits", number_or_null(s.display_nits)},
+                     {"luminance_difference_pct", number_or_null(s.luminance_difference_pct)},
+                     {"rgb_balance", vec(s.rgb_balance)}, {"de2000", number_or_null(s.de2000)},
+                     {"de_itp", number_or_null(s.de_itp)}});
   const auto& w = r.white;
   const auto& l = r.levels;
   const auto& t = r.thresholds;
@@ -272,25 +261,27 @@ std::string format_match_json(const MatchResult& r) {
       {"probes_differ", r.probes_differ},
       {"notes", r.notes},
       {"target", {{"name", r.target.name}, {"eotf", r.target.eotf}, {"white", xy(r.target.white)},
-                  {"white_nits", number(r.target.white_nits)}, {"hdr", r.target.hdr}}},
+                  {"white_nits", number_or_null(r.target.white_nits)}, {"hdr", r.target.hdr}}},
       {"lab_white_XYZ", vec(r.lab_white_XYZ)},
-      {"thresholds", {{"mean_de2000", number(t.mean_de2000)}, {"max_de2000", number(t.max_de2000)},
-                      {"white_de2000", number(t.white_de2000)}, {"mean_de_itp", number(t.mean_de_itp)},
-                      {"max_de_itp", number(t.max_de_itp)}}},
+      {"thresholds", {{"mean_de2000", number_or_null(t.mean_de2000)}, {"max_de2000", number_or_null(t.max_de2000)},
+                      {"white_de2000", number_or_null(t.white_de2000)}, {"mean_de_itp", number_or_null(t.mean_de_itp)},
+                      {"max_de_itp", number_or_null(t.max_de_itp)}}},
       {"patches", patches},
       {"summary", {{"de2000", stats(r.de2000)}, {"de_itp", stats(r.de_itp)}}},
       {"greyscale", steps},
       {"white", {{"reference_xy", xy(w.reference_xy)}, {"display_xy", xy(w.display_xy)},
-                 {"delta_xy", number(w.delta_xy)}, {"delta_uv", number(w.delta_uv)},
-                 {"reference_cct", number(w.reference_cct)}, {"display_cct", number(w.display_cct)},
-                 {"delta_cct", number(w.delta_cct)}, {"reference_nits", number(w.reference_nits)},
-                 {"display_nits", number(w.display_nits)},
-                 {"luminance_difference_pct", number(w.luminance_difference_pct)},
-                 {"de2000", number(w.de2000)}, {"de_itp", number(w.de_itp)}}},
-      {"black", {{"reference_nits", number(l.reference_black_nits)}, {"display_nits", number(l.display_black_nits)},
-                 {"difference_nits", number(l.black_difference_nits)}}},
-      {"peak", {{"reference_nits", number(l.reference_peak_nits)}, {"display_nits", number(l.display_peak_nits)},
-                {"difference_pct", number(l.peak_difference_pct)}}},
+                 {"delta_xy", number_or_null(w.delta_xy)}, {"delta_uv", number_or_null(w.delta_uv)},
+                 {"reference_cct", number_or_null(w.reference_cct)}, {"display_cct", number_or_null(w.display_cct)},
+                 {"delta_cct", number_or_null(w.delta_cct)}, {"reference_nits", number_or_null(w.reference_nits)},
+                 {"display_nits", number_or_null(w.display_nits)},
+                 {"luminance_difference_pct", number_or_null(w.luminance_difference_pct)},
+                 {"de2000", number_or_null(w.de2000)}, {"de_itp", number_or_null(w.de_itp)}}},
+      {"black", {{"reference_nits", number_or_null(l.reference_black_nits)},
+                 {"display_nits", number_or_null(l.display_black_nits)},
+                 {"difference_nits", number_or_null(l.black_difference_nits)}}},
+      {"peak", {{"reference_nits", number_or_null(l.reference_peak_nits)},
+                {"display_nits", number_or_null(l.display_peak_nits)},
+                {"difference_pct", number_or_null(l.peak_difference_pct)}}},
       {"verdict", {{"pass", r.verdict.pass}, {"line", r.verdict.line}}},
   };
   return out.dump(1) + "\n";

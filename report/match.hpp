@@ -32,7 +32,7 @@ struct MatchGreyStep {
   double signal = 0;
   double reference_nits = 0, display_nits = 0;
   double luminance_difference_pct = kNotMeasured;   // 100 (Y_B / Y_A - 1)
-  Vec3 rgb_balance = Vec3::Constant(kNotMeasured);  // B's grey in % of A's, per channel (below)
+  Vec3 rgb_balance = Vec3::Constant(kNotMeasured);  // B's grey in % of A's per channel (rgb_balance)
   double de2000 = 0, de_itp = 0;
 };
 

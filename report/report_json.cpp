@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/json.hpp"
 
 namespace calkit {
 
@@ -147,17 +148,15 @@ template <class Io> void describe(Io& io, VerificationResult& v) {
 
 // ---- writing
 
-Json number(double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); }
-
 struct Writer {
   Json out = Json::object();
 
-  static Json value(double x) { return number(x); }
+  static Json value(double x) { return number_or_null<Json>(x); }
   static Json value(int x) { return x; }
   static Json value(bool x) { return x; }
   static Json value(std::string& x) { return x; }
-  static Json value(Vec3& x) { return Json::array({number(x.x()), number(x.y()), number(x.z())}); }
-  static Json value(Xy& x) { return Json::array({number(x.x), number(x.y)}); }
+  static Json value(Vec3& x) { return Json::array({value(x.x()), value(x.y()), value(x.z())}); }
+  static Json value(Xy& x) { return Json::array({value(x.x), value(x.y)}); }
   template <class T> static Json value(std::vector<T>& list) {
     Json out = Json::array();
     for (auto& item : list) out.push_back(value(item));

@@ -70,10 +70,11 @@ void check_uniformity_grid(int rows, int cols);
 UniformityResult evaluate_uniformity(const std::vector<UniformityReading>& readings, int rows, int cols,
                                      const UniformityThresholds& thresholds, const UniformityInfo& info = {});
 
-// JSON (schema in README "Uniformity"), 17 significant digits; HTML: one self-contained page.
+// JSON (schema in README "Uniformity"), 17 significant digits. The page: report/html/uniformity_page.hpp.
 std::string format_uniformity_json(const UniformityResult& result);
-std::string render_uniformity_html(const UniformityResult& result);
 void write_uniformity_json(const std::filesystem::path& path, const UniformityResult& result);
-void write_uniformity_html(const std::filesystem::path& path, const UniformityResult& result);
+
+// A level in % as the verdict line and the page name it: "100", "12.5".
+std::string uniformity_level_text(double level);
 
 }  // namespace calkit

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 #include <map>
 #include <numeric>
 
@@ -15,7 +14,6 @@
 #include "color/rgb_space.hpp"
 #include "color/transfer.hpp"
 #include "core/time.hpp"
-#include "report/checksum.hpp"
 
 namespace calkit {
 
@@ -48,19 +46,7 @@ VerificationInfo complete_info(VerificationInfo info, const MeasurementSet& set)
   fill_empty(info.date, info_value(set, "date"));
   fill_empty(info.date, utc_now());
   fill_empty(info.calkit_version, CALKIT_VERSION);
-  if (!info.lut_file.empty() && info.lut_xxh64.empty() &&
-      std::filesystem::is_regular_file(info.lut_file))
-    info.lut_xxh64 = xxh64_hex(info.lut_file);
   return info;
-}
-
-// Chromaticity-only channel balance: both colours scaled to Y = 1 and taken into the target's
-// linear RGB, so a luminance error does not show as a colour cast.
-Vec3 rgb_balance(const Mat3& XYZ_to_rgb, const Vec3& target, const Vec3& measured) {
-  if (!(target.y() > 0) || !(measured.y() > 0)) return Vec3::Constant(kNotMeasured);
-  Vec3 t = XYZ_to_rgb * (target / target.y());
-  Vec3 m = XYZ_to_rgb * (measured / measured.y());
-  return 100.0 * m.cwiseQuotient(t);
 }
 
 std::vector<double> pick(const std::vector<VerificationPatch>& patches,
@@ -225,15 +211,23 @@ GreyscaleAnalysis analyse_greyscale(const std::vector<VerificationPatch>& patche
   return grey;
 }
 
-// A limit that is not set (NaN: off, or a file from before it existed) is shown, not judged.
-std::string criterion(const char* name, double value, double limit, bool& pass) {
+}  // namespace
+
+Vec3 rgb_balance(const Mat3& XYZ_to_rgb, const Vec3& reference, const Vec3& measured) {
+  if (!(reference.y() > 0) || !(measured.y() > 0)) return Vec3::Constant(kNotMeasured);
+  Vec3 r = XYZ_to_rgb * (reference / reference.y());
+  Vec3 m = XYZ_to_rgb * (measured / measured.y());
+  return 100.0 * m.cwiseQuotient(r);
+}
+
+// A limit that is not set (NaN: off, or a file from before it existed) is shown, not judged; a
+// value that is NaN fails.
+std::string verdict_criterion(const char* name, double value, double limit, bool& pass) {
   if (!std::isfinite(limit)) return fmt::format("{} {:.2f}", name, value);
   bool ok = value <= limit;
   pass = pass && ok;
   return fmt::format("{} {:.2f} {} {:.2f}", name, value, ok ? "≤" : ">", limit);
 }
-
-}  // namespace
 
 std::string classify_patch(const Vec3& signal) {
   double r = signal.x(), g = signal.y(), b = signal.z();
@@ -290,16 +284,16 @@ Verdict judge(const VerificationResult& result) {
   }
   if (result.target.hdr) {
     const auto& itp = result.summary.de_itp;
-    parts.push_back(criterion("mean dE ITP", itp.mean, t.mean_de_itp, verdict.pass));
-    parts.push_back(criterion("p95 dE ITP", itp.p95, t.p95_de_itp, verdict.pass));
-    parts.push_back(criterion("max dE ITP", itp.max, t.max_de_itp, verdict.pass));
+    parts.push_back(verdict_criterion("mean dE ITP", itp.mean, t.mean_de_itp, verdict.pass));
+    parts.push_back(verdict_criterion("p95 dE ITP", itp.p95, t.p95_de_itp, verdict.pass));
+    parts.push_back(verdict_criterion("max dE ITP", itp.max, t.max_de_itp, verdict.pass));
   } else {
     const auto& de = result.summary.de2000;
-    parts.push_back(criterion("mean dE2000", de.mean, t.mean_de2000, verdict.pass));
-    parts.push_back(criterion("max dE2000", de.max, t.max_de2000, verdict.pass));
+    parts.push_back(verdict_criterion("mean dE2000", de.mean, t.mean_de2000, verdict.pass));
+    parts.push_back(verdict_criterion("max dE2000", de.max, t.max_de2000, verdict.pass));
     for (const auto& group : result.summary.groups)
       if (group.group == "greyscale")
-        parts.push_back(criterion("greyscale max dE2000", group.de2000.max, t.greyscale_max_de2000,
+        parts.push_back(verdict_criterion("greyscale max dE2000", group.de2000.max, t.greyscale_max_de2000,
                                   verdict.pass));
   }
   verdict.line = verdict.pass ? "PASS: " : "FAIL: ";

@@ -2,7 +2,7 @@
 // Verification: how far a display's measured patches are from what its target says they should
 // be. evaluate() turns a MeasurementSet (signals shown through the calibration, XYZ read) and the
 // target (signal -> absolute XYZ) into a VerificationResult: plain values that save to JSON
-// (report_json.hpp) and render to HTML (report_html.hpp).
+// (report_json.hpp) and render to HTML (report/html/verification_page.hpp).
 //
 // Conventions: XYZ is absolute cd/m² everywhere. dE2000/76/94 use CIELAB relative to the
 // target's white XYZ (target_XYZ(1,1,1)) for both sides; dE ITP (BT.2124) uses absolute ICtCp.
@@ -159,7 +159,9 @@ struct VerificationOptions {
 
 using TargetFunction = std::function<Vec3(const Vec3& signal)>;
 
-// Throws InputError when the set is empty or options.groups has the wrong length.
+// Empty fields of options.info are taken from the set's header; lut_xxh64 is the caller's to fill
+// (records/checksum.hpp): evaluate() reads no file. Throws InputError when the set is empty or
+// options.groups has the wrong length.
 VerificationResult evaluate(const MeasurementSet& measured, const TargetFunction& target_XYZ,
                             const VerificationOptions& options);
 
@@ -173,6 +175,14 @@ DeStats de_stats(const std::vector<double>& values);
 
 // Point gamma of a luminance ratio at a signal: log(Y / Y_white) / log(V), for 0 < V < 1.
 double point_gamma(double signal, double luminance_ratio);
+
+// Chromaticity-only channel balance of `measured` against `reference` in %: both scaled to Y = 1
+// and taken into a target's linear RGB, so a luminance error does not show as a colour cast.
+// NaN per channel when either has no light.
+Vec3 rgb_balance(const Mat3& XYZ_to_rgb, const Vec3& reference, const Vec3& measured);
+
+// One part of a verdict line, "mean dE2000 0.42 ≤ 1.00"; clears `pass` when value > limit or NaN.
+std::string verdict_criterion(const char* name, double value, double limit, bool& pass);
 
 Verdict judge(const VerificationResult& result);
 

@@ -1,4 +1,4 @@
-// libFuzzer target: the verification history database (report/history.hpp), which may be a file
+// libFuzzer target: the verification history database (records/history.hpp), which may be a file
 // copied from another machine or damaged on disk. Whatever the bytes, opening it, reading its
 // runs and rendering the history page must end well or in calkit::InputError.
 #include <unistd.h>
@@ -9,8 +9,8 @@
 #include <string>
 
 #include "core/error.hpp"
-#include "report/history.hpp"
-#include "report/history_html.hpp"
+#include "records/history.hpp"
+#include "report/html/history_page.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   char path[] = "/tmp/calkit-fuzz-history-XXXXXX";

@@ -14,8 +14,8 @@
 
 #include "color/difference.hpp"
 #include "core/error.hpp"
+#include "report/html/match_page.hpp"
 #include "report/match.hpp"
-#include "report/match_html.hpp"
 #include "report/report_json.hpp"
 #include "scenario.hpp"
 

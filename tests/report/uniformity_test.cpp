@@ -10,6 +10,7 @@
 
 #include "color/difference.hpp"
 #include "core/error.hpp"
+#include "report/html/uniformity_page.hpp"
 #include "report/uniformity.hpp"
 
 using namespace calkit;

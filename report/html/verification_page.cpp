@@ -1,133 +1,24 @@
-#include "report/report_html.hpp"
+#include "report/html/verification_page.hpp"
 
 #include <algorithm>
 #include <cmath>
 
 #include <fmt/core.h>
 
-#include "color/adaptation.hpp"
 #include "color/colorimetry.hpp"
 #include "core/error.hpp"
-#include "color/rgb_space.hpp"
-#include "color/transfer.hpp"
 #include "core/files.hpp"
-#include "report/spectral_locus.hpp"
-#include "report/svg_plot.hpp"
+#include "report/html/charts.hpp"
+#include "report/html/page_kit.hpp"
+#include "report/html/svg_plot.hpp"
 
 namespace calkit {
 
 namespace {
 
+using namespace html;
 using svg::escape;
 using svg::Point;
-
-// BT.2408: HDR reference (graphics) white, used as the sRGB white when showing HDR swatches.
-constexpr double kHdrReferenceWhiteNits = 203.0;
-
-constexpr const char* kCss = R"css(
-:root{--ink:#1c1c1e;--ink2:#55555a;--ink3:#8e8e93;--line:#e3e3e6;--bg:#f5f5f4;--card:#fff;
---pass:#1a7f37;--pass-bg:#e6f4ea;--fail:#c62828;--fail-bg:#fdecea;--warn:#9a6700;--warn-bg:#fff4d6;
---accent:#1f5fbf;--target:#6e6e73}
-*{box-sizing:border-box}
-html{-webkit-print-color-adjust:exact;print-color-adjust:exact}
-body{margin:0;background:var(--bg);color:var(--ink);font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,
-"Helvetica Neue",Arial,"Noto Sans","Liberation Sans","DejaVu Sans",sans-serif;font-variant-numeric:tabular-nums}
-main{max-width:1240px;margin:0 auto;padding:28px 28px 48px}
-header.top{display:flex;justify-content:space-between;align-items:flex-start;gap:24px;margin-bottom:18px}
-.kicker{font-size:12px;letter-spacing:.08em;text-transform:uppercase;color:var(--ink3);margin:0 0 4px}
-h1{font-size:26px;line-height:1.2;margin:0 0 4px;font-weight:650}
-.subtitle{color:var(--ink2);margin:0}
-h2{font-size:17px;margin:30px 0 10px;font-weight:650;padding-bottom:6px;border-bottom:1px solid var(--line)}
-h3{font-size:14px;margin:0 0 8px;font-weight:600;color:var(--ink2)}
-.badge{display:inline-block;font-weight:750;letter-spacing:.06em;border-radius:8px;padding:6px 14px;font-size:15px}
-.badge.big{font-size:22px;padding:10px 22px;border-radius:10px}
-.badge.pass{background:var(--pass);color:#fff}.badge.fail{background:var(--fail);color:#fff}
-.verdict{font-size:13px;margin:8px 0 0;padding:8px 12px;border-radius:8px}
-.verdict.pass{background:var(--pass-bg);color:#0f5323}.verdict.fail{background:var(--fail-bg);color:#8e1b1b}
-.runs{display:grid;gap:16px;grid-template-columns:repeat(var(--n),minmax(0,1fr))}
-.card{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:16px 18px}
-.run-head{display:flex;justify-content:space-between;align-items:center;gap:12px;margin-bottom:4px}
-.run-label{font-size:16px;font-weight:650;text-transform:capitalize}
-.kpis{display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:8px;margin:14px 0}
-.kpi{border:1px solid var(--line);border-radius:9px;padding:8px 10px}
-.kpi .k{font-size:11.5px;color:var(--ink3);letter-spacing:.01em}
-.kpi .v{font-size:20px;font-weight:650;line-height:1.25}
-.kpi .u{font-size:12px;color:var(--ink3);font-weight:400;margin-left:2px}
-.kpi.pass .v{color:var(--pass)}.kpi.fail .v{color:var(--fail)}
-.strip{display:flex;flex-wrap:wrap;gap:8px 28px;margin-bottom:16px;padding:12px 18px}
-.cmp{display:flex;flex-direction:column}.cmp .k{font-size:11.5px;color:var(--ink3)}
-.cmp .v{font-size:16px;color:var(--ink2)}.cmp .v b{color:var(--ink);font-weight:650}.arrow{color:var(--ink3)}
-dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:3px 14px;margin:0;font-size:13px}
-dl.meta dt{color:var(--ink3)}dl.meta dd{margin:0;overflow-wrap:anywhere}
-code,.mono{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,"DejaVu Sans Mono",monospace;font-size:12px}
-.charts{display:grid;gap:16px;grid-template-columns:repeat(2,minmax(0,1fr))}
-.charts.one{grid-template-columns:minmax(0,1fr)}.charts .wide{grid-column:1/-1}
-figure{margin:0}
-figcaption{font-size:12px;color:var(--ink3);margin-top:6px}
-svg.chart{width:100%;height:auto;display:block;font-family:inherit}
-.plot-bg{fill:#fcfcfc}.frame{fill:none;stroke:#c7c7cc;stroke-width:1}
-.grid{stroke:#ececef;stroke-width:1}
-.tick{font-size:10.5px;fill:var(--ink3)}.axis-title{font-size:11.5px;fill:var(--ink2)}
-.legend{font-size:11px;fill:var(--ink2)}
-text.mark-label{font-size:10.5px;font-weight:600;stroke:#fcfcfc;stroke-width:3px;stroke-dasharray:none;paint-order:stroke}
-.locus{fill:#f1f1f3;stroke:#3a3a3c;stroke-width:1.2}
-.locus-label{font-size:9.5px;fill:var(--ink3)}
-.gamut-target{fill:none;stroke:var(--target);stroke-width:1.4;stroke-dasharray:5 4}
-.gamut-measured{fill:rgba(31,95,191,.06);stroke:var(--accent);stroke-width:1.6}
-.link{fill:none;stroke:#3a3a3c;stroke-width:.8}.trail{fill:none;stroke:#8e8e93;stroke-width:1}
-.pt-target{fill:#fff;stroke:var(--target);stroke-width:1.1}
-.pt-measured{stroke:#1c1c1e;stroke-width:.8}
-.white-target{fill:none;stroke:var(--ink);stroke-width:1.2}
-.curve-target{fill:none;stroke:var(--target);stroke-width:1.6;stroke-dasharray:6 4}
-.curve-measured{fill:none;stroke:var(--accent);stroke-width:2}
-.dot-measured{fill:var(--accent);stroke:#fff;stroke-width:1}
-.ch-r{fill:none;stroke:#d62728;stroke-width:2}.ch-g{fill:none;stroke:#2ca02c;stroke-width:2}
-.ch-b{fill:none;stroke:#1f63d6;stroke-width:2}
-.ref{stroke:var(--ink2);stroke-width:1;stroke-dasharray:3 3}
-.thr-mean{stroke:var(--warn);stroke-width:1.2;stroke-dasharray:6 3}.mark-label.thr-mean{fill:var(--warn)}
-.thr-max{stroke:var(--fail);stroke-width:1.2;stroke-dasharray:6 3}.mark-label.thr-max{fill:var(--fail)}
-.peak{stroke:var(--accent);stroke-width:1;stroke-dasharray:2 3}.mark-label.peak{fill:var(--accent)}
-.bar-good{fill:#34a853}.bar-warn{fill:#e0a800}.bar-bad{fill:#d93025}
-table{border-collapse:collapse;width:100%;font-size:12.5px}
-th{text-align:right;font-weight:600;color:var(--ink2);border-bottom:1.5px solid #c7c7cc;padding:6px 8px;
-white-space:nowrap;font-size:11.5px}
-td{text-align:right;padding:4px 8px;border-bottom:1px solid var(--line);white-space:nowrap}
-th.l,td.l{text-align:left}
-tbody tr:nth-child(even){background:#fafafa}
-td.good{color:var(--pass);font-weight:600}td.warn{color:var(--warn);font-weight:600;background:var(--warn-bg)}
-td.bad{color:var(--fail);font-weight:700;background:var(--fail-bg)}
-.sw{display:inline-flex;border-radius:5px;overflow:hidden;border:1px solid rgba(0,0,0,.18);vertical-align:middle}
-.sw span{display:block;width:30px;height:20px}
-.group-tag{font-size:11px;color:var(--ink2);background:#f0f0f2;border-radius:4px;padding:1px 6px}
-.note{font-size:12px;color:var(--ink3);margin:8px 0 0}
-.table-wrap{overflow-x:auto}
-footer{margin-top:34px;color:var(--ink3);font-size:12px;border-top:1px solid var(--line);padding-top:10px}
-@page{size:auto;margin:11mm}
-@media print{
-body{background:#fff;font-size:9pt}main{max-width:none;padding:0}
-.card{border-color:#d6d6d9;break-inside:avoid}figure{break-inside:avoid}
-h2{break-after:avoid;margin-top:18px}tr{break-inside:avoid}thead{display:table-header-group}
-.kpi .v{font-size:15px}table{font-size:8pt}td,th{padding:2px 5px}.sw span{width:22px;height:14px}
-.table-wrap{overflow:visible}
-h2.page{break-before:page}h3{break-after:avoid}
-.runs:not(.keep){display:block}.runs:not(.keep)>div+div{margin-top:14px}
-.kpi .k{font-size:6.5pt}.kpi{padding:5px 7px}
-}
-)css";
-
-// ---- small formatting helpers
-
-std::string num(double v, int decimals, std::string_view missing = "—") {
-  if (!std::isfinite(v)) return std::string(missing);
-  std::string s = fmt::format("{:.{}f}", v, decimals);
-  return s == fmt::format("-{:.{}f}", 0.0, decimals) ? s.substr(1) : s;
-}
-
-std::string pct_signal(double v) { return num(100.0 * v, std::abs(100.0 * v - std::round(100.0 * v)) < 1e-6 ? 0 : 1); }
-
-std::string signal_text(const Vec3& s) {
-  return fmt::format("{} {} {}", pct_signal(s.x()), pct_signal(s.y()), pct_signal(s.z()));
-}
 
 std::string run_title(const VerificationResult& run, std::size_t index, std::size_t count) {
   if (!run.info.label.empty()) return run.info.label;
@@ -137,34 +28,12 @@ std::string run_title(const VerificationResult& run, std::size_t index, std::siz
 
 bool is_hdr(const VerificationResult& run) { return run.target.hdr; }
 
-// Class of a dE value against the run's thresholds: good under the mean limit, warn under the
-// max limit, bad above it.
-std::string grade(const VerificationResult& run, double de, bool itp) {
-  if (!std::isfinite(de)) return "";
-  const auto& t = run.thresholds;
-  double good = itp ? t.mean_de_itp : t.mean_de2000;
-  double bad = itp ? (std::isfinite(t.max_de_itp) ? t.max_de_itp : 3 * t.mean_de_itp) : t.max_de2000;
-  return de <= good ? "good" : de <= bad ? "warn" : "bad";
-}
-
 Vec3 reference_white(const VerificationResult& run) {
-  // The white the swatches are relative to: the target white for SDR, 203 cd/m² for HDR.
+  // The white the swatches are relative to: the target white (page_kit.hpp: swatch_white).
   Vec3 white = XYZ_from_xyY(run.target.white, run.target.white_nits);  // without a white patch
   for (const auto& p : run.patches)
     if ((p.signal.array() - 1.0).abs().maxCoeff() < 1e-6 && p.target_XYZ.y() > 0) white = p.target_XYZ;
-  if (is_hdr(run)) return white / white.y() * kHdrReferenceWhiteNits;
-  return white;
-}
-
-std::string kpi(std::string_view key, const std::string& value, std::string_view unit,
-                std::string_view state = {}) {
-  return fmt::format(R"(<div class="kpi {}"><div class="k">{}</div><div class="v">{}<span class="u">{}</span></div></div>)",
-                     state, key, value, unit);
-}
-
-std::string limit_state(double value, double limit) {
-  if (!std::isfinite(value) || !std::isfinite(limit)) return "";
-  return value <= limit ? "pass" : "fail";
+  return swatch_white(white, is_hdr(run));
 }
 
 // ---- header and summary
@@ -183,16 +52,12 @@ std::string eotf_text(const TargetDescription& t) {
 
 std::string meta_list(const VerificationResult& run) {
   const auto& i = run.info;
-  auto row = [](std::string_view key, const std::string& value, bool mono = false) {
-    if (value.empty()) return std::string();
-    return fmt::format("<dt>{}</dt><dd{}>{}</dd>", key, mono ? R"( class="mono")" : "", escape(value));
-  };
   std::string target = i.target.empty() ? run.target.name : i.target;
-  return "<dl class=\"meta\">" + row("Display", i.display) + row("Probe", i.probe) +
-         row("Correction", i.correction) + row("Target", target) +
-         row("EOTF", eotf_text(run.target)) +
-         row("LUT file", i.lut_file, true) + row("LUT xxHash64", i.lut_xxh64, true) + row("Date", i.date) +
-         row("calkit", i.calkit_version) + "</dl>";
+  return "<dl class=\"meta\">" + meta_row("Display", i.display) + meta_row("Probe", i.probe) +
+         meta_row("Correction", i.correction) + meta_row("Target", target) +
+         meta_row("EOTF", eotf_text(run.target)) +
+         meta_row("LUT file", i.lut_file, true) + meta_row("LUT xxHash64", i.lut_xxh64, true) +
+         meta_row("Date", i.date) + meta_row("calkit", i.calkit_version) + "</dl>";
 }
 
 // A black reading at or below zero (an OLED under the probe's noise floor) is infinite contrast.
@@ -206,7 +71,7 @@ std::string summary_card(const VerificationResult& run, const std::string& title
   const auto& s = run.summary;
   const auto& g = run.greyscale;
   const auto& t = run.thresholds;
-  std::string pass = run.verdict.pass ? "pass" : "fail";
+  std::string pass = pass_class(run.verdict.pass);
   std::string out = R"(<section class="card">)";
   out += fmt::format(R"(<div class="run-head"><span class="run-label">{}</span><span class="badge {}">{}</span></div>)",
                      escape(title), pass, run.verdict.pass ? "PASS" : "FAIL");
@@ -275,30 +140,6 @@ std::string comparison_strip(const VerificationResult& before, const Verificatio
 
 // ---- charts
 
-Point uv_point(const Vec3& XYZ) {
-  Uv uv = uv_prime_from_XYZ(XYZ);
-  return {uv.u, uv.v};
-}
-
-Point uv_point(Xy xy) {
-  Uv uv = uv_prime_from_xy(xy);
-  return {uv.u, uv.v};
-}
-
-void draw_locus(svg::Plot& plot) {
-  std::vector<Point> locus;
-  for (const auto& p : kSpectralLocus1931) locus.push_back(uv_point(Xy{p.x, p.y}));
-  plot.polygon(locus, "locus");
-  for (const auto& p : kSpectralLocus1931) {
-    if (p.nm != 460 && p.nm != 480 && p.nm != 500 && p.nm != 520 && p.nm != 540 && p.nm != 560 &&
-        p.nm != 580 && p.nm != 600 && p.nm != 700)
-      continue;
-    Point q = uv_point(Xy{p.x, p.y});
-    double dx = p.nm <= 500 ? -30 : 6, dy = p.nm <= 480 ? 4 : p.nm <= 520 ? -4 : -6;
-    plot.text(q, fmt::format("{}", p.nm), "locus-label", dx, dy);
-  }
-}
-
 const VerificationPatch* find_patch(const VerificationResult& run, const Vec3& signal) {
   for (const auto& p : run.patches)
     if ((p.signal - signal).cwiseAbs().maxCoeff() < 1e-6) return &p;
@@ -306,13 +147,7 @@ const VerificationPatch* find_patch(const VerificationResult& run, const Vec3& s
 }
 
 std::string uv_chart(const VerificationResult& run) {
-  svg::Axis x{0, 0.65, false, "u′", {}, 1};
-  svg::Axis y{0, 0.6, false, "v′", {}, 1};
-  x.ticks = {0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6};
-  y.ticks = {0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6};
-  svg::Plot plot(560, 540, x, y);
-  plot.axes();
-  draw_locus(plot);
+  svg::Plot plot = uv_diagram();
   const auto& t = run.target;
   plot.polygon({uv_point(t.red), uv_point(t.green), uv_point(t.blue)}, "gamut-target");
   const auto *r = find_patch(run, {1, 0, 0}), *g = find_patch(run, {0, 1, 0}), *b = find_patch(run, {0, 0, 1});
@@ -363,9 +198,9 @@ std::string white_zoom_chart(const VerificationResult& run) {
   plot.polyline(trail, "trail");
   for (const auto& [d, s] : marks) {
     plot.dot(d, 4, "dot-measured", {},
-             fmt::format("{}% · Δu′v′ {} · CCT {} K", pct_signal(s->signal), num(std::hypot(d.x, d.y), 4),
+             fmt::format("{}% · Δu′v′ {} · CCT {} K", percent_text(s->signal), num(std::hypot(d.x, d.y), 4),
                          num(s->cct, 0)));
-    plot.text(d, pct_signal(s->signal), "locus-label", 6, -5);
+    plot.text(d, percent_text(s->signal), "locus-label", 6, -5);
   }
   return plot.finish("Greyscale chromaticity relative to the target white");
 }
@@ -457,7 +292,7 @@ std::string luminance_error_chart(const VerificationResult& run) {
     Point p{100 * s->signal, std::clamp(s->luminance_error_pct, -dev, dev)};
     if (tracked) line.push_back(p);
     plot.dot(p, 3, tracked ? "dot-measured" : "pt-target", {},
-             fmt::format("{}%: {} cd/m² for {} cd/m² ({}%)", pct_signal(s->signal), num(s->measured_nits, 3),
+             fmt::format("{}%: {} cd/m² for {} cd/m² ({}%)", percent_text(s->signal), num(s->measured_nits, 3),
                          num(s->target_nits, 3), num(s->luminance_error_pct, 1)));
   }
   plot.polyline(line, "curve-measured");
@@ -479,7 +314,7 @@ std::string de_bar_chart(const VerificationResult& run) {
   for (std::size_t i = 0; i < run.patches.size(); ++i) {
     const auto& p = run.patches[i];
     double de = itp ? p.de_itp : p.de2000;
-    plot.bar(static_cast<double>(i + 1), 0.72, de, "bar-" + grade(run, de, itp),
+    plot.bar(static_cast<double>(i + 1), 0.72, de, "bar-" + de_grade(run.thresholds, de, itp),
              fmt::format("#{} {} {} · {} {}", i + 1, p.group, signal_text(p.signal), itp ? "dE ITP" : "dE2000",
                          num(de, 2)));
   }
@@ -489,17 +324,6 @@ std::string de_bar_chart(const VerificationResult& run) {
 }
 
 // ---- tables
-
-std::string swatch_pair(const VerificationPatch& p, const Vec3& ref) {
-  return fmt::format(R"(<span class="sw" title="target | measured"><span style="background:{}"></span><span style="background:{}"></span></span>)",
-                     srgb_hex(p.target_XYZ, ref), srgb_hex(p.measured_XYZ, ref));
-}
-
-std::string xyY_text(const Vec3& XYZ) {
-  Xy xy = xy_from_XYZ(XYZ);
-  if (!(XYZ.y() > 0)) return "— — " + num(XYZ.y(), 3);
-  return fmt::format("{} {} {}", num(xy.x, 4), num(xy.y, 4), num(XYZ.y(), XYZ.y() < 10 ? 3 : 2));
-}
 
 std::string patch_table(const VerificationResult& run) {
   bool itp = is_hdr(run);
@@ -514,10 +338,12 @@ std::string patch_table(const VerificationResult& run) {
     // A patch left out of the verdict (outside the display's gamut, or the HDR black) says so.
     std::string group = escape(p.group) + (p.judged ? "" : " · not judged");
     out += fmt::format(R"(<tr><td>{}</td><td class="l"><span class="group-tag">{}</span></td><td>{}</td><td class="l">{}</td><td>{}</td><td>{}</td>)",
-                       i + 1, group, signal_text(p.signal), swatch_pair(p, ref), xyY_text(p.target_XYZ),
+                       i + 1, group, signal_text(p.signal),
+                       swatch_pair("target | measured", p.target_XYZ, p.measured_XYZ, ref), xyY_text(p.target_XYZ),
                        xyY_text(p.measured_XYZ));
-    out += fmt::format(R"(<td class="{}">{}</td><td class="{}">{}</td>)", itp ? "" : grade(run, p.de2000, false),
-                       num(p.de2000, 2), itp ? grade(run, p.de_itp, true) : "", num(p.de_itp, 2));
+    out += fmt::format(R"(<td class="{}">{}</td><td class="{}">{}</td>)",
+                       itp ? "" : de_grade(run.thresholds, p.de2000, false), num(p.de2000, 2),
+                       itp ? de_grade(run.thresholds, p.de_itp, true) : "", num(p.de_itp, 2));
     if (run.extra_metrics) out += fmt::format("<td>{}</td><td>{}</td>", num(p.de76, 2), num(p.de94, 2));
     out += "</tr>";
   }
@@ -534,14 +360,14 @@ std::string greyscale_table(const VerificationResult& run) {
   for (const auto& s : run.greyscale.steps) {
     int d = s.measured_nits < 1 ? 4 : s.measured_nits < 100 ? 3 : 1;
     out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
-                       pct_signal(s.signal), num(s.target_nits, d), num(s.measured_nits, d),
+                       percent_text(s.signal), num(s.target_nits, d), num(s.measured_nits, d),
                        num(s.luminance_error_pct, 1), num(s.rgb_balance.x(), 1), num(s.rgb_balance.y(), 1),
                        num(s.rgb_balance.z(), 1), num(s.cct, 0), num(s.duv, 4));
     if (hdr)
-      out += fmt::format(R"(<td class="{}">{}</td>)", grade(run, s.de_itp, true), num(s.de_itp, 2));
+      out += fmt::format(R"(<td class="{}">{}</td>)", de_grade(run.thresholds, s.de_itp, true), num(s.de_itp, 2));
     else
       out += fmt::format(R"(<td>{}</td><td>{}</td><td class="{}">{}</td>)", num(s.target_gamma, 2),
-                         num(s.measured_gamma, 2), grade(run, s.de2000, false), num(s.de2000, 2));
+                         num(s.measured_gamma, 2), de_grade(run.thresholds, s.de2000, false), num(s.de2000, 2));
     out += "</tr>";
   }
   out += "</tbody></table></div>";
@@ -553,12 +379,13 @@ std::string group_table(const VerificationResult& run) {
                     R"(<th>mean dE2000</th><th>median</th><th>p95</th><th>max</th><th>mean dE ITP</th><th>max dE ITP</th></tr></thead><tbody>)";
   // Colour the figures the verdict is about: dE2000 for SDR, dE ITP for HDR.
   bool hdr = is_hdr(run);
+  const auto& t = run.thresholds;
   auto row = [&](const std::string& name, const DeStats& de, const DeStats& itp) {
     out += fmt::format(R"(<tr><td class="l">{}</td><td>{}</td><td class="{}">{}</td><td>{}</td><td>{}</td><td class="{}">{}</td><td class="{}">{}</td><td class="{}">{}</td></tr>)",
-                       escape(name), de.count, hdr ? "" : grade(run, de.mean, false), num(de.mean, 2),
-                       num(de.median, 2), num(de.p95, 2), hdr ? "" : grade(run, de.max, false), num(de.max, 2),
-                       hdr ? grade(run, itp.mean, true) : "", num(itp.mean, 2),
-                       hdr ? grade(run, itp.max, true) : "", num(itp.max, 2));
+                       escape(name), de.count, hdr ? "" : de_grade(t, de.mean, false), num(de.mean, 2),
+                       num(de.median, 2), num(de.p95, 2), hdr ? "" : de_grade(t, de.max, false), num(de.max, 2),
+                       hdr ? de_grade(t, itp.mean, true) : "", num(itp.mean, 2), hdr ? de_grade(t, itp.max, true) : "",
+                       num(itp.max, 2));
   };
   for (const auto& g : run.summary.groups) row(g.group, g.de2000, g.de_itp);
   row("all patches", run.summary.de2000, run.summary.de_itp);
@@ -570,10 +397,6 @@ std::string group_table(const VerificationResult& run) {
   }
   out += "</tbody></table></div>";
   return out;
-}
-
-std::string figure(const std::string& svg_markup, std::string_view caption) {
-  return fmt::format("<figure class=\"card\">{}<figcaption>{}</figcaption></figure>", svg_markup, caption);
 }
 
 // One section: per run, a card with the run's title over `body(run)`.
@@ -592,23 +415,6 @@ std::string per_run(const std::vector<VerificationResult>& runs, const std::vect
 
 }  // namespace
 
-std::string srgb_hex(const Vec3& XYZ, const Vec3& reference_white_XYZ) {
-  static const RgbSpace srgb = rec709_space();  // sRGB shares the BT.709 primaries and D65 white
-  Vec3 white = reference_white_XYZ;
-  if (!(white.y() > 0)) return "#000000";
-  Vec3 d65 = XYZ_from_xyY(srgb.white, 1.0);
-  Vec3 rel = adaptation_matrix(white / white.y(), d65) * (XYZ / white.y());
-  Vec3 linear = srgb.XYZ_to_rgb() * rel;
-  std::string out = "#";
-  for (int c = 0; c < 3; ++c) {
-    double v = srgb_inverse_eotf(std::clamp(linear[c], 0.0, 1.0));
-    out += fmt::format("{:02x}", static_cast<int>(std::lround(std::clamp(v, 0.0, 1.0) * 255)));
-  }
-  return out;
-}
-
-const char* report_css() { return kCss; }
-
 std::string render_html(const std::vector<VerificationResult>& runs) {
   if (runs.empty()) throw ValueError("runs", "nothing to report");
   std::vector<std::string> titles;
@@ -617,16 +423,12 @@ std::string render_html(const std::vector<VerificationResult>& runs) {
   std::string display = last.info.display.empty() ? "Display" : last.info.display;
   std::string target = last.info.target.empty() ? last.target.name : last.info.target;
 
-  std::string html = R"(<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">)"
-                     R"(<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">)"
-                     R"(<meta name="viewport" content="width=device-width, initial-scale=1">)";
-  html += fmt::format("<title>Verification · {} · {}</title><style>{}</style></head><body><main>",
-                      escape(display), escape(target), kCss);
-  std::string pass = last.verdict.pass ? "pass" : "fail";
-  html += fmt::format(R"(<header class="top"><div><p class="kicker">calkit display verification{}</p><h1>{}</h1><p class="subtitle">{} · {} patches · {}</p></div>)"
-                      R"(<div><span class="badge big {}">{}</span></div></header>)",
-                      runs.size() == 2 ? " · before and after" : "", escape(display), escape(target),
-                      last.patches.size(), escape(last.info.date), pass, last.verdict.pass ? "PASS" : "FAIL");
+  std::string html = html_head("Verification · " + display + " · " + target);
+  html += page_header(runs.size() == 2 ? "calkit display verification · before and after"
+                                      : "calkit display verification",
+                      escape(display),
+                      fmt::format("{} · {} patches · {}", escape(target), last.patches.size(), escape(last.info.date)),
+                      last.verdict.pass);
 
   html += "<h2>Summary</h2>";
   if (runs.size() == 2) html += comparison_strip(runs[0], runs[1]);
@@ -685,48 +487,12 @@ std::string render_html(const std::vector<VerificationResult>& runs) {
            "): a guide for the eye, not a reference. Judge the numbers.</p></div>";
   }, false);
 
-  html += fmt::format(R"(<footer>Generated by calkit {}. dE2000: CIE 142-2001 on CIELAB relative to the target white; )"
-                      R"(dE ITP: ITU-R BT.2124 on absolute ICtCp; CCT: Ohno 2013; Duv: Ohno 2014; percentiles: )"
-                      R"(linear between order statistics. All luminances in cd/m².</footer>)",
-                      escape(last.info.calkit_version));
-  html += "</main></body></html>\n";
+  html += page_end(fmt::format("Generated by calkit {}. dE2000: CIE 142-2001 on CIELAB relative to the target white; "
+                               "dE ITP: ITU-R BT.2124 on absolute ICtCp; CCT: Ohno 2013; Duv: Ohno 2014; percentiles: "
+                               "linear between order statistics. All luminances in cd/m².",
+                               escape(last.info.calkit_version)));
   return html;
 }
-
-std::string html_head(std::string_view title, std::string_view extra_css) {
-  return fmt::format(R"(<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">)"
-                     R"(<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">)"
-                     R"(<meta name="viewport" content="width=device-width, initial-scale=1">)"
-                     "<title>{}</title><style>{}{}</style></head><body><main>",
-                     escape(title), kCss, extra_css);
-}
-
-std::string rgb_balance_chart(const std::vector<std::pair<double, Vec3>>& steps, std::string_view y_title,
-                              std::string_view label) {
-  double dev = 5;
-  for (const auto& [signal, balance] : steps)
-    for (int c = 0; c < 3; ++c)
-      if (std::isfinite(balance[c])) dev = std::max(dev, std::abs(balance[c] - 100) * 1.15);
-  dev = std::min(std::ceil(dev), 60.0);
-  svg::Axis x{0, 100, false, "signal (%)", {0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100}, 0};
-  svg::Axis y{100 - dev, 100 + dev, false, std::string(y_title), {}, -1};
-  svg::Plot plot(560, 300, x, y);
-  plot.axes();
-  plot.hline(100, "ref");
-  const char* classes[] = {"ch-r", "ch-g", "ch-b"};
-  for (int c = 0; c < 3; ++c) {
-    std::vector<Point> line;
-    for (const auto& [signal, balance] : steps)
-      if (std::isfinite(balance[c])) line.push_back({100 * signal, balance[c]});
-    plot.polyline(line, classes[c]);
-  }
-  plot.legend({{"ch-r", "red"}, {"ch-g", "green"}, {"ch-b", "blue"}});
-  return plot.finish(label);
-}
-
-std::string report_number(double value, int decimals) { return num(value, decimals); }
-
-void draw_uv_locus(svg::Plot& plot) { draw_locus(plot); }
 
 void write_html_report(const std::filesystem::path& path, const std::vector<VerificationResult>& runs) {
   write_file_atomically(path, render_html(runs));

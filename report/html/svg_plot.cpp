@@ -1,4 +1,4 @@
-#include "report/svg_plot.hpp"
+#include "report/html/svg_plot.hpp"
 
 #include <algorithm>
 #include <cmath>

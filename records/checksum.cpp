@@ -1,4 +1,4 @@
-#include "report/checksum.hpp"
+#include "records/checksum.hpp"
 
 #include <cstdio>
 #include <memory>

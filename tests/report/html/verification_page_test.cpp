@@ -1,16 +1,10 @@
-// The HTML report's markup: self-contained, escaped, and its screen colours per IEC 61966-2-1.
+// The verification page's markup: self-contained and escaped.
 #include <doctest/doctest.h>
 
-#include <cmath>
-
-#include "color/colorimetry.hpp"
 #include "core/error.hpp"
-#include "color/observer.hpp"
-#include "color/rgb_space.hpp"
-#include "report/report_html.hpp"
-#include "report/svg_plot.hpp"
-#include "report/spectral_locus.hpp"
-#include "scenario.hpp"
+#include "report/html/svg_plot.hpp"
+#include "report/html/verification_page.hpp"
+#include "tests/report/scenario.hpp"
 
 using namespace calkit;
 using namespace calkit::test;
@@ -60,26 +54,4 @@ TEST_CASE("two runs render side by side with their labels") {
   CHECK(contains(html, ">uncalibrated<"));
   CHECK(contains(html, ">calibrated<"));
   CHECK_THROWS_AS(render_html({}), InputError);
-}
-
-TEST_CASE("swatch colours follow the sRGB encoding (IEC 61966-2-1)") {
-  Vec3 white = XYZ_from_xyY(kD65, 100);
-  CHECK(srgb_hex(white, white) == "#ffffff");
-  CHECK(srgb_hex(Vec3::Zero(), white) == "#000000");
-  // sRGB code 128 (128/255 = 0.50196) decodes to linear 0.2158605; code 64 to 0.0512695.
-  CHECK(srgb_hex(white * 0.2158605, white) == "#808080");
-  CHECK(srgb_hex(white * 0.0512695, white) == "#404040");
-  Mat3 npm = rec709_space().rgb_to_XYZ();
-  CHECK(srgb_hex(npm * Vec3(100, 0, 0), white) == "#ff0000");
-  CHECK(srgb_hex(npm * Vec3(0, 0, 100), white) == "#0000ff");
-}
-
-TEST_CASE("the embedded spectral locus agrees with the CIE 1931 colour-matching functions") {
-  // Two independent transcriptions: our xy table and color/'s CMF table (CIE 15:2004 T.4).
-  for (const auto& p : kSpectralLocus1931) {
-    Vec3 xyz = cmf(p.nm);
-    Xy xy = xy_from_XYZ(xyz);
-    CHECK_MESSAGE(std::abs(xy.x - p.x) < 1.5e-4, p.nm);
-    CHECK_MESSAGE(std::abs(xy.y - p.y) < 1.5e-4, p.nm);
-  }
 }

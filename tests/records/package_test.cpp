@@ -18,8 +18,8 @@
 
 #include "core/error.hpp"
 #include "formats/mhl.hpp"
-#include "report/calibration_package.hpp"
-#include "report/checksum.hpp"
+#include "records/checksum.hpp"
+#include "records/package.hpp"
 #include "tests/support/calkit_test_support.hpp"
 
 using namespace calkit;

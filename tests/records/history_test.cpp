@@ -1,4 +1,4 @@
-// Verification history (report/history.hpp): what HistoryDb records is read back by an
+// Verification history (records/history.hpp): what HistoryDb records is read back by an
 // independent reader, the `sqlite3` shell (Debian sqlite3); the white drift is checked against
 // LittleCMS; a foreign, corrupt or newer database is refused with one line naming the file; two
 // processes recording at once both land; the default path follows the XDG Base Directory spec.
@@ -19,8 +19,8 @@
 
 #include "color/colorimetry.hpp"
 #include "core/error.hpp"
-#include "report/history.hpp"
-#include "scenario.hpp"
+#include "records/history.hpp"
+#include "tests/report/scenario.hpp"
 
 using namespace calkit;
 using namespace calkit::test;

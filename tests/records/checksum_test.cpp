@@ -6,7 +6,7 @@
 #include <string>
 
 #include "core/error.hpp"
-#include "report/checksum.hpp"
+#include "records/checksum.hpp"
 
 using namespace calkit;
 namespace fs = std::filesystem;

@@ -1,23 +1,22 @@
-#include "report/match_html.hpp"
+#include "report/html/match_page.hpp"
 
 #include <algorithm>
 #include <cmath>
 
 #include <fmt/core.h>
 
-#include "color/colorimetry.hpp"
 #include "core/files.hpp"
-#include "report/report_html.hpp"
-#include "report/svg_plot.hpp"
+#include "report/html/charts.hpp"
+#include "report/html/page_kit.hpp"
+#include "report/html/svg_plot.hpp"
 
 namespace calkit {
 
 namespace {
 
+using namespace html;
 using svg::escape;
 using svg::Point;
-
-constexpr double kHdrReferenceWhiteNits = 203.0;  // BT.2408 graphics white = sRGB white for swatches
 
 // Run A: circles; run B: squares (distinct in print and for colour-blind readers).
 constexpr const char* kMatchCss = R"css(
@@ -28,46 +27,12 @@ constexpr const char* kMatchCss = R"css(
 .warn-box{background:var(--warn-bg);color:var(--warn);border-radius:8px;padding:8px 12px;margin:8px 0 0;font-size:13px}
 )css";
 
-std::string num(double v, int decimals) { return report_number(v, decimals); }
-
-std::string signal_text(const Vec3& s) {
-  auto pct = [](double v) {
-    double p = 100.0 * v;
-    return num(p, std::abs(p - std::round(p)) < 1e-6 ? 0 : 1);
-  };
-  return fmt::format("{} {} {}", pct(s.x()), pct(s.y()), pct(s.z()));
-}
-
-Vec3 swatch_white(const MatchResult& r) {
-  Vec3 w = r.lab_white_XYZ;
-  if (r.hdr && w.y() > 0) return w / w.y() * kHdrReferenceWhiteNits;
-  return w;
-}
-
-Point uv(const Vec3& XYZ) {
-  Uv c = uv_prime_from_XYZ(XYZ);
-  return {c.u, c.v};
-}
-
 std::string meta(const VerificationInfo& i, const std::string& file) {
-  auto row = [](std::string_view key, const std::string& value, bool mono = false) {
-    if (value.empty()) return std::string();
-    return fmt::format("<dt>{}</dt><dd{}>{}</dd>", key, mono ? R"( class="mono")" : "", escape(value));
-  };
-  return "<dl class=\"meta\">" + row("File", file, true) + row("Run", i.label) + row("Display", i.display) +
-         row("Probe", i.probe.empty() ? "—" : i.probe) + row("Correction", i.correction.empty() ? "none" : i.correction) +
-         row("Target", i.target) + row("LUT file", i.lut_file, true) + row("LUT xxHash64", i.lut_xxh64, true) +
-         row("Date", i.date) + "</dl>";
-}
-
-std::string kpi(std::string_view key, const std::string& value, std::string_view unit, std::string_view state = {}) {
-  return fmt::format(R"(<div class="kpi {}"><div class="k">{}</div><div class="v">{}<span class="u">{}</span></div></div>)",
-                     state, key, value, unit);
-}
-
-std::string state(double value, double limit) {
-  if (!std::isfinite(value) || !std::isfinite(limit)) return "";
-  return value <= limit ? "pass" : "fail";
+  return "<dl class=\"meta\">" + meta_row("File", file, true) + meta_row("Run", i.label) +
+         meta_row("Display", i.display) + meta_row("Probe", i.probe.empty() ? "—" : i.probe) +
+         meta_row("Correction", i.correction.empty() ? "none" : i.correction) + meta_row("Target", i.target) +
+         meta_row("LUT file", i.lut_file, true) + meta_row("LUT xxHash64", i.lut_xxh64, true) +
+         meta_row("Date", i.date) + "</dl>";
 }
 
 std::string summary(const MatchResult& r) {
@@ -76,17 +41,17 @@ std::string summary(const MatchResult& r) {
   const auto& l = r.levels;
   std::string out = R"(<section class="card"><div class="kpis">)";
   if (r.hdr) {
-    out += kpi("mean dE ITP", num(r.de_itp.mean, 2), "", state(r.de_itp.mean, t.mean_de_itp));
+    out += kpi("mean dE ITP", num(r.de_itp.mean, 2), "", limit_state(r.de_itp.mean, t.mean_de_itp));
     out += kpi("median dE ITP", num(r.de_itp.median, 2), "");
     out += kpi("p95 dE ITP", num(r.de_itp.p95, 2), "");
-    out += kpi("max dE ITP", num(r.de_itp.max, 2), "", state(r.de_itp.max, t.max_de_itp));
+    out += kpi("max dE ITP", num(r.de_itp.max, 2), "", limit_state(r.de_itp.max, t.max_de_itp));
   } else {
-    out += kpi("mean dE2000", num(r.de2000.mean, 2), "", state(r.de2000.mean, t.mean_de2000));
+    out += kpi("mean dE2000", num(r.de2000.mean, 2), "", limit_state(r.de2000.mean, t.mean_de2000));
     out += kpi("median dE2000", num(r.de2000.median, 2), "");
     out += kpi("p95 dE2000", num(r.de2000.p95, 2), "");
-    out += kpi("max dE2000", num(r.de2000.max, 2), "", state(r.de2000.max, t.max_de2000));
+    out += kpi("max dE2000", num(r.de2000.max, 2), "", limit_state(r.de2000.max, t.max_de2000));
   }
-  out += kpi("white dE2000", num(w.de2000, 2), "", r.hdr ? "" : state(w.de2000, t.white_de2000));
+  out += kpi("white dE2000", num(w.de2000, 2), "", r.hdr ? "" : limit_state(w.de2000, t.white_de2000));
   out += kpi("white Δxy", num(w.delta_xy, 4), "");
   out += kpi("white ΔCCT (B − A)", num(w.delta_cct, 0), "K");
   out += kpi("white Δu′v′", num(w.delta_uv, 4), "");
@@ -98,16 +63,12 @@ std::string summary(const MatchResult& r) {
 }
 
 std::string uv_chart(const MatchResult& r) {
-  svg::Axis x{0, 0.65, false, "u′", {0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6}, 1};
-  svg::Axis y{0, 0.6, false, "v′", {0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6}, 1};
-  svg::Plot plot(560, 540, x, y);
-  plot.axes();
-  draw_uv_locus(plot);
-  Vec3 ref = swatch_white(r);
+  svg::Plot plot = uv_diagram();
+  Vec3 ref = swatch_white(r.lab_white_XYZ, r.hdr);
   for (std::size_t i = 0; i < r.patches.size(); ++i) {
     const auto& p = r.patches[i];
     if (!(p.reference_XYZ.y() > 0) || !(p.display_XYZ.y() > 0)) continue;
-    Point a = uv(p.reference_XYZ), b = uv(p.display_XYZ);
+    Point a = uv_point(p.reference_XYZ), b = uv_point(p.display_XYZ);
     plot.segment(a, b, "link");
     std::string tip = fmt::format("#{} {} · dE2000 {} · dE ITP {}", i + 1, signal_text(p.signal), num(p.de2000, 2),
                                   num(p.de_itp, 2));
@@ -153,18 +114,6 @@ std::string balance_chart(const MatchResult& r) {
   return rgb_balance_chart(steps, "B's channel level (% of A)", "Greyscale RGB balance of B against A");
 }
 
-std::string figure(const std::string& markup, std::string_view caption) {
-  return fmt::format(R"(<figure class="card">{}<figcaption>{}</figcaption></figure>)", markup, caption);
-}
-
-std::string grade(const MatchResult& r, double de) {
-  if (!std::isfinite(de)) return "";
-  const auto& t = r.thresholds;
-  double good = r.hdr ? t.mean_de_itp : t.mean_de2000;
-  double bad = r.hdr ? (std::isfinite(t.max_de_itp) ? t.max_de_itp : 3 * t.mean_de_itp) : t.max_de2000;
-  return de <= good ? "good" : de <= bad ? "warn" : "bad";
-}
-
 std::string greyscale_table(const MatchResult& r) {
   std::string out = R"(<div class="table-wrap"><table><thead><tr><th>signal %</th><th>A cd/m²</th><th>B cd/m²</th>)"
                     R"(<th>B − A %</th><th>R %</th><th>G %</th><th>B %</th><th>dE2000</th><th>dE ITP</th></tr></thead><tbody>)";
@@ -173,32 +122,25 @@ std::string greyscale_table(const MatchResult& r) {
     out += fmt::format(R"(<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class="{}">{}</td><td class="{}">{}</td></tr>)",
                        num(100 * s.signal, 1), num(s.reference_nits, d), num(s.display_nits, d),
                        num(s.luminance_difference_pct, 1), num(s.rgb_balance.x(), 1), num(s.rgb_balance.y(), 1),
-                       num(s.rgb_balance.z(), 1), r.hdr ? "" : grade(r, s.de2000), num(s.de2000, 2),
-                       r.hdr ? grade(r, s.de_itp) : "", num(s.de_itp, 2));
+                       num(s.rgb_balance.z(), 1), r.hdr ? "" : de_grade(r.thresholds, s.de2000, false),
+                       num(s.de2000, 2), r.hdr ? de_grade(r.thresholds, s.de_itp, true) : "", num(s.de_itp, 2));
   }
   return out + "</tbody></table></div>";
 }
 
-std::string xyY(const Vec3& XYZ) {
-  if (!(XYZ.y() > 0)) return "— — " + num(XYZ.y(), 3);
-  Xy c = xy_from_XYZ(XYZ);
-  return fmt::format("{} {} {}", num(c.x, 4), num(c.y, 4), num(XYZ.y(), XYZ.y() < 10 ? 3 : 2));
-}
-
 std::string patch_table(const MatchResult& r) {
-  Vec3 ref = swatch_white(r);
+  Vec3 ref = swatch_white(r.lab_white_XYZ, r.hdr);
   std::string out = R"(<div class="table-wrap"><table><thead><tr><th>#</th><th class="l">group</th>)"
                     R"(<th>signal R G B (%)</th><th class="l">A | B</th><th>A x y Y</th><th>B x y Y</th>)"
                     R"(<th>dE2000</th><th>dE ITP</th></tr></thead><tbody>)";
   for (std::size_t i = 0; i < r.patches.size(); ++i) {
     const auto& p = r.patches[i];
     out += fmt::format(R"(<tr><td>{}</td><td class="l"><span class="group-tag">{}</span></td><td>{}</td>)"
-                       R"(<td class="l"><span class="sw" title="A | B"><span style="background:{}"></span><span style="background:{}"></span></span></td>)"
-                       R"(<td>{}</td><td>{}</td><td class="{}">{}</td><td class="{}">{}</td></tr>)",
-                       i + 1, escape(p.group), signal_text(p.signal), srgb_hex(p.reference_XYZ, ref),
-                       srgb_hex(p.display_XYZ, ref), xyY(p.reference_XYZ), xyY(p.display_XYZ),
-                       r.hdr ? "" : grade(r, p.de2000), num(p.de2000, 2), r.hdr ? grade(r, p.de_itp) : "",
-                       num(p.de_itp, 2));
+                       R"(<td class="l">{}</td><td>{}</td><td>{}</td><td class="{}">{}</td><td class="{}">{}</td></tr>)",
+                       i + 1, escape(p.group), signal_text(p.signal),
+                       swatch_pair("A | B", p.reference_XYZ, p.display_XYZ, ref), xyY_text(p.reference_XYZ),
+                       xyY_text(p.display_XYZ), r.hdr ? "" : de_grade(r.thresholds, p.de2000, false),
+                       num(p.de2000, 2), r.hdr ? de_grade(r.thresholds, p.de_itp, true) : "", num(p.de_itp, 2));
   }
   return out + "</tbody></table></div>";
 }
@@ -213,14 +155,12 @@ std::string display_name(const VerificationInfo& i, const std::string& file, con
 std::string render_match_html(const MatchResult& r) {
   std::string a = display_name(r.reference, r.reference_file, "reference");
   std::string b = display_name(r.display, r.display_file, "display");
-  std::string pass = r.verdict.pass ? "pass" : "fail";
   std::string html = html_head("Display match · " + b + " against " + a, kMatchCss);
-  html += fmt::format(R"(<header class="top"><div><p class="kicker">calkit display match</p><h1>{} against {}</h1>)"
-                      R"(<p class="subtitle">B against A (reference) · {} patches · {}</p></div>)"
-                      R"(<div><span class="badge big {}">{}</span></div></header>)",
-                      escape(b), escape(a), r.patches.size(),
-                      r.hdr ? "dE ITP (ITU-R BT.2124)" : "dE2000 (CIE 142-2001)", pass, r.verdict.pass ? "PASS" : "FAIL");
-  html += fmt::format(R"(<p class="verdict {}">{}</p>)", pass, escape(r.verdict.line));
+  html += page_header("calkit display match", escape(b) + " against " + escape(a),
+                      fmt::format("B against A (reference) · {} patches · {}", r.patches.size(),
+                                  r.hdr ? "dE ITP (ITU-R BT.2124)" : "dE2000 (CIE 142-2001)"),
+                      r.verdict.pass);
+  html += fmt::format(R"(<p class="verdict {}">{}</p>)", pass_class(r.verdict.pass), escape(r.verdict.line));
   if (r.probes_differ)
     html += R"(<p class="warn-box"><b>Different probes or corrections.</b> The runs were not read with the same )"
             R"(instrument setup, so part of any difference may be the probes': each run's probe and correction are below.</p>)";
@@ -249,11 +189,10 @@ std::string render_match_html(const MatchResult& r) {
           "the reference target white" +
           std::string(r.hdr ? ", HDR at 203 cd/m² = sRGB white (BT.2408), clipped" : "") +
           "): a guide for the eye, not a reference. Judge the numbers.</p></div>";
-  html += fmt::format(R"(<footer>Generated by calkit {}. dE2000: CIE 142-2001 on CIELAB relative to the reference )"
-                      R"(run's target white ({} cd/m²); dE ITP: ITU-R BT.2124 on absolute ICtCp; CCT: Ohno 2013. )"
-                      R"(All luminances in cd/m².</footer>)",
-                      escape(CALKIT_VERSION), num(r.lab_white_XYZ.y(), 1));
-  html += "</main></body></html>\n";
+  html += page_end(fmt::format("Generated by calkit {}. dE2000: CIE 142-2001 on CIELAB relative to the reference "
+                               "run's target white ({} cd/m²); dE ITP: ITU-R BT.2124 on absolute ICtCp; CCT: Ohno 2013. "
+                               "All luminances in cd/m².",
+                               escape(CALKIT_VERSION), num(r.lab_white_XYZ.y(), 1)));
   return html;
 }
 

@@ -1,12 +1,12 @@
 #pragma once
-// The history page: one self-contained HTML file (the verification report's look and its
-// Content-Security-Policy, no scripts) with line charts over time of the white-point drift, the
-// luminance and the mean dE of a display's recorded verifications, and a table of the runs.
+// The history page: one self-contained HTML page (report/html/page_kit.hpp) with line charts over
+// time of the white-point drift, the luminance and the mean dE of a display's recorded
+// verifications, and a table of the runs.
 #include <filesystem>
 #include <string>
 #include <vector>
 
-#include "report/history.hpp"
+#include "records/history.hpp"
 
 namespace calkit {
 

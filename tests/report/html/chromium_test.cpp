@@ -15,8 +15,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "report/report_html.hpp"
-#include "scenario.hpp"
+#include "report/html/verification_page.hpp"
+#include "tests/report/scenario.hpp"
 
 using namespace calkit;
 using namespace calkit::test;

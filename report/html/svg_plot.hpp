@@ -1,7 +1,7 @@
 #pragma once
-// A small inline-SVG chart builder for the HTML report: one plot area with linear or log axes,
+// A small inline-SVG chart builder for the HTML pages: one plot area with linear or log axes,
 // gridlines, tick labels and axis titles, and a few marks (lines, dots, bars, text). Output is
-// self-contained SVG markup, styled by classes the report's CSS defines.
+// self-contained SVG markup, styled by classes the page kit's CSS defines (page_kit.cpp).
 #include <string>
 #include <string_view>
 #include <vector>

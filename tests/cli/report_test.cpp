@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "report/report_json.hpp"
-#include "scenario.hpp"
+#include "tests/report/scenario.hpp"
 
 using namespace calkit;
 using namespace calkit::test;

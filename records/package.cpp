@@ -1,4 +1,4 @@
-#include "report/calibration_package.hpp"
+#include "records/package.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -17,7 +17,7 @@
 
 #include "core/error.hpp"
 #include "core/files.hpp"
-#include "report/checksum.hpp"
+#include "records/checksum.hpp"
 
 namespace calkit {
 

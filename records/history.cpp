@@ -1,4 +1,4 @@
-#include "report/history.hpp"
+#include "records/history.hpp"
 
 #include <pwd.h>
 #include <unistd.h>
