@@ -21,7 +21,7 @@ constexpr double kSameSignal = 1e-6;
 
 bool same_signal(const Vec3& a, const Vec3& b) { return (a - b).cwiseAbs().maxCoeff() <= kSameSignal; }
 
-std::string signal_text(const Vec3& s) { return fmt::format("{:g} {:g} {:g}", s.x(), s.y(), s.z()); }
+std::string signal_values(const Vec3& s) { return fmt::format("{:g} {:g} {:g}", s.x(), s.y(), s.z()); }
 
 void check_same_patches(const VerificationResult& a, const VerificationResult& b, const MatchOptions& o) {
   std::size_t n = std::min(a.patches.size(), b.patches.size());
@@ -30,7 +30,7 @@ void check_same_patches(const VerificationResult& a, const VerificationResult& b
       throw InputError(o.display_file, 0, fmt::format("patches[{}].signal", i),
                        fmt::format("patch {} is signal {} here but {} in {}: the runs must measure the same "
                                    "patch set in the same order",
-                                   i + 1, signal_text(b.patches[i].signal), signal_text(a.patches[i].signal),
+                                   i + 1, signal_values(b.patches[i].signal), signal_values(a.patches[i].signal),
                                    o.reference_file.empty() ? "the reference" : o.reference_file));
   if (a.patches.size() != b.patches.size()) {
     const auto& longer = a.patches.size() > b.patches.size() ? a : b;
@@ -38,7 +38,7 @@ void check_same_patches(const VerificationResult& a, const VerificationResult& b
                      fmt::format("{} patches here, {} in {}: patch {} (signal {}) is missing from one run",
                                  b.patches.size(), a.patches.size(),
                                  o.reference_file.empty() ? "the reference" : o.reference_file, n + 1,
-                                 signal_text(longer.patches[n].signal)));
+                                 signal_values(longer.patches[n].signal)));
   }
   if (a.patches.empty()) throw InputError(o.reference_file, 0, "patches", "no patches to compare");
   if (a.target.hdr != b.target.hdr)
