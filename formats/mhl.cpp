@@ -19,21 +19,47 @@ namespace {
 constexpr char kMhlNamespace[] = "urn:ASC:MHL:v2.0";
 constexpr char kChainNamespace[] = "urn:ASC:MHL:DIRECTORY:v2.0";
 
-// Hash formats of ASCMHL.xsd's HashType choice, with the digest length in hex digits (C4 IDs are
-// 90 characters of base58, ST 2114).
+// Hash formats of ASCMHL.xsd (v1.1) in the order its <hash> sequence requires, with the digest
+// length in hex digits (C4 IDs are 90 characters of base58, ST 2114).
 struct HashFormat {
   const char* name;
   std::size_t length;
 };
-constexpr HashFormat kHashFormats[] = {{"md5", 32},    {"sha1", 40},   {"c4", 90},    {"xxh32", 8},
-                                       {"xxh64", 16},  {"xxh3", 16},   {"xxh128", 32}};
-constexpr const char* kActions[] = {"original", "verified", "failed", "new"};
+constexpr HashFormat kHashFormats[] = {{"c4", 90}, {"md5", 32}, {"sha1", 40}, {"xxh128", 32}, {"xxh3", 16}, {"xxh64", 16}};
+constexpr const char* kActions[] = {"original", "verified", "failed"};
 constexpr const char* kProcesses[] = {"in-place", "transfer", "flatten"};
 
 const HashFormat* hash_format(std::string_view name) {
   for (const auto& f : kHashFormats)
     if (name == f.name) return &f;
   return nullptr;
+}
+
+std::size_t schema_rank(std::string_view format) {
+  for (std::size_t i = 0; i < std::size(kHashFormats); ++i)
+    if (format == kHashFormats[i].name) return i;
+  return std::size(kHashFormats);
+}
+
+// An element's name without its namespace prefix ("a:hashlist" -> "hashlist"): the prefix is not
+// normative (spec v1.0 §6.1).
+std::string_view local_name(const pugi::xml_node& node) {
+  std::string_view name = node.name();
+  std::size_t colon = name.find(':');
+  return colon == std::string_view::npos ? name : name.substr(colon + 1);
+}
+
+pugi::xml_node find_child(const pugi::xml_node& parent, std::string_view element) {
+  for (pugi::xml_node child : parent.children())
+    if (child.type() == pugi::node_element && local_name(child) == element) return child;
+  return {};
+}
+
+std::vector<pugi::xml_node> children_named(const pugi::xml_node& parent, std::string_view element) {
+  std::vector<pugi::xml_node> out;
+  for (pugi::xml_node child : parent.children())
+    if (child.type() == pugi::node_element && local_name(child) == element) out.push_back(child);
+  return out;
 }
 
 template <std::size_t N>
@@ -68,8 +94,8 @@ struct Reader {
     throw InputError(name, line(node), field, message);
   }
   pugi::xml_node child(const pugi::xml_node& parent, const char* element) const {
-    pugi::xml_node node = parent.child(element);
-    if (!node) fail(parent, element, fmt::format("<{}> has no <{}>", parent.name(), element));
+    pugi::xml_node node = find_child(parent, element);
+    if (!node) fail(parent, element, fmt::format("<{}> has no <{}>", local_name(parent), element));
     return node;
   }
   std::string text(const pugi::xml_node& node, const std::string& field) const {
@@ -91,11 +117,14 @@ pugi::xml_document load(std::string_view text, const Reader& reader) {
 pugi::xml_node root(const pugi::xml_document& doc, const char* element, const char* xml_namespace,
                     const Reader& reader) {
   pugi::xml_node node = doc.document_element();
-  if (std::string_view(node.name()) != element)
+  if (local_name(node) != element)
     throw InputError(reader.name, node ? reader.line(node) : 0, element,
                      fmt::format("the root element must be <{}>", element));
-  if (std::string_view(node.attribute("xmlns").value()) != xml_namespace)
-    reader.fail(node, "xmlns", fmt::format("must be {}", xml_namespace));
+  std::string_view name = node.name();
+  std::size_t colon = name.find(':');
+  std::string declaration = colon == std::string_view::npos ? "xmlns" : "xmlns:" + std::string(name.substr(0, colon));
+  if (std::string_view(node.attribute(declaration.c_str()).value()) != xml_namespace)
+    reader.fail(node, declaration, fmt::format("must be {}", xml_namespace));
   return node;
 }
 
@@ -143,11 +172,11 @@ bool is_digest(const HashFormat& format, std::string_view value) {
 }
 
 MhlHashValue read_hash_value(const pugi::xml_node& node, const Reader& reader) {
-  const HashFormat* format = hash_format(node.name());
+  const HashFormat* format = hash_format(local_name(node));
   std::string value = node.child_value();
   std::size_t first = value.find_first_not_of(" \t\r\n"), last = value.find_last_not_of(" \t\r\n");
-  if (first == std::string::npos) reader.fail(node, node.name(), "is empty");
-  MhlHashValue hash{node.name(), value.substr(first, last - first + 1), "", ""};
+  if (first == std::string::npos) reader.fail(node, std::string(local_name(node)), "is empty");
+  MhlHashValue hash{std::string(local_name(node)), value.substr(first, last - first + 1), "", ""};
   if (!is_digest(*format, hash.value))
     reader.fail(node, hash.format,
                 fmt::format("'{}' is not a {} digest ({} characters)", hash.value, hash.format, format->length));
@@ -156,7 +185,7 @@ MhlHashValue read_hash_value(const pugi::xml_node& node, const Reader& reader) {
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   hash.action = node.attribute("action").value();
   if (!hash.action.empty() && !one_of(hash.action, kActions))
-    reader.fail(node, "action", "'" + hash.action + "' is not original, verified, failed or new");
+    reader.fail(node, "action", "'" + hash.action + "' is not original, verified or failed");
   hash.hash_date = date_attribute(node, "hashdate", reader);
   return hash;
 }
@@ -195,9 +224,13 @@ MhlFileHash read_file_hash(const pugi::xml_node& node, const Reader& reader) {
   if (path.attribute("size")) file.size = parse_size(path, reader);
   file.last_modification_date = date_attribute(path, "lastmodificationdate", reader);
   date_attribute(path, "creationdate", reader);
-  for (pugi::xml_node child : node.children())
-    if (child.type() == pugi::node_element && hash_format(child.name()))
-      file.hashes.push_back(read_hash_value(child, reader));
+  for (pugi::xml_node child : node.children()) {
+    if (child.type() != pugi::node_element) continue;
+    const std::string_view element = local_name(child);
+    if (hash_format(element)) file.hashes.push_back(read_hash_value(child, reader));
+    else if (element != "path" && element != "previousPath" && element != "metadata")
+      reader.fail(child, std::string(element), "is not an ASC MHL v2.0 hash (c4, md5, sha1, xxh128, xxh3, xxh64)");
+  }
   if (file.hashes.empty()) reader.fail(node, "hash", "'" + file.path + "' has no hash element");
   return file;
 }
@@ -252,6 +285,15 @@ std::string format_mhl(const MhlHashList& list) {
   pugi::xml_node tool = creator.append_child("tool");
   tool.append_attribute("version") = list.tool_version.c_str();
   tool.text().set(list.tool_name.c_str());
+  for (const MhlAuthor& author : list.authors) {
+    pugi::xml_node node = creator.append_child("author");
+    if (!author.email.empty()) node.append_attribute("email") = author.email.c_str();
+    if (!author.phone.empty()) node.append_attribute("phone") = author.phone.c_str();
+    if (!author.role.empty()) node.append_attribute("role") = author.role.c_str();
+    node.text().set(author.name.c_str());
+  }
+  if (!list.location.empty()) append_text(creator, "location", list.location);
+  if (!list.comment.empty()) append_text(creator, "comment", list.comment);
   pugi::xml_node process = hashlist.append_child("processinfo");
   append_text(process, "process", list.process);
   if (!list.ignore_patterns.empty()) {
@@ -267,7 +309,11 @@ std::string format_mhl(const MhlHashList& list) {
       if (!file.last_modification_date.empty())
         path.append_attribute("lastmodificationdate") = file.last_modification_date.c_str();
       path.text().set(file.path.c_str());
-      for (const auto& value : file.hashes) append_hash(hash, value);
+      std::vector<MhlHashValue> values = file.hashes;
+      std::stable_sort(values.begin(), values.end(), [](const MhlHashValue& a, const MhlHashValue& b) {
+        return schema_rank(a.format) < schema_rank(b.format);
+      });
+      for (const auto& value : values) append_hash(hash, value);
     }
   }
   return to_xml(doc);
@@ -290,17 +336,22 @@ MhlHashList parse_mhl(std::string_view text, const std::string& name) {
   pugi::xml_node tool = reader.child(creator, "tool");
   list.tool_name = tool.child_value();
   list.tool_version = tool.attribute("version").value();
+  for (pugi::xml_node author : children_named(creator, "author"))
+    list.authors.push_back({author.child_value(), author.attribute("email").value(), author.attribute("phone").value(),
+                            author.attribute("role").value()});
+  list.location = find_child(creator, "location").child_value();
+  list.comment = find_child(creator, "comment").child_value();
 
   pugi::xml_node process_info = reader.child(hashlist, "processinfo");
   pugi::xml_node process = reader.child(process_info, "process");
   list.process = process.child_value();
   if (!one_of(list.process, kProcesses))
     reader.fail(process, "process", "'" + list.process + "' is not in-place, transfer or flatten");
-  for (pugi::xml_node pattern : process_info.child("ignore").children("pattern"))
+  for (pugi::xml_node pattern : children_named(find_child(process_info, "ignore"), "pattern"))
     list.ignore_patterns.push_back(pattern.child_value());
 
   std::set<std::string> seen;
-  for (pugi::xml_node hash : hashlist.child("hashes").children("hash")) {
+  for (pugi::xml_node hash : children_named(find_child(hashlist, "hashes"), "hash")) {
     MhlFileHash file = read_file_hash(hash, reader);
     if (!seen.insert(file.path).second) reader.fail(hash, "path", "'" + file.path + "' is listed twice");
     list.files.push_back(std::move(file));
@@ -330,7 +381,7 @@ MhlChain parse_mhl_chain(std::string_view text, const std::string& name) {
   pugi::xml_node directory = root(doc, "ascmhldirectory", kChainNamespace, reader);
   MhlChain chain;
   std::set<int> seen;
-  for (pugi::xml_node hashlist : directory.children("hashlist")) {
+  for (pugi::xml_node hashlist : children_named(directory, "hashlist")) {
     MhlChainEntry entry;
     entry.line = reader.line(hashlist);
     std::string_view number = hashlist.attribute("sequencenr").value();
@@ -346,7 +397,7 @@ MhlChain parse_mhl_chain(std::string_view text, const std::string& name) {
       reader.fail(path, "path", "'" + entry.path + "' is not a file name inside ascmhl/");
     pugi::xml_node hash;
     for (pugi::xml_node child : hashlist.children())
-      if (child.type() == pugi::node_element && hash_format(child.name())) hash = child;
+      if (child.type() == pugi::node_element && hash_format(local_name(child))) hash = child;
     if (!hash) reader.fail(hashlist, "c4", "generation has no hash of its manifest");
     entry.hash = read_hash_value(hash, reader);
     chain.generations.push_back(std::move(entry));
@@ -363,6 +414,17 @@ std::string mhl_date_time(std::time_t utc) {
   std::tm tm = utc_time(utc);
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+00:00", tm.tm_year + 1900, tm.tm_mon + 1,
                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+int mhl_generation_of(std::string_view name) {
+  if (name.size() < 4 || name.substr(name.size() - 4) != ".mhl") return 0;
+  name.remove_suffix(4);
+  std::size_t digits = 0;
+  while (digits < name.size() && name[digits] >= '0' && name[digits] <= '9') ++digits;
+  if (digits < 4 || digits > 9 || (digits < name.size() && name[digits] != '_')) return 0;
+  int number = 0;
+  std::from_chars(name.data(), name.data() + digits, number);
+  return number;
 }
 
 std::string mhl_generation_file_name(int sequence_number, const std::string& folder_name, std::time_t utc) {

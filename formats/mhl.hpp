@@ -1,7 +1,8 @@
 #pragma once
 // ASC MHL v2.0 manifests (ASC Media Hash List, American Society of Cinematographers MITC; schema
 // xsd/ASCMHL.xsd and xsd/ASCMHLDirectory.xsd of github.com/ascmitc/mhl, spec at
-// theasc.com/asc/asc-media-hash-list). A folder's history lives in <folder>/ascmhl/: one
+// theasc.com/asc/asc-media-hash-list; spec v1.0 of github.com/ascmitc/mhl-specification). Elements
+// may carry any namespace prefix (spec §6.1). A folder's history lives in <folder>/ascmhl/: one
 // generation file per pass, NNNN_<folder>_<YYYY-MM-DD_HHMMSS>Z.mhl, root <hashlist version="2.0"
 // xmlns="urn:ASC:MHL:v2.0"> with <creatorinfo>, <processinfo> and <hashes><hash><path size
 // lastmodificationdate>…</path><xxh64 action hashdate>…</xxh64><md5 …>…</md5></hash>…; and the
@@ -21,11 +22,11 @@ namespace calkit {
 inline constexpr char kMhlFolder[] = "ascmhl";
 inline constexpr char kMhlChainFile[] = "ascmhl_chain.xml";
 
-// One hash of a file: format is the element name (md5, sha1, c4, xxh32, xxh64, xxh3, xxh128).
+// One hash of a file: format is the element name (c4, md5, sha1, xxh128, xxh3, xxh64).
 struct MhlHashValue {
   std::string format;
   std::string value;      // lowercase hex, or the C4 ID
-  std::string action;     // original, verified, failed, new; empty = not given
+  std::string action;     // original, verified, failed; empty = not given
   std::string hash_date;  // xs:dateTime; empty = not given
 };
 
@@ -39,16 +40,29 @@ struct MhlFileHash {
   const MhlHashValue* find(std::string_view format) const;
 };
 
+// Who made a generation (spec v1.0 §6.4.2 <author>).
+struct MhlAuthor {
+  std::string name;
+  std::string email;  // empty = not given
+  std::string phone;
+  std::string role;
+};
+
 struct MhlHashList {
   std::string creation_date;  // xs:dateTime
   std::string hostname;
   std::string tool_name;
   std::string tool_version;
+  std::vector<MhlAuthor> authors;
+  std::string location;  // empty = not given
+  std::string comment;
   std::string process = "in-place";  // in-place, transfer, flatten
   std::vector<std::string> ignore_patterns;
   std::vector<MhlFileHash> files;
 };
 
+// Each file's hashes are written in the order ASCMHL.xsd requires (c4, md5, sha1, xxh128, xxh3,
+// xxh64), whatever their order in `list`.
 std::string format_mhl(const MhlHashList& list);
 // Throws InputError naming the file, line and field for malformed XML, a missing element, an
 // unknown hash format, a hash of the wrong length, a bad date, an unsafe or repeated path.
@@ -75,5 +89,8 @@ std::string mhl_date_time(std::time_t utc);
 // 0001_<folder>_2026-11-21_091500Z.mhl
 std::string mhl_generation_file_name(int sequence_number, const std::string& folder_name,
                                      std::time_t utc);
+// The generation number a manifest's file name starts with: four or more digits, then "_..." or
+// nothing, then ".mhl" (spec v1.0 §6.3, as ascmhl reads it). 0 for any other name.
+int mhl_generation_of(std::string_view file_name);
 
 }  // namespace calkit

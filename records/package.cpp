@@ -7,7 +7,10 @@
 #include <exception>
 #include <functional>
 #include <mutex>
+#include <map>
+#include <optional>
 #include <set>
+#include <tuple>
 #include <stdexcept>
 #include <thread>
 
@@ -64,16 +67,6 @@ std::string modification_date(const fs::path& file) {
       std::chrono::time_point_cast<std::chrono::system_clock::duration>(system_time)));
 }
 
-// The digest `format` of a file, for the formats calkit computes.
-std::string file_digest(const fs::path& file, const std::string& format) {
-  if (format == "xxh64") return xxh64_hex(file);
-  if (format == "md5") return md5_hex(file);
-  if (format == "c4") return c4_id(file);
-  return "";
-}
-
-bool can_check(const MhlHashValue& hash) { return hash.format == "xxh64" || hash.format == "md5" || hash.format == "c4"; }
-
 // ascmhl's <ignore><pattern>: a name or glob matched against every component of the path.
 bool ignored(const std::string& relative, const std::vector<std::string>& patterns) {
   for (const auto& part : fs::path(relative)) {
@@ -85,50 +78,165 @@ bool ignored(const std::string& relative, const std::vector<std::string>& patter
   return false;
 }
 
-std::vector<std::string> all_files(const fs::path& directory) {
-  std::vector<std::string> files;
-  for (auto it = fs::recursive_directory_iterator(directory); it != fs::recursive_directory_iterator(); ++it) {
-    if (it.depth() == 0 && it->is_directory() && it->path().filename() == kMhlFolder) {
-      it.disable_recursion_pending();
-      continue;
-    }
-    if (!it->is_directory()) files.push_back(it->path().lexically_relative(directory).generic_string());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
 fs::path folder_of(const fs::path& directory) {
   fs::path normal = fs::absolute(directory).lexically_normal();
   if (normal.filename().empty()) normal = normal.parent_path();
   return normal;
 }
 
-struct NewestManifest {
-  fs::path path;
-  int generation = 0;
-  const MhlChainEntry* chained = nullptr;
-};
 
-// The generation files on disk when the chain is lost: NNNN_*.mhl, the highest NNNN.
-NewestManifest newest_on_disk(const fs::path& mhl_folder) {
-  NewestManifest newest;
-  for (const auto& entry : fs::directory_iterator(mhl_folder)) {
-    std::string name = entry.path().filename().string();
-    if (entry.path().extension() != ".mhl" || name.size() < 5 || name[4] != '_' ||
-        !std::all_of(name.begin(), name.begin() + 4, [](unsigned char c) { return std::isdigit(c); }))
-      continue;
-    int generation = std::stoi(name.substr(0, 4));
-    if (generation > newest.generation) newest = {entry.path(), generation, nullptr};
-  }
-  if (newest.generation == 0)
-    throw InputError(mhl_folder.string(), 0, "", "holds neither ascmhl_chain.xml nor a generation file");
-  return newest;
+std::string link_target(const fs::path& link) {
+  std::error_code ec;
+  fs::path target = fs::read_symlink(link, ec);
+  return ec ? "?" : target.string();
 }
 
 void add_problem(std::vector<PackageProblem>& problems, PackageProblemKind kind, std::string path,
                  std::vector<std::string> fields = {}) {
   problems.push_back({kind, std::move(path), std::move(fields)});
+}
+
+// What is on disk below a package folder, links not followed: the regular files (relative,
+// sorted) and the links, each a problem. The top-level ascmhl/ is the history's, not content.
+struct DiskContent {
+  std::vector<std::string> files;
+  std::vector<PackageProblem> links;
+};
+
+DiskContent disk_content(const fs::path& directory) {
+  DiskContent out;
+  for (auto it = fs::recursive_directory_iterator(directory); it != fs::recursive_directory_iterator(); ++it) {
+    const std::string relative = it->path().lexically_relative(directory).generic_string();
+    if (it->is_symlink()) {
+      add_problem(out.links, PackageProblemKind::Link, relative, {link_target(it->path())});
+      continue;  // never followed: a directory link is not recursed into
+    }
+    if (it->is_directory()) {
+      if (it.depth() == 0 && it->path().filename() == kMhlFolder) it.disable_recursion_pending();
+      continue;
+    }
+    out.files.push_back(relative);
+  }
+  std::sort(out.files.begin(), out.files.end());
+  return out;
+}
+
+struct Generation {
+  int number = 0;
+  fs::path path;
+  MhlHashList list;
+};
+
+// A package's history: its generations (oldest first), its chain, and what is wrong with them.
+struct History {
+  fs::path folder;
+  std::vector<Generation> generations;
+  MhlChain chain;
+  std::vector<PackageProblem> problems;
+
+  int newest() const { return generations.empty() ? 0 : generations.back().number; }
+  int next_sequence_number() const {
+    int n = newest();
+    for (const auto& g : chain.generations) n = std::max(n, g.sequence_number);
+    return n + 1;
+  }
+};
+
+History read_history(const fs::path& directory) {
+  History history;
+  history.folder = directory / kMhlFolder;
+  const std::string prefix = std::string(kMhlFolder) + "/";
+  if (fs::is_symlink(history.folder))
+    throw InputError(history.folder.string(), 0, "", "is a symbolic link: a package's history is never read through one");
+  if (!fs::is_directory(history.folder))
+    throw InputError(history.folder.string(), 0, "", "no ASC MHL history (ascmhl/ folder) in the package");
+
+  std::map<std::string, int> listed;  // manifest file name -> sequence number, from the chain
+  const fs::path chain_path = history.folder / kMhlChainFile;
+  if (fs::is_symlink(chain_path)) {
+    add_problem(history.problems, PackageProblemKind::Link, prefix + kMhlChainFile, {link_target(chain_path)});
+  } else if (!fs::exists(chain_path)) {
+    add_problem(history.problems, PackageProblemKind::Missing, prefix + kMhlChainFile);
+  } else {
+    history.chain = read_mhl_chain(chain_path);
+    for (const MhlChainEntry& entry : history.chain.generations) {
+      const fs::path manifest = history.folder / entry.path;
+      listed[entry.path] = entry.sequence_number;
+      if (fs::is_symlink(manifest))
+        add_problem(history.problems, PackageProblemKind::Link, prefix + entry.path, {link_target(manifest)});
+      else if (!fs::exists(manifest))
+        add_problem(history.problems, PackageProblemKind::Missing, prefix + entry.path);
+      else if (file_digest(manifest, entry.hash.format) != entry.hash.value)
+        add_problem(history.problems, PackageProblemKind::Changed, prefix + entry.path, {entry.hash.format});
+    }
+  }
+  // Every generation file on disk, as ascmhl reads them; numbered by its name (spec §6.3).
+  for (const auto& entry : fs::directory_iterator(history.folder)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.is_symlink() || !entry.is_regular_file() || entry.path().extension() != ".mhl") continue;
+    int number = mhl_generation_of(name);
+    if (number == 0 && listed.count(name)) number = listed[name];
+    if (number == 0) continue;
+    history.generations.push_back({number, entry.path(), read_mhl(entry.path())});
+  }
+  if (history.generations.empty())
+    throw InputError(history.folder.string(), 0, "", "holds no readable ASC MHL generation");
+  std::sort(history.generations.begin(), history.generations.end(),
+            [](const Generation& a, const Generation& b) { return a.number < b.number; });
+  return history;
+}
+
+// A file as the history records it: its size and the hashes it had first (spec §5.3.3: the
+// earliest "original" of each format; a "failed" hash is never a reference).
+struct Recorded {
+  std::optional<std::uint64_t> size;
+  std::vector<MhlHashValue> reference;
+};
+
+std::map<std::string, Recorded> recorded_files(const History& history) {
+  std::map<std::string, Recorded> files;
+  for (const Generation& generation : history.generations)
+    for (const MhlFileHash& file : generation.list.files) {
+      Recorded& r = files[file.path];
+      if (!r.size) r.size = file.size;
+      for (const MhlHashValue& hash : file.hashes) {
+        const bool usable = hash.action.empty() || hash.action == "original" ||
+                            (hash.action == "verified" && r.reference.empty());
+        const bool known = std::any_of(r.reference.begin(), r.reference.end(),
+                                       [&](const MhlHashValue& h) { return h.format == hash.format; });
+        if (usable && !known) r.reference.push_back(hash);
+      }
+    }
+  return files;
+}
+
+MhlHashList new_generation(const GenerationInfo& info, std::time_t now, const std::string& process,
+                           std::vector<std::string> ignore) {
+  MhlHashList list;
+  list.creation_date = mhl_date_time(now);
+  list.hostname = info.hostname.empty() ? this_hostname() : info.hostname;
+  list.tool_name = "calkit";
+  list.tool_version = CALKIT_VERSION;
+  list.authors = info.authors;
+  list.location = info.location;
+  list.comment = info.comment;
+  list.process = process;
+  list.ignore_patterns = std::move(ignore);
+  return list;
+}
+
+// Writes `list` as the next generation of `history` and the chain with it, both atomically.
+std::pair<fs::path, fs::path> append_generation(const History& history, const fs::path& directory,
+                                                const MhlHashList& list, std::time_t now) {
+  const int number = history.next_sequence_number();
+  fs::create_directories(history.folder);
+  const fs::path manifest = history.folder / mhl_generation_file_name(number, folder_of(directory).filename().string(), now);
+  write_file_atomically(manifest, format_mhl(list));
+  MhlChain chain = history.chain;
+  chain.generations.push_back({number, manifest.filename().string(), {"c4", c4_id(manifest), "", ""}, 0});
+  const fs::path chain_path = history.folder / kMhlChainFile;
+  write_file_atomically(chain_path, format_mhl_chain(chain));
+  return {manifest, chain_path};
 }
 
 }  // namespace
@@ -144,6 +252,9 @@ bool is_package_file(const fs::path& path) {
 std::vector<std::string> collect_package_files(const fs::path& source, const fs::path& skip) {
   std::vector<std::string> files;
   for (auto it = fs::recursive_directory_iterator(source); it != fs::recursive_directory_iterator(); ++it) {
+    if (it->is_symlink())
+      throw InputError(it->path().string(), 0, "SRC_DIR",
+                       "is a symbolic link to " + link_target(it->path()) + ": calkit packages no links");
     if (it->is_directory()) {
       std::error_code ec;
       if (it->path().filename() == kMhlFolder || (!skip.empty() && fs::equivalent(it->path(), skip, ec)))
@@ -162,122 +273,141 @@ PackageResult create_package(const fs::path& source, const fs::path& destination
   std::error_code ec;
   if (fs::exists(destination) && fs::equivalent(source, destination, ec))
     throw InputError(destination.string(), 0, "output", "must be another folder than the source");
-  if (fs::exists(destination / kMhlFolder))
-    throw InputError((destination / kMhlFolder).string(), 0, "output",
-                     "already exists: package into a new folder");
+  for (const std::string& format : options.formats)
+    if (!is_hash_format(format))
+      throw ValueError("--hash", "'" + format + "' is not c4, md5, sha1, xxh128, xxh3 or xxh64");
+  if (options.formats.empty()) throw ValueError("--hash", "name at least one hash format");
   std::vector<std::string> files = collect_package_files(source, destination);
-  if (files.empty())
-    throw InputError(source.string(), 0, "SRC_DIR", "holds no LUT, report or measurement file");
+  if (files.empty()) throw InputError(source.string(), 0, "SRC_DIR", "holds no LUT, report or measurement file");
 
-  std::time_t now = options.now != 0 ? options.now : std::time(nullptr);
+  // A folder with a history continues it; its history must be sound first.
+  History history;
+  history.folder = destination / kMhlFolder;
+  std::map<std::string, Recorded> recorded;
+  if (fs::exists(history.folder) || fs::is_symlink(history.folder)) {
+    history = read_history(destination);
+    if (!history.problems.empty())
+      throw InputError(history.folder.string(), 0, "", "the history does not verify (" +
+                                                           package_problem_line(history.problems.front()) +
+                                                           "): run `calkit package verify` on it first");
+    recorded = recorded_files(history);
+  }
+
+  const std::time_t now = options.generation.now != 0 ? options.generation.now : std::time(nullptr);
   PackageResult result;
   result.directory = destination;
   MhlHashList& list = result.list;
-  list.creation_date = mhl_date_time(now);
-  list.hostname = options.hostname.empty() ? this_hostname() : options.hostname;
-  list.tool_name = "calkit";
-  list.tool_version = CALKIT_VERSION;
-  list.process = "in-place";
-  list.ignore_patterns = {kMhlFolder, std::string(kMhlFolder) + "/"};
+  list = new_generation(options.generation, now, "transfer", {".DS_Store", kMhlFolder, std::string(kMhlFolder) + "/"});
   list.files.resize(files.size());
+
+  // A file already recorded may only be copied again unchanged: checked before anything is copied.
+  parallel_for(files.size(), [&](std::size_t i) {
+    auto it = recorded.find(files[i]);
+    if (it == recorded.end()) return;
+    for (const MhlHashValue& hash : it->second.reference)
+      if (file_digest(source / files[i], hash.format) != hash.value)
+        throw InputError((source / files[i]).string(), 0, "",
+                         fmt::format("differs from the {} the package's history records ({}): package it into a "
+                                     "new folder",
+                                     files[i], hash.format));
+  });
 
   for (const auto& file : files) fs::create_directories((destination / file).parent_path());
   parallel_for(files.size(), [&](std::size_t i) {
-    fs::path from = source / files[i], to = destination / files[i];
+    const fs::path from = source / files[i], to = destination / files[i];
+    auto known = recorded.find(files[i]);
+    if (fs::is_symlink(to)) fs::remove(to);  // a link in the way is replaced, never written through
     fs::copy_file(from, to, fs::copy_options::overwrite_existing);
     fs::last_write_time(to, fs::last_write_time(from));
     MhlFileHash& entry = list.files[i];
     entry.path = files[i];
     entry.size = fs::file_size(to);
     entry.last_modification_date = modification_date(to);
-    entry.hashes = {{"xxh64", xxh64_hex(to), "original", list.creation_date},
-                    {"md5", md5_hex(to), "original", list.creation_date}};
-    if (xxh64_hex(from) != entry.hashes[0].value)
-      throw std::runtime_error(fmt::format("the copy of {} differs from the original", from.string()));
+    std::vector<std::string> formats = options.formats;
+    if (known != recorded.end()) {
+      formats.clear();
+      for (const MhlHashValue& hash : known->second.reference) formats.push_back(hash.format);
+    }
+    for (const std::string& format : formats)
+      entry.hashes.push_back({format, file_digest(to, format), known == recorded.end() ? "original" : "verified",
+                              list.creation_date});
+    if (file_digest(from, formats.front()) != entry.hashes.front().value)
+      throw IoError(to.string(), "the copy differs from " + from.string());
   });
 
-  fs::path mhl_folder = destination / kMhlFolder;
-  fs::create_directories(mhl_folder);
-  result.manifest = mhl_folder / mhl_generation_file_name(1, folder_of(destination).filename().string(), now);
-  write_file_atomically(result.manifest, format_mhl(list));
-  MhlChain chain;
-  chain.generations.push_back({1, result.manifest.filename().string(), {"c4", c4_id(result.manifest), "", ""}, 0});
-  result.chain = mhl_folder / kMhlChainFile;
-  write_file_atomically(result.chain, format_mhl_chain(chain));
+  result.generation = history.next_sequence_number();
+  std::tie(result.manifest, result.chain) = append_generation(history, destination, list, now);
   return result;
 }
 
-PackageCheck verify_package(const fs::path& directory) {
+PackageCheck verify_package(const fs::path& directory, const GenerationInfo* record) {
   if (!fs::is_directory(directory)) throw InputError(directory.string(), 0, "DIR", "is not a folder");
-  fs::path mhl_folder = directory / kMhlFolder;
-  if (!fs::is_directory(mhl_folder))
-    throw InputError(mhl_folder.string(), 0, "", "no ASC MHL manifest (ascmhl/ folder) in the package");
+  History history = read_history(directory);
+  const std::map<std::string, Recorded> recorded = recorded_files(history);
 
   PackageCheck check;
   check.directory = directory;
-  std::vector<PackageProblem> problems;
-  const std::string mhl_prefix = std::string(kMhlFolder) + "/";
+  check.manifest = history.generations.back().path;
+  check.generation = history.newest();
+  check.generations = static_cast<int>(history.generations.size());
+  check.files_listed = recorded.size();
+  std::vector<PackageProblem> problems = history.problems;
 
-  MhlChain chain;
-  NewestManifest newest;
-  fs::path chain_path = mhl_folder / kMhlChainFile;
-  if (fs::exists(chain_path)) {
-    chain = read_mhl_chain(chain_path);
-    auto last = std::max_element(chain.generations.begin(), chain.generations.end(),
-                                 [](const auto& a, const auto& b) { return a.sequence_number < b.sequence_number; });
-    newest = {mhl_folder / last->path, last->sequence_number, &*last};
-    if (!can_check(last->hash))
-      throw InputError(chain_path.string(), last->line, last->hash.format, "calkit checks c4, xxh64 or md5 only");
-    if (!fs::exists(newest.path)) {
-      add_problem(problems, PackageProblemKind::Missing, mhl_prefix + last->path);
-      newest = newest_on_disk(mhl_folder);
-    } else if (file_digest(newest.path, last->hash.format) != last->hash.value) {
-      add_problem(problems, PackageProblemKind::Changed, mhl_prefix + last->path, {last->hash.format});
-    }
-  } else {
-    add_problem(problems, PackageProblemKind::Missing, mhl_prefix + kMhlChainFile);
-    newest = newest_on_disk(mhl_folder);
-  }
-  check.manifest = newest.path;
-  check.generation = newest.generation;
+  DiskContent disk = disk_content(directory);
+  std::set<std::string> links;
+  for (const PackageProblem& link : disk.links) links.insert(link.path);
+  problems.insert(problems.end(), disk.links.begin(), disk.links.end());
 
-  MhlHashList list = read_mhl(newest.path);
-  check.files_listed = list.files.size();
-  for (const auto& file : list.files)
-    if (std::none_of(file.hashes.begin(), file.hashes.end(), can_check))
-      throw InputError(newest.path.string(), file.line, "hash",
-                       fmt::format("'{}' has no xxh64, md5 or c4 hash calkit can check", file.path));
-
-  std::vector<std::vector<std::string>> differences(list.files.size());
-  std::vector<char> missing(list.files.size(), 0);
-  parallel_for(list.files.size(), [&](std::size_t i) {
-    const MhlFileHash& file = list.files[i];
-    fs::path path = directory / file.path;
-    if (!fs::is_regular_file(path)) {
+  // Each recorded file hashed now in the formats of its reference, in parallel.
+  std::vector<const std::pair<const std::string, Recorded>*> entries;
+  for (const auto& entry : recorded) entries.push_back(&entry);
+  std::vector<std::vector<MhlHashValue>> now(entries.size());
+  std::vector<std::vector<std::string>> differences(entries.size());
+  std::vector<char> missing(entries.size(), 0);
+  parallel_for(entries.size(), [&](std::size_t i) {
+    const auto& [path, file] = *entries[i];
+    const fs::path on_disk = directory / path;
+    if (links.count(path)) return;  // listed as a link: never read
+    std::error_code ec;
+    if (fs::symlink_status(on_disk, ec).type() != fs::file_type::regular) {
       missing[i] = 1;
       return;
     }
-    if (file.size && fs::file_size(path) != *file.size) differences[i].push_back("size");
-    for (const auto& hash : file.hashes)
-      if (can_check(hash) && file_digest(path, hash.format) != hash.value) differences[i].push_back(hash.format);
+    if (file.size && fs::file_size(on_disk) != *file.size) differences[i].push_back("size");
+    for (const MhlHashValue& hash : file.reference) {
+      std::string value = file_digest(on_disk, hash.format);
+      if (value != hash.value) differences[i].push_back(hash.format);
+      now[i].push_back({hash.format, value, value == hash.value ? "verified" : "failed", ""});
+    }
   });
-
-  std::set<std::string> listed;
-  for (std::size_t i = 0; i < list.files.size(); ++i) {
-    listed.insert(list.files[i].path);
-    if (missing[i]) add_problem(problems, PackageProblemKind::Missing, list.files[i].path);
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (missing[i]) add_problem(problems, PackageProblemKind::Missing, entries[i]->first);
+    if (!differences[i].empty()) add_problem(problems, PackageProblemKind::Changed, entries[i]->first, differences[i]);
   }
-  for (std::size_t i = 0; i < list.files.size(); ++i)
-    if (!differences[i].empty())
-      add_problem(problems, PackageProblemKind::Changed, list.files[i].path, differences[i]);
-  for (const auto& file : all_files(directory))
-    if (!listed.count(file) && !ignored(file, list.ignore_patterns))
-      add_problem(problems, PackageProblemKind::Extra, file);
+  const std::vector<std::string>& ignore = history.generations.back().list.ignore_patterns;
+  for (const std::string& file : disk.files)
+    if (!recorded.count(file) && !ignored(file, ignore)) add_problem(problems, PackageProblemKind::Extra, file);
 
   std::stable_sort(problems.begin(), problems.end(), [](const auto& a, const auto& b) {
     return a.kind != b.kind ? a.kind < b.kind : a.path < b.path;
   });
   check.problems = std::move(problems);
+
+  if (record) {
+    const std::time_t time = record->now != 0 ? record->now : std::time(nullptr);
+    MhlHashList list = new_generation(*record, time, "in-place", ignore);
+    if (list.comment.empty())
+      list.comment = check.intact() ? fmt::format("calkit package verify: intact, {} files", check.files_listed)
+                                    : fmt::format("calkit package verify: FAILED, {} problems", check.problems.size());
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      if (now[i].empty()) continue;  // missing or a link: nothing to record
+      const fs::path on_disk = directory / entries[i]->first;
+      MhlFileHash file{entries[i]->first, fs::file_size(on_disk), modification_date(on_disk), now[i], 0};
+      for (MhlHashValue& hash : file.hashes) hash.hash_date = list.creation_date;
+      list.files.push_back(std::move(file));
+    }
+    check.recorded = append_generation(history, directory, list, time).first;
+  }
   return check;
 }
 
@@ -286,12 +416,14 @@ const char* package_problem_kind_name(PackageProblemKind kind) {
     case PackageProblemKind::Missing: return "missing";
     case PackageProblemKind::Changed: return "changed";
     case PackageProblemKind::Extra: return "extra";
+    case PackageProblemKind::Link: return "link";
   }
   return "?";
 }
 
 std::string package_problem_line(const PackageProblem& problem) {
   std::string line = fmt::format("{}: {}", package_problem_kind_name(problem.kind), problem.path);
+  if (problem.kind == PackageProblemKind::Link) return line + " -> " + problem.fields.front();
   if (!problem.fields.empty()) {
     line += " (";
     for (std::size_t i = 0; i < problem.fields.size(); ++i) line += (i ? ", " : "") + problem.fields[i];

@@ -102,14 +102,14 @@ TEST_CASE("package a calibrate run, verify it, and catch every kind of tampering
   write_file_bytes(lut, flipped);
   Run changed = run_calkit_in("package verify '" + pkg.string() + "'", dir);
   CHECK(changed.status == 1);
-  CHECK(has_line(changed.out, "changed: calibration.cube (xxh64, md5)"));
+  CHECK(has_line(changed.out, "changed: calibration.cube (md5, xxh64)"));
   Run changed_json = run_calkit_in("package verify '" + pkg.string() + "' --json", dir);
   CHECK(changed_json.status == 1);
   nlohmann::json check = nlohmann::json::parse(changed_json.out);
   CHECK(check["intact"] == false);
   REQUIRE(check["changed"].size() == 1);
   CHECK(check["changed"][0]["path"] == "calibration.cube");
-  CHECK(check["changed"][0]["fields"] == nlohmann::json::array({"xxh64", "md5"}));
+  CHECK(check["changed"][0]["fields"] == nlohmann::json::array({"md5", "xxh64"}));
   write_file_bytes(lut, lut_bytes);
   CHECK(run_calkit_in("package verify '" + pkg.string() + "'", dir).status == 0);
 
@@ -147,4 +147,52 @@ TEST_CASE("package verify of a folder without a manifest exits 2") {
   CHECK(run.status == 2);
   CHECK(lines_of(run.err).size() == 1);
   CHECK(run.err.find("ascmhl") != std::string::npos);
+}
+
+TEST_CASE("a package copied to a second site and verified there with --record holds two generations ascmhl accepts") {
+  fs::path dir = scratch("second-site");
+  fs::path out = dir / "out";
+  fs::create_directories(out / "runs");
+  write_file_bytes(out / "calibration.cube", "LUT_3D_SIZE 2\n0 0 0\n1 0 0\n0 1 0\n1 1 0\n0 0 1\n1 0 1\n0 1 1\n1 1 1\n");
+  write_file_bytes(out / "report.html", "<!doctype html><p>report</p>\n");
+  write_file_bytes(out / "runs" / "readings.csv", "R,G,B,X,Y,Z\n");
+  Run made = run_calkit_in("package '" + out.string() + "' -o '" + (dir / "siteA").string() +
+                               "' --author 'Ann Op' --email ann@example.com --role DIT --location 'Suite A'",
+                           dir);
+  REQUIRE(made.status == 0);
+  // The second site receives a copy (new modification times, as a plain cp gives).
+  REQUIRE(std::system(("cp -r '" + (dir / "siteA").string() + "' '" + (dir / "siteB").string() + "'").c_str()) == 0);
+  Run recorded = run_calkit_in("package verify '" + (dir / "siteB").string() +
+                                   "' --record --author 'Bo Client' --location 'Suite B' --json",
+                               dir);
+  REQUIRE(recorded.status == 0);
+  auto check = nlohmann::json::parse(recorded.out);
+  CHECK(check["intact"] == true);
+  CHECK(check["generations"] == 1);
+  CHECK(fs::exists(check["recorded"].get<std::string>()));
+  auto again = nlohmann::json::parse(run_calkit_in("package verify '" + (dir / "siteB").string() + "' --json", dir).out);
+  CHECK(again["generations"] == 2);
+  CHECK(again["intact"] == true);
+  // The second generation says who verified where, and what was found, in ASC MHL's own terms.
+  std::string second = read_file_bytes(check["recorded"].get<std::string>());
+  CHECK(second.find("<author email=\"ops") == std::string::npos);
+  CHECK(second.find(">Bo Client</author>") != std::string::npos);
+  CHECK(second.find("<location>Suite B</location>") != std::string::npos);
+  CHECK(second.find("action=\"verified\"") != std::string::npos);
+  CHECK(second.find("<comment>calkit package verify: intact, 3 files</comment>") != std::string::npos);
+
+  std::string ascmhl = calkit::test::shared_oracle("ascmhl");
+  if (ascmhl.empty() || calkit::test::run_shell("PYTHONPATH='" + ascmhl + "' /usr/bin/python3 -c 'import ascmhl'") != 0) {
+    MESSAGE("skipped the ascmhl half: ../shared/oracles/ascmhl or its Debian python3 packages are not present");
+    return;
+  }
+  const std::string tool = "PYTHONPATH='" + ascmhl + "' /usr/bin/python3 -m ascmhl.cli.";
+  std::string info;
+  CHECK(calkit::test::run_shell(tool + "ascmhl_debug verify '" + (dir / "siteB").string() + "'") == 0);
+  CHECK(calkit::test::run_shell(tool + "ascmhl info -v '" + (dir / "siteB").string() + "'", &info) == 0);
+  CHECK(info.find("Generation 2") != std::string::npos);
+  CHECK(info.find("Bo Client") != std::string::npos);
+  // And the other way round: a history ascmhl made verifies in calkit.
+  REQUIRE(calkit::test::run_shell(tool + "ascmhl create -h xxh128 '" + out.string() + "'") == 0);
+  CHECK(run_calkit_in("package verify '" + out.string() + "'", dir).status == 0);
 }

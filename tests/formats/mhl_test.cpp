@@ -141,9 +141,9 @@ TEST_CASE("manifest and chain round-trip through format and parse") {
     CHECK(back.files[i].path == list.files[i].path);
     CHECK(back.files[i].size == list.files[i].size);
     REQUIRE(back.files[i].hashes.size() == list.files[i].hashes.size());
-    for (std::size_t h = 0; h < back.files[i].hashes.size(); ++h) {
-      CHECK(back.files[i].hashes[h].format == list.files[i].hashes[h].format);
-      CHECK(back.files[i].hashes[h].value == list.files[i].hashes[h].value);
+    for (const MhlHashValue& hash : list.files[i].hashes) {  // written in the schema's order
+      REQUIRE(back.files[i].find(hash.format));
+      CHECK(back.files[i].find(hash.format)->value == hash.value);
     }
   }
   std::string chain_text = read_file_text(kMhlData / "ascmhl_chain.xml");
@@ -198,4 +198,49 @@ TEST_CASE("malformed chains throw InputError naming the field") {
   CHECK(error_with("DIRECTORY", "OTHER").field() == "xmlns");
   InputError e = error_with("<c4>c4324", "<c4>c4324x");
   CHECK(e.line() == 9);
+}
+
+TEST_CASE("creator info round-trips, namespace prefixes are read (spec v1.0 6.1), xxh32 and action new are not ASC MHL") {
+  MhlHashList list = sample_list();
+  list.authors = {{"Ann Op", "ann@example.com", "", "DIT"}};
+  list.location = "Suite A";
+  list.comment = "first pass";
+  std::string text = format_mhl(list);
+  // The schema's order in <creatorinfo> and in <hash>: md5 before xxh64 whatever the input order.
+  CHECK(text.find("<tool") < text.find("<author"));
+  CHECK(text.find("<author") < text.find("<location>"));
+  CHECK(text.find("<md5") < text.find("<xxh64"));
+  MhlHashList back = parse_mhl(text, "x.mhl");
+  REQUIRE(back.authors.size() == 1);
+  CHECK(back.authors[0].name == "Ann Op");
+  CHECK(back.authors[0].email == "ann@example.com");
+  CHECK(back.authors[0].role == "DIT");
+  CHECK(back.location == "Suite A");
+  CHECK(back.comment == "first pass");
+
+  std::string prefixed = text;
+  for (std::size_t at = 0; (at = prefixed.find('<', at)) != std::string::npos; ++at) {
+    if (prefixed[at + 1] == '?') continue;
+    prefixed.insert(at + (prefixed[at + 1] == '/' ? 2 : 1), "a:");
+  }
+  prefixed.replace(prefixed.find("xmlns="), 6, "xmlns:a=");
+  CHECK(parse_mhl(prefixed, "prefixed.mhl").files.size() == list.files.size());
+
+  std::string xxh32 = text;
+  xxh32.replace(xxh32.find("<md5"), 4, "<xxh32");
+  xxh32.replace(xxh32.find("</md5>"), 6, "</xxh32>");
+  CHECK_THROWS_AS(parse_mhl(xxh32, "x.mhl"), InputError);
+  std::string action_new = text;
+  action_new.replace(action_new.find("action=\"original\""), 17, "action=\"new\"");
+  CHECK_THROWS_AS(parse_mhl(action_new, "x.mhl"), InputError);
+}
+
+TEST_CASE("generation numbers come from manifest file names as ascmhl reads them") {
+  CHECK(mhl_generation_of("0001_pkg_2026-11-21_091507Z.mhl") == 1);
+  CHECK(mhl_generation_of("0002_A002R2EC_2020-01-17_143000.mhl") == 2);
+  CHECK(mhl_generation_of("10000_x.mhl") == 10000);
+  CHECK(mhl_generation_of("0003.mhl") == 3);
+  CHECK(mhl_generation_of("123_x.mhl") == 0);
+  CHECK(mhl_generation_of("0001x.mhl") == 0);
+  CHECK(mhl_generation_of("0001_pkg.xml") == 0);
 }

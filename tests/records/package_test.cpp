@@ -75,7 +75,10 @@ const std::vector<std::string> kExpectedFiles = {
 
 PackageResult make_package(const std::string& name) {
   fs::path src = make_source(name);
-  return create_package(src, src.parent_path() / "pkg", {.hostname = "test-host", .now = 1795252507});
+  PackageOptions options;
+  options.generation.hostname = "test-host";
+  options.generation.now = 1795252507;
+  return create_package(src, src.parent_path() / "pkg", options);
 }
 
 std::vector<std::string> problem_lines(const PackageCheck& check) {
@@ -197,10 +200,10 @@ TEST_CASE("verify_package: intact, then each kind of tampering is named") {
   write_bytes(dir / "runs" / "added.txt", "hello\n");
   check = verify_package(dir);
   CHECK(problem_lines(check) == std::vector<std::string>{"missing: report.html",
-                                                         "changed: calibration.cube (xxh64, md5)",
+                                                         "changed: calibration.cube (md5, xxh64)",
                                                          "extra: runs/added.txt"});
   write_bytes(dir / "profile.ti3", "short");
-  CHECK(problem_lines(verify_package(dir))[2] == "changed: profile.ti3 (size, xxh64, md5)");
+  CHECK(problem_lines(verify_package(dir))[2] == "changed: profile.ti3 (size, md5, xxh64)");
 }
 
 TEST_CASE("verify_package checks the manifest against the chain") {
@@ -221,13 +224,15 @@ TEST_CASE("verify_package reads the ascmhl reference implementation's example fo
   fs::path data = fs::path(CALKIT_TEST_DATA) / "ascmhl";
   for (const char* name : {"0002_A002R2EC_2020-01-17_143000.mhl", "ascmhl_chain.xml"})
     fs::copy_file(data / name, dir / "ascmhl" / name);
-  // The media files are not published: all three are missing, the chain's C4 of generation 2
-  // matches and its generation 1 is not needed.
+  // The media files are not published: all three are missing; the chain's C4 of generation 2
+  // matches, and its generation 1, which the chain lists, is missing (a history is all of its
+  // generations, ASC MHL spec v1.0 §5.3.3).
   PackageCheck check = verify_package(dir);
   CHECK(check.generation == 2);
   CHECK(problem_lines(check) == std::vector<std::string>{"missing: Clips/A002C006_141024_R2EC.mov",
                                                          "missing: Clips/A002C007_141024_R2EC.mov",
-                                                         "missing: Sidecar.txt"});
+                                                         "missing: Sidecar.txt",
+                                                         "missing: ascmhl/0001_A002R2EC_2020-01-16_091500.mhl"});
 }
 
 TEST_CASE("package refuses bad sources and destinations, verify refuses non-packages") {
@@ -236,8 +241,14 @@ TEST_CASE("package refuses bad sources and destinations, verify refuses non-pack
   CHECK_THROWS_AS(create_package(dir / "empty", dir / "pkg"), InputError);
   CHECK_THROWS_AS(create_package(dir / "nowhere", dir / "pkg"), InputError);
   CHECK_THROWS_AS(verify_package(dir / "empty"), InputError);
+  // Packaging into a package continues its history; a changed file of a recorded name is refused.
   PackageResult first = make_package("refuse-twice");
+  PackageResult again = create_package(first.directory.parent_path() / "out", first.directory);
+  CHECK(again.generation == 2);
+  CHECK(again.list.files.front().hashes.front().action == "verified");
+  write_bytes(first.directory.parent_path() / "out" / "report.html", "<p>another report</p>\n");
   CHECK_THROWS_AS(create_package(first.directory.parent_path() / "out", first.directory), InputError);
+  CHECK(verify_package(first.directory).intact());
   // A destination inside the source is not packaged into itself.
   fs::path src = make_source("inside");
   PackageResult inside = create_package(src, src / "pkg");

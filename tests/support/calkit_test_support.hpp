@@ -52,6 +52,25 @@ inline std::size_t count_lines(const std::filesystem::path& path) {
   return n;
 }
 
+// An outside oracle vendored in ../shared/oracles (not part of calkit), or "" when ../shared is
+// absent: a test then skips it with a message.
+inline std::string shared_oracle(const std::string& name) {
+  std::filesystem::path dir = std::filesystem::path(CALKIT_SHARED) / "oracles" / name;
+  return std::filesystem::is_directory(dir) ? std::filesystem::canonical(dir).string() : "";
+}
+
+// Runs a shell command; its exit status (-1 when killed), its stdout+stderr in *output if given.
+inline int run_shell(const std::string& command, std::string* output = nullptr) {
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string out;
+  char buffer[4096];
+  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
+  int status = ::pclose(pipe);
+  if (output) *output = out;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 // Where a run's stderr goes: away, into the captured output, or to the test's own stderr.
 enum class Stderr { Discard, Capture, Inherit };
 
