@@ -18,6 +18,7 @@
 #include "core/files.hpp"
 #include "formats/measurement_file.hpp"
 #include "luts/lut_io.hpp"
+#include "solver/match_plan.hpp"
 #include "solver/solve.hpp"
 
 namespace calkit::cli {
@@ -100,7 +101,7 @@ Target target_from(const SolveCliOptions& o) {
       if (!(c > 0 && c < 1)) throw ValueError("primaries", "chromaticities must lie in (0, 1)");
     t.primaries = RgbSpace{"custom", {v[0], v[1]}, {v[2], v[3]}, {v[4], v[5]}, kD65};
   }
-  return target_by_name(o.target, t);
+  return target_by_name_or_file(o.target, t);
 }
 
 void run_solve(const SolveCliOptions& o) {
@@ -188,7 +189,7 @@ void add_solve(CLI::App& app) {
       "Example: calkit solve --measurements meas.ti3 --target bt1886 --size 33 --format cube,clf,icc -o out/");
   cmd->add_option("--measurements,-m", o->measurements, "readings: .ti3 (calkit or ArgyllCMS dispread), .json, .csv")
       ->required();
-  cmd->add_option("--target,-t", o->target, "bt1886, pq-p3d65, pq-p3d65-rec2020 or pq-rec2020")
+  cmd->add_option("--target,-t", o->target, "bt1886, pq-p3d65, pq-p3d65-rec2020, pq-rec2020, or a target file (calkit match plan)")
       ->capture_default_str();
   cmd->add_option("--size,-s", o->size, "3D LUT nodes per axis (17, 33, 65, ...); default 33 for SDR targets, 65 for PQ");
   cmd->add_option("--format,-f", o->formats, "comma-separated LUT formats: cube, 3dl, clf, icc, ocio")

@@ -19,6 +19,7 @@
 #include "records/history.hpp"
 #include "report/report_json.hpp"
 #include "report/target_description.hpp"
+#include "solver/match_plan.hpp"
 
 namespace calkit::cli {
 namespace {
@@ -41,7 +42,7 @@ void record_in_history(const ChainArgs& args, const VerificationResult& result, 
 
 void add_chain_options(CLI::App* cmd, ChainArgs& a) {
   add_rig_options(cmd, a.rig);
-  cmd->add_option("--target,-t", a.target, "bt1886, pq-p3d65, pq-p3d65-rec2020 or pq-rec2020")->capture_default_str();
+  cmd->add_option("--target,-t", a.target, "bt1886, pq-p3d65, pq-p3d65-rec2020, pq-rec2020, or a target file (calkit match plan)")->capture_default_str();
   cmd->add_option("--white-nits", a.white_nits, "SDR target white, cd/m²")->capture_default_str();
   cmd->add_option("--gamma", a.gamma, "BT.1886 exponent")->capture_default_str();
   add_pq_target_options(cmd, a.mastering_peak, a.roll_off);
@@ -92,7 +93,7 @@ Target target_from(const ChainArgs& args) {
   t.pure_power = args.pure_power;
   t.mastering_peak = args.mastering_peak;
   t.roll_off = roll_off_by_name(args.roll_off);
-  return target_by_name(args.target, t);
+  return target_by_name_or_file(args.target, t);
 }
 
 bool take_lut_facts(Target& target, const Lut3d& lut) {
@@ -142,7 +143,7 @@ PatchSet verification_patches(std::string set, const Target& target, std::uint64
 }
 
 Target target_for_readings(Target target, const MeasurementSet& readings) {
-  if (target.hdr()) return target;
+  if (target.hdr() || target.shared_black) return target;
   for (const Reading& r : readings.readings)
     if (r.rgb.maxCoeff() == 0) {
       target.display_black_XYZ = r.XYZ;

@@ -110,8 +110,8 @@ MeasurementSet parse_measurement_json(std::string_view text, const std::string& 
     Reading reading;
     reading.rgb = device_rgb(member(r, "rgb", name, where + "."), name, where + ".rgb");
     reading.XYZ = triplet(member(r, "XYZ", name, where + "."), name, where + ".XYZ");
-    if (reading.XYZ.y() < 0)
-      throw InputError(name, 0, where + ".XYZ[1]", "negative luminance");
+    if (reading.XYZ.y() < kLowestNoisyLuminance)
+      throw InputError(name, 0, where + ".XYZ[1]", "negative luminance beyond a probe's noise");
     if (auto s = r.find("spectrum"); s != r.end() && !s->is_null())
       reading.spectrum = spectrum(*s, name, where + ".spectrum");
     set.readings.push_back(std::move(reading));

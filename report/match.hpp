@@ -11,10 +11,15 @@
 
 namespace calkit {
 
+// Between two rooms, the same pass marks as one display against its target (report/
+// verification.hpp); the white's colour alone is also judged for the advice: Δu′v′ 0.002 is
+// about twice the u′v′ distance at which side-by-side whites are told apart (field practice
+// for suite matching, issue 17; no standard sets it).
 struct MatchThresholds {
   double mean_de2000 = 1.0;
   double max_de2000 = 3.0;
   double white_de2000 = 1.0;          // SDR: dE2000 between the two 100 % whites
+  double white_delta_uv = 0.002;      // advice: the whites' colours differ
   double mean_de_itp = 3.0;           // HDR
   double max_de_itp = kNotMeasured;   // HDR, off unless set
 };
@@ -24,6 +29,9 @@ struct MatchPatch {
   std::string group;
   Vec3 reference_XYZ = Vec3::Zero(), display_XYZ = Vec3::Zero();  // measured, cd/m²
   double de2000 = 0, de_itp = 0;
+  // Empty when the patch is judged; otherwise why one display cannot show what the other does
+  // ("darker than B's black", "outside B's gamut", ...): listed, not counted in the figures.
+  std::string not_shown;
 };
 
 // One greyscale step (R = G = B), in increasing signal: B against A.
@@ -61,9 +69,13 @@ struct MatchResult {
   Vec3 lab_white_XYZ = Vec3::Zero();         // CIELAB white of the dE2000 figures, cd/m²
   bool probes_differ = false;                // different probe or correction names
   std::vector<std::string> notes;
+  // What differs and what to do, one line each (white, black, greyscale, gamut, probes); empty
+  // when the match passes.
+  std::vector<std::string> advice;
   MatchThresholds thresholds;
   std::vector<MatchPatch> patches;
-  DeStats de2000, de_itp;
+  int not_shown = 0;      // patches left out of the figures (MatchPatch::not_shown)
+  DeStats de2000, de_itp; // over the patches both displays show
   std::vector<MatchGreyStep> greyscale;
   MatchWhite white;
   MatchLevels levels;
@@ -75,7 +87,16 @@ struct MatchOptions {
   std::string reference_file, display_file;  // named in errors and the report
 };
 
-// Compares run B (display) with run A (reference). Throws InputError naming the display file
+// A run built from plain readings (a .ti3, calkit measurements, a verification's readings file):
+// each patch's target is its own reading (so dE2000 is relative to A's measured white), the
+// target described by the measured white; `hdr`: the signals are PQ.
+VerificationResult run_from_readings(const MeasurementSet& readings, bool hdr);
+// The readings of a verification run (signal shown, XYZ measured), its header facts in info.
+MeasurementSet readings_of_run(const VerificationResult& run);
+
+// Compares run B (display) with run A (reference). A patch one display cannot show is listed and
+// left out of the figures: A's reading darker than B's black by more than 5 % (or B's than A's),
+// or a patch either run did not judge (outside that display's gamut by its calibration's model). Throws InputError naming the display file
 // and the first patch whose signal differs (or the patch count) when the sets differ, and when
 // one run is HDR and the other SDR.
 MatchResult compare_runs(const VerificationResult& reference, const VerificationResult& display,

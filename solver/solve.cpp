@@ -187,7 +187,8 @@ SolveResult solve(const MeasurementSet& set, const Target& target_in, const Solv
   // black) and the brightest grey of the target white (the PQ roll-off's peak).
   Target& target = result.target;
   target = target_in;
-  target.display_black_XYZ = result.model.XYZ(Vec3::Zero()).cwiseMax(0.0);
+  Vec3 model_black = result.model.XYZ(Vec3::Zero()).cwiseMax(0.0);
+  if (!target.shared_black) target.display_black_XYZ = model_black;
   DeviceMapper::neutral_range(result.model, target.container.white, &result.neutral_min_nits,
                               &result.neutral_max_nits);
   if (target.hdr()) {
@@ -241,10 +242,10 @@ SolveResult solve(const MeasurementSet& set, const Target& target_in, const Solv
       }
   result.mapped_nodes = int(std::count(mapped.begin(), mapped.end(), 1));
   // Where the target's black is no brighter than the display's (every target but a match to a
-  // brighter-black reference), signal 0 is drive 0. Near black the fitted model can have other
-  // drives with the same predicted colour (to 1e-10 dE): black is set rather than left to where
-  // an inversion lands.
-  bool black_is_zero = target.XYZ(Vec3::Zero()).y() <= target.display_black_XYZ.y() * (1 + 1e-9);
+  // brighter-black reference or a shared black above this display's), signal 0 is drive 0. Near
+  // black the fitted model can have other drives with the same predicted colour (to 1e-10 dE):
+  // black is set rather than left to where an inversion lands.
+  bool black_is_zero = target.XYZ(Vec3::Zero()).y() <= model_black.y() * (1 + 1e-9);
   if (black_is_zero && signal(0, n) == 0) lut.at(0, 0, 0) = Vec3::Zero();
   std::vector<Vec3> diagonal(n);
   for (int i = 0; i < n; ++i) diagonal[i] = lut.at(i, i, i);

@@ -114,6 +114,7 @@ bool Target::read_display_facts(const std::map<std::string, std::string>& metada
   auto black = metadata.find(kBlackKey);
   auto peak = metadata.find(kPeakKey);
   if (black == metadata.end() || (hdr() && peak == metadata.end())) return false;
+  if (shared_black) return true;
   Vec3 k;
   double p = 0;
   if (std::sscanf(black->second.c_str(), "%lf %lf %lf", &k.x(), &k.y(), &k.z()) != 3 || !k.allFinite() ||
@@ -152,6 +153,7 @@ std::string Target::description() const {
                       "{:.4f} cd/m²",
                       eotf == TargetEotf::Bt1886 ? "BT.1886" : "pure power", gamma, gamut.name,
                       w.x, w.y, white_nits, display_black_XYZ.y());
+    if (shared_black) out += " (shared by two rooms)";
   }
   return out;
 }

@@ -46,6 +46,9 @@ struct Target {
   // into the LUT's metadata, from which verify and calibrate read them back (display_facts).
   Vec3 display_black_XYZ = Vec3::Zero();
   double display_peak_nits = 0;  // PQ: brightest grey of the target white it shows; 0: unknown
+  // A target shared by two rooms (solver/match_plan.hpp): display_black_XYZ is the plan's black,
+  // the same in both rooms, and no display's own black replaces it.
+  bool shared_black = false;
 
   // The display facts as LUT metadata (exact decimal round trip), and back: returns false when
   // the metadata has none (a LUT that calkit did not make).

@@ -132,15 +132,17 @@ std::string patch_table(const MatchResult& r) {
   Vec3 ref = swatch_white(r.lab_white_XYZ, r.hdr);
   std::string out = R"(<div class="table-wrap"><table><thead><tr><th>#</th><th class="l">group</th>)"
                     R"(<th>signal R G B (%)</th><th class="l">A | B</th><th>A x y Y</th><th>B x y Y</th>)"
-                    R"(<th>dE2000</th><th>dE ITP</th></tr></thead><tbody>)";
+                    R"(<th>dE2000</th><th>dE ITP</th><th class="l">not counted</th></tr></thead><tbody>)";
   for (std::size_t i = 0; i < r.patches.size(); ++i) {
     const auto& p = r.patches[i];
     out += fmt::format(R"(<tr><td>{}</td><td class="l"><span class="group-tag">{}</span></td><td>{}</td>)"
-                       R"(<td class="l">{}</td><td>{}</td><td>{}</td><td class="{}">{}</td><td class="{}">{}</td></tr>)",
+                       R"(<td class="l">{}</td><td>{}</td><td>{}</td><td class="{}">{}</td><td class="{}">{}</td>)"
+                       R"(<td class="l">{}</td></tr>)",
                        i + 1, escape(p.group), signal_text(p.signal),
                        swatch_pair("A | B", p.reference_XYZ, p.display_XYZ, ref), xyY_text(p.reference_XYZ),
                        xyY_text(p.display_XYZ), r.hdr ? "" : de_grade(r.thresholds, p.de2000, false),
-                       num(p.de2000, 2), r.hdr ? de_grade(r.thresholds, p.de_itp, true) : "", num(p.de_itp, 2));
+                       num(p.de2000, 2), r.hdr ? de_grade(r.thresholds, p.de_itp, true) : "", num(p.de_itp, 2),
+                       escape(p.not_shown));
   }
   return out + "</tbody></table></div>";
 }
@@ -165,6 +167,11 @@ std::string render_match_html(const MatchResult& r) {
     html += R"(<p class="warn-box"><b>Different probes or corrections.</b> The runs were not read with the same )"
             R"(instrument setup, so part of any difference may be the probes': each run's probe and correction are below.</p>)";
   for (const auto& note : r.notes) html += fmt::format(R"(<p class="note">{}</p>)", escape(note));
+  if (!r.advice.empty()) {
+    html += R"(<section class="card"><h2>What differs and what to do</h2><ul class="advice">)";
+    for (const auto& line : r.advice) html += "<li>" + escape(line) + "</li>";
+    html += "</ul></section>";
+  }
 
   html += R"(<div class="runs keep" style="--n:2">)";
   html += fmt::format(R"(<section class="card"><div class="run-head"><span class="run-label">A · reference</span></div>{}</section>)",

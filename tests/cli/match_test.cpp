@@ -83,6 +83,48 @@ TEST_CASE("match: two suites on different displays fail uncalibrated and pass ca
           doctest::Approx(expected).epsilon(0.05));
   }
 
+  // The advice names the black as the cause (the figures above are BT.1886's own).
+  REQUIRE(bt["advice"].size() >= 1);
+  CHECK(bt["advice"].back().get<std::string>().rfind("black:", 0) == 0);
+
+  // Every readings or verification file calkit writes is taken: the readings JSON of A's
+  // verification, and the same readings as .ti3 and .csv, against B's verification JSON show the
+  // same light per patch as the two verification JSON files.
+  fs::path readings = a / "verify-after-readings.json";
+  for (const char* extension : {".ti3", ".csv"}) {
+    fs::path copy = dir / ("a-readings"s + extension);
+    REQUIRE(run("convert " + readings.string() + " " + copy.string(), dir / "convert.log") == 0);
+    fs::path out = dir / ("from"s + extension);
+    CHECK(match(copy, b / "verify-after.json", out) == 1);
+    nlohmann::json m = json_file(out / "match.json");
+    REQUIRE(m["patches"].size() == bt["patches"].size());
+    for (std::size_t i = 0; i < m["patches"].size(); ++i)
+      CHECK(m["patches"][i]["reference_XYZ"][1].get<double>() ==
+            doctest::Approx(bt["patches"][i]["reference_XYZ"][1].get<double>()).epsilon(1e-4).scale(1e-4));
+  }
+  CHECK(match(readings, b / "verify-after-readings.json", dir / "readings") == 1);
+
+  // --solve matches B to A as calibrated (A's verification), lists what B cannot show (A's black
+  // is below B's, Rec.709 red lies outside the LCD's red), and through its LUT B matches A.
+  REQUIRE(run("match --solve --quiet --reference " + (a / "verify-after.json").string() + " --display " +
+                  (b / "profile.ti3").string() + " -o " + (dir / "solve").string(),
+              dir / "solve.log") == 0);
+  nlohmann::json solved = json_file(dir / "solve" / "match-solve.json");
+  auto listed = [&](const calkit::Vec3& signal) {
+    for (const auto& p : solved["not_shown"])
+      if (p["signal"][0] == signal.x() && p["signal"][1] == signal.y() && p["signal"][2] == signal.z()) return true;
+    return false;
+  };
+  CHECK(listed(calkit::Vec3(0, 0, 0)));
+  CHECK(listed(calkit::Vec3(1, 0, 0)));
+  CHECK_FALSE(listed(calkit::Vec3(0.5, 0.5, 0.5)));
+  REQUIRE(run("verify --quiet --probe sim --display sim:ips-lcd --target bt1886 --set accuracy --lut " +
+                  (dir / "solve" / "match.cube").string() + " --profile " + (b / "profile.ti3").string() + " -o " +
+                  (dir / "through-lut").string(),
+              dir / "through-lut.log") == 0);
+  CHECK(match(a / "verify-after.json", dir / "through-lut" / "verify.json", dir / "solved") == 0);
+  CHECK(json_file(dir / "solved" / "match.json")["not_shown"].get<int>() > 0);
+
   // Calibrated to one target that treats black alike on both (pure power over the display's
   // black, from the same profiles), the two suites match.
   for (fs::path suite : {a, b}) {
@@ -151,4 +193,37 @@ TEST_CASE("match --solve: a display through the match LUT matches the projector"
   fs::path b_lut = verify("reference", " --lut " + (dir / "lut" / "match.cube").string(), "b-lut");
   CHECK(match(a, b, dir / "without-lut") == 1);
   CHECK(match(a, b_lut, dir / "with-lut") == 0);
+}
+
+// The two-room workflow: each room reads its display as it is, `match plan` proposes the target
+// both reach, both calibrate to it, and the match passes where plain BT.1886 fails (above).
+TEST_CASE("match plan: two displays calibrated to the plan match") {
+  fs::path dir = scratch("plan");
+  for (const char* display : {"reference", "ips-lcd"})
+    REQUIRE(run("verify --quiet --probe sim --display sim:"s + display + " --target bt1886 --set accuracy -o " +
+                    (dir / ("before-"s + display)).string(),
+                dir / ("before-"s + display + ".log")) == 0);
+  fs::path plan = dir / "plan";
+  int code = run("match plan --json " + (dir / "before-reference" / "verify.json").string() + " " +
+                     (dir / "before-ips-lcd" / "verify.json").string() + " -o " + plan.string(),
+                 dir / "plan.log");
+  INFO(calkit::test::read_file_bytes(dir / "plan.log"));
+  REQUIRE(code == 0);
+  nlohmann::json target = json_file(plan / "target.json");
+  // The shared black is at least the LCD's (0.15 cd/m²), which BT.1886 would otherwise follow alone.
+  CHECK(target["black_nits"].get<double>() >= target["rooms"]["b"]["black_nits"].get<double>());
+  CHECK(target["black_nits"].get<double>() > 10 * target["rooms"]["a"]["black_nits"].get<double>());
+  for (const char* display : {"reference", "ips-lcd"}) {
+    int calibrated = run("calibrate --quiet --probe sim --display sim:"s + display + " --target " +
+                             (plan / "target.json").string() + " --patches 500 -o " + (dir / display).string(),
+                         dir / (display + ".log"s));
+    INFO(calkit::test::read_file_bytes(dir / (display + ".log"s)));
+    REQUIRE(calibrated == 0);
+  }
+  CHECK(match(dir / "reference" / "verify-after.json", dir / "ips-lcd" / "verify-after.json", dir / "match") == 0);
+  nlohmann::json m = json_file(dir / "match" / "match.json");
+  CHECK(m["advice"].empty());
+  // The blacks now agree (within the probe's noise at 0.15 cd/m²).
+  CHECK(m["black"]["display_nits"].get<double>() ==
+        doctest::Approx(m["black"]["reference_nits"].get<double>()).epsilon(0.1));
 }

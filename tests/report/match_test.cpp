@@ -98,7 +98,12 @@ TEST_CASE("match: pairwise dE2000 and dE ITP equal a recomputation from the two 
     }
   REQUIRE(white.Y > 0);
   REQUIRE(r.patches.size() == ja["patches"].size());
+  // The figures leave out what B cannot show: A's readings darker than B's black (95 % of it).
+  double black_b = 0;
+  for (const auto& p : jb["patches"])
+    if (vec(p["signal"]) == Vec3::Zero()) black_b = vec(p["measured_XYZ"]).y();
   double sum = 0, worst = 0;
+  int counted = 0;
   for (std::size_t i = 0; i < r.patches.size(); ++i) {
     Vec3 xa = vec(ja["patches"][i]["measured_XYZ"]), xb = vec(jb["patches"][i]["measured_XYZ"]);
     cmsCIEXYZ ca{xa.x(), xa.y(), xa.z()}, cb{xb.x(), xb.y(), xb.z()};
@@ -108,10 +113,13 @@ TEST_CASE("match: pairwise dE2000 and dE ITP equal a recomputation from the two 
     double de = delta_e2000(Vec3(la.L, la.a, la.b), Vec3(lb.L, lb.a, lb.b));
     CHECK(r.patches[i].de2000 == doctest::Approx(de).epsilon(1e-9));
     CHECK(r.patches[i].de_itp == doctest::Approx(delta_e_itp(ictcp_from_XYZ(xa), ictcp_from_XYZ(xb))).epsilon(1e-9));
+    if (xa.y() < 0.95 * black_b) continue;
     sum += de;
     worst = std::max(worst, de);
+    ++counted;
   }
-  CHECK(r.de2000.mean == doctest::Approx(sum / r.patches.size()).epsilon(1e-9));
+  CHECK(counted < int(r.patches.size()));  // B's 0.05 cd/m² black is above A's
+  CHECK(r.de2000.mean == doctest::Approx(sum / counted).epsilon(1e-9));
   CHECK(r.de2000.max == doctest::Approx(worst).epsilon(1e-9));
   CHECK(r.de2000.mean > 1.0);  // these two displays do not match
   CHECK_FALSE(r.verdict.pass);
@@ -177,4 +185,35 @@ TEST_CASE("match: runs read with different probes say so and keep each run's cor
   std::string html = render_match_html(r);
   CHECK(html.find("Different probes or corrections") != std::string::npos);
   CHECK(html.find("woled.ccss") != std::string::npos);
+}
+
+// BT.1886 Annex 1 with two blacks (0 and 0.5 cd/m²): A's 0 % and 10 % greys are darker than B's
+// black (the formula: 0 and 0.50 · 0.1^2.4·… < 0.5), so B cannot show them whatever its
+// calibration; they are listed and left out, and the advice names the black.
+TEST_CASE("match: patches darker than the other display's black are listed and not counted and the advice names the black") {
+  VerificationResult a = run_on(test::rec709_bt1886(100, 0));
+  VerificationResult b = run_on(test::rec709_bt1886(100, 0.5));
+  MatchResult r = compare_runs(a, b, {});
+  Bt1886Eotf bright_black(100, 0.5);
+  int below = 0;
+  for (const auto& p : r.patches) {
+    bool darker = p.reference_XYZ.y() < 0.95 * bright_black.nits(0);
+    CHECK(p.not_shown.empty() == !darker);
+    below += darker;
+  }
+  CHECK(below >= 2);  // black and 10 % grey at least
+  CHECK(r.not_shown == below);
+  CHECK(r.de2000.count == int(r.patches.size()) - below);
+  CHECK_FALSE(r.verdict.pass);
+  REQUIRE_FALSE(r.advice.empty());
+  CHECK(r.advice.front().rfind("black:", 0) == 0);
+
+  // Plain readings make the same comparison: each run's readings, without its target.
+  MatchResult plain = compare_runs(run_from_readings(readings_of_run(a), false),
+                                   run_from_readings(readings_of_run(b), false), {});
+  REQUIRE(plain.patches.size() == r.patches.size());
+  for (std::size_t i = 0; i < r.patches.size(); ++i) {
+    CHECK(plain.patches[i].display_XYZ == r.patches[i].display_XYZ);
+    CHECK(plain.patches[i].not_shown == r.patches[i].not_shown);
+  }
 }
