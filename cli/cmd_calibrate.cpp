@@ -19,6 +19,7 @@
 #include "cli/commands.hpp"
 #include "cli/verify_steps.hpp"
 #include "core/error.hpp"
+#include "core/files.hpp"
 #include "color/transfer.hpp"
 #include "formats/measurement_file.hpp"
 #include "luts/lut_io.hpp"
@@ -130,12 +131,24 @@ VerificationResult verify_stage(const CalibrateArgs& a, Rig& rig, const Judged& 
   return *out;
 }
 
+// The files the calibration depends on that another site needs (a probe correction, a target
+// file shared by two rooms) are kept in the output folder, so that its package carries them.
+void keep_input(const CalibrateArgs& a, const std::string& path) {
+  if (path.empty() || !fs::is_regular_file(path)) return;  // a name, not a file
+  fs::path kept = fs::path(a.out_dir) / fs::path(path).filename();
+  if (fs::exists(kept) && fs::equivalent(kept, path)) return;
+  write_file_atomically(kept, read_file_bytes(path));
+  say(a, "kept " + kept.string() + " (the package carries it)");
+}
+
 void run(const CalibrateArgs& a) {
   if (a.patches < 20 || a.patches > 20000) throw ValueError("--patches", "must be 20..20000");
   Target target = target_from(a.chain);
   if (!a.verify_set.empty()) patch_set_kind(a.verify_set);  // an unknown set stops the run before it measures
   Rig rig = build_rig(a.chain.rig);
   fs::create_directories(a.out_dir);
+  keep_input(a, a.chain.rig.correction);
+  keep_input(a, a.chain.target);
   Files f(a);
   const std::atomic<bool>* stop = install_stop_flag();
 

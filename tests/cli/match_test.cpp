@@ -220,6 +220,10 @@ TEST_CASE("match plan: two displays calibrated to the plan match") {
     INFO(calkit::test::read_file_bytes(dir / (display + ".log"s)));
     REQUIRE(calibrated == 0);
   }
+  // Each room's folder (and so its package) carries the shared target it was calibrated to.
+  for (const char* display : {"reference", "ips-lcd"})
+    CHECK(calkit::test::read_file_bytes(dir / display / "target.json") ==
+          calkit::test::read_file_bytes(plan / "target.json"));
   CHECK(match(dir / "reference" / "verify-after.json", dir / "ips-lcd" / "verify-after.json", dir / "match") == 0);
   nlohmann::json m = json_file(dir / "match" / "match.json");
   CHECK(m["advice"].empty());
