@@ -95,6 +95,7 @@ MeasurementSet measure_profile(const CalibrateArgs& a, const Files& f, Rig& rig,
   options.quiet = a.chain.quiet;
   options.label = "profile";
   options.stop = stop;
+  options.rig = rig_binding(a.chain.rig, rig);
   options.info = {{"created_by", std::string("calkit calibrate ") + CALKIT_VERSION},
                   {"display", a.chain.rig.display},
                   {"probe", rig.probe->identity().model},
@@ -109,7 +110,16 @@ MeasurementSet measure_profile(const CalibrateArgs& a, const Files& f, Rig& rig,
 // Solves and writes the LUT; the LUT verified is read back from its file, so what is verified
 // (and checksummed in the report) is exactly what the file holds.
 Lut3d solve_lut(const CalibrateArgs& a, const Files& f, const MeasurementSet& profile, const Target& target) {
-  if (reuse(a, f.lut)) return read_lut3d(f.lut);
+  if (a.resume && fs::exists(f.lut)) {
+    // calkit writes LUTs atomically, but one torn by anything else is solved again, not kept.
+    try {
+      Lut3d kept = read_lut3d(f.lut);
+      say(a, "resume: keeping " + f.lut.string());
+      return kept;
+    } catch (const InputError& e) {
+      std::fprintf(stderr, "calkit: warning: resume: %s; solving it again\n", e.what());
+    }
+  }
   solve_to_files(profile, target, a.size, f.lut, f.solve_summary, [&](const std::string& line) { say(a, line); });
   return read_lut3d(f.lut);
 }
@@ -146,7 +156,7 @@ void run(const CalibrateArgs& a) {
   Target target = target_from(a.chain);
   if (!a.verify_set.empty()) patch_set_kind(a.verify_set);  // an unknown set stops the run before it measures
   Rig rig = build_rig(a.chain.rig);
-  fs::create_directories(a.out_dir);
+  create_output_folder(a.out_dir);
   keep_input(a, a.chain.rig.correction);
   keep_input(a, a.chain.target);
   Files f(a);

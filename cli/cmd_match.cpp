@@ -17,6 +17,7 @@
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
+#include "core/files.hpp"
 #include "core/progress.hpp"
 #include "core/files.hpp"
 #include "formats/measurement_file.hpp"
@@ -79,7 +80,7 @@ int run_compare(const MatchArgs& a) {
   options.reference_file = a.reference;
   options.display_file = a.display;
   MatchResult result = compare_runs(reference, display, options);
-  fs::create_directories(a.out_dir);
+  create_output_folder(a.out_dir);
   fs::path json_path = fs::path(a.out_dir) / (a.name + ".json");
   fs::path html_path = fs::path(a.out_dir) / (a.name + ".html");
   write_file_atomically(json_path, format_match_json(result));
@@ -131,6 +132,7 @@ int run_solve(const MatchArgs& a) {
   MatchTarget target = match_target(reference, file_name(a.reference), target_options);
   MeasurementSet display = read_readings(a.display);
 
+  create_output_folder(a.out_dir);
   SolveOptions options;
   options.lut_size = a.size;
   Progress progress("solving LUT nodes", 100, a.quiet || a.json);
@@ -139,11 +141,10 @@ int run_solve(const MatchArgs& a) {
   try {
     result = solve(display, target.target, options);
   } catch (const InputError& e) {
-    if (e.file().empty()) throw InputError(a.display + ": " + e.what());
+    if (e.file().empty()) throw e.in_file(a.display);
     throw;
   }
   progress.finish();
-  fs::create_directories(a.out_dir);
   for (const std::string& path : luts) write_lut3d(path, result.lut);
   // A's colours B cannot show (beyond its gamut, brighter than its white, darker than its black):
   // listed, so that a verification through the LUT is read knowing them.

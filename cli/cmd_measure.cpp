@@ -78,6 +78,7 @@ void run(const MeasureArgs& args) {
   run_options.quiet = args.quiet || args.json;
   run_options.label = "measure";
   run_options.stop = install_stop_flag();
+  run_options.rig = rig_binding(args.rig, rig);
   run_options.info = {{"created_by", std::string("calkit measure ") + CALKIT_VERSION},
                       {"date", utc_now()},
                       {"display", args.rig.display},

@@ -12,6 +12,7 @@
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
+#include "core/files.hpp"
 #include "records/package.hpp"
 
 namespace calkit::cli {
@@ -71,6 +72,7 @@ void run_package(const PackageArgs& args) {
   PackageOptions options;
   options.formats = split_formats(args.hashes);
   options.generation = args.custody.generation();
+  create_output_folder(args.output);
   PackageResult result = create_package(args.source, args.output, options);
   if (args.json) {
     nlohmann::json out{{"directory", result.directory.string()},

@@ -119,6 +119,7 @@ void run_solve(const SolveCliOptions& o) {
   Target target = target_from(o);
   MeasurementSet set = read_measurements(o.measurements);
 
+  create_output_folder(o.out_dir);
   Progress progress("solving LUT nodes", 100, o.quiet || o.json);
   options.progress = [&progress](double done) { progress.update_fraction(done); };
   SolveResult result;
@@ -126,13 +127,12 @@ void run_solve(const SolveCliOptions& o) {
     result = solve(set, target, options);
   } catch (const InputError& e) {
     // Name the measurement file the bad readings came from.
-    if (e.file().empty()) throw InputError(o.measurements, e.line(), e.field(), e.what());
+    if (e.file().empty()) throw e.in_file(o.measurements);
     throw;
   }
   progress.finish();
   for (const std::string& warning : result.warnings) std::fprintf(stderr, "calkit: warning: %s\n", warning.c_str());
 
-  std::filesystem::create_directories(o.out_dir);
   std::vector<std::string> written;
   for (const std::string& ext : extensions) {
     auto path = std::filesystem::path(o.out_dir) / (o.name + ext);

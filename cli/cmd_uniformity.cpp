@@ -19,6 +19,7 @@
 #include "cli/rig.hpp"
 #include "cli/verify_steps.hpp"
 #include "core/error.hpp"
+#include "core/files.hpp"
 #include "core/time.hpp"
 #include "measure/options.hpp"
 #include "measure/uniformity.hpp"
@@ -79,7 +80,8 @@ void run(const UniformityArgs& args) {
     throw InputError(journal_path.string(), 0, "", "no journal to resume (start without --resume)");
 
   Rig rig = build_rig(args.rig);  // before the journal: a bad --display must not leave one behind
-  fs::create_directories(args.out_dir);
+  create_output_folder(args.out_dir);
+  options.rig = rig_binding(args.rig, rig);
   const std::atomic<bool>* stop = install_stop_flag();
   options.stop = stop;
   options.resume = args.resume;

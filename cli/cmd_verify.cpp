@@ -76,7 +76,7 @@ void run(const VerifyArgs& args) {
   if (target.hdr() && !facts) measure_display_facts(rig, args, lut ? &*lut : nullptr, target);
   Judged judged{target, profile ? shown_colours(*profile, target) : nullptr};
   PatchSet patches = verification_patches(args.set, target, args.set_seed, "extended");
-  fs::create_directories(args.out_dir);
+  create_output_folder(args.out_dir);
   VerifyRun run;
   run.judged = judged;
   run.label = !args.label.empty() ? args.label : lut ? "calibrated" : "uncalibrated";

@@ -13,6 +13,7 @@
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 
 namespace {
 
@@ -45,9 +46,22 @@ constexpr int kExitOk = 0;
 constexpr int kExitWorld = 1;  // a device, the network or the disk failed; or a result the user asked to fail on
 constexpr int kExitInput = 2;  // bad input or usage: a file, an option, a value
 
+// Messages can quote what a peer, a device or a file said: printable() keeps their escape
+// sequences off the terminal.
 int fail(int status, const std::string& message) {
-  if (!message.empty()) std::fprintf(stderr, "calkit: %s\n", message.c_str());
+  if (!message.empty()) std::fprintf(stderr, "calkit: %s\n", calkit::printable(message).c_str());
   return status;
+}
+
+// calkit records names (files, displays, labels) in UTF-8 files (JSON, XML, CGATS): an argument
+// that is not UTF-8 is refused before any work, not after a measurement.
+std::string non_utf8_argument(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i)
+    if (!calkit::is_utf8(argv[i]))
+      return fmt::format("argument {} ('{}') is not UTF-8 text, which calkit's files hold: rename the file or use "
+                         "UTF-8",
+                         i, calkit::printable(argv[i]));
+  return "";
 }
 
 // Levenshtein distance, for "did you mean".
@@ -105,6 +119,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("calkit ") + CALKIT_VERSION);
   app.require_subcommand(1);
   for (AddCommand add : kCommands) add(app);
+  if (std::string bad = non_utf8_argument(argc, argv); !bad.empty()) return fail(kExitInput, bad);
   if (std::string unknown = unknown_subcommand(app, argc, argv); !unknown.empty()) return fail(kExitInput, unknown);
   try {
     app.parse(argc, argv);

@@ -4,6 +4,9 @@
 #include <fmt/ranges.h>
 
 #include "core/error.hpp"
+#include "core/files.hpp"
+#include "core/fnv.hpp"
+#include "core/text.hpp"
 #include "emulators/emulated_patterns.hpp"
 #include "emulators/emulated_probes.hpp"
 #include "emulators/sim_probe.hpp"
@@ -75,12 +78,29 @@ Rig build_rig(const RigSpec& requested) {
   }
   rig.probe->open();
   if (!correction.empty()) rig.probe = apply_correction_file(std::move(rig.probe), correction);
+  rig.correction = correction;
   if (spec.needs_pattern)
     rig.pattern = open_pattern(spec.pattern, rig.display.get());
   rig.description = fmt::format("{} on {} via {}", rig.probe->identity().model,
                                 rig.display ? rig.display->model().name : "the screen",
                                 rig.pattern ? rig.pattern->name() : "no pattern generator");
   return rig;
+}
+
+std::map<std::string, std::string> rig_binding(const RigSpec& spec, const Rig& rig) {
+  // A file is bound by its bytes too: an edited model or correction changes the readings.
+  auto with_content = [](const std::string& path) {
+    return path + " (" + fnv1a64_hex(read_file_bytes(path)) + ")";
+  };
+  const ProbeIdentity id = rig.probe->identity();
+  std::map<std::string, std::string> out{
+      {"probe", printable(id.serial.empty() ? id.model : id.model + " #" + id.serial)},
+      {"pattern", spec.pattern.empty() ? "virtual" : spec.pattern}};
+  if (!spec.display.empty())
+    out["display"] = spec.display.rfind("sim:", 0) == 0 ? spec.display : with_content(spec.display);
+  if (!rig.correction.empty()) out["correction"] = with_content(rig.correction);
+  if (rig.simulated) out["seed"] = std::to_string(spec.seed);
+  return out;
 }
 
 std::string pattern_usage() {

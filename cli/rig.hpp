@@ -4,6 +4,7 @@
 // patterns/pattern_backends.hpp) with the emulator tables (emulators/), so every command that
 // measures accepts the same names and checks them the same way.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -32,11 +33,17 @@ struct Rig {
   std::unique_ptr<Probe> probe;             // opened
   std::unique_ptr<PatternGenerator> pattern;  // set whenever RigSpec::needs_pattern
   bool simulated = false;
+  std::string correction;   // the correction file applied (--correction or the probe's correction=)
   std::string description;  // "SimProbe on sim:woled-tv via virtual:sim:woled-tv"
 };
 
 // Opens the probe and the pattern generator. ValueError for unknown or inconsistent names.
 Rig build_rig(const RigSpec& spec);
+
+// What readings taken with `rig` depend on, for a measurement journal's header: the probe (model
+// and serial), the display (a model file by its content too), the pattern generator, the
+// correction (by its content) and, simulated, the seed. A resumed run on another is refused.
+std::map<std::string, std::string> rig_binding(const RigSpec& spec, const Rig& rig);
 
 // The pattern generator a --pattern spec names: on `display` when there is one (virtual by
 // default), else a real backend.

@@ -185,6 +185,7 @@ std::optional<VerificationResult> run_verification(Rig& rig, const ChainArgs& ar
     options.quiet = args.quiet;
     options.label = "verify " + run.label;
     options.stop = run.stop;
+    options.rig = rig_binding(args.rig, rig);
     options.info = {{"created_by", std::string("calkit verify ") + CALKIT_VERSION},
                     {"date", utc_now()},
                     {"display", args.rig.display},

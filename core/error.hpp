@@ -17,12 +17,15 @@ class InputError : public std::runtime_error {
   // file may be empty (a value with no file); line 0 means "no line" (JSON, whole file).
   InputError(std::string file, int line, std::string field, const std::string& message)
       : std::runtime_error(format(file, line, field, message)),
-        file_(std::move(file)), line_(line), field_(std::move(field)) {}
+        file_(std::move(file)), line_(line), field_(std::move(field)), message_(message) {}
   explicit InputError(const std::string& message) : InputError("", 0, "", message) {}
 
   const std::string& file() const { return file_; }
   int line() const { return line_; }
   const std::string& field() const { return field_; }
+  const std::string& message() const { return message_; }  // without file, line and field
+  // The same error named in `file` (an error from a value that turned out to come from a file).
+  InputError in_file(const std::string& file) const { return InputError(file, line_, field_, message_); }
 
  private:
   static std::string format(const std::string& file, int line, const std::string& field,
@@ -37,6 +40,7 @@ class InputError : public std::runtime_error {
   std::string file_;
   int line_;
   std::string field_;
+  std::string message_;
 };
 
 // A bad value that comes from no file: a command-line option or argument ("--probe", "count"),

@@ -10,6 +10,7 @@
 #include <fmt/core.h>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 
 namespace calkit {
 namespace {
@@ -34,42 +35,27 @@ std::string kind_of(mode_t mode) {
   throw InputError(path.string(), 0, "", "is " + kind_of(mode) + ", not a file");
 }
 
-void write_all(int fd, const std::string& content, const std::filesystem::path& temp) {
+void write_all(int fd, const std::string& content, const std::filesystem::path& path) {
   std::size_t done = 0;
   while (done < content.size()) {
     ssize_t n = ::write(fd, content.data() + done, content.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      throw_io_error(temp.string(), "cannot write");
+      throw_io_error(path.string(), "cannot write");
     }
     done += static_cast<std::size_t>(n);
   }
 }
 
+// A name no other process picks: pid and a random number.
+std::string temp_name(const std::string& stem) {
+  std::random_device rd;
+  return stem + ".tmp" + std::to_string(::getpid()) + "-" + std::to_string(rd());
+}
+
 void sync_folder(const std::filesystem::path& dir) {
   Fd f{::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
   if (f.fd >= 0) ::fsync(f.fd);  // best effort: some file systems refuse to open folders
-}
-
-// Length of the UTF-8 sequence starting at text[i], 0 if it is not a valid one (RFC 3629:
-// no overlong forms, no surrogates, nothing above U+10FFFF).
-std::size_t utf8_sequence(const std::string& text, std::size_t i) {
-  auto byte = [&](std::size_t k) { return k < text.size() ? static_cast<unsigned char>(text[k]) : 0u; };
-  auto cont = [&](std::size_t k) { return (byte(k) & 0xC0) == 0x80; };
-  const unsigned c = byte(i);
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) return cont(i + 1) ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    const unsigned c1 = byte(i + 1);
-    if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F)) return 0;
-    return cont(i + 1) && cont(i + 2) ? 3 : 0;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    const unsigned c1 = byte(i + 1);
-    if ((c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 > 0x8F)) return 0;
-    return cont(i + 1) && cont(i + 2) && cont(i + 3) ? 4 : 0;
-  }
-  return 0;
 }
 
 }  // namespace
@@ -119,7 +105,7 @@ std::string read_file_bytes(const std::filesystem::path& path, std::uintmax_t ma
 int first_non_utf8_line(const std::string& text) {
   int line = 1;
   for (std::size_t i = 0; i < text.size();) {
-    std::size_t n = utf8_sequence(text, i);
+    std::size_t n = utf8_sequence_length(text, i);
     if (n == 0) return line;
     if (text[i] == '\n') ++line;
     i += n;
@@ -136,15 +122,14 @@ std::string read_file_text(const std::filesystem::path& path, std::uintmax_t max
 
 void write_file_atomically(const std::filesystem::path& path, const std::string& content) {
   const std::filesystem::path dir = path.parent_path();
-  std::random_device rd;
-  const std::filesystem::path temp = dir / fmt::format(".{}.tmp{}-{}", path.filename().string(), ::getpid(), rd());
+  const std::filesystem::path temp = dir / temp_name(std::string(".").append(path.filename().string()));
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))  // a folder the user named wrong
     throw InputError(path.string(), 0, "", "no such folder: " + (dir.empty() ? "." : dir.string()));
   if (fd < 0) throw_io_error(path.string(), "cannot create a temporary file next to it");
   try {
-    write_all(fd, content, temp);
-    if (::fsync(fd) != 0) throw_io_error(temp.string(), "cannot fsync");
+    write_all(fd, content, path);  // errors name the file the user asked for, not the temp file
+    if (::fsync(fd) != 0) throw_io_error(path.string(), "cannot fsync");
   } catch (...) {
     ::close(fd);
     ::unlink(temp.c_str());
@@ -152,7 +137,7 @@ void write_file_atomically(const std::filesystem::path& path, const std::string&
   }
   if (::close(fd) != 0) {
     ::unlink(temp.c_str());
-    throw_io_error(temp.string(), "cannot close");
+    throw_io_error(path.string(), "cannot close");
   }
   if (::rename(temp.c_str(), path.c_str()) != 0) {
     int saved = errno;
@@ -169,12 +154,28 @@ void write_file_atomically(const std::filesystem::path& path, const std::functio
     content = make_content();
   } catch (const InputError& e) {
     if (!e.file().empty()) throw;
-    std::string message = e.what();
-    const std::string prefix = e.field().empty() ? "" : "field " + e.field() + ": ";
-    if (message.rfind(prefix, 0) == 0) message.erase(0, prefix.size());
-    throw InputError(path.string(), e.line(), e.field(), message);
+    throw e.in_file(path.string());
   }
   write_file_atomically(path, content);
+}
+
+void create_output_folder(const std::filesystem::path& path) {
+  if (path.empty()) return;
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  if (ec == std::errc::not_a_directory || ec == std::errc::file_exists ||
+      (!ec && !std::filesystem::is_directory(path, ec)))
+    throw InputError(path.string(), 0, "", "is not a folder (a part of the path is a file)");
+  if (ec) {
+    errno = ec.value();
+    throw_io_error(path.string(), "cannot create the folder");
+  }
+  // access() says yes to root even where nothing can be created (a read-only mount, sysfs):
+  // creating a file is the test.
+  const std::filesystem::path probe = path / temp_name(".calkit-write-test");
+  Fd f{::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)};
+  if (f.fd < 0) throw_io_error(path.string(), "cannot write into the folder");
+  ::unlink(probe.c_str());
 }
 
 }  // namespace calkit

@@ -34,4 +34,9 @@ void write_file_atomically(const std::filesystem::path& path, const std::string&
 // value that cannot be written) is rethrown naming path.
 void write_file_atomically(const std::filesystem::path& path, const std::function<std::string()>& make_content);
 
+// Creates the output folder `path` (and its parents) unless it exists, and checks that calkit can
+// write into it, before a command does any work: InputError when a part of the path is a file,
+// IoError when the folder cannot be created or written (permission, read-only, full disk).
+void create_output_folder(const std::filesystem::path& path);
+
 }  // namespace calkit

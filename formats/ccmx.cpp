@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "color/plausibility.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "formats/argyll_fields.hpp"
@@ -52,6 +53,8 @@ ColorimeterMatrix parse_ccmx(std::string_view text, const std::string& name) {
     ccmx.matrix.row(static_cast<Eigen::Index>(r)) = argyll::read_triplet(file, table, r, xyz);
   if (std::abs(ccmx.matrix.determinant()) < 1e-12)
     throw InputError(name, table.row_lines[0], "XYZ_X", "the matrix is singular");
+  if (std::string why = implausible_correction(ccmx.matrix); !why.empty())
+    throw InputError(name, table.row_lines[0], "XYZ_X", "the matrix cannot be a colorimeter correction: " + why);
   return ccmx;
 }
 

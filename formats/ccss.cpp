@@ -27,8 +27,15 @@ DisplaySpectra parse_ccss(std::string_view text, const std::string& name) {
                      "a CCSS needs at least 3 spectra, not " + std::to_string(table.rows.size()));
   // Keep the file's values: the norm is recorded, and the absolute scale does not matter.
   layout.norm = 1;
-  for (size_t r = 0; r < table.rows.size(); ++r)
+  for (size_t r = 0; r < table.rows.size(); ++r) {
     ccss.samples.push_back(argyll::read_spectrum(file, table, r, layout, 1.0));
+    double total = 0;
+    for (double v : ccss.samples.back().values) total += v;
+    if (!(total > 0))
+      throw InputError(name, table.row_lines[r], "SAMPLE_ID",
+                       "spectrum " + std::to_string(r + 1) + " holds no light (its values sum to " +
+                           argyll::number(total) + ")");
+  }
   return ccss;
 }
 

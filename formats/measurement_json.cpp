@@ -5,8 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "color/plausibility.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/json.hpp"
 
 namespace calkit {
 namespace {
@@ -14,24 +16,6 @@ namespace {
 using nlohmann::json;
 
 constexpr int kVersion = 1;
-
-int line_of_byte(std::string_view text, size_t byte) {
-  byte = std::min(byte, text.size());
-  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(byte), '\n'));
-}
-
-json parse_text(std::string_view text, const std::string& name) {
-  try {
-    return json::parse(text.begin(), text.end());
-  } catch (const json::exception& e) {  // parse_error, or out_of_range for a huge number
-    std::string what = e.what();
-    // nlohmann's messages start "[json.exception.parse_error.101] ...".
-    size_t bracket = what.find("] ");
-    if (bracket != std::string::npos) what.erase(0, bracket + 2);
-    auto* parse = dynamic_cast<const json::parse_error*>(&e);
-    throw InputError(name, parse ? line_of_byte(text, parse->byte) : 0, "", "invalid JSON: " + what);
-  }
-}
 
 const json& member(const json& object, const char* key, const std::string& name,
                    const std::string& where) {
@@ -90,7 +74,7 @@ Spectrum spectrum(const json& value, const std::string& name, const std::string&
 }  // namespace
 
 MeasurementSet parse_measurement_json(std::string_view text, const std::string& name) {
-  json doc = parse_text(text, name);
+  json doc = parse_json(text, name);
   check_header(doc, "calkit-measurements", name);
   MeasurementSet set;
   if (auto it = doc.find("info"); it != doc.end()) {
@@ -110,8 +94,7 @@ MeasurementSet parse_measurement_json(std::string_view text, const std::string& 
     Reading reading;
     reading.rgb = device_rgb(member(r, "rgb", name, where + "."), name, where + ".rgb");
     reading.XYZ = triplet(member(r, "XYZ", name, where + "."), name, where + ".XYZ");
-    if (reading.XYZ.y() < kLowestNoisyLuminance)
-      throw InputError(name, 0, where + ".XYZ[1]", "negative luminance beyond a probe's noise");
+    check_reading(reading.XYZ, name, 0, where + ".XYZ");
     if (auto s = r.find("spectrum"); s != r.end() && !s->is_null())
       reading.spectrum = spectrum(*s, name, where + ".spectrum");
     set.readings.push_back(std::move(reading));
@@ -152,7 +135,7 @@ void write_measurement_json(const std::filesystem::path& path, const Measurement
 }
 
 PatchSet parse_patch_json(std::string_view text, const std::string& name) {
-  json doc = parse_text(text, name);
+  json doc = parse_json(text, name);
   check_header(doc, "calkit-patches", name);
   PatchSet patches;
   if (auto it = doc.find("description"); it != doc.end()) {

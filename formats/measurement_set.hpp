@@ -23,10 +23,6 @@ struct Spectrum {
   bool empty() const { return values.empty(); }
 };
 
-// A probe's reading of black scatters around zero (calkit's own readings of a black are written as
-// read): luminance down to this far below zero is noise, below it the reading is wrong.
-inline constexpr double kLowestNoisyLuminance = -0.05;  // cd/m²
-
 struct Reading {
   Vec3 rgb = Vec3::Zero();  // device RGB that was shown, 0..1
   Vec3 XYZ = Vec3::Zero();  // absolute CIE 1931 XYZ, cd/m²

@@ -1,9 +1,11 @@
 #include "formats/ti3.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <set>
 #include <sstream>
 
+#include "color/plausibility.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "formats/argyll_fields.hpp"
@@ -21,26 +23,44 @@ bool is_structural(const std::string& key) {
   return keys.count(key) > 0;
 }
 
-// Readings below this (in file units, Y = 100 white when normalised) are not noise but a broken
-// file: a display emits no negative light.
-constexpr double kMostNegative = -0.5;
-
-// Argyll writes the absolute white as LUMINANCE_XYZ_CDM2 "X Y Z" when the data is normalised.
-double absolute_scale(const CgatsFile& file, const CgatsTable& table) {
+// Argyll writes the absolute white as LUMINANCE_XYZ_CDM2 "X Y Z" when the data is normalised;
+// the scale from file values to cd/m² is then Y / 100, in long double (see absolute_value).
+long double absolute_scale(const CgatsFile& file, const CgatsTable& table) {
   const std::string* normalized = table.keyword("NORMALIZED_TO_Y_100");
-  if (!normalized || *normalized == "NO") return 1.0;
+  if (!normalized || *normalized == "NO") return 1.0L;
   if (*normalized != "YES")
     throw InputError(file.name, table.keyword_line("NORMALIZED_TO_Y_100"), "NORMALIZED_TO_Y_100",
                      "must be YES or NO, not '" + *normalized + "'");
   const std::string& text = cgats_require_keyword(file, table, "LUMINANCE_XYZ_CDM2");
+  const int line = table.keyword_line("LUMINANCE_XYZ_CDM2");
   std::istringstream in(text);
-  double X = NAN, Y = NAN, Z = NAN;
+  Vec3 white = Vec3::Constant(NAN);
   std::string extra;
-  if (!(in >> X >> Y >> Z) || (in >> extra) || !std::isfinite(X) || !std::isfinite(Y) ||
-      !std::isfinite(Z) || !(Y > 0))
-    throw InputError(file.name, table.keyword_line("LUMINANCE_XYZ_CDM2"), "LUMINANCE_XYZ_CDM2",
-                     "expected three numbers X Y Z with Y > 0, got '" + text + "'");
-  return Y / 100.0;
+  if (!(in >> white[0] >> white[1] >> white[2]) || (in >> extra) || !(white.y() > 0))
+    throw InputError(file.name, line, "LUMINANCE_XYZ_CDM2", "expected three numbers X Y Z with Y > 0, got '" + text + "'");
+  check_reading(white, file.name, line, "LUMINANCE_XYZ_CDM2");
+  return static_cast<long double>(white.y()) / 100.0L;
+}
+
+// A file value in cd/m²: the decimal is read and scaled in long double (64-bit significand) and
+// rounded to double once. The scaled value is then within 2^-63 of any double the writer aimed
+// at, so it rounds to exactly that double: normalised readings round-trip bit for bit.
+double absolute_value(std::string_view text, long double scale) {
+  long double v = 0;
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  std::from_chars(text.data(), text.data() + text.size(), v);
+  return static_cast<double>(v * scale);
+}
+
+// The decimal a .ti3 stores for `absolute` (cd/m²) normalised by `scale`: the shortest of the
+// double's and the long double's shortest forms that absolute_value reads back as `absolute`.
+std::string normalised_text(double absolute, long double scale) {
+  const long double normalised = static_cast<long double>(absolute) / scale;
+  std::string text = argyll::number(static_cast<double>(normalised));
+  if (absolute_value(text, scale) == absolute) return text;
+  char buffer[64];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, normalised);
+  return std::string(buffer, end);
 }
 
 void check_representation(const CgatsFile& file, const CgatsTable& table) {
@@ -90,7 +110,7 @@ MeasurementSet parse_ti3(std::string_view text, const std::string& name) {
   CgatsFile file = parse_cgats(text, name);
   const CgatsTable& table = cgats_table(file, "CTI3");
   check_representation(file, table);
-  double scale = absolute_scale(file, table);
+  const long double scale = absolute_scale(file, table);
   auto rgb = argyll::rgb_fields(file, table);
   std::array<int, 3> xyz = {cgats_require_field(file, table, "XYZ_X"),
                             cgats_require_field(file, table, "XYZ_Y"),
@@ -103,13 +123,12 @@ MeasurementSet parse_ti3(std::string_view text, const std::string& name) {
   for (size_t r = 0; r < table.rows.size(); ++r) {
     Reading reading;
     reading.rgb = argyll::read_rgb(file, table, r, rgb);
-    Vec3 XYZ = argyll::read_triplet(file, table, r, xyz);
-    for (int c = 0; c < 3; ++c)
-      if (XYZ[c] < kMostNegative)
-        throw InputError(name, table.row_lines[r], table.fields[xyz[c]],
-                         argyll::number(XYZ[c]) + " is negative: a display emits no negative light");
-    reading.XYZ = XYZ * scale;
-    if (spectral.present()) reading.spectrum = argyll::read_spectrum(file, table, r, spectral, scale);
+    for (int c = 0; c < 3; ++c) {
+      cgats_number(file, table, r, xyz[c]);  // a finite number, or an error naming line and field
+      reading.XYZ[c] = absolute_value(table.rows[r][static_cast<size_t>(xyz[c])], scale);
+    }
+    check_reading(reading.XYZ, name, table.row_lines[r], "XYZ");
+    if (spectral.present()) reading.spectrum = argyll::read_spectrum(file, table, r, spectral, static_cast<double>(scale));
     set.readings.push_back(std::move(reading));
   }
   if (set.readings.empty()) throw InputError(name, table.line, "NUMBER_OF_SETS", "no readings");
@@ -131,9 +150,9 @@ std::string format_ti3(const MeasurementSet& set) {
 
   // colprof wants Y = 100 for the white and the absolute white alongside (as dispread writes).
   const Reading* white = white_reading(set);
-  double scale = 1.0;
+  long double scale = 1.0L;
   if (white && white->XYZ.y() > 0) {
-    scale = white->XYZ.y() / 100.0;
+    scale = static_cast<long double>(white->XYZ.y()) / 100.0L;
     table.set_keyword("LUMINANCE_XYZ_CDM2", argyll::number(white->XYZ.x()) + " " +
                                                 argyll::number(white->XYZ.y()) + " " +
                                                 argyll::number(white->XYZ.z()));
@@ -156,13 +175,13 @@ std::string format_ti3(const MeasurementSet& set) {
     for (int c = 0; c < 3; ++c) {
       if (!std::isfinite(r.XYZ[c]))
         throw ValueError("XYZ", "reading " + std::to_string(i + 1) + " is not finite");
-      row.push_back(argyll::number(r.XYZ[c] / scale));
+      row.push_back(normalised_text(r.XYZ[c], scale));
     }
     if (spectra)
       for (double v : r.spectrum.values) {
         if (!std::isfinite(v))
           throw ValueError("spectrum", "reading " + std::to_string(i + 1) + " is not finite");
-        row.push_back(argyll::number(v / scale));
+        row.push_back(argyll::number(v / static_cast<double>(scale)));
       }
     table.rows.push_back(std::move(row));
   }

@@ -12,17 +12,55 @@
 #include <memory>
 
 #include "core/error.hpp"
+#include "core/files.hpp"
+#include "core/text.hpp"
 #include "luts/apply.hpp"
 #include "luts/lut_format.hpp"
 
 namespace calkit {
 namespace {
 
-// Byte-for-byte (Latin-1) conversion: lossless round trip for any UTF-8 string we wrote.
-std::wstring widen(const std::string& s) { return std::wstring(s.begin(), s.end()); }
+// ICC text tags and dictionaries hold Unicode as wchar_t through LittleCMS; calkit's strings
+// are UTF-8. Code points both ways, so a title reads the same in calkit and in other ICC tools.
+std::wstring widen(const std::string& s) {
+  std::wstring out;
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = utf8_sequence_length(s, i);
+    const auto lead = static_cast<unsigned char>(s[i]);
+    if (n <= 1) {  // ASCII, or a byte that is not UTF-8: kept as Latin-1
+      out += static_cast<wchar_t>(lead);
+      i += 1;
+      continue;
+    }
+    char32_t cp = lead & (0xFF >> (n + 1));
+    for (std::size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    out += static_cast<wchar_t>(cp);
+    i += n;
+  }
+  return out;
+}
+
 std::string narrow(const wchar_t* w) {
   std::string out;
-  for (; w && *w; ++w) out += char(*w & 0xFF);
+  for (; w && *w; ++w) {
+    auto cp = static_cast<char32_t>(*w);
+    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;  // not a code point
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (cp >> 18));
+      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+  }
   return out;
 }
 
@@ -96,8 +134,13 @@ void write_icc(const std::filesystem::path& path, const Lut3d& lut) {
     cmsDictAddEntry(dict, widen("calkit:" + key).c_str(), widen(value).c_str(), nullptr, nullptr);
   ok = ok && cmsWriteTag(h.get(), cmsSigMetaTag, dict);
   cmsDictFree(dict);
-  if (!ok || !cmsSaveProfileToFile(h.get(), file.c_str()))
+  cmsUInt32Number bytes = 0;
+  if (!ok || !cmsSaveProfileToMem(h.get(), nullptr, &bytes))
     throw InputError(file, 0, "", "LittleCMS could not write the device link");
+  std::string profile(bytes, '\0');
+  if (!cmsSaveProfileToMem(h.get(), profile.data(), &bytes))
+    throw InputError(file, 0, "", "LittleCMS could not write the device link");
+  write_file_atomically(path, profile);
 }
 
 int clut_size(cmsHPROFILE h, const std::string& file) {
@@ -116,7 +159,8 @@ int clut_size(cmsHPROFILE h, const std::string& file) {
 Lut3d read_icc(const std::filesystem::path& path) {
   const std::string file = path.string();
   cmsSetLogErrorHandler(quiet_lcms);
-  Profile h(cmsOpenProfileFromFile(file.c_str(), "r"));
+  const std::string bytes = read_file_bytes(path);
+  Profile h(cmsOpenProfileFromMem(bytes.data(), static_cast<cmsUInt32Number>(bytes.size())));
   if (!h) throw InputError(file, 0, "", "not a readable ICC profile");
   if (cmsGetDeviceClass(h.get()) != cmsSigLinkClass)
     throw InputError(file, 0, "deviceClass", "ICC profile is not a device link");

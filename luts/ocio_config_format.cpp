@@ -2,12 +2,12 @@
 // FileTransform. Writing config.ocio also writes the LUT as config.cube next to it (the config
 // names it relative to its own folder, search_path "."). Reading finds the FileTransform's src
 // and reads that file; the LUT's title and metadata live in the .cube and the config description.
-#include <fstream>
 #include <regex>
 
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/files.hpp"
 #include "luts/lut_format.hpp"
 #include "luts/lut_io.hpp"
 #include "luts/text_lines.hpp"
@@ -78,11 +78,13 @@ std::filesystem::path lut_path_for(const std::filesystem::path& config) {
 std::filesystem::path find_lut(const std::filesystem::path& config) {
   const std::string file = config.string();
   std::regex src_re(R"(FileTransform[^}]*\bsrc:\s*(\"([^\"]*)\"|'([^']*)'|([^,}\s]+)))");
-  for (const TextLine& line : read_text_lines(config)) {
-    std::smatch m;
+  std::filesystem::path found;
+  for_each_text_line(config, [&](const TextLine& line) {
     // std::regex recurses per character: keep it to plausible lines.
-    if (line.text.size() > 4096 || line.text.find("FileTransform") == std::string::npos) continue;
-    if (!std::regex_search(line.text, m, src_re)) continue;
+    if (line.text.size() > 4096 || line.text.find("FileTransform") == std::string_view::npos) return true;
+    const std::string text(line.text);
+    std::smatch m;
+    if (!std::regex_search(text, m, src_re)) return true;
     std::string src = m[2].matched ? m[2].str() : m[3].matched ? m[3].str() : m[4].str();
     if (src.empty()) throw InputError(file, line.number, "src", "empty FileTransform src");
     std::filesystem::path p(src);
@@ -90,13 +92,15 @@ std::filesystem::path find_lut(const std::filesystem::path& config) {
     if (!std::filesystem::exists(p))
       throw InputError(file, line.number, "src", "the LUT the config names does not exist: " + p.string());
     if (lut_format_for(p) == "ocio") throw InputError(file, line.number, "src", "FileTransform names another config");
-    return p;
-  }
+    found = p;
+    return false;
+  });
+  if (!found.empty()) return found;
   throw InputError(file, 0, "FileTransform", "config has no FileTransform with a src");
 }
 
 void write_config(const std::filesystem::path& path, const std::string& title, const std::string& interp) {
-  write_text_file(path, config_text(lut_path_for(path).filename().string(), title, interp));
+  write_file_atomically(path, config_text(lut_path_for(path).filename().string(), title, interp));
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/files.hpp"
 #include "luts/apply.hpp"
 #include "luts/lut_format.hpp"
 #include "luts/text_lines.hpp"
@@ -30,38 +31,39 @@ Lut3d read_3dl(const std::filesystem::path& path) {
   int out_bits = 0;
   int shaper_line = 0, last_line = 0;
   Lut3d lut;
-  for (const TextLine& line : read_text_lines(path)) {
+  for_each_text_line(path, [&](const TextLine& line) {
     std::string key, value;
     if (parse_metadata_comment(line.comment, key, value)) {
       if (key == "title") lut.title = value;
       else lut.metadata[key] = value;
     }
-    if (line.words.empty()) continue;
-    const std::string& w = line.words[0];
-    if (w == "3DMESH" || w == "LUT8" || w == "gamma") continue;
+    if (line.words.empty()) return true;
+    const std::string_view w = line.words[0];
+    if (w == "3DMESH" || w == "LUT8" || w == "gamma") return true;
     if (w == "Mesh") {
       if (line.words.size() != 3) throw InputError(file, line.number, "Mesh", "expected input and output bit depths");
       long bits = parse_integer(line.words[2], file, line.number, "Mesh");
       if (bits < 8 || bits > 16) throw InputError(file, line.number, "Mesh", "output bit depth must be 8..16");
       out_bits = int(bits);
-      continue;
+      return true;
     }
     if (line.words.size() > 3) {
       if (!shaper.empty()) throw InputError(file, line.number, "shaper", "more than one mesh (shaper) line");
-      for (const std::string& s : line.words) shaper.push_back(parse_integer(s, file, line.number, "shaper"));
+      for (std::string_view s : line.words) shaper.push_back(parse_integer(s, file, line.number, "shaper"));
       shaper_line = line.number;
-      continue;
+      return true;
     }
-    if (line.words.size() != 3)
-      throw InputError(file, line.number, fmt::format("row {}", values.size() / 3 + 1), "expected 3 integers");
+    const std::string row = fmt::format("row {}", values.size() / 3 + 1);
+    if (line.words.size() != 3) throw InputError(file, line.number, row, "expected 3 integers");
     if (shaper.empty()) throw InputError(file, line.number, "shaper", "table data before the mesh line");
-    for (const std::string& s : line.words) {
-      long v = parse_integer(s, file, line.number, fmt::format("row {}", values.size() / 3 + 1));
-      if (v < 0 || v > 65535) throw InputError(file, line.number, fmt::format("row {}", values.size() / 3 + 1), "value outside 0..65535");
+    for (std::string_view s : line.words) {
+      long v = parse_integer(s, file, line.number, row);
+      if (v < 0 || v > 65535) throw InputError(file, line.number, row, "value outside 0..65535");
       values.push_back(v);
     }
     last_line = line.number;
-  }
+    return true;
+  });
   if (shaper.empty()) throw InputError(file, 0, "shaper", "missing mesh (shaper) line");
   const size_t n = shaper.size();
   if (n < 2 || n > 256) throw InputError(file, shaper_line, "shaper", "mesh size must be 2..256");
@@ -121,7 +123,7 @@ void write_3dl(const std::filesystem::path& path, const Lut3d& lut, const Threed
         out += fmt::format("{} {} {}\n", code(v[0]), code(v[1]), code(v[2]));
       }
   if (options.lustre) out += "\nLUT8\ngamma 1.0\n";
-  write_text_file(path, out);
+  write_file_atomically(path, out);
 }
 
 LutFormat threedl_format() {

@@ -4,14 +4,17 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
+#include <cstdio>
+#include <optional>
+#include <string_view>
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include "color/plausibility.hpp"
 #include "core/error.hpp"
+#include "core/files.hpp"
+#include "core/fnv.hpp"
 #include "core/json.hpp"
 
 namespace calkit {
@@ -19,14 +22,38 @@ namespace {
 
 using nlohmann::json;
 
+constexpr int kVersion = 2;  // 1: no checksums, no rig
+constexpr std::string_view kSumTag = ",\"sum\":\"";
+constexpr std::size_t kSumDigits = 16;
 
-Vec3 vec_from(const json& j, const std::string& file, int line, const char* field) {
-  if (!j.contains(field) || !j[field].is_array() || j[field].size() != 3)
-    throw InputError(file, line, field, "expected an array of 3 numbers");
+// `object` as one line whose last member is the checksum of the bytes before it.
+std::string sealed_line(const json& object) {
+  // Text that is not UTF-8 (a device's name) is replaced rather than thrown on: a journal line
+  // must always be written.
+  std::string body = object.dump(-1, ' ', false, json::error_handler_t::replace);
+  body.pop_back();  // the closing brace
+  return body + std::string(kSumTag) + fnv1a64_hex(body) + "\"}\n";
+}
+
+// The object of a sealed line (without its newline), or nothing when the checksum does not match.
+std::optional<json> unsealed(std::string_view line) {
+  const std::size_t tail = kSumTag.size() + kSumDigits + 2;  // ,"sum":"<16 hex>"}
+  if (line.size() < tail || line.substr(line.size() - 2) != "\"}") return std::nullopt;
+  const std::string_view body = line.substr(0, line.size() - tail);
+  if (line.substr(body.size(), kSumTag.size()) != kSumTag) return std::nullopt;
+  if (line.substr(body.size() + kSumTag.size(), kSumDigits) != fnv1a64_hex(body)) return std::nullopt;
+  json j = json::parse(line.begin(), line.end(), nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return std::nullopt;
+  return j;
+}
+
+std::optional<Vec3> vec_from(const json& j, const char* field) {
+  auto it = j.find(field);
+  if (it == j.end() || !it->is_array() || it->size() != 3) return std::nullopt;
   Vec3 v;
   for (int i = 0; i < 3; ++i) {
-    if (!j[field][i].is_number()) throw InputError(file, line, field, "expected an array of 3 numbers");
-    v[i] = j[field][i].get<double>();
+    if (!(*it)[i].is_number()) return std::nullopt;
+    v[i] = (*it)[i].get<double>();
   }
   return v;
 }
@@ -37,127 +64,176 @@ std::string entry_line(const JournalEntry& e) {
     j["spectrum"] = {{"start_nm", e.reading.spectrum.start_nm},
                      {"step_nm", e.reading.spectrum.step_nm},
                      {"values", e.reading.spectrum.values}};
-  return j.dump() + "\n";
+  return sealed_line(j);
 }
 
-JournalEntry entry_from(const json& j, const std::string& file, int line, int patch_count) {
-  JournalEntry e;
-  if (!j.contains("index") || !j["index"].is_number_integer())
-    throw InputError(file, line, "index", "missing or not an integer");
-  e.index = j["index"].get<int>();
-  if (e.index < 0 || e.index >= patch_count)
-    throw InputError(file, line, "index", fmt::format("{} is outside the patch set (0..{})", e.index, patch_count - 1));
-  e.reading.rgb = vec_from(j, file, line, "rgb");
-  e.reading.XYZ = vec_from(j, file, line, "XYZ");
-  if (j.contains("t") && j["t"].is_number()) e.time_s = j["t"].get<double>();
-  if (j.contains("spectrum")) {
-    const json& s = j["spectrum"];
+// The entry a good line holds, or why the line is not one.
+std::string entry_from(const json& j, int patch_count, const std::vector<bool>& seen, JournalEntry& e) {
+  auto index = j.find("index");
+  if (index == j.end() || !index->is_number_integer()) return "no patch index";
+  const auto i = index->get<std::int64_t>();
+  if (i < 0 || i >= patch_count) return fmt::format("patch {} is outside the patch set (0..{})", i, patch_count - 1);
+  e.index = static_cast<int>(i);
+  if (seen[static_cast<std::size_t>(e.index)]) return fmt::format("patch {} appears twice", e.index);
+  auto rgb = vec_from(j, "rgb"), XYZ = vec_from(j, "XYZ");
+  if (!rgb || !XYZ) return "no rgb or XYZ";
+  e.reading.rgb = *rgb;
+  e.reading.XYZ = *XYZ;
+  if (std::string why = implausible_reading(e.reading.XYZ); !why.empty()) return why;
+  if (auto t = j.find("t"); t != j.end() && t->is_number()) e.time_s = t->get<double>();
+  if (auto s = j.find("spectrum"); s != j.end()) {
     try {
-      e.reading.spectrum.start_nm = s.at("start_nm").get<double>();
-      e.reading.spectrum.step_nm = s.at("step_nm").get<double>();
-      e.reading.spectrum.values = s.at("values").get<std::vector<double>>();
+      e.reading.spectrum.start_nm = s->at("start_nm").get<double>();
+      e.reading.spectrum.step_nm = s->at("step_nm").get<double>();
+      e.reading.spectrum.values = s->at("values").get<std::vector<double>>();
     } catch (const json::exception&) {
-      throw InputError(file, line, "spectrum", "expected start_nm, step_nm and values");
+      return "a spectrum without start_nm, step_nm and values";
     }
   }
-  return e;
+  return "";
 }
 
-[[noreturn]] void throw_errno(const std::filesystem::path& path, const std::string& what) {
-  throw InputError(path.string(), 0, "", what + ": " + std::strerror(errno));
+JournalHeader header_from(std::string_view line, const std::string& file) {
+  json j = json::parse(line.begin(), line.end(), nullptr, false);
+  if (j.is_object() && j.contains("calkit_journal") && !j.contains("sum"))
+    throw InputError(file, 1, "calkit_journal",
+                     "written by an older calkit without checksums: finish it with that version, or delete it");
+  std::optional<json> sealed = unsealed(line);
+  if (!sealed) throw InputError(file, 1, "calkit_journal", "the journal's header is damaged: delete the journal");
+  const json& h = *sealed;
+  JournalHeader header;
+  try {
+    if (h.at("calkit_journal").get<int>() != kVersion)
+      throw InputError(file, 1, "calkit_journal", fmt::format("version {} (this calkit reads {})", h.at("calkit_journal").dump(), kVersion));
+    header.patch_set_hash = h.at("patch_set_hash").get<std::string>();
+    header.patch_count = h.at("patch_count").get<int>();
+    header.rig = h.at("rig").get<std::map<std::string, std::string>>();
+  } catch (const json::exception&) {
+    throw InputError(file, 1, "calkit_journal", "not a calkit journal header");
+  }
+  if (header.patch_count < 1) throw InputError(file, 1, "patch_count", "must be at least 1");
+  return header;
+}
+
+// Says where the good prefix ends; complete lines after it go to <journal>.damaged (a line torn
+// by a crash mid-write was never a reading and is only dropped).
+void report_damage(const std::filesystem::path& path, const JournalContents& contents) {
+  const std::string tail = read_file_bytes(path).substr(static_cast<std::size_t>(contents.valid_bytes));
+  std::string where = "dropped";
+  if (tail.find('\n') != std::string::npos) {
+    const std::filesystem::path damaged = path.string() + ".damaged";
+    write_file_atomically(damaged, tail);
+    where = "moved to " + damaged.string();
+  }
+  std::fprintf(stderr, "calkit: %s: %s; keeping the %zu readings before it, the rest %s\n", path.c_str(),
+               contents.damage.c_str(), contents.entries.size(), where.c_str());
 }
 
 }  // namespace
 
 std::string patch_set_hash(const PatchSet& patches) {
-  std::uint64_t hash = 14695981039346656037ull;  // FNV-1a 64 offset basis
-  auto feed = [&](const std::string& s) {
-    for (unsigned char c : s) hash = (hash ^ c) * 1099511628211ull;
-  };
-  feed(std::to_string(patches.rgb.size()));
-  for (const Vec3& p : patches.rgb) feed(fmt::format("{:.17g},{:.17g},{:.17g};", p.x(), p.y(), p.z()));
-  return fmt::format("{:016x}", hash);
+  std::string text = std::to_string(patches.rgb.size());
+  for (const Vec3& p : patches.rgb) text += fmt::format("{:.17g},{:.17g},{:.17g};", p.x(), p.y(), p.z());
+  return fnv1a64_hex(text);
 }
 
 std::filesystem::path journal_path_for(const std::filesystem::path& output) {
   return std::filesystem::path(output.string() + ".journal");
 }
 
-JournalContents read_journal(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path.string(), 0, "", "cannot open the journal");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
-  const std::string file = path.string();
-
-  JournalContents contents;
-  std::vector<bool> seen;
-  std::size_t pos = 0;
-  int line_no = 0;
-  while (pos < text.size()) {
-    std::size_t end = text.find('\n', pos);
-    bool complete = end != std::string::npos;
-    std::string line = text.substr(pos, complete ? end - pos : std::string::npos);
-    ++line_no;
-    bool last = !complete || end + 1 >= text.size();
-    json j = json::parse(line, nullptr, false);
-    if (!complete || j.is_discarded()) {
-      if (last && line_no > 1) break;  // torn by a crash mid-write: that reading was never taken
-      throw InputError(file, line_no, "", "corrupt journal line");
-    }
-    if (line_no == 1) {
-      if (!j.contains("calkit_journal") || !j.contains("patch_set_hash") || !j.contains("patch_count"))
-        throw InputError(file, 1, "calkit_journal", "not a calkit journal header");
-      contents.patch_set_hash = j["patch_set_hash"].get<std::string>();
-      contents.patch_count = j["patch_count"].get<int>();
-      seen.assign(std::max(contents.patch_count, 0), false);
-    } else {
-      JournalEntry e = entry_from(j, file, line_no, contents.patch_count);
-      if (seen[e.index]) throw InputError(file, line_no, "index", fmt::format("patch {} appears twice", e.index));
-      seen[e.index] = true;
-      contents.entries.push_back(std::move(e));
-    }
-    pos = end + 1;
-    contents.valid_bytes = pos;
+std::vector<std::string> header_differences(const JournalHeader& journal, const JournalHeader& now) {
+  std::vector<std::string> out;
+  if (journal.patch_set_hash != now.patch_set_hash || journal.patch_count != now.patch_count)
+    out.push_back(fmt::format("patch set: was {} patches (hash {}), now {} patches (hash {})", journal.patch_count,
+                              journal.patch_set_hash, now.patch_count, now.patch_set_hash));
+  std::map<std::string, std::string> keys = journal.rig;
+  keys.insert(now.rig.begin(), now.rig.end());
+  for (const auto& [key, ignored] : keys) {
+    auto was = journal.rig.find(key), is = now.rig.find(key);
+    std::string a = was == journal.rig.end() ? "(none)" : "'" + was->second + "'";
+    std::string b = is == now.rig.end() ? "(none)" : "'" + is->second + "'";
+    if (a != b) out.push_back(fmt::format("{}: was {}, now {}", key, a, b));
   }
-  if (line_no == 0) throw InputError(file, 0, "calkit_journal", "empty journal");
+  return out;
+}
+
+JournalContents read_journal(const std::filesystem::path& path) {
+  const std::string text = read_file_bytes(path);
+  const std::string file = path.string();
+  JournalContents contents;
+  std::size_t end = text.find('\n');
+  if (text.empty()) throw InputError(file, 0, "calkit_journal", "empty journal");
+  if (end == std::string::npos) throw InputError(file, 1, "calkit_journal", "the journal's header is damaged: delete the journal");
+  contents.header = header_from(std::string_view(text).substr(0, end), file);
+  contents.valid_bytes = end + 1;
+
+  std::vector<bool> seen(static_cast<std::size_t>(contents.header.patch_count), false);
+  int line_no = 1;
+  for (std::size_t pos = end + 1; pos < text.size(); pos = end + 1) {
+    ++line_no;
+    end = text.find('\n', pos);
+    if (end == std::string::npos) {
+      contents.damage = fmt::format("line {} was cut off mid-write", line_no);
+      break;
+    }
+    std::optional<json> j = unsealed(std::string_view(text).substr(pos, end - pos));
+    if (!j) {
+      contents.damage = fmt::format("line {} is damaged (its checksum does not match)", line_no);
+      break;
+    }
+    JournalEntry e;
+    if (std::string why = entry_from(*j, contents.header.patch_count, seen, e); !why.empty()) {
+      contents.damage = fmt::format("line {} is not a reading of this patch set ({})", line_no, why);
+      break;
+    }
+    seen[static_cast<std::size_t>(e.index)] = true;
+    contents.entries.push_back(std::move(e));
+    contents.valid_bytes = end + 1;
+  }
   return contents;
 }
 
-Journal Journal::create(const std::filesystem::path& path, const std::string& hash, int patch_count) {
+Journal Journal::create(const std::filesystem::path& path, const JournalHeader& header) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw_errno(path, "cannot create the journal");
+  if (fd < 0) throw_io_error(path.string(), "cannot create the journal");
   Journal journal(path, fd);
-  json header{{"calkit_journal", 1}, {"patch_set_hash", hash}, {"patch_count", patch_count}};
-  journal.write_line(header.dump() + "\n");
+  json h{{"calkit_journal", kVersion},
+         {"patch_set_hash", header.patch_set_hash},
+         {"patch_count", header.patch_count},
+         {"rig", header.rig}};
+  journal.write_line(sealed_line(h));
   return journal;
 }
 
-Journal Journal::open(const std::filesystem::path& path, const std::string& hash, int patch_count, bool resume,
+Journal Journal::open(const std::filesystem::path& path, const JournalHeader& header, bool resume,
                       const std::string& what, std::vector<JournalEntry>& entries) {
-  if (resume && std::filesystem::exists(path)) return Journal::resume(path, hash, patch_count, entries);
+  if (resume && std::filesystem::exists(path)) return Journal::resume(path, header, entries);
   if (std::filesystem::exists(path))
     throw InputError(path.string(), 0, "",
                      "an interrupted " + what + " left this journal: add --resume to continue it, or delete it");
-  return Journal::create(path, hash, patch_count);
+  return Journal::create(path, header);
 }
 
-Journal Journal::resume(const std::filesystem::path& path, const std::string& hash, int patch_count,
+Journal Journal::resume(const std::filesystem::path& path, const JournalHeader& header,
                         std::vector<JournalEntry>& entries) {
   if (!std::filesystem::exists(path))
     throw InputError(path.string(), 0, "", "no journal to resume (start without --resume)");
   JournalContents contents = read_journal(path);
-  if (contents.patch_set_hash != hash || contents.patch_count != patch_count)
-    throw InputError(path.string(), 1, "patch_set_hash",
-                     fmt::format("the journal belongs to another patch set ({} patches, hash {}; now {} patches, hash {})",
-                                 contents.patch_count, contents.patch_set_hash, patch_count, hash));
+  std::vector<std::string> differences = header_differences(contents.header, header);
+  if (!differences.empty()) {
+    std::string list;
+    for (const std::string& d : differences) list += (list.empty() ? "" : "; ") + d;
+    throw InputError(path.string(), 1, "rig",
+                     "the journal was measured on another rig or patch set, resuming would mix them (" + list +
+                         "): run it the way it was started, or delete the journal");
+  }
+  if (!contents.damage.empty()) report_damage(path, contents);
   int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd < 0) throw_errno(path, "cannot open the journal");
+  if (fd < 0) throw_io_error(path.string(), "cannot open the journal");
   Journal journal(path, fd);
-  // Cut a torn last line off so the next entry starts on a line of its own.
-  if (::ftruncate(fd, static_cast<off_t>(contents.valid_bytes)) != 0 || ::lseek(fd, 0, SEEK_END) < 0)
-    throw_errno(path, "cannot trim the journal");
+  if (::ftruncate(fd, static_cast<off_t>(contents.valid_bytes)) != 0 || ::lseek(fd, 0, SEEK_END) < 0 ||
+      ::fsync(fd) != 0)
+    throw_io_error(path.string(), "cannot cut the journal back to its good readings");
   entries = std::move(contents.entries);
   return journal;
 }
@@ -181,10 +257,10 @@ void Journal::write_line(const std::string& line) {
   while (written < line.size()) {
     ssize_t n = ::write(fd_, line.data() + written, line.size() - written);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw_errno(path_, "cannot write the journal");
+    if (n < 0) throw_io_error(path_.string(), "cannot write the journal");
     written += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd_) != 0) throw_errno(path_, "cannot flush the journal");
+  if (::fsync(fd_) != 0) throw_io_error(path_.string(), "cannot flush the journal");
 }
 
 void Journal::append(const JournalEntry& entry) { write_line(entry_line(entry)); }

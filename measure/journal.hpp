@@ -1,14 +1,17 @@
 #pragma once
 // The session journal, `<output>.journal`: one JSON line per reading, appended and fsync'd the
 // moment the reading is taken, so a crash, Ctrl-C or an unplugged probe loses nothing and a
-// resumed session neither repeats nor drops a patch.
+// resumed session neither repeats nor drops a patch (docs/files.md "The measurement journal").
 //
-//   {"calkit_journal":1,"patch_set_hash":"9f0c...","patch_count":1000}        (header)
-//   {"index":0,"rgb":[0,0,0],"XYZ":[0.02,0.021,0.023],"t":0.41}              (one per reading)
+//   {"calkit_journal":2,"patch_set_hash":"9f0c...","patch_count":1000,"rig":{...},"sum":"..."}
+//   {"index":0,"rgb":[0,0,0],"XYZ":[0.02,0.021,0.023],"t":0.41,"sum":"..."}       (one per reading)
 //
-// A torn last line (the process died while writing it) is ignored and cut off on resume.
+// Every line ends in "sum": FNV-1a 64 of the line's bytes before it, so a flipped digit or an
+// edited index is noticed. The header binds the rig (probe, display, pattern generator, window,
+// seed, correction, ...): a resumed session on another rig is refused, naming what differs.
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -28,28 +31,44 @@ std::string patch_set_hash(const PatchSet& patches);
 
 std::filesystem::path journal_path_for(const std::filesystem::path& output);
 
-struct JournalContents {
+// What the readings of a journal depend on, all of which a resumed session must share.
+struct JournalHeader {
   std::string patch_set_hash;
   int patch_count = 0;
-  std::vector<JournalEntry> entries;  // in file order
-  std::uintmax_t valid_bytes = 0;     // length up to the end of the last complete line
+  std::map<std::string, std::string> rig;  // "probe", "display", "pattern", "window", "seed", ...
 };
 
-// Reads a journal; a torn or unparsable last line is dropped. Throws InputError (file, line,
-// field) for a missing header, a corrupt line before the last, or a duplicate index.
+// The differences between the header a journal was started with and the one a resumed session
+// has, one "name: was 'a', now 'b'" each; empty when they agree.
+std::vector<std::string> header_differences(const JournalHeader& journal, const JournalHeader& now);
+
+struct JournalContents {
+  JournalHeader header;
+  std::vector<JournalEntry> entries;  // the good prefix, in file order
+  std::uintmax_t valid_bytes = 0;     // length of the good prefix
+  // Where the good prefix ends and why ("line 7: its checksum does not match"); empty when the
+  // whole file is good.
+  std::string damage;
+};
+
+// Reads a journal. The first line that is torn, fails its checksum, names a patch outside the set
+// or a patch already read ends the good prefix: it and everything after it are not entries.
+// Throws InputError (file, line, field) only for a header that is missing, damaged or from an
+// older calkit.
 JournalContents read_journal(const std::filesystem::path& path);
 
 class Journal {
  public:
   // Starts a new journal (replacing any old one) with its header line.
-  static Journal create(const std::filesystem::path& path, const std::string& hash, int patch_count);
-  // Opens an existing journal for appending after checking it belongs to this patch set; cuts
-  // a torn last line off. Throws InputError when it does not exist or does not match.
-  static Journal resume(const std::filesystem::path& path, const std::string& hash, int patch_count,
+  static Journal create(const std::filesystem::path& path, const JournalHeader& header);
+  // Opens an existing journal for appending after checking it was started with `header`. A
+  // damaged tail is cut back to the good prefix: the cut lines go to <journal>.damaged and a line
+  // on stderr says so. Throws InputError when there is no journal or its header differs.
+  static Journal resume(const std::filesystem::path& path, const JournalHeader& header,
                         std::vector<JournalEntry>& entries);
   // `resume`: continue the journal at `path` if there is one; otherwise start one. Without
   // `resume`, an existing journal is an InputError (an interrupted `what` left it).
-  static Journal open(const std::filesystem::path& path, const std::string& hash, int patch_count, bool resume,
+  static Journal open(const std::filesystem::path& path, const JournalHeader& header, bool resume,
                       const std::string& what, std::vector<JournalEntry>& entries);
 
   Journal(Journal&& other) noexcept;

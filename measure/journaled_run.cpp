@@ -17,10 +17,11 @@ SessionResult measure_journaled(Session& session, const PatchSet& patches, const
                                 const JournaledRunOptions& options) {
   if (patches.rgb.empty()) throw InputError(output.string(), 0, "", "the patch set is empty");
   const int total = static_cast<int>(patches.rgb.size());
-  const std::string hash = patch_set_hash(patches);
+  JournalHeader header{patch_set_hash(patches), total, options.rig};
+  header.rig.merge(patch_options_binding(session.options().patch));
   const std::filesystem::path journal_path = journal_path_for(output);
   std::vector<JournalEntry> resumed;
-  Journal journal = Journal::open(journal_path, hash, total, options.resume, "session", resumed);
+  Journal journal = Journal::open(journal_path, header, options.resume, "session", resumed);
 
   int done = static_cast<int>(resumed.size());
   if (!options.quiet && done > 0)
@@ -50,7 +51,7 @@ SessionResult measure_journaled(Session& session, const PatchSet& patches, const
     return result;
   }
   for (const auto& [key, value] : options.info) result.set.info[key] = value;
-  result.set.info["patch_set_hash"] = hash;
+  result.set.info["patch_set_hash"] = header.patch_set_hash;
   write_measurements(output, result.set);
   journal.remove();
   return result;

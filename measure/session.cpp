@@ -5,6 +5,8 @@
 #include <fmt/core.h>
 
 #include "color/colorimetry.hpp"
+#include "color/plausibility.hpp"
+#include "core/error.hpp"
 
 namespace calkit {
 namespace {
@@ -19,6 +21,15 @@ bool readings_agree(const Vec3& a, const Vec3& b, const SettleOptions& s) {
 }
 
 }  // namespace
+
+std::map<std::string, std::string> patch_options_binding(const PatchOptions& patch) {
+  static constexpr const char* kBackground[] = {"black", "grey", "apl"};
+  return {{"bits", std::to_string(patch.bits)},
+          {"range", patch.range == SignalRange::Legal ? "legal" : "full"},
+          {"window", fmt::format("{:g}", patch.window_percent)},
+          {"background", fmt::format("{}:{:g}", kBackground[static_cast<int>(patch.background.kind)],
+                                     patch.background.level)}};
+}
 
 Session::Session(Probe& probe, PatternGenerator& pattern, Clock& clock, SessionOptions options)
     : probe_(probe), pattern_(pattern), clock_(clock), options_(options) {}
@@ -63,6 +74,12 @@ ProbeReading Session::read_settled() {
 Reading Session::measure(const Vec3& rgb) {
   pattern_.show(patch_for(rgb));
   ProbeReading r = read_settled();
+  // A broken reading (a correction turning it into NaN, a garbled reply) stops the session here,
+  // before it reaches the journal, the fit or a LUT.
+  if (std::string why = implausible_reading(r.XYZ); !why.empty())
+    throw ProbeError(ProbeErrorKind::Protocol,
+                     fmt::format("{} gave a reading that is not light from a display ({}) for RGB {:g} {:g} {:g}",
+                                 probe_.identity().model, why, rgb[0], rgb[1], rgb[2]));
   Reading reading;
   reading.rgb = rgb;
   reading.XYZ = r.XYZ;
@@ -77,6 +94,12 @@ SessionResult Session::run(const PatchSet& patches, Journal* journal, const std:
   int done = 0;
   for (const JournalEntry& e : resumed) {
     if (e.index < 0 || e.index >= total || have[e.index]) continue;
+    if (e.reading.rgb != patches.rgb[e.index])
+      throw InputError(journal ? journal->path().string() : "", 0, "index",
+                       fmt::format("the journal's reading for patch {} was taken for RGB {:g} {:g} {:g}, not the "
+                                   "patch's {:g} {:g} {:g}",
+                                   e.index, e.reading.rgb[0], e.reading.rgb[1], e.reading.rgb[2],
+                                   patches.rgb[e.index][0], patches.rgb[e.index][1], patches.rgb[e.index][2]));
     readings[e.index] = e.reading;
     have[e.index] = true;
     ++done;

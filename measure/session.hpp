@@ -3,6 +3,7 @@
 // probe, journal the reading. Knows nothing about which probe or pattern backend it drives.
 #include <atomic>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,10 @@ struct PatchOptions {
   Background background;
 };
 
+// What a reading depends on in these options, for a journal's header: bits, range, window and
+// background (the settling only changes when a reading is taken).
+std::map<std::string, std::string> patch_options_binding(const PatchOptions& patch);
+
 struct SessionOptions {
   PatchOptions patch;
   SettleOptions settle;
@@ -76,7 +81,9 @@ class Session {
 
   // Measures the patches not already in `resumed` (journal entries), appending each reading to
   // `journal` (may be null) as it is taken. Stops early when *stop becomes true; a ProbeError
-  // propagates after everything read so far is journaled.
+  // propagates after everything read so far is journaled, as it does for a reading that is not
+  // plausible (color/plausibility.hpp: NaN, far below zero, absurdly bright), which is never
+  // journaled. InputError for a resumed entry whose RGB is not its patch's.
   SessionResult run(const PatchSet& patches, Journal* journal, const std::vector<JournalEntry>& resumed = {});
 
   // Show one colour, settle, read (spot readings).

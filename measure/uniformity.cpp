@@ -111,9 +111,10 @@ UniformitySessionResult measure_uniformity(Probe& probe, PatternGenerator& patte
   if (options.levels.empty()) throw ValueError("--level", "no level to measure");
   std::vector<ZoneReading> plan = uniformity_plan(options);
   const int total = static_cast<int>(plan.size());
-  const std::string hash = plan_hash(options, plan);
+  JournalHeader header{plan_hash(options, plan), total, options.rig};
+  header.rig.merge(patch_options_binding(options.session.patch));
   std::vector<JournalEntry> resumed;
-  Journal journal = Journal::open(journal_path, hash, total, options.resume, "uniformity run", resumed);
+  Journal journal = Journal::open(journal_path, header, options.resume, "uniformity run", resumed);
 
   UniformitySessionResult result;
   std::vector<bool> have(plan.size(), false);

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,7 @@ struct UniformitySessionOptions {
   // Returning false stops the run (the readings so far stay in the journal).
   std::function<bool(const UniformityZone&)> place_probe;
   bool resume = false;  // continue an existing journal; without it an existing journal is refused
+  std::map<std::string, std::string> rig;  // bound into the journal's header (measure/journaled_run.hpp)
   bool quiet = false;   // no progress line
   const std::atomic<bool>* stop = nullptr;  // SIGINT flag, checked between readings
 };

@@ -10,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "core/device_spec.hpp"
+#include "core/text.hpp"
 #include "patterns/patch_codes.hpp"
 
 namespace calkit {
@@ -18,6 +19,8 @@ namespace {
 int wire_bits(const PGeneratorOptions& options, const Patch& patch) {
   return options.bits ? options.bits : std::min(patch.bits, 10);
 }
+
+constexpr int kMaxScreenSide = 16384;
 
 std::string conf(const std::string& key, const std::string& value) {
   return "CMD:SET_PGENERATOR_CONF_" + key + ":" + value;
@@ -50,8 +53,8 @@ PGeneratorSpec parse_pgenerator_spec(const std::string& spec) {
     else if (o.key == "maxfall") out.options.max_fall = spec_double(o, 1, 10000);
     else if (o.key == "maxluma") out.options.max_luma = spec_double(o, 1, 10000);
     else if (o.key == "minluma") out.options.min_luma = spec_double(o, 0.0001, 100);
-    else if (o.key == "width") out.options.width = spec_int(o, 1, 16384);
-    else if (o.key == "height") out.options.height = spec_int(o, 1, 16384);
+    else if (o.key == "width") out.options.width = spec_int(o, 1, kMaxScreenSide);
+    else if (o.key == "height") out.options.height = spec_int(o, 1, kMaxScreenSide);
     else bad_spec_option(o, "unknown pgenerator option (port, bits, hdr, maxcll, maxfall, maxluma, minluma, width, height)");
   }
   return out;
@@ -104,7 +107,7 @@ std::vector<PGeneratorDevice> discover_pgenerators(const std::string& broadcast_
     if (left <= 0 || !socket.recv_from(reply, from, left)) break;
     const std::string hello = "I am a PGenerator";
     if (reply.rfind(hello, 0) != 0) continue;
-    std::string name = reply.substr(hello.size());
+    std::string name = printable(reply.substr(hello.size()));
     name.erase(0, name.find_first_not_of(' '));
     while (!name.empty() && (name.back() == '\r' || name.back() == '\n' || name.back() == '\x02')) name.pop_back();
     auto same = [&](const PGeneratorDevice& d) { return d.address == from; };
@@ -120,10 +123,14 @@ PGeneratorClient::PGeneratorClient(PGeneratorOptions options) : options_(std::mo
   if (width_ == 0 || height_ == 0) {
     std::string reply = command("CMD:GET_RESOLUTION");
     std::smatch m;
-    if (!std::regex_search(reply, m, std::regex("([0-9]{2,5})x([0-9]{2,5})")))
-      throw ProtocolError("PGenerator resolution reply '" + reply + "' has no WIDTHxHEIGHT");
+    if (!std::regex_search(reply, m, std::regex("([0-9]{1,5})x([0-9]{1,5})")))
+      throw ProtocolError("PGenerator resolution reply '" + printable(reply) + "' has no WIDTHxHEIGHT");
     width_ = std::stoi(m[1]);
     height_ = std::stoi(m[2]);
+    // The same bounds as width= and height=: a 0x0 screen has no patch to place.
+    if (width_ < 1 || width_ > kMaxScreenSide || height_ < 1 || height_ > kMaxScreenSide)
+      throw ProtocolError(fmt::format("PGenerator reports a {}x{} screen (each side must be 1..{}): give width= and height=",
+                                      width_, height_, kMaxScreenSide));
   }
   log(fmt::format("connected to PGenerator {}:{} ({}x{})", options_.host, options_.port, width_, height_));
 }
@@ -167,8 +174,8 @@ std::string PGeneratorClient::command(const std::string& text) {
   if (reply == "OK") return "";
   if (reply == "ALIVE") return reply;  // the answer to IS_ALIVE
   if (reply.rfind("OK:", 0) == 0) return reply.substr(3);
-  if (reply.rfind("ERR", 0) == 0) throw ProtocolError("PGenerator refused '" + text + "': " + reply);
-  throw ProtocolError("PGenerator answered '" + reply + "' to '" + text + "'");
+  if (reply.rfind("ERR", 0) == 0) throw ProtocolError("PGenerator refused '" + text + "': " + printable(reply));
+  throw ProtocolError("PGenerator answered '" + printable(reply) + "' to '" + text + "'");
 }
 
 void PGeneratorClient::show(const Patch& patch) {

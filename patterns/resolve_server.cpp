@@ -23,6 +23,20 @@ bool is_ipv4(const std::string& text) {
   return inet_pton(AF_INET, text.c_str(), &addr) == 1;
 }
 
+bool is_loopback(const std::string& ip) {
+  in_addr addr{};
+  return inet_pton(AF_INET, ip.c_str(), &addr) == 1 && (ntohl(addr.s_addr) >> 24) == 127;
+}
+
+// Where to listen: bind= if given; else loopback, unless allow= names an address that can only
+// reach this machine through another interface (then every interface, and accept() refuses the
+// rest).
+std::string listen_address(const ResolveOptions& options) {
+  if (!options.bind.empty()) return options.bind;
+  const bool remote = std::any_of(options.allow.begin(), options.allow.end(), [](const std::string& ip) { return !is_loopback(ip); });
+  return remote ? "0.0.0.0" : kLoopback;
+}
+
 struct Geometry {
   double x, y, cx, cy;
 };
@@ -116,8 +130,7 @@ std::string resolve_frame(const std::string& xml) {
 
 ResolveServer::ResolveServer(ResolveOptions options)
     : options_(std::move(options)),
-      listener_(options_.bind.empty() ? (options_.allow.empty() ? kLoopback : "0.0.0.0") : options_.bind,
-                options_.port) {}
+      listener_(listen_address(options_), options_.port) {}
 
 ResolveServer::~ResolveServer() {
   try {

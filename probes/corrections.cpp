@@ -80,7 +80,12 @@ std::unique_ptr<Probe> apply_correction_file(std::unique_ptr<Probe> probe, const
       throw InputError(path, 0, "--correction",
                        "a .ccss (display spectra) needs a probe with known sensor sensitivities (i1d3); "
                        "use a .ccmx for " + probe->identity().model);
-    i1d3->set_display_spectra(read_ccss(path));
+    try {
+      i1d3->set_display_spectra(read_ccss(path));
+    } catch (const InputError& e) {
+      if (!e.file().empty()) throw;
+      throw e.in_file(path);
+    }
     return probe;
   }
   throw InputError(path, 0, "--correction", "expected a .ccmx or .ccss file");

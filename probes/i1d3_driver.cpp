@@ -8,6 +8,7 @@
 #include <numbers>
 
 #include "color/colorimetry.hpp"
+#include "core/error.hpp"
 #include "color/observer.hpp"
 #include "probes/i1d3_protocol.hpp"
 
@@ -54,6 +55,9 @@ Mat3 i1d3_matrix_from_spectra(const std::array<std::vector<double>, 3>& sensors,
     }
     xyz.col(k) = XYZ_from_spectrum(s.values, s.start_nm, s.step_nm);  // CIE 15:2004 eq. 7.1-7.3
   }
+  // Spectra that do not span three colours (all alike, or dark) give no matrix, not a NaN one.
+  if (Eigen::FullPivLU<Mat3>(rgb * rgb.transpose()).rank() < 3)
+    throw InputError("the display spectra do not span three colours for the i1d3's sensors");
   if (n == 3) return xyz * rgb.inverse();
   return (xyz * rgb.transpose()) * (rgb * rgb.transpose()).inverse();
 }

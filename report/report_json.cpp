@@ -1,6 +1,8 @@
 #include "report/report_json.hpp"
 
+#include <climits>
 #include <cmath>
+#include <cstdint>
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -190,7 +192,11 @@ struct Reader {
   }
   void read(const Json& j, const std::string& field, double& x) const { x = read_number(j, field); }
   void read(const Json& j, const std::string& field, int& x) const {
-    if (!j.is_number_integer()) fail(field, "expected an integer");
+    const bool fits = j.is_number_unsigned()  ? j.get<std::uint64_t>() <= INT_MAX
+                      : j.is_number_integer() ? j.get<std::int64_t>() >= INT_MIN &&
+                                                    j.get<std::int64_t>() <= INT_MAX
+                                              : false;
+    if (!fits) fail(field, "expected an integer");
     x = j.get<int>();
   }
   void read(const Json& j, const std::string& field, bool& x) const {
@@ -235,6 +241,27 @@ struct Reader {
   }
 };
 
+// The indices into `patches` that steps and statistics hold must name a patch: the HTML pages
+// follow them.
+void check_patch_indices(const VerificationResult& r, const std::string& file) {
+  const int count = static_cast<int>(r.patches.size());
+  auto check = [&](int index, const std::string& field, bool none_allowed) {
+    if ((none_allowed && index == -1) || (index >= 0 && index < count)) return;
+    throw InputError(file, 0, field, fmt::format("{} is not a patch index (the file has {} patches)", index, count));
+  };
+  for (std::size_t i = 0; i < r.greyscale.steps.size(); ++i)
+    check(r.greyscale.steps[i].patch, fmt::format("greyscale.steps[{}].patch", i), false);
+  auto check_stats = [&](const DeStats& s, const std::string& field) { check(s.max_index, field + ".max_index", true); };
+  check_stats(r.summary.de2000, "summary.de2000");
+  check_stats(r.summary.de_itp, "summary.de_itp");
+  check_stats(r.summary.de76, "summary.de76");
+  check_stats(r.summary.de94, "summary.de94");
+  for (std::size_t i = 0; i < r.summary.groups.size(); ++i) {
+    check_stats(r.summary.groups[i].de2000, fmt::format("summary.groups[{}].de2000", i));
+    check_stats(r.summary.groups[i].de_itp, fmt::format("summary.groups[{}].de_itp", i));
+  }
+}
+
 }  // namespace
 
 std::string format_verification_json(const VerificationResult& result) {
@@ -247,8 +274,7 @@ std::string format_verification_json(const VerificationResult& result) {
 }
 
 VerificationResult parse_verification_json(std::string_view text, const std::string& name) {
-  Json json = Json::parse(text, nullptr, false);
-  if (json.is_discarded()) throw InputError(name, 0, "", "not valid JSON");
+  Json json = parse_json<Json>(text, name);
   if (!json.is_object()) throw InputError(name, 0, "", "expected a JSON object");
   auto format = json.find("format");
   if (format == json.end() || !format->is_string() || *format != kFormat)
@@ -258,6 +284,7 @@ VerificationResult parse_verification_json(std::string_view text, const std::str
   VerificationResult result;
   Reader reader{json, name, ""};
   describe(reader, result);
+  check_patch_indices(result, name);
   return result;
 }
 

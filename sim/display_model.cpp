@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <sstream>
+#include <filesystem>
 #include <utility>
 
+#include "color/plausibility.hpp"
 #include "core/error.hpp"
+#include "core/files.hpp"
 
 namespace calkit {
 
@@ -27,10 +28,6 @@ void require(bool ok, const std::string& file, const std::string& field, const s
 void check_xy(Xy xy, const std::string& file, const std::string& field) {
   require(std::isfinite(xy.x) && std::isfinite(xy.y) && xy.x > 0 && xy.y > 0 && xy.x + xy.y < 1,
           file, field, "chromaticity must satisfy x > 0, y > 0, x + y < 1");
-}
-
-void check_finite(const Mat3& m, const std::string& file, const std::string& field) {
-  require(m.allFinite(), file, field, "matrix must be finite");
 }
 
 }  // namespace
@@ -115,8 +112,17 @@ void check_display_model(const DisplayModel& m, const std::string& file) {
                 "must be non-decreasing");
     }
   }
-  check_finite(m.crosstalk, file, "crosstalk");
-  check_finite(m.probe_mismatch, file, "probe_mismatch");
+  // Crosstalk mixes drives: each channel mostly itself, a little of the others. Anything far from
+  // that (1e308) is not a panel and would turn readings into NaN.
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 3; ++c) {
+      const double v = m.crosstalk(r, c);
+      require(r == c ? v > 0 && v <= 2 : std::abs(v) <= 1, file,
+              "crosstalk[" + std::to_string(r) + "][" + std::to_string(c) + "]",
+              r == c ? "a channel's own share must be in (0, 2]" : "a share of another channel must be within ±1");
+    }
+  if (std::string why = implausible_correction(m.probe_mismatch); !why.empty())
+    require(false, file, "probe_mismatch", "is not a probe's error: " + why);
   require(m.white_subpixel_fraction >= 0 && m.white_subpixel_fraction < 1, file,
           "white_subpixel.fraction", "must be in [0, 1)");
   check_xy(m.white_subpixel_xy, file, "white_subpixel.xy");
@@ -158,18 +164,14 @@ void check_display_model(const DisplayModel& m, const std::string& file) {
 
 DisplayModel load_display_model(const std::string& name_or_path) {
   if (name_or_path.rfind("sim:", 0) == 0) return builtin_display_model(name_or_path);
-  std::ifstream in(name_or_path, std::ios::binary);
-  if (!in) throw InputError(name_or_path, 0, "", "cannot open display model (not a sim: name either)");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return display_model_from_json(text.str(), name_or_path);
+  std::error_code ec;
+  if (!std::filesystem::exists(name_or_path, ec))
+    throw InputError(name_or_path, 0, "", "no such display model file (and not a sim: name either)");
+  return display_model_from_json(read_file_text(name_or_path), name_or_path);
 }
 
 void save_display_model(const DisplayModel& model, const std::string& path) {
-  std::ofstream out(path, std::ios::binary);
-  if (!out) throw InputError(path, 0, "", "cannot write display model");
-  out << display_model_to_json(model) << "\n";
-  if (!out) throw InputError(path, 0, "", "write failed");
+  write_file_atomically(path, display_model_to_json(model) + "\n");
 }
 
 }  // namespace calkit

@@ -180,6 +180,10 @@ struct Reader {
     if (j.contains("panel_bits")) {
       const json& b = j.at("panel_bits");
       if (!b.is_number_integer()) fail("panel_bits", "must be an integer");
+      // Range first: 4294967306 must not wrap round to 10 in an int.
+      const bool small = b.is_number_unsigned() ? b.get<std::uint64_t>() <= 64
+                                                : b.get<std::int64_t>() >= 0 && b.get<std::int64_t>() <= 64;
+      if (!small) fail("panel_bits", "must be 0 (none) or 6..16");
       m.panel_bits = b.get<int>();
     }
     mat3(j, "probe_mismatch", m.probe_mismatch);
@@ -198,11 +202,6 @@ struct Reader {
   }
 };
 
-int line_of_byte(const std::string& text, std::size_t byte) {
-  byte = std::min(byte, text.size());
-  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(byte), '\n'));
-}
-
 json mat_json(const Mat3& m) {
   json rows = json::array();
   for (int r = 0; r < 3; ++r) rows.push_back(json::array({m(r, 0), m(r, 1), m(r, 2)}));
@@ -218,12 +217,7 @@ json tone_json(const ToneCurve& t) {
 }  // namespace
 
 DisplayModel display_model_from_json(const std::string& json_text, const std::string& file) {
-  json j;
-  try {
-    j = json::parse(json_text);
-  } catch (const json::parse_error& e) {
-    throw InputError(file, line_of_byte(json_text, e.byte), "", std::string("malformed JSON: ") + e.what());
-  }
+  const json j = parse_json(json_text, file);
   return Reader{file}.model(j);
 }
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <thread>
 
+#include "color/plausibility.hpp"
 #include "core/error.hpp"
 
 namespace calkit {
@@ -337,8 +338,9 @@ std::vector<Reading> usable_readings(const MeasurementSet& set) {
   std::vector<Reading> out;
   for (size_t i = 0; i < set.readings.size(); ++i) {
     const Reading& r = set.readings[i];
-    if (!r.rgb.allFinite() || !r.XYZ.allFinite())
-      throw InputError("", int(i + 1), "XYZ", "reading " + std::to_string(i + 1) + " is not a number");
+    if (std::string why = implausible_reading(r.XYZ); !why.empty() || !r.rgb.allFinite())
+      throw InputError("", int(i + 1), "XYZ",
+                       "reading " + std::to_string(i + 1) + (why.empty() ? " is not a number" : ": " + why));
     if (r.rgb.minCoeff() < -1e-9 || r.rgb.maxCoeff() > 1 + 1e-9)
       throw InputError("", int(i + 1), "RGB",
                        "reading " + std::to_string(i + 1) + " has device RGB outside 0..1");

@@ -65,6 +65,16 @@ void parallel_for(int count, int threads, const std::function<void(double)>& pro
   if (progress) progress(1.0);
 }
 
+// A fit that is not finite, or a display with no light, must never become a LUT.
+void check_fit(const SolveResult& r) {
+  const Vec3 white = r.model.XYZ(Vec3::Ones()), black = r.model.XYZ(Vec3::Zero());
+  if (!std::isfinite(r.fit.model_rms) || !white.allFinite() || !black.allFinite())
+    throw InputError(fmt::format("the display model does not fit the readings (residual {}): no LUT is written",
+                                 r.fit.model_rms));
+  if (!(white.y() > 0))
+    throw InputError(fmt::format("the fitted white has no light ({:g} cd/m²): no LUT is written", white.y()));
+}
+
 // Greys must not fall as the signal rises: running maximum per channel.
 void make_monotonic(std::vector<Vec3>& values) {
   for (size_t i = 1; i < values.size(); ++i) values[i] = values[i].cwiseMax(values[i - 1]);
@@ -181,6 +191,7 @@ SolveResult solve(const MeasurementSet& set, const Target& target_in, const Solv
         "the display-model fit stopped at its {}-iteration cap before converging (model residual {:.3f} "
         "RMS): the model may be less accurate than the readings allow",
         result.fit.iterations, result.fit.model_rms));
+  check_fit(result);
   auto t1 = std::chrono::steady_clock::now();
 
   // The target's display facts: the measured black (BT.1886 black compensation, the PQ roll-off's
@@ -262,6 +273,8 @@ SolveResult solve(const MeasurementSet& set, const Target& target_in, const Solv
   }
   for (Vec3& v : lut.table)
     for (int c = 0; c < 3; ++c) v[c] = lut_output_from_device(v[c], options.range);
+  for (const Vec3& v : lut.table)
+    if (!v.allFinite()) throw InputError("the model's inversion gave a LUT value that is not a number: no LUT is written");
 
   if (options.lut1d_size > 0) {
     int m = options.lut1d_size;

@@ -6,7 +6,8 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
+
+#include "core/files.hpp"
 
 namespace calkit {
 
@@ -86,11 +87,14 @@ void find_usb(std::vector<FoundDevice>& out) {
   libusb_exit(ctx);
 }
 
+// The first line of a sysfs attribute; "" when it cannot be read.
 std::string read_line(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::string s;
-  std::getline(in, s);
-  return s;
+  try {
+    std::string text = read_file_text(p, 4096);
+    return text.substr(0, text.find('\n'));
+  } catch (const std::exception&) {
+    return "";
+  }
 }
 
 // ttyUSB*/ttyACM*: walk sysfs up from the tty's device to the USB device holding idVendor.

@@ -158,3 +158,20 @@ TEST_CASE("progress goes to a terminal only: a log gets one line per stage and n
     CHECK(count_lines(dir / log) <= 6);
   }
 }
+
+// Issue 15 item 13: a file name that is not UTF-8 (Latin-1 "café") made `measure` measure every
+// patch and then exit 1 with a raw nlohmann type_error.316 and no file name (and `--resume` failed
+// the same way). Such an argument is now bad input before any work.
+TEST_CASE("an argument that is not UTF-8 is refused before anything is measured, naming it") {
+  fs::path dir = scratch_dir("cli", "latin1-argument");
+  REQUIRE(run_calkit("patches --set greyscale --count 5 -o " + (dir / "g.ti1").string()).status == 0);
+  const std::string latin1 = (dir / "caf\xe9.json").string();
+  CalkitOutput r = run_calkit("measure --quiet --probe sim --display sim:reference --patches " +
+                                  (dir / "g.ti1").string() + " -o '" + latin1 + "'",
+                              Stderr::Capture);
+  CHECK(r.status == 2);
+  CHECK(r.output.find("caf\\xe9.json') is not UTF-8 text") != std::string::npos);
+  CHECK(r.output.find('\xe9') == std::string::npos);
+  CHECK_FALSE(fs::exists(latin1 + ".journal"));
+  CHECK_FALSE(fs::exists(latin1));
+}

@@ -120,3 +120,123 @@ TEST_CASE("bad measure and spot input exits 2 on one line and leaves no journal"
   CHECK(run("spot --probe sim --display sim:reference --rgb 0.5,2,0.5 2>/dev/null") == 2);
   CHECK(run("patches --set fancy -o " + (dir / "x.ti1").string() + " 2>/dev/null") == 2);
 }
+
+namespace {
+
+// The readings of `a` and `b` agree patch for patch (a resumed session re-reads a patch with the
+// same noise; the display's settling makes the last digits differ).
+void check_same_readings(const MeasurementSet& a, const MeasurementSet& b) {
+  REQUIRE(a.readings.size() == b.readings.size());
+  for (std::size_t i = 0; i < a.readings.size(); ++i) {
+    INFO("patch " << i);
+    CHECK(a.readings[i].rgb == b.readings[i].rgb);
+    CHECK((a.readings[i].XYZ - b.readings[i].XYZ).norm() <= 1e-6 * b.readings[i].XYZ.norm() + 1e-9);
+  }
+}
+
+// Line `n` (1-based) of `text`.
+std::string& line_of(std::vector<std::string>& lines, std::size_t n) {
+  REQUIRE(n <= lines.size());
+  return lines[n - 1];
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+std::string joined(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const std::string& l : lines) out += l + "\n";
+  return out;
+}
+
+}  // namespace
+
+// Issue 15 item 6: the journal had no integrity check. A flipped digit became X = 9.87e16 in the
+// output, an edited index stored a reading under the wrong patch, 2 of 12 random bit flips went
+// unnoticed; --resume with another --display, --seed, --window or probe was accepted and mixed two
+// displays' readings under one label; a corrupt journal had no repair path.
+TEST_CASE("a damaged journal is cut back to its good readings, and a journal resumes only on its own rig") {
+  fs::path dir = scratch("journal-damage");
+  const std::string set = (dir / "set.ti1").string();
+  REQUIRE(run("patches --set optimised --count 300 -o " + set) == 0);
+  const std::string rig = "--probe sim --display sim:woled-tv --window 20";
+  auto measure = [&](const std::string& rig_options) { return "measure --quiet " + rig_options + " --patches " + set; };
+  const std::string common = measure(rig);
+  REQUIRE(run(common + " -o " + (dir / "whole.json").string()) == 0);
+  const MeasurementSet whole = read_measurements(dir / "whole.json");
+
+  fs::path killed = dir / "killed.json";
+  REQUIRE(test::spawn_calkit_and_kill(test::split_words(common + " -o " + killed.string()), journal_path_for(killed), 40,
+                                      std::chrono::microseconds(200)));
+  const std::string journal = test::read_file_bytes(journal_path_for(killed));
+  const std::vector<std::string> lines = split_lines(journal);
+  REQUIRE(lines.size() >= 30);
+
+  // Resumes a copy of the journal changed by `edit`; returns calkit's stderr.
+  auto resume_edited = [&](const std::string& name, const std::string& edited, const std::string& on = "") {
+    fs::path out = dir / (name + ".json");
+    test::write_file_bytes(journal_path_for(out), edited);
+    return test::run_calkit(measure(on.empty() ? rig : on) + " --resume -o " + out.string(), test::Stderr::Capture);
+  };
+
+  SUBCASE("a flipped digit in a reading") {
+    std::vector<std::string> edited = lines;
+    std::string& line = line_of(edited, 6);
+    std::size_t x = line.find("\"XYZ\":[") + 7;
+    line[x] = line[x] == '9' ? '8' : '9';
+    test::CalkitOutput r = resume_edited("digit", joined(edited));
+    CHECK(r.status == 0);
+    CHECK(r.output.find("line 6 is damaged (its checksum does not match); keeping the 4 readings before it") !=
+          std::string::npos);
+    check_same_readings(read_measurements(dir / "digit.json"), whole);
+    CHECK(test::read_file_bytes(journal_path_for(dir / "digit.json").string() + ".damaged") ==
+          joined(std::vector<std::string>(edited.begin() + 5, edited.end())));
+  }
+  SUBCASE("an edited patch index") {
+    std::vector<std::string> edited = lines;
+    std::string& line = line_of(edited, 9);
+    std::size_t at = line.find("\"index\":7,");
+    REQUIRE(at != std::string::npos);
+    line.replace(at, 10, "\"index\":250,");
+    test::CalkitOutput r = resume_edited("index", joined(edited));
+    CHECK(r.status == 0);
+    check_same_readings(read_measurements(dir / "index.json"), whole);
+  }
+  SUBCASE("twelve random bit flips, each noticed") {
+    std::mt19937 rng(20261121);
+    for (int flip = 0; flip < 12; ++flip) {
+      std::string edited = journal;
+      std::size_t byte = rng() % edited.size();
+      edited[byte] = static_cast<char>(edited[byte] ^ (1 << (rng() % 8)));
+      CAPTURE(flip);
+      CAPTURE(byte);
+      const std::string name = "flip" + std::to_string(flip);
+      test::CalkitOutput r = resume_edited(name, edited);
+      if (byte < lines[0].size() + 1) {  // the header: nothing can be trusted, nothing is measured
+        CHECK(r.status == 2);
+        CHECK(r.output.find("header") != std::string::npos);
+        continue;
+      }
+      CHECK(r.status == 0);
+      CHECK(r.output.find("keeping the") != std::string::npos);
+      check_same_readings(read_measurements(dir / (name + ".json")), whole);
+    }
+  }
+  SUBCASE("another rig") {
+    for (const auto& [other, says] :
+         {std::pair{"--probe sim --display sim:ips-lcd --window 20", "display: was 'sim:woled-tv', now 'sim:ips-lcd'"},
+          std::pair{"--probe sim --display sim:woled-tv --window 20 --seed 2", "seed: was '1', now '2'"},
+          std::pair{"--probe sim --display sim:woled-tv --window 50", "window: was '20', now '50'"},
+          std::pair{"--probe emulated:i1d3 --display sim:woled-tv --window 20", "probe: was 'calkit SimProbe #sim-1'"}}) {
+      CAPTURE(other);
+      test::CalkitOutput r = resume_edited("rig", journal, other);
+      CHECK(r.status == 2);
+      CHECK(r.output.find(says) != std::string::npos);
+      CHECK(test::read_file_bytes(journal_path_for(dir / "rig.json")) == journal);  // left as it was
+    }
+  }
+}

@@ -6,7 +6,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -75,4 +77,38 @@ TEST_CASE("calkit report on a malformed file exits 2 with one line naming it") {
   CHECK(err.find("info.label") != std::string::npos);
   CHECK(std::count(err.begin(), err.end(), '\n') == 1);
   CHECK(run_calkit("report --help", "cli_report_help") == 0);
+}
+
+// Issue 15 item 1: a greyscale step whose patch index is past the end of `patches` (or `patches`
+// empty) crashed `calkit report` with SIGSEGV; a negative one read out of bounds and exited 0.
+TEST_CASE("calkit report refuses a verification JSON whose steps name patches it does not have") {
+  fs::path good = write_run("cli_report_index_good.json", "calibrated", calibrated_panel(rec709_bt1886(100, 0.05)));
+  std::ifstream in(good);
+  const nlohmann::json run = nlohmann::json::parse(in);
+  REQUIRE(run["greyscale"]["steps"].size() > 2);
+  const int count = static_cast<int>(run["patches"].size());
+  struct Case {
+    std::string name;
+    std::function<void(nlohmann::json&)> damage;
+    std::string field;
+  };
+  const std::vector<Case> cases = {
+      {"past_end", [&](nlohmann::json& j) { j["greyscale"]["steps"][1]["patch"] = count + 1000; }, "greyscale.steps[1].patch"},
+      {"no_patches", [](nlohmann::json& j) { j["patches"] = nlohmann::json::array(); }, "greyscale.steps[0].patch"},
+      {"negative", [](nlohmann::json& j) { j["greyscale"]["steps"][2]["patch"] = -3; }, "greyscale.steps[2].patch"},
+      {"huge", [](nlohmann::json& j) { j["greyscale"]["steps"][0]["patch"] = 4294967306ll; }, "greyscale.steps[0].patch"},
+      {"worst", [&](nlohmann::json& j) { j["summary"]["de2000"]["max_index"] = count; }, "summary.de2000.max_index"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.name);
+    nlohmann::json bad = run;
+    c.damage(bad);
+    fs::path path = scratch("cli_report_index_" + c.name + ".json");
+    std::ofstream(path) << bad.dump(1);
+    std::string err;
+    CHECK(run_calkit("report '" + path.string() + "' -o '" + scratch("cli_report_index.html").string() + "'",
+                     "cli_report_index", nullptr, &err) == 2);
+    CHECK(err.rfind("calkit: " + path.string() + ": field " + c.field + ": ", 0) == 0);
+    CHECK(std::count(err.begin(), err.end(), '\n') == 1);
+  }
 }

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <random>
 
 #include "core/files.hpp"
 #include "formats/cgats.hpp"
@@ -110,6 +111,33 @@ TEST_CASE("ti3 written by calkit keeps white Y=100 and the absolute white, and r
   CHECK(cgats_number(raw, t, 5, t.field_index("XYZ_Y")) == doctest::Approx(100));
   CHECK(cgats_number(raw, t, 5, t.field_index("XYZ_X")) == doctest::Approx(95.05));
   check_same(set, parse_ti3(text, "mem.ti3"), 1e-12);
+}
+
+// Issue 15 item 8 at the format: a .ti3 stores readings normalised to white Y = 100, and the
+// division and multiplication by the white lost the last bits (a resumed calibrate wrote another
+// LUT). Every reading must read back as the very double it was, whatever the white.
+TEST_CASE("ti3 gives back every XYZ bit for bit, whatever the white's luminance") {
+  std::mt19937_64 rng(15);
+  std::uniform_real_distribution<double> unit(0, 1);
+  for (int trial = 0; trial < 50; ++trial) {
+    MeasurementSet set;
+    const double white = 40 + 2000 * unit(rng);
+    set.readings.push_back({Vec3::Ones(), Vec3(0.95 * white, white, 1.09 * white), {}});
+    for (int i = 0; i < 200; ++i) {
+      Vec3 rgb(unit(rng), unit(rng), unit(rng));
+      Vec3 XYZ = Vec3(unit(rng), unit(rng), unit(rng)) * white * std::pow(10.0, -4 * unit(rng));
+      set.readings.push_back({rgb, XYZ, {}});
+    }
+    set.readings.push_back({Vec3::Zero(), Vec3(-0.0004, 0.0, 1e-300), {}});
+    MeasurementSet back = parse_ti3(format_ti3(set), "mem.ti3");
+    REQUIRE(back.readings.size() == set.readings.size());
+    for (std::size_t i = 0; i < set.readings.size(); ++i)
+      for (int c = 0; c < 3; ++c) {
+        CAPTURE(trial);
+        CAPTURE(i);
+        CHECK(back.readings[i].XYZ[c] == set.readings[i].XYZ[c]);
+      }
+  }
 }
 
 TEST_CASE("json and csv round trip, with and without spectra") {

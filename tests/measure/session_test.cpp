@@ -124,7 +124,7 @@ TEST_CASE("stabilising patches are shown before every N-th patch and never measu
   options.insert.rgb = Vec3::Constant(0.15);
   PatchSet set = alternating_greys(10);
   fs::path dir = scratch("insert");
-  Journal journal = Journal::create(dir / "j", patch_set_hash(set), 10);
+  Journal journal = Journal::create(dir / "j", {patch_set_hash(set), 10, {}});
   SessionResult result = Session(bench.probe, recorder, bench.clock, options).run(set, &journal);
   REQUIRE(result.complete);
   REQUIRE(recorder.shown.size() == 12);  // 10 patches + before patch 4 and patch 8
@@ -144,20 +144,20 @@ TEST_CASE("a probe unplugged mid-session loses nothing: resuming gives the unint
   PatchSet set = alternating_greys(12);
   for (int i = 0; i < 12; ++i) set.rgb[i] = Vec3(i / 11.0, 1 - i / 11.0, 0.5);
   SessionOptions options;
-  std::string hash = patch_set_hash(set);
+  const JournalHeader header{patch_set_hash(set), 12, {}};
   fs::path path = scratch("unplug") / "meas.ti3.journal";
 
   {
     Bench bench(load_display_model("sim:ips-lcd"));
     UnpluggedProbe unplugged(bench.probe, 5);
-    Journal journal = Journal::create(path, hash, 12);
+    Journal journal = Journal::create(path, header);
     CHECK_THROWS_AS(Session(unplugged, bench.pattern, bench.clock, options).run(set, &journal), ProbeError);
   }
   CHECK(read_journal(path).entries.size() == 5);
 
   Bench again(load_display_model("sim:ips-lcd"));
   std::vector<JournalEntry> done;
-  Journal journal = Journal::resume(path, hash, 12, done);
+  Journal journal = Journal::resume(path, header, done);
   SessionResult resumed = Session(again.probe, again.pattern, again.clock, options).run(set, &journal, done);
   REQUIRE(resumed.complete);
   CHECK(resumed.taken == 7);

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/error.hpp"
@@ -16,6 +17,7 @@
 #include "emulators/virtual_pattern_generator.hpp"
 #include "core/clock.hpp"
 #include "sim/display_model.hpp"
+#include "tests/support/calkit_test_support.hpp"
 
 using namespace calkit;
 
@@ -238,4 +240,69 @@ TEST_CASE("pattern backend tables: emulators need a simulated display, real devi
   auto emulated = open_emulated_pattern("pgenerator:emulate", display);
   emulated->show(patch(Vec3::Ones(), 10, SignalRange::Full));
   CHECK(display.shown_signal() == Vec3::Ones());
+}
+
+namespace {
+
+// A PGenerator that answers CMD:GET_RESOLUTION with `resolution` and everything else with OK,
+// for one client, on a thread.
+class FakePGenerator {
+ public:
+  explicit FakePGenerator(std::string resolution)
+      : listener_("127.0.0.1", 0), resolution_(std::move(resolution)), thread_([this] { serve(); }) {}
+  ~FakePGenerator() { thread_.join(); }
+  int port() const { return listener_.port(); }
+
+ private:
+  void serve() {
+    TcpStream client = listener_.accept(20);
+    if (!client.is_open()) return;
+    std::string pending;
+    char buffer[512];
+    try {
+      for (;;) {
+        std::size_t end = pending.find(kPGeneratorEnd);
+        if (end == std::string::npos) {
+          pending.append(buffer, client.recv_some(buffer, sizeof buffer, 20));
+          continue;
+        }
+        const std::string command = pending.substr(0, end);
+        pending.erase(0, end + kPGeneratorEnd.size());
+        client.send_all((command == "CMD:GET_RESOLUTION" ? resolution_ : "OK") + kPGeneratorEnd, 5);
+      }
+    } catch (const std::exception&) {  // the client closed
+    }
+  }
+
+  TcpListener listener_;
+  std::string resolution_;
+  std::thread thread_;
+};
+
+test::CalkitOutput show_on(const FakePGenerator& peer) {
+  return test::run_calkit("pattern show --pattern pgenerator:127.0.0.1:port=" + std::to_string(peer.port()) +
+                              " --rgb 500,500,500 --hold 0",
+                          test::Stderr::Capture);
+}
+
+}  // namespace
+
+// Issue 15 item 11: the client took a 0x0 or 99999x99999 screen from the peer (then
+// std::clamp(v, 1, 0), undefined behaviour, placed the patch) and echoed the peer's raw escape
+// sequences to the terminal.
+TEST_CASE("calkit pattern show refuses a screen size no PGenerator has and never prints the peer's escapes") {
+  for (const std::string size : {"00x00", "99999x99999", "1920x0"}) {
+    CAPTURE(size);
+    FakePGenerator peer("OK:" + size);
+    test::CalkitOutput r = show_on(peer);
+    CHECK(r.status == 1);
+    CHECK(r.output.find("screen (each side must be 1..16384)") != std::string::npos);
+  }
+  FakePGenerator hostile("ERR \x1b]2;owned\x07\x1b[2J\x9b" "31m");
+  test::CalkitOutput r = show_on(hostile);
+  CHECK(r.status == 1);
+  CHECK(r.output.find('\x1b') == std::string::npos);
+  CHECK(r.output.find('\x07') == std::string::npos);
+  CHECK(r.output.find('\x9b') == std::string::npos);
+  CHECK(r.output.find("ERR \\x1b]2;owned\\x07\\x1b[2J\\x9b31m") != std::string::npos);
 }

@@ -18,6 +18,7 @@
 #include "emulators/virtual_pattern_generator.hpp"
 #include "core/clock.hpp"
 #include "sim/display_model.hpp"
+#include "tests/support/calkit_test_support.hpp"
 
 using namespace calkit;
 
@@ -438,4 +439,23 @@ TEST_CASE("calkit measure through the Resolve and PGenerator emulators reads wha
     REQUIRE(direct.size() > 50);
     CHECK(through_protocol == direct);  // same seed, same patches: bit-identical readings
   }
+}
+
+// Issue 15 item 14: `--pattern resolve:port=P,allow=127.0.0.1` listened on every interface
+// (0.0.0.0), where the README promises loopback unless allow= names other addresses. The server
+// prints where it listens, then waits for Resolve (ended by `timeout`).
+TEST_CASE("calkit listens for Resolve on loopback unless allow= names another machine") {
+  auto listening_on = [](const std::string& spec) {
+    test::CalkitOutput r = test::run_calkit("pattern show --pattern " + spec + " --rgb 940,940,940 --hold 0",
+                                            test::Stderr::Capture, "timeout 2");
+    std::size_t at = r.output.find("waiting for DaVinci Resolve on ");
+    REQUIRE(at != std::string::npos);
+    at += std::string("waiting for DaVinci Resolve on ").size();
+    return r.output.substr(at, r.output.find(':', at) - at);
+  };
+  CHECK(listening_on("resolve:port=0") == "127.0.0.1");
+  CHECK(listening_on("resolve:port=0,allow=127.0.0.1") == "127.0.0.1");
+  CHECK(listening_on("resolve:port=0,allow=127.0.0.2+127.0.0.3") == "127.0.0.1");
+  CHECK(listening_on("resolve:port=0,allow=192.0.2.7") == "0.0.0.0");
+  CHECK(listening_on("resolve:port=0,allow=192.0.2.7,bind=127.0.0.1") == "127.0.0.1");
 }

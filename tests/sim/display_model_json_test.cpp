@@ -1,13 +1,17 @@
 // Display-model files: round trips and one-line errors naming the field.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "core/error.hpp"
 #include "core/clock.hpp"
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"
+#include "tests/support/calkit_test_support.hpp"
 
 using namespace calkit;
 
@@ -88,4 +92,49 @@ TEST_CASE("bad fields throw InputError naming the field") {
   std::string bad_red = kMinimal;
   bad_red.replace(bad_red.find("[0.64, 0.33]"), 12, "[0.8, 0.3]");
   CHECK(field_of_error(bad_red) == "primaries.red");
+}
+
+namespace {
+
+// A minimal model file with `extra` fields, given to `calkit display show`.
+test::CalkitOutput show(const std::string& name, const std::string& text) {
+  std::filesystem::path path = test::scratch_dir("sim-model-cli", name) / (name + ".json");
+  test::write_file_bytes(path, text);
+  return test::run_calkit("display show " + path.string() + " --json", test::Stderr::Capture);
+}
+
+}  // namespace
+
+// Issue 15 item 12: 1e400 gave a raw out_of_range.406 with exit 1; panel_bits 4294967306 was read
+// as 10; a crosstalk entry of 1e308 gave NaN readings.
+TEST_CASE("calkit display show refuses numbers beyond a double, a wrapped panel_bits and absurd matrices") {
+  struct Case {
+    std::string name, text, says;
+  };
+  const std::vector<Case> cases = {
+      {"huge_number", with(R"("peak_nits": 1e400)"), ": invalid JSON: number overflow parsing '1e400'"},
+      {"wrapped_bits", with(R"("panel_bits": 4294967306)"), ": field panel_bits: must be 0 (none) or 6..16"},
+      {"crosstalk", with(R"("crosstalk": [[1, 1e308, 0], [0, 1, 0], [0, 0, 1]])"), ": field crosstalk[0][1]: "},
+      {"mismatch", with(R"("probe_mismatch": [[-1, 0, 0], [0, -1, 0], [0, 0, -1]])"), ": field probe_mismatch: "},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.name);
+    test::CalkitOutput r = show(c.name, c.text);
+    CHECK(r.status == 2);
+    CHECK(r.output.find(c.name + ".json" + c.says) != std::string::npos);
+    CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 1);
+  }
+}
+
+// Issue 15 item 7: `display --save` wrote in place and left a 0-byte file when the write failed.
+// The full disk is a file size limit (SIGXFSZ ignored: write() fails with EFBIG as with ENOSPC).
+TEST_CASE("display show --save onto a full disk leaves no file") {
+  std::filesystem::path dir = test::scratch_dir("sim-model-cli", "full-disk");
+  std::filesystem::path saved = dir / "model.json";
+  test::CalkitOutput r = test::run_calkit("display show sim:woled-tv --save " + saved.string(), test::Stderr::Capture,
+                                          "trap '' XFSZ; ulimit -f 1;");
+  CHECK(r.status == 1);
+  CHECK(r.output.find(saved.string() + ": cannot write: File too large") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(saved));
+  CHECK(std::filesystem::is_empty(dir));
 }

@@ -1,0 +1,50 @@
+#include "color/plausibility.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "color/colorimetry.hpp"
+#include "core/error.hpp"
+
+namespace calkit {
+namespace {
+
+constexpr const char* kComponent[] = {"X", "Y", "Z"};
+
+}  // namespace
+
+std::string implausible_reading(const Vec3& XYZ) {
+  for (int c = 0; c < 3; ++c) {
+    const double v = XYZ[c];
+    if (!std::isfinite(v)) return fmt::format("{} is not a finite number", kComponent[c]);
+    if (v < -kReadingNoiseFloor)
+      return fmt::format("{} = {:g} cd/m² is below zero by more than a probe's noise ({:g}): a display emits no "
+                         "negative light",
+                         kComponent[c], v, kReadingNoiseFloor);
+    if (v > kBrightestReading)
+      return fmt::format("{} = {:g} cd/m² is more than any display emits ({:g})", kComponent[c], v, kBrightestReading);
+  }
+  return "";
+}
+
+void check_reading(const Vec3& XYZ, const std::string& file, int line, const std::string& field) {
+  if (std::string why = implausible_reading(XYZ); !why.empty()) throw InputError(file, line, field, why);
+}
+
+std::string implausible_correction(const Mat3& m) {
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 3; ++c)
+      if (!std::isfinite(m(r, c)) || std::abs(m(r, c)) > 10)
+        return fmt::format("entry ({}, {}) = {:g} is not a correction (each must be within ±10)", r + 1, c + 1,
+                           m(r, c));
+  if (!(m.determinant() > 0)) return fmt::format("its determinant {:g} is not positive", m.determinant());
+  const Vec3 white = XYZ_from_xyY(kD65, 1.0);
+  const double y = (m * white).y();
+  if (!(y >= 0.5 && y <= 2))
+    return fmt::format("it turns the luminance of a white into {:g} times itself (a correction stays within 0.5..2)",
+                       y);
+  return "";
+}
+
+}  // namespace calkit
