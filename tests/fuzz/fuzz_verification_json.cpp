@@ -5,7 +5,7 @@
 #include <string>
 
 #include "expect_input_error.hpp"
-#include "report/report_html.hpp"
+#include "report/html/verification_page.hpp"
 #include "report/report_json.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
