@@ -104,7 +104,10 @@ MeasurementSet measure_profile(const CalibrateArgs& a, const Files& f, Rig& rig,
                   {"window_percent", fmt::format("{}", a.chain.window)}};
   SessionResult result = measure_journaled(session, patches, f.profile, options);
   if (!result.complete) throw_interrupted("the profiling measurement", journal_path_for(f.profile).string());
-  return std::move(result.set);
+  // The solve reads the readings back from profile.ti3, as a resumed run does: .ti3 stores them
+  // normalised to the white (ArgyllCMS's convention), which does not return every double to its
+  // last bit, and an interrupted run must solve to the same bytes as an uninterrupted one.
+  return read_measurements(f.profile);
 }
 
 // Solves and writes the LUT; the LUT verified is read back from its file, so what is verified

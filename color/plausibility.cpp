@@ -12,24 +12,34 @@ namespace {
 
 constexpr const char* kComponent[] = {"X", "Y", "Z"};
 
+// The first component that cannot be light (its index, or -1) and why.
+int implausible_component(const Vec3& XYZ, std::string* why) {
+  for (int c = 0; c < 3; ++c) {
+    const double v = XYZ[c];
+    if (!std::isfinite(v)) *why = fmt::format("{} is not a finite number", kComponent[c]);
+    else if (v < -kReadingNoiseFloor)
+      *why = fmt::format("{} = {:g} cd/m² is below zero by more than a probe's noise ({:g}): a display emits no "
+                         "negative light",
+                         kComponent[c], v, kReadingNoiseFloor);
+    else if (v > kBrightestReading)
+      *why = fmt::format("{} = {:g} cd/m² is more than any display emits ({:g})", kComponent[c], v, kBrightestReading);
+    else continue;
+    return c;
+  }
+  return -1;
+}
+
 }  // namespace
 
 std::string implausible_reading(const Vec3& XYZ) {
-  for (int c = 0; c < 3; ++c) {
-    const double v = XYZ[c];
-    if (!std::isfinite(v)) return fmt::format("{} is not a finite number", kComponent[c]);
-    if (v < -kReadingNoiseFloor)
-      return fmt::format("{} = {:g} cd/m² is below zero by more than a probe's noise ({:g}): a display emits no "
-                         "negative light",
-                         kComponent[c], v, kReadingNoiseFloor);
-    if (v > kBrightestReading)
-      return fmt::format("{} = {:g} cd/m² is more than any display emits ({:g})", kComponent[c], v, kBrightestReading);
-  }
-  return "";
+  std::string why;
+  implausible_component(XYZ, &why);
+  return why;
 }
 
-void check_reading(const Vec3& XYZ, const std::string& file, int line, const std::string& field) {
-  if (std::string why = implausible_reading(XYZ); !why.empty()) throw InputError(file, line, field, why);
+void check_reading(const Vec3& XYZ, const std::string& file, int line, const std::array<std::string, 3>& fields) {
+  std::string why;
+  if (int c = implausible_component(XYZ, &why); c >= 0) throw InputError(file, line, fields[c], why);
 }
 
 std::string implausible_correction(const Mat3& m) {

@@ -2,6 +2,7 @@
 // What a probe can read off a display, and what a colorimeter correction can do to a reading: the
 // one check that every reader of measurements, the measuring session (before it journals a
 // reading) and the correction files apply, so a broken number never reaches a fit or a LUT.
+#include <array>
 #include <string>
 
 #include "core/types.hpp"
@@ -18,8 +19,8 @@ inline constexpr double kBrightestReading = 1e6;
 // Why XYZ (absolute, cd/m²) cannot be a reading of a display, naming the component, or "" when it
 // can: every component finite and within [-kReadingNoiseFloor, kBrightestReading].
 std::string implausible_reading(const Vec3& XYZ);
-// InputError(file, line, "<field>[c]", why) unless XYZ is plausible.
-void check_reading(const Vec3& XYZ, const std::string& file, int line, const std::string& field);
+// InputError(file, line, fields[c], why) for the first implausible component c.
+void check_reading(const Vec3& XYZ, const std::string& file, int line, const std::array<std::string, 3>& fields);
 
 // Why `m` cannot be a colorimeter correction (XYZ measured -> XYZ corrected), or "" when it can:
 // finite entries within ±10, a positive determinant (it does not mirror colours), and the

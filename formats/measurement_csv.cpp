@@ -91,7 +91,7 @@ MeasurementSet parse_measurement_csv(std::string_view text, const std::string& n
       if (r.rgb[c] < 0 || r.rgb[c] > 1) throw InputError(name, line_no, header[c], "outside 0..1");
       r.XYZ[c] = cell_number(cells[3 + c], name, line_no, header[3 + c]);
     }
-    check_reading(r.XYZ, name, line_no, "XYZ");
+    check_reading(r.XYZ, name, line_no, {header[3], header[4], header[5]});
     if (!wavelengths.empty()) {
       r.spectrum.start_nm = wavelengths[0];
       r.spectrum.step_nm = wavelengths[1] - wavelengths[0];

@@ -94,7 +94,7 @@ MeasurementSet parse_measurement_json(std::string_view text, const std::string& 
     Reading reading;
     reading.rgb = device_rgb(member(r, "rgb", name, where + "."), name, where + ".rgb");
     reading.XYZ = triplet(member(r, "XYZ", name, where + "."), name, where + ".XYZ");
-    check_reading(reading.XYZ, name, 0, where + ".XYZ");
+    check_reading(reading.XYZ, name, 0, {where + ".XYZ[0]", where + ".XYZ[1]", where + ".XYZ[2]"});
     if (auto s = r.find("spectrum"); s != r.end() && !s->is_null())
       reading.spectrum = spectrum(*s, name, where + ".spectrum");
     set.readings.push_back(std::move(reading));

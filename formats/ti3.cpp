@@ -38,7 +38,7 @@ long double absolute_scale(const CgatsFile& file, const CgatsTable& table) {
   std::string extra;
   if (!(in >> white[0] >> white[1] >> white[2]) || (in >> extra) || !(white.y() > 0))
     throw InputError(file.name, line, "LUMINANCE_XYZ_CDM2", "expected three numbers X Y Z with Y > 0, got '" + text + "'");
-  check_reading(white, file.name, line, "LUMINANCE_XYZ_CDM2");
+  check_reading(white, file.name, line, {"LUMINANCE_XYZ_CDM2", "LUMINANCE_XYZ_CDM2", "LUMINANCE_XYZ_CDM2"});
   return static_cast<long double>(white.y()) / 100.0L;
 }
 
@@ -127,7 +127,7 @@ MeasurementSet parse_ti3(std::string_view text, const std::string& name) {
       cgats_number(file, table, r, xyz[c]);  // a finite number, or an error naming line and field
       reading.XYZ[c] = absolute_value(table.rows[r][static_cast<size_t>(xyz[c])], scale);
     }
-    check_reading(reading.XYZ, name, table.row_lines[r], "XYZ");
+    check_reading(reading.XYZ, name, table.row_lines[r], {"XYZ_X", "XYZ_Y", "XYZ_Z"});
     if (spectral.present()) reading.spectrum = argyll::read_spectrum(file, table, r, spectral, static_cast<double>(scale));
     set.readings.push_back(std::move(reading));
   }

@@ -13,7 +13,7 @@
 
 #include "core/files.hpp"
 #include "formats/measurement_file.hpp"
-#include "test_helpers.hpp"
+#include "tests/support/calkit_test_support.hpp"
 
 using namespace calkit;
 namespace fs = std::filesystem;
@@ -77,7 +77,7 @@ std::string ccmx(const std::string& rows) {
 // exit 0, "model residual inf" and a LUT with white lowered to 16 cd/m²; a .ti3 whose
 // LUMINANCE_XYZ_CDM2 was "1 1e306 1" was accepted.
 TEST_CASE("an absurd X, Y or Z in JSON, CSV or .ti3 is bad input naming the field, and no LUT is written") {
-  fs::path dir = test::scratch_dir("plausible-readings");
+  fs::path dir = test::scratch_dir("cli-plausible", "readings");
   const std::string json = read_file_text(measured(dir));
   REQUIRE(run_cli("convert " + (dir / "m.json").string() + " " + (dir / "m.csv").string()).status == 0);
   REQUIRE(run_cli("convert " + (dir / "m.json").string() + " " + (dir / "m.ti3").string()).status == 0);
@@ -89,14 +89,14 @@ TEST_CASE("an absurd X, Y or Z in JSON, CSV or .ti3 is bad input naming the fiel
   const std::size_t lum = ti3.find("\nLUMINANCE_XYZ_CDM2 ") + 1;
   const std::string white = ti3.substr(lum, ti3.find('\n', lum) - lum);
   const std::vector<Case> cases = {
-      {"x.json", with_first_XYZ(json, "[-1e300,1,1]"), "field readings[0].XYZ: X = -1e+300"},
-      {"z.json", with_first_XYZ(json, "[1,1,1e306]"), "field readings[0].XYZ: Z = 1e+306"},
-      {"x.csv", with_first_X(csv, "-1e300"), "field XYZ: X = -1e+300"},
+      {"x.json", with_first_XYZ(json, "[-1e300,1,1]"), "field readings[0].XYZ[0]: X = -1e+300"},
+      {"z.json", with_first_XYZ(json, "[1,1,1e306]"), "field readings[0].XYZ[2]: Z = 1e+306"},
+      {"x.csv", with_first_X(csv, "-1e300"), "field X: X = -1e+300"},
       {"lum.ti3", replaced(ti3, white, "LUMINANCE_XYZ_CDM2 \"1 1e306 1\""), "field LUMINANCE_XYZ_CDM2: Y = 1e+306"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.file);
-    test::write_text(dir / c.file, c.text);
+    test::write_file_bytes(dir / c.file, c.text);
     fs::path out = dir / ("solved-" + c.file);
     test::CalkitOutput r = run_cli("solve -q -m " + (dir / c.file).string() + " --size 9 -o " + out.string());
     CHECK(r.status == 2);
@@ -110,14 +110,14 @@ TEST_CASE("an absurd X, Y or Z in JSON, CSV or .ti3 is bad input naming the fiel
 // 0 (and `measure` filled its journal with nulls, so --resume was refused and the readings were
 // lost); a CCMX of diag(-1) gave -249 cd/m².
 TEST_CASE("a correction that would turn readings into NaN or negative light is refused, readings are kept") {
-  fs::path dir = test::scratch_dir("plausible-corrections");
-  REQUIRE(run_cli("patches --set recommended --count 30 -o " + (dir / "set.ti1").string()).status == 0);
+  fs::path dir = test::scratch_dir("cli-plausible", "corrections");
+  REQUIRE(run_cli("patches --set recommended --count 32 -o " + (dir / "set.ti1").string()).status == 0);
   const std::string measure = "measure --quiet --display sim:reference --patches " + (dir / "set.ti1").string();
 
   std::string zeros;
   for (int i = 0; i < 36; ++i) zeros += " 0";
-  test::write_text(dir / "zero.ccss", ccss(zeros));
-  test::write_text(dir / "mirror.ccmx", ccmx("-1 0 0\n0 -1 0\n0 0 -1\n"));
+  test::write_file_bytes(dir / "zero.ccss", ccss(zeros));
+  test::write_file_bytes(dir / "mirror.ccmx", ccmx("-1 0 0\n0 -1 0\n0 0 -1\n"));
   for (const auto& [correction, probe] : {std::pair{"zero.ccss", "emulated:i1d3"}, std::pair{"mirror.ccmx", "sim"}}) {
     CAPTURE(correction);
     fs::path out = dir / (std::string(correction) + ".json");
@@ -131,7 +131,7 @@ TEST_CASE("a correction that would turn readings into NaN or negative light is r
 
   // A matrix that passes the file's checks but takes blue's luminance below zero: the session
   // stops at the first such reading, before journaling it, and keeps the good ones for --resume.
-  test::write_text(dir / "blue.ccmx", ccmx("1 0 0\n0 1.5 -0.4\n0 0 1\n"));
+  test::write_file_bytes(dir / "blue.ccmx", ccmx("1 0 0\n0 1.5 -0.4\n0 0 1\n"));
   fs::path out = dir / "blue.json";
   test::CalkitOutput r =
       run_cli(measure + " --probe sim --correction " + (dir / "blue.ccmx").string() + " -o " + out.string());
