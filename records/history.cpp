@@ -3,6 +3,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <system_error>
@@ -131,6 +132,18 @@ void exec(sqlite3* db, const fs::path& path, const char* sql) {
   if (rc != SQLITE_OK) fail(path, db, rc, "using the history database");
 }
 
+// SQLite's own check of every page and index (PRAGMA quick_check, sqlite.org/pragma.html): a
+// damaged file opens and even takes inserts, so it is checked before anything is read or added.
+void check_integrity(sqlite3* db, const fs::path& path) {
+  Statement s(db, path, "PRAGMA quick_check");
+  std::string first = s.step() ? s.text(0, "quick_check") : "no answer";
+  std::replace(first.begin(), first.end(), '\n', ' ');  // one line
+  if (first != "ok")
+    throw InputError(path.string(), 0, "",
+                     "the history database is corrupt (SQLite's integrity check: " + first +
+                         "); move it away to start a new one");
+}
+
 std::int64_t pragma(sqlite3* db, const fs::path& path, const char* name) {
   Statement s(db, path, std::string("PRAGMA ") + name);
   if (!s.step()) return 0;
@@ -209,6 +222,10 @@ HistoryDb::HistoryDb(const fs::path& path, Mode mode) : path_(path), db_(std::ma
   sqlite3_extended_result_codes(db_->db, 1);
   sqlite3_busy_timeout(db_->db, kBusyTimeoutMs);
   exec(db_->db, path, "PRAGMA synchronous = FULL");
+  // SQLite opens a file it may not write read-only without a word; recording must say so first.
+  if (create && sqlite3_db_readonly(db_->db, "main") == 1)
+    throw InputError(path.string(), 0, "", "the history database cannot be written (read-only)");
+  check_integrity(db_->db, path);
   if (!create) {
     check_or_create_schema(db_->db, path, false);
     return;

@@ -157,6 +157,28 @@ TEST_CASE("a corrupt history database is one line and exit 2 but recording into 
   CHECK_FALSE(fs::exists(dir / "a"));
   CHECK(run(kVerify + " --history " + dir.string() + " -o " + (dir / "a").string()).status == 2);  // a directory
 
+  // Issue 15 item 10: a real history with one damaged page opens and would take a row; SQLite's
+  // own integrity check (the sqlite3 shell's `PRAGMA quick_check` says it is not ok) stops
+  // verify before it measures, and the file is left as it was.
+  fs::path damaged = dir / "damaged.db";
+  REQUIRE(run(kVerify + " --history " + damaged.string() + " -o " + (dir / "c").string()).status == 0);
+  std::string bytes = calkit::test::read_file_bytes(damaged);
+  const std::size_t page = 256 * std::size_t(static_cast<unsigned char>(bytes[16])) + static_cast<unsigned char>(bytes[17]);
+  REQUIRE(bytes.size() >= 3 * page);
+  for (std::size_t i = 2 * page + 3; i < 2 * page + 12; ++i) bytes[i] = char(0xff);  // the last page's b-tree header
+  calkit::test::write_file_bytes(damaged, bytes);
+  if (calkit::test::have_program("sqlite3")) {
+    std::string check;
+    calkit::test::run_shell("sqlite3 " + damaged.string() + " 'PRAGMA quick_check' 2>&1", &check);
+    CHECK(check.rfind("ok", 0) != 0);
+  }
+  out = run(kVerify + " --history " + damaged.string() + " -o " + (dir / "d").string(), "", true);
+  CHECK(out.status == 2);
+  CHECK(out.output.find("corrupt") != std::string::npos);
+  CHECK(std::count(out.output.begin(), out.output.end(), '\n') == 1);
+  CHECK_FALSE(fs::exists(dir / "d"));
+  CHECK(calkit::test::read_file_bytes(damaged) == bytes);
+
   // The default (here CALKIT_HISTORY) being corrupt: the verification is kept, with a warning.
   out = run(kVerify + " -o " + (dir / "b").string(), "CALKIT_HISTORY=" + db.string(), true);
   CHECK(out.status == 0);
