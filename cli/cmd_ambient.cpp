@@ -95,6 +95,7 @@ void add_ambient(CLI::App& app) {
       "Example: calkit ambient --probe emulated:i1d3,lux=12,kelvin=5600 --json");
   cmd->add_option("--probe", args->rig.probe, "i1d3, emulated:i1d3[,lux=L,kelvin=K] or sim")->capture_default_str();
   cmd->add_option("--display", args->rig.display, "simulated display hosting an emulated probe (sim:NAME)");
+  add_trace_option(cmd, args->rig);
   cmd->add_flag("--json", args->json, "print a JSON object");
   cmd->callback([args] { print_ambient(*args); });
 }

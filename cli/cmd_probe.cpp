@@ -110,6 +110,7 @@ void run_info(InfoArgs args) {
   if (I1d3Driver* d = as_i1d3(rig.probe.get())) {
     const Mat3& m = d->calibration_matrix();
     j["hardware_revision"] = d->hardware_revision();
+    j["eeprom_checksum"] = d->eeprom_checksum_status();
     j["unlock_key"] = d->unlock_key_name();
     j["refresh_hz"] = d->refresh_rate();
     j["calibration_matrix"] = {{m(0, 0), m(0, 1), m(0, 2)}, {m(1, 0), m(1, 1), m(1, 2)}, {m(2, 0), m(2, 1), m(2, 2)}};
@@ -122,7 +123,8 @@ void run_info(InfoArgs args) {
   std::printf("ambient   %s\nrefresh   %s\nspectral  %s\n", caps.ambient ? "yes" : "no",
               caps.refresh_sync ? "can synchronise" : "no sync", caps.spectral ? "yes" : "no");
   if (I1d3Driver* d = as_i1d3(rig.probe.get())) {
-    std::printf("hardware  %s\nunlock    %s\n", d->hardware_revision().c_str(), d->unlock_key_name().c_str());
+    std::printf("hardware  %s\nunlock    %s\nchecksum  %s\n", d->hardware_revision().c_str(),
+                d->unlock_key_name().c_str(), d->eeprom_checksum_status().c_str());
     if (d->refresh_rate() > 0) std::printf("refresh   %.3f Hz (synchronised)\n", d->refresh_rate());
     const Mat3& m = d->calibration_matrix();
     std::puts("matrix    sensor Hz -> XYZ cd/m²:");
@@ -279,10 +281,12 @@ void add_probe(CLI::App& app) {
   auto info = std::make_shared<InfoArgs>();
   info->rig.probe = "i1d3";
   auto* i = cmd->add_subcommand("info", "Open one probe and print its identity and calibration.\n"
-                                        "Example: calkit probe info --probe emulated:i1d3 --display sim:ips-lcd");
-  i->add_option("--probe", info->rig.probe, "i1d3, emulated:i1d3[,OPTIONS] or sim")->capture_default_str();
+                                        "Example: calkit probe info --probe emulated:i1d3 --display sim:ips-lcd --trace t.txt\n"
+                                        "Example: calkit probe info --probe replay:t.txt");
+  i->add_option("--probe", info->rig.probe, "i1d3, emulated:i1d3[,OPTIONS], replay:TRACE or sim")->capture_default_str();
   i->add_option("--display", info->rig.display, "the simulated display an emulated probe reads: sim:NAME");
   i->add_option("--correction", info->rig.correction, ".ccss (i1d3 display type) or .ccmx");
+  add_trace_option(i, info->rig);
   i->add_flag("--json", info->json, "print a JSON object");
   i->callback([info] { run_info(*info); });
 

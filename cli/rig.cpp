@@ -35,8 +35,14 @@ std::unique_ptr<PatternGenerator> open_real_pattern(const std::string& spec) {
 std::string usage() {
   std::vector<std::string> emulated;
   for (const EmulatedProbeKind& kind : emulated_probe_table()) emulated.push_back("emulated:" + kind.name);
-  return fmt::format("sim, {} or {}; built-in displays: {}", fmt::join(probe_names(), ", "), fmt::join(emulated, ", "),
-                     fmt::join(builtin_display_names(), ", "));
+  return fmt::format("sim, {}, {} or replay:TRACE; built-in displays: {}", fmt::join(probe_names(), ", "),
+                     fmt::join(emulated, ", "), fmt::join(builtin_display_names(), ", "));
+}
+
+// The trace a --trace FILE asks for, on the wire of the probe kind.
+std::shared_ptr<TraceWriter> trace_writer(const RigSpec& spec, const ProbeSpec& probe, Clock& clock) {
+  if (spec.trace.empty()) return nullptr;
+  return std::make_shared<TraceWriter>(spec.trace, find_probe_kind(probe.name)->transport, clock);
 }
 
 }  // namespace
@@ -55,12 +61,19 @@ Rig build_rig(const RigSpec& requested) {
   std::string correction = spec.correction;
   if (spec.probe == "sim" || spec.probe.rfind("sim,", 0) == 0) {
     if (spec.probe != "sim") throw ValueError("--probe", "sim takes no options (use --seed)");
+    if (!spec.trace.empty()) throw ValueError("--trace", "the simulated probe has no wire to trace");
     rig.simulated = true;
     rig.clock = std::make_unique<SimulatedClock>();
     rig.display = simulated_display(spec, "the simulated probe", *rig.clock);
     SimProbeOptions options;
     options.seed = spec.seed;
     rig.probe = std::make_unique<SimProbe>(*rig.display, options);
+  } else if (spec.probe.rfind("replay:", 0) == 0) {
+    if (!spec.trace.empty()) throw ValueError("--trace", "a replay plays a trace; it records none");
+    if (!spec.display.empty())
+      throw ValueError("--display", "a replay reads what the trace recorded: --display is for sim and emulated:NAME");
+    rig.clock = std::make_unique<SimulatedClock>();  // the trace's times, without waiting for them
+    rig.probe = open_replayed_probe(spec.probe.substr(7), *rig.clock);
   } else {
     ProbeSpec probe = parse_probe_spec(spec.probe);
     if (correction.empty()) correction = probe.correction;
@@ -68,12 +81,12 @@ Rig build_rig(const RigSpec& requested) {
     if (probe.emulated) {
       rig.clock = std::make_unique<SimulatedClock>();
       rig.display = simulated_display(spec, "emulated:" + probe.name, *rig.clock);
-      rig.probe = open_emulated_probe(probe, *rig.display);
+      rig.probe = open_emulated_probe(probe, *rig.display, trace_writer(spec, probe, *rig.clock));
     } else {
       if (!spec.display.empty())
         throw ValueError("--display", "a real probe reads a real screen: --display is for sim and emulated:NAME");
       rig.clock = std::make_unique<SystemClock>();
-      rig.probe = open_real_probe(probe, *rig.clock);
+      rig.probe = open_real_probe(probe, *rig.clock, trace_writer(spec, probe, *rig.clock));
     }
   }
   rig.probe->open();
@@ -120,6 +133,13 @@ void add_rig_options(CLI::App* cmd, RigSpec& rig) {
   cmd->add_option("--pattern", rig.pattern, "pattern generator: sim:NAME (a simulated display), " + pattern_usage());
   cmd->add_option("--correction", rig.correction, "probe correction: .ccmx, or .ccss for an i1d3");
   cmd->add_option("--seed", rig.seed, "seed of the simulated probe's noise")->capture_default_str();
+  add_trace_option(cmd, rig);
+}
+
+void add_trace_option(CLI::App* cmd, RigSpec& rig) {
+  cmd->add_option("--trace", rig.trace,
+                  "write every transaction with the probe to this file (docs/probes.md); replay it with "
+                  "--probe replay:FILE");
 }
 
 }  // namespace calkit::cli

@@ -18,12 +18,13 @@
 namespace calkit::cli {
 
 struct RigSpec {
-  std::string probe = "sim";  // "sim", a probe-table name, "emulated:NAME", with ,OPTIONS
+  std::string probe = "sim";  // "sim", a probe-table name, "emulated:NAME", with ,OPTIONS, or "replay:TRACE"
   std::string display;        // "sim:NAME" or a display-model JSON file (simulation)
   std::string pattern;        // a backend spec; empty: virtual with a simulated display
   std::uint64_t seed = 1;     // simulated probe noise
   std::string correction;     // .ccmx (any probe) or .ccss (i1d3); also probe option correction=FILE
   bool needs_pattern = true;  // false: the probe alone (probe info, ambient)
+  std::string trace;          // --trace FILE: every transaction of the probe's wire (probes/transport/trace.hpp)
 };
 
 struct Rig {
@@ -51,7 +52,9 @@ std::unique_ptr<PatternGenerator> open_pattern(const std::string& spec, VirtualD
 
 std::string pattern_usage();  // every backend's grammar, for --help
 
-// --probe, --display, --pattern, --correction and --seed on a command that measures.
+// --probe, --display, --pattern, --correction, --seed and --trace on a command that measures.
 void add_rig_options(CLI::App* cmd, RigSpec& rig);
+// --trace alone (commands that take the probe without the rest of the rig).
+void add_trace_option(CLI::App* cmd, RigSpec& rig);
 
 }  // namespace calkit::cli

@@ -26,11 +26,20 @@ double sensitivity(int channel, double nm) {
   }
 }
 
+// Byte 1 echoes the major code: 0x00 for every 0x00xx command (i1d3_protocol.hpp).
 Bytes reply_for(std::uint16_t code, std::uint8_t status = kStatusOk) {
   Bytes r(kReportSize, 0);
   r[0] = status;
-  r[1] = static_cast<std::uint8_t>(code >> 8 ? code >> 8 : code & 0xFF);
+  r[1] = reply_echo(code);
   return r;
+}
+
+// The range the stored checksum sums, by revision: A-01 units 4..0x1799; A-02 4..0x178D; later
+// ones another range that the drivers do not know (A i1d3_decode_extEE notes "0xf - 0x1792").
+std::pair<std::size_t, std::size_t> stored_checksum_range(const std::string& revision) {
+  if (revision == "A-01") return {4, kChecksumEndFull};
+  if (revision == "A-02") return {4, kChecksumEndShort};
+  return {0x0F, 0x1792};
 }
 
 void put_text(Bytes& r, std::size_t at, const std::string& s) {
@@ -50,6 +59,7 @@ I1d3EmulatorOptions parse_i1d3_emulator_options(const std::vector<SpecOption>& o
     else if (key == "refresh") o.refresh_hz = spec_double(option, 0, 1000);
     else if (key == "flicker") o.flicker_depth = spec_double(option, 0, 1);
     else if (key == "diffuser") o.diffuser_ambient = option.value == "ambient";
+    else if (key == "revision") o.hardware_revision = option.value;
     else if (key == "lux") o.ambient_lux = spec_double(option, 0, 1e6);
     else if (key == "kelvin") o.ambient_kelvin = spec_double(option, 1000, 100000);
     else return false;
@@ -58,7 +68,7 @@ I1d3EmulatorOptions parse_i1d3_emulator_options(const std::vector<SpecOption>& o
   DeviceFaults shared = parse_emulator_options(
       "emulated:i1d3", options, extra,
       "wrong-unlock, corrupt-eeprom, variant=NAME, locked=yes|no, refresh=HZ, flicker=DEPTH, diffuser=ambient, "
-      "lux=L, kelvin=K");
+      "lux=L, kelvin=K, revision=A-01|A-02|B-02");
   shared.wrong_unlock = o.faults.wrong_unlock;
   shared.corrupt_eeprom = o.faults.corrupt_eeprom;
   o.faults = shared;
@@ -118,9 +128,17 @@ void I1d3Emulator::build_eeproms() {
   for (int i = 0; i < kSensorBands; ++i) put_f32le(external_eeprom_, kDiffuserOffset + 4 * i, diffuser_[i]);
   std::string signature = std::string("calkit emulated ") + options_.variant;
   std::memcpy(external_eeprom_.data() + kOemSignatureOffset, signature.data(), std::min<std::size_t>(signature.size(), 0x48));
-  put_u16le(external_eeprom_, kChecksumOffset,
-            eeprom_checksum(external_eeprom_, checksum_end(options_.hardware_revision)));
+  const auto [from, to] = stored_checksum_range(options_.hardware_revision);
+  std::uint32_t sum = 0;
+  for (std::size_t i = from; i <= to; ++i) sum += external_eeprom_[i];
+  put_u16le(external_eeprom_, kChecksumOffset, static_cast<std::uint16_t>(sum));
   if (options_.faults.corrupt_eeprom) external_eeprom_[kSensorOffset[1] + 401] ^= 0x5A;
+}
+
+void I1d3Emulator::reset_device() {
+  if (disconnected_) throw ProbeError(ProbeErrorKind::Disconnected, path() + ": device disconnected");
+  ++resets_;
+  disconnected_ = true;  // it re-enumerates: this handle is gone
 }
 
 void I1d3Emulator::write_report(std::span<const std::uint8_t> report) {
@@ -168,7 +186,7 @@ Bytes I1d3Emulator::handle(std::uint16_t code, std::span<const std::uint8_t> cmd
     case kFirmwareDate: put_text(r, 2, "17Jul15"); return r;
     case kLockStatus: r[2] = 0; r[3] = locked_ ? 1 : 0; return r;
     case kSetLed: return r;
-    case kGetDiffuserPos: r[0] = 0; r[1] = options_.diffuser_ambient ? 1 : 0; return r;
+    case kGetDiffuserPos: r[1] = options_.diffuser_ambient ? kDiffuserAmbient : kDiffuserDisplay; return r;
     case kGetLockChallenge: {
       Bytes c = r;
       std::uint64_t x = 0x9E3779B97F4A7C15ULL * (++challenges_ + 7);

@@ -1,7 +1,9 @@
 #pragma once
 // An in-process i1Display Pro (i1d3) at the HID boundary: the production I1d3Driver runs on it
-// unchanged. It answers the command set of probes.md §1 (identify, lock challenge-response,
-// internal and external EEPROM with checksum, frequency and period measurement, diffuser
+// unchanged. It answers the command set of probes/i1d3_protocol.hpp as the independent drivers
+// describe the instrument (identify with byte 1 echoing the major code, so 0x00 for 0x00xx
+// commands; lock challenge-response; internal and external EEPROM, whose checksum only an A-01
+// unit keeps reliably; frequency and period measurement with 0x83 when no edge comes; diffuser
 // position), and turns the light of a VirtualDisplay into sensor edge counts through the
 // sensitivities stored in its EEPROM. It rejects and records every EEPROM-write command.
 #include <cstdint>
@@ -22,7 +24,7 @@ struct I1d3EmulatorOptions {
   std::string variant = "i1display-pro";  // unlock key name (i1d3::unlock_keys())
   bool locked = true;
   std::string serial = "I1-11.A-01.100999.02";
-  std::string hardware_revision = "B-02";
+  std::string hardware_revision = "B-02";  // a checksum that must match; later: unreliable
   double refresh_hz = 0;        // > 0: the light flickers at this rate (PWM backlight, refresh)
   double flicker_depth = 0.3;   // relative amplitude of that flicker
   bool diffuser_ambient = false;  // the ambient diffuser is swung over the sensor
@@ -46,12 +48,14 @@ class I1d3Emulator : public HidTransport {
 
   void write_report(std::span<const std::uint8_t> report) override;
   Bytes read_report(int timeout_ms) override;
+  void reset_device() override;  // re-enumerates: this handle is gone afterwards
   std::string path() const override { return "emulated:i1d3"; }
 
   // Test hooks.
   std::size_t command_count() const { return commands_.size(); }
   const std::vector<std::uint16_t>& commands() const { return commands_; }
   bool write_command_seen() const { return write_command_seen_; }
+  std::size_t resets() const { return resets_; }
   bool unlocked() const { return !locked_; }
   void set_diffuser_ambient(bool on) { options_.diffuser_ambient = on; }
   // The sensor sensitivities (Hz per W/(sr·m²·nm), 380..730 nm) and what they count for XYZ.
@@ -79,6 +83,7 @@ class I1d3Emulator : public HidTransport {
   std::uint64_t challenges_ = 0;
   std::vector<std::uint16_t> commands_;
   bool write_command_seen_ = false;
+  std::size_t resets_ = 0;
   FaultSchedule schedule_;
   bool disconnected_ = false;
   std::optional<Bytes> reply_;

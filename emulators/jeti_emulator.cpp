@@ -25,10 +25,15 @@ JetiEmulatorOptions parse_jeti_emulator_options(const std::vector<SpecOption>& o
       [&](const SpecOption& option) {
         if (option.key == "baud") o.baud = spec_int(option, 1, 4000000);
         else if (option.key == "gain") o.gain = spec_double(option, 1e-6, 1e6);
+        else if (option.key == "model" && (option.value == "1201" || option.value == "1211")) o.idn = "JETI_SB" + option.value;
+        else if (option.key == "old-firmware") o.old_firmware = spec_flag(option);
+        else if (option.key == "mhead" && (option.value == "ambient" || option.value == "emissive"))
+          o.ambient_head = option.value == "ambient";
+        else if (option.key == "third-party-cal") o.third_party_cal = spec_flag(option);
         else return false;
         return true;
       },
-      "baud=921600|115200|38400, gain=G");
+      "baud=921600|115200|38400, gain=G, model=1201|1211, old-firmware, mhead=ambient|emissive, third-party-cal");
   return o;
 }
 
@@ -50,50 +55,59 @@ void JetiEmulator::nak(int code) {
 }
 
 void JetiEmulator::handle(const std::string& cmd) {
-  auto line = [&](const std::string& s) { answer(s + "\r"); };
+  auto line = [&](const std::string& text) { answer(text + "\r"); };
   const std::string ack(1, kAck);
   if (cmd == "*idn?") return line(options_.idn);
-  if (cmd == "*para:spnum?") return line(options_.serial);
+  if (cmd == "*para:spnum?") return line("spectrometer number: " + options_.serial);
   if (cmd == "*vers?") return line(options_.firmware);
   if (cmd == "*stat:err?") return line(fmt::format("Error Code: {}", error_));
-  if (cmd == "*contr:mhead?") return line("mhead: 0");
+  if (cmd == "*contr:mhead?") return line(fmt::format("mhead: {}", options_.ambient_head ? 1 : 0));
+  if (cmd == "*contr:laser?") return line(fmt::format("laser: {}", laser_ ? 1 : 0));
+  if (cmd == "*para:wavbeg?") return line(fmt::format("Predefined start wave: {}", kFirstNm));
+  if (cmd == "*para:wavend?") return line(fmt::format("Predefined end wave: {}", kLastNm));
   if (cmd == "*conf:default" || cmd == "*para:calibn 0" || cmd == "*para:expo 1" || cmd == "*conf:func 6" ||
       cmd == "*conf:form 4" || cmd == "*conf:aver 1")
     return answer(ack);
   std::istringstream args(cmd);
   std::string verb;
   args >> verb;
+  if (verb == "*contr:laser") {
+    int on = 0;
+    if (!(args >> on) || on < 0 || on > 1) return nak(kErrorCommand);
+    laser_ = on == 1;
+    return answer(ack);
+  }
   if (verb == "*conf:maxtin") {
     double ms = 0;
-    if (!(args >> ms) || ms < 1 || ms > 60000) return nak(kErrorUnknownCommand);
+    if (options_.old_firmware || !(args >> ms) || ms < 1 || ms > 60000) return nak(kErrorCommand);
     max_exposure_ms_ = ms;
     return answer(ack);
   }
   if (verb == "*conf:wran") {
     int a = 0, b = 0, s = 0;
-    if (!(args >> a >> b >> s) || s < 1 || a >= b) return nak(kErrorUnknownCommand);
-    if (a < 350 || b > 1000) return nak(kErrorExceedsCalWavelength);
+    if (!(args >> a >> b >> s) || s < 1 || a >= b || a < kFirstNm || b > kLastNm) return nak(kErrorCommand);
     start_nm_ = a, end_nm_ = b, step_nm_ = s;
     return answer(ack);
   }
   if (cmd == "*init") return measure();
   if (cmd == "*fetch:sprad") {
-    if (last_.empty()) return nak(kErrorUnknownCommand);
-    std::string out = "sprad\r" + std::to_string(last_.values.size()) + "\r";
+    if (last_.empty()) return nak(kErrorCommand);
+    std::string out = "Spectral radiance\r" + std::to_string(last_.values.size()) + "\r";
     for (double v : last_.values) out += fmt::format("{:.6e}\r", v);
-    return answer(out);
+    return answer(out + "\r");  // one terminator more than the values
   }
   if (cmd == "*fetch:XYZ") {
-    if (last_.empty()) return nak(kErrorUnknownCommand);
+    if (last_.empty()) return nak(kErrorCommand);
     Vec3 XYZ = XYZ_from_spectrum(last_.values, last_.start_nm, last_.step_nm);
-    return line(fmt::format(" X: {:.6f} Y: {:.6f} Z: {:.6f}", XYZ[0], XYZ[1], XYZ[2]));
+    return answer(fmt::format("X: {:.6f}\rY: {:.6f}\rZ: {:.6f}\r", XYZ[0], XYZ[1], XYZ[2]));
   }
-  nak(kErrorUnknownCommand);
+  nak(kErrorCommand);
 }
 
 // Auto-exposure: the longest exposure (<= maxtin) that keeps the brightest pixel under 80 % of
 // full scale. Shortest exposure still saturating: overexposed; under 10 counts at maxtin: under.
 void JetiEmulator::measure() {
+  if (options_.third_party_cal && (start_nm_ < 380 || end_nm_ > 780)) return nak(kErrorExceedsCalWavelength);
   answer(std::string(1, kAck));
   const Spectrum light = spectra_.spectrum_of(display_.emitted_XYZ());  // 380..780 nm, 1 nm
   const double peak = *std::max_element(light.values.begin(), light.values.end());

@@ -95,7 +95,8 @@ void K10Emulator::handle(const std::string& cmd) {
   streaming_ = false;  // any command (N5 by the book) stops the flicker stream
   if (cmd == "P0") return answer("P0" + padded(options_.model, 7) + padded(options_.serial, 9) + status(kOk));
   if (cmd == "P2") return answer("P2" + padded(options_.firmware, 8) + status(kOk));
-  if (cmd == "L0" || cmd == "L1") return answer(cmd + status(kOk));
+  // "Strangely the L0/1 command may return irrelevant error codes" (A k10_init_inst): it does here.
+  if (cmd == "L0" || cmd == "L1") return answer(cmd + status(kTopOverRange));
   if (cmd == "J8") {
     auto_range_ = true;
     return answer(cmd + status(kOk));

@@ -11,6 +11,11 @@ namespace calkit {
 
 using namespace pr655;
 
+namespace {
+constexpr int kStartNm = 380;  // the PR-655's grid (pr655_protocol.hpp)
+constexpr int kStepNm = 4;
+}  // namespace
+
 Pr655EmulatorOptions parse_pr655_emulator_options(const std::vector<SpecOption>& options) {
   Pr655EmulatorOptions o;
   o.faults = parse_emulator_options(
@@ -35,7 +40,7 @@ void Pr655Emulator::consume(std::string& input) {
       input.erase(0, input.find(kRemoteCommand) + 5);
       if (!begin_command()) continue;
       remote_ = true;
-      answer(" REMOTE MODE\r\n");
+      answer(" REMOTE MODE");  // no line end (the manual, and ML reading exactly 12 characters)
       continue;
     }
     if (!remote_) {  // local mode: the keypad rules, serial bytes are ignored
@@ -46,6 +51,7 @@ void Pr655Emulator::consume(std::string& input) {
     if (cr == std::string::npos) return;
     std::string cmd = input.substr(0, cr);
     input.erase(0, cr + 1);
+    while (!cmd.empty() && (cmd.front() == '\n' || cmd.front() == ' ')) cmd.erase(0, 1);  // "PHOTO\n" leaves a LF
     if (begin_command()) handle(cmd);
   }
 }
@@ -62,26 +68,26 @@ int Pr655Emulator::measure() {
   const double Y = XYZ[1];
   // Adaptive integration: about 2 s in good light, much longer in the dark.
   display_.clock().sleep_s(Y < options_.low_luminance ? 12.0 : 2.0);
-  if (Y < options_.min_luminance) return kTooDark;
+  if (Y < options_.min_luminance) return kWeakLight;
   if (Y > options_.max_luminance) return kOverload;
   const Spectrum light = spectra_.spectrum_of(XYZ);  // 380..780 nm at 1 nm
   last_ = {kStartNm, kStepNm, {}};
-  for (int nm = kStartNm; nm <= kEndNm; nm += kStepNm) last_.values.push_back(light.values[static_cast<std::size_t>(nm - kStartNm)]);
+  for (int nm = kStartNm; nm <= kEndNm; nm += kStepNm) last_.values.push_back(light.values[static_cast<std::size_t>(nm - 380)]);
   last_XYZ_ = XYZ_from_spectrum(last_.values, last_.start_nm, last_.step_nm);
-  return Y < options_.low_luminance ? kLightLow : kOk;
+  return kOk;
 }
 
 void Pr655Emulator::handle(const std::string& cmd) {
   auto reply = [&](const std::string& s) { answer(s + "\r\n"); };
-  if (cmd == "D111") return reply(options_.model);
-  if (cmd == "D110") return reply(options_.serial);
+  if (cmd == "D111") return reply(fmt::format("{:05},{}", kOk, options_.model));
+  if (cmd == "D110") return reply(fmt::format("{:05},{}", kOk, options_.serial));
   if (cmd == "Q") {
     remote_ = false;
     return;
   }
   if (cmd == "M2" || cmd == "M5") {
     const int q = measure();
-    if (q != kOk && q != kLightLow) return reply(fmt::format("{:05},0", q));
+    if (q != kOk) return reply(fmt::format("{:05}", q));
     if (cmd == "M2") return reply(fmt::format("{:05},0,{:.4e},{:.4e},{:.4e}", q, last_XYZ_[0], last_XYZ_[1], last_XYZ_[2]));
     auto peak = std::max_element(last_.values.begin(), last_.values.end()) - last_.values.begin();
     double integrated = 0;
@@ -91,7 +97,7 @@ void Pr655Emulator::handle(const std::string& cmd) {
   if (cmd == "D5" && !last_.empty()) return answer(fmt::format("{:05},0\r\n", kOk) + spectrum_lines());
   if (cmd == "D2" && !last_.empty())
     return reply(fmt::format("{:05},0,{:.4e},{:.4e},{:.4e}", kOk, last_XYZ_[0], last_XYZ_[1], last_XYZ_[2]));
-  reply(fmt::format("{:05}", kBadCommand));
+  reply(fmt::format("{:05}", -1000));  // a parsing error (MAN p.122: from -1000 on)
 }
 
 std::unique_ptr<Pr655Driver> make_emulated_pr655(VirtualDisplay& display, const std::string& options_tail,

@@ -1,9 +1,11 @@
 #pragma once
-// An in-process Photo Research PR-655 at the serial boundary (probes.md §4b): silent until
-// "PHOTO" puts it in remote mode, then D110/D111, M2 (XYZ), M5 (measure + spectrum at 380..780 nm
-// / 4 nm), D5 (last spectrum), Q (back to local). Quality codes: 0, 18 light low (data returned),
-// -1 too dark, 19 overload. The measurement time grows in the dark, as the instrument's adaptive
-// integration does. The spectrum is the virtual display's light (DisplaySpectralModel).
+// An in-process Photo Research PR-655 at the serial boundary, as the manual and the independent
+// drivers describe it (probes/pr655_protocol.hpp): silent until "PHOTO" (as single characters or
+// not) puts it in remote mode, answered by " REMOTE MODE" with no line end; then D110/D111
+// ("00000,<value>"), M2 (XYZ), M5 (measure + spectrum at 380..780 nm / 4 nm), D5 (last spectrum),
+// Q (back to local). Status codes of the manual: 0, -8 weak light, -2 overload. The measurement
+// time grows in the dark, as the instrument's adaptive exposure does. The spectrum is the virtual
+// display's light (DisplaySpectralModel).
 #include <string>
 
 #include "emulators/device_emulator.hpp"
@@ -15,9 +17,9 @@ namespace calkit {
 struct Pr655EmulatorOptions {
   std::string model = "PR-655";
   std::string serial = "65512345";
-  double min_luminance = 1e-4;    // below: too dark (-1)
-  double low_luminance = 0.2;     // below: light low (18), data still returned
-  double max_luminance = 5000;    // above: overload
+  double min_luminance = 1e-4;    // below: weak light (-8)
+  double low_luminance = 0.2;     // below: the adaptive exposure takes long
+  double max_luminance = 5000;    // above: overload (-2)
   DeviceFaults faults;
 };
 

@@ -101,6 +101,7 @@ ProbeReading SimProbe::read() {
     double rel = options_.relative_noise * truth[c];
     double sigma = std::sqrt(rel * rel + floor * floor);
     r.XYZ[c] = truth[c] + sigma * standard_normal(mix(key, static_cast<std::uint64_t>(c)));
+    r.uncertainty[c] = sigma;  // the noise model states its own 1-sigma
   }
   r.integration_s = integration;
   r.valid = true;

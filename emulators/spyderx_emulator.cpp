@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 
 #include "color/colorimetry.hpp"
 #include "color/observer.hpp"
@@ -41,10 +42,17 @@ SpyderxEmulatorOptions parse_spyderx_emulator_options(const std::vector<SpecOpti
         else if (key == "forget-cap") o.user_forgets_cap = spec_flag(option);
         else if (key == "diffuser") {}  // `calkit ambient` asks for it; the ambient sensor is always exposed
         else if (key == "counts-per-nit") o.counts_per_nit = spec_double(option, 1e-6, 1e9);
-        else return false;
+        else if (key == "reset" && (option.value == "ok" || option.value == "stall")) o.reset_stalls = option.value == "stall";
+        else if (key == "dark") {
+          std::istringstream in(option.value);
+          char colon = ':';
+          for (int c = 0; c < 3; ++c)
+            if (!(in >> o.dark[c]) || (c < 2 && !(in >> colon && colon == ':')) || std::abs(o.dark[c]) > 1000)
+              bad_spec_option(option, "expected dark=R:G:B, counts within ±1000");
+        } else return false;
         return true;
       },
-      "lux=L, forget-cap, counts-per-nit=K");
+      "lux=L, forget-cap, counts-per-nit=K, reset=ok|stall, dark=R:G:B");
   return o;
 }
 
@@ -66,7 +74,17 @@ int SpyderxEmulator::control_transfer(std::uint8_t request_type, std::uint8_t re
     throw usb_fault(fmt::format("control request 0x{:02x}/0x{:02x} stalled", request_type, request));
   ++resets_;
   reply_.reset();
+  if (options_.reset_stalls) throw usb_fault("control request 0x41/0x02 stalled (LIBUSB_ERROR_PIPE)");
   return 0;
+}
+
+void SpyderxEmulator::reset_device() {
+  if (schedule_.disconnected()) throw ProbeError(ProbeErrorKind::Disconnected, path() + ": device disconnected");
+  ++device_resets_;
+  DeviceFaults gone;  // re-enumerated: this handle is gone
+  gone.disconnect_after_commands = 0;
+  schedule_ = FaultSchedule(gone);
+  schedule_.next_command();
 }
 
 int SpyderxEmulator::bulk_write(std::uint8_t endpoint, std::span<const std::uint8_t> data, int) {
@@ -170,7 +188,7 @@ Bytes SpyderxEmulator::measure(const Bytes& req, std::uint8_t& status) {
   const Vec3 light = cap_on_ ? Vec3::Zero() : Vec3(counts_per_XYZ_ * display_.emitted_XYZ() * (ms / double(kDefaultIntegrationMs)));
   Bytes p(kMeasureLength, 0);
   for (int c = 0; c < 4; ++c) {
-    const double signal = c < 3 ? light[c] + kThermalOffset[c] : 0.05 * light[0];
+    const double signal = c < 3 ? light[c] + options_.dark[c] : 0.05 * light[0];
     const double raw = std::clamp(std::round(kBlackSubtraction[c] + signal), 0.0, 65535.0);
     put_u16be(p, 2 * c, static_cast<std::uint16_t>(raw));
   }

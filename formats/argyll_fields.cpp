@@ -7,6 +7,7 @@
 namespace calkit::argyll {
 
 std::string number(double v) { return cgats_format_number(v); }
+std::string real(double v) { return cgats_format_real(v); }
 
 std::string keyword_or_empty(const CgatsTable& table, std::string_view key) {
   const std::string* v = table.keyword(key);

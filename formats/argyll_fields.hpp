@@ -36,6 +36,7 @@ void add_spectral_fields(CgatsTable& table, const Spectrum& shape);
 std::string spectral_field_name(double nm);
 
 std::string number(double v);
+std::string real(double v);  // cgats_format_real: for SPEC_nnn and other non-standard fields
 // A keyword's value, or "" when the table lacks it; set_keyword_if writes only non-empty values.
 std::string keyword_or_empty(const CgatsTable& table, std::string_view key);
 void set_keyword_if(CgatsTable& table, const std::string& key, const std::string& value);

@@ -71,7 +71,7 @@ std::string format_ccss(const DisplaySpectra& ccss) {
     std::vector<std::string> row = {std::to_string(i + 1)};
     for (double v : ccss.samples[i].values) {
       if (!std::isfinite(v)) throw ValueError("samples", "a value is not finite");
-      row.push_back(argyll::number(v));
+      row.push_back(argyll::real(v));
     }
     table.rows.push_back(std::move(row));
   }

@@ -348,6 +348,12 @@ double cgats_keyword_number(const CgatsFile& file, const CgatsTable& table, std:
   return v;
 }
 
+std::string cgats_format_real(double value) {
+  std::string s = cgats_format_number(value);
+  if (s.find_first_of(".eE") == std::string::npos) s += ".0";
+  return s;
+}
+
 std::string cgats_format_number(double value) {
   if (value == 0) return "0";  // also turns -0 into 0
   char buf[64];

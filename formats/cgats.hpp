@@ -45,5 +45,9 @@ double cgats_number(const CgatsFile& file, const CgatsTable& table, size_t row, 
 double cgats_keyword_number(const CgatsFile& file, const CgatsTable& table, std::string_view key);
 // Numbers as Argyll writes them: shortest text that reads back to the same double.
 std::string cgats_format_number(double value);
+// The same, but never a bare integer ("0" is "0.0"): ArgyllCMS types a column whose values are all
+// digits as integer (cgats.c guess_type), and spec2cie then refuses a SPEC_nnn field of that type
+// ("Field SPEC_380 is wrong type", spec2cie.c). For fields that are not standard CGATS reals.
+std::string cgats_format_real(double value);
 
 }  // namespace calkit

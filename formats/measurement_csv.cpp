@@ -38,6 +38,7 @@ double cell_number(const std::string& text, const std::string& name, int line,
 }
 
 const char* const kColumns[] = {"R", "G", "B", "X", "Y", "Z"};
+const char* const kStdevColumns[] = {"STDEV_X", "STDEV_Y", "STDEV_Z"};  // the CGATS names
 
 }  // namespace
 
@@ -45,6 +46,7 @@ MeasurementSet parse_measurement_csv(std::string_view text, const std::string& n
   MeasurementSet set;
   std::vector<std::string> header;
   std::vector<double> wavelengths;
+  size_t first_band = 6;  // column of the first wavelength (9 with STDEV_X,STDEV_Y,STDEV_Z)
   int line_no = 0;
   size_t pos = 0;
   while (pos < text.size()) {
@@ -70,14 +72,20 @@ MeasurementSet parse_measurement_csv(std::string_view text, const std::string& n
           throw InputError(name, line_no, header[c],
                            std::string("header column ") + std::to_string(c + 1) + " must be " +
                                kColumns[c]);
-      for (size_t c = 6; c < header.size(); ++c)
+      if (header.size() >= 9 && header[6] == kStdevColumns[0]) {
+        for (int c = 0; c < 3; ++c)
+          if (header[6 + c] != kStdevColumns[c])
+            throw InputError(name, line_no, header[6 + c], std::string("must be ") + kStdevColumns[c]);
+        first_band = 9;
+      }
+      for (size_t c = first_band; c < header.size(); ++c)
         wavelengths.push_back(cell_number(header[c], name, line_no, "header"));
       if (wavelengths.size() == 1)
-        throw InputError(name, line_no, header[6], "a spectrum needs at least 2 wavelengths");
+        throw InputError(name, line_no, header[first_band], "a spectrum needs at least 2 wavelengths");
       for (size_t i = 1; i < wavelengths.size(); ++i) {
         double step = wavelengths[1] - wavelengths[0];
         if (!(step > 0) || std::abs(wavelengths[i] - wavelengths[0] - step * i) > 1e-6 * step)
-          throw InputError(name, line_no, header[6 + i], "wavelengths must be evenly spaced");
+          throw InputError(name, line_no, header[first_band + i], "wavelengths must be evenly spaced");
       }
       continue;
     }
@@ -90,12 +98,16 @@ MeasurementSet parse_measurement_csv(std::string_view text, const std::string& n
       r.rgb[c] = cell_number(cells[c], name, line_no, header[c]);
       if (r.rgb[c] < 0 || r.rgb[c] > 1) throw InputError(name, line_no, header[c], "outside 0..1");
       r.XYZ[c] = cell_number(cells[3 + c], name, line_no, header[3 + c]);
+      if (first_band == 9) {
+        r.uncertainty[c] = cell_number(cells[6 + c], name, line_no, header[6 + c]);
+        if (r.uncertainty[c] < 0) throw InputError(name, line_no, header[6 + c], "negative");
+      }
     }
     check_reading(r.XYZ, name, line_no, {header[3], header[4], header[5]});
     if (!wavelengths.empty()) {
       r.spectrum.start_nm = wavelengths[0];
       r.spectrum.step_nm = wavelengths[1] - wavelengths[0];
-      for (size_t c = 6; c < cells.size(); ++c)
+      for (size_t c = first_band; c < cells.size(); ++c)
         r.spectrum.values.push_back(cell_number(cells[c], name, line_no, header[c]));
     }
     set.readings.push_back(std::move(r));
@@ -109,7 +121,7 @@ MeasurementSet read_measurement_csv(const std::filesystem::path& path) {
 }
 
 std::string format_measurement_csv(const MeasurementSet& set) {
-  std::string out = "# calkit measurements (RGB 0..1, XYZ absolute cd/m2)\n";
+  std::string out = "# calkit measurements (RGB 0..1, XYZ absolute cd/m2, STDEV_ its 1-sigma)\n";
   for (const auto& [key, value] : set.info) {
     if (key.find(": ") != std::string::npos || key.find('\n') != std::string::npos ||
         value.find('\n') != std::string::npos)
@@ -117,6 +129,9 @@ std::string format_measurement_csv(const MeasurementSet& set) {
     out += "# " + key + ": " + value + "\n";
   }
   out += "R,G,B,X,Y,Z";
+  bool stdev = false;
+  for (const Reading& r : set.readings) stdev = stdev || !r.uncertainty.isZero();
+  if (stdev) out += std::string(",") + kStdevColumns[0] + "," + kStdevColumns[1] + "," + kStdevColumns[2];
   const Spectrum* shape = set.readings.empty() ? nullptr : &set.readings.front().spectrum;
   if (shape && !shape->empty())
     for (size_t i = 0; i < shape->values.size(); ++i)
@@ -126,6 +141,8 @@ std::string format_measurement_csv(const MeasurementSet& set) {
     std::string row;
     for (int c = 0; c < 3; ++c) row += cgats_format_number(r.rgb[c]) + ",";
     for (int c = 0; c < 3; ++c) row += cgats_format_number(r.XYZ[c]) + (c < 2 ? "," : "");
+    if (stdev)
+      for (int c = 0; c < 3; ++c) row += "," + cgats_format_number(r.uncertainty[c]);
     if (shape && !shape->empty()) {
       if (r.spectrum.values.size() != shape->values.size() ||
           r.spectrum.start_nm != shape->start_nm || r.spectrum.step_nm != shape->step_nm)

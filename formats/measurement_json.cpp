@@ -95,6 +95,10 @@ MeasurementSet parse_measurement_json(std::string_view text, const std::string& 
     reading.rgb = device_rgb(member(r, "rgb", name, where + "."), name, where + ".rgb");
     reading.XYZ = triplet(member(r, "XYZ", name, where + "."), name, where + ".XYZ");
     check_reading(reading.XYZ, name, 0, {where + ".XYZ[0]", where + ".XYZ[1]", where + ".XYZ[2]"});
+    if (auto u = r.find("XYZ_stdev"); u != r.end()) {
+      reading.uncertainty = triplet(*u, name, where + ".XYZ_stdev");
+      if (reading.uncertainty.minCoeff() < 0) throw InputError(name, 0, where + ".XYZ_stdev", "negative");
+    }
     if (auto s = r.find("spectrum"); s != r.end() && !s->is_null())
       reading.spectrum = spectrum(*s, name, where + ".spectrum");
     set.readings.push_back(std::move(reading));
@@ -113,6 +117,10 @@ std::string format_measurement_json(const MeasurementSet& set) {
       if (!std::isfinite(r.rgb[c]) || !std::isfinite(r.XYZ[c]))
         throw ValueError("readings", "a value is not finite");
     json j = {{"rgb", {r.rgb[0], r.rgb[1], r.rgb[2]}}, {"XYZ", {r.XYZ[0], r.XYZ[1], r.XYZ[2]}}};
+    if (!r.uncertainty.isZero()) {
+      if (!r.uncertainty.allFinite()) throw ValueError("readings", "an uncertainty is not finite");
+      j["XYZ_stdev"] = {r.uncertainty[0], r.uncertainty[1], r.uncertainty[2]};
+    }
     for (double v : r.spectrum.values)
       if (!std::isfinite(v)) throw ValueError("spectrum", "a value is not finite");
     if (!r.spectrum.empty())

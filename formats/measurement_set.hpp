@@ -15,7 +15,8 @@ struct PatchSet {
   std::vector<Vec3> rgb;
 };
 
-// A sampled spectrum, evenly spaced, radiance in W/(sr·m²·nm) or relative, as the probe gives.
+// A sampled spectrum, evenly spaced, radiance in W/(sr·m²·nm) or relative, as the probe gives (a
+// .ti3 stores it in mW, as ArgyllCMS does).
 struct Spectrum {
   double start_nm = 0;
   double step_nm = 0;
@@ -25,8 +26,11 @@ struct Spectrum {
 
 struct Reading {
   Vec3 rgb = Vec3::Zero();  // device RGB that was shown, 0..1
-  Vec3 XYZ = Vec3::Zero();  // absolute CIE 1931 XYZ, cd/m²
-  Spectrum spectrum;        // empty for colorimeters
+  // Absolute CIE 1931 XYZ, cd/m², as measured: near black noise may leave a component slightly
+  // negative (within color/plausibility.hpp's noise floor), and it is kept so.
+  Vec3 XYZ = Vec3::Zero();
+  Spectrum spectrum;                // empty for colorimeters
+  Vec3 uncertainty = Vec3::Zero();  // the probe's 1-sigma per XYZ component, cd/m²; 0: not stated
 };
 
 struct MeasurementSet {

@@ -23,6 +23,10 @@ bool is_structural(const std::string& key) {
   return keys.count(key) > 0;
 }
 
+// ArgyllCMS's emissive spectra are mW/(sr·m²·nm) (doc/ti3_format.html; its drivers convert, e.g.
+// specbos.c ×1000); calkit keeps W/(sr·m²·nm) in memory.
+constexpr double kMilliwattsPerWatt = 1000;
+
 // Argyll writes the absolute white as LUMINANCE_XYZ_CDM2 "X Y Z" when the data is normalised;
 // the scale from file values to cd/m² is then Y / 100, in long double (see absolute_value).
 long double absolute_scale(const CgatsFile& file, const CgatsTable& table) {
@@ -116,6 +120,12 @@ MeasurementSet parse_ti3(std::string_view text, const std::string& name) {
                             cgats_require_field(file, table, "XYZ_Y"),
                             cgats_require_field(file, table, "XYZ_Z")};
   argyll::SpectralLayout spectral = argyll::spectral_layout(file, table);
+  // STDEV_X/Y/Z (standard CGATS fields): the probe's 1-sigma, in the file's units like XYZ.
+  const bool stdev = table.field_index("STDEV_X") >= 0;
+  std::array<int, 3> stdev_fields{};
+  if (stdev)
+    stdev_fields = {cgats_require_field(file, table, "STDEV_X"), cgats_require_field(file, table, "STDEV_Y"),
+                    cgats_require_field(file, table, "STDEV_Z")};
 
   MeasurementSet set;
   for (const auto& [key, value] : table.keywords)
@@ -128,7 +138,15 @@ MeasurementSet parse_ti3(std::string_view text, const std::string& name) {
       reading.XYZ[c] = absolute_value(table.rows[r][static_cast<size_t>(xyz[c])], scale);
     }
     check_reading(reading.XYZ, name, table.row_lines[r], {"XYZ_X", "XYZ_Y", "XYZ_Z"});
-    if (spectral.present()) reading.spectrum = argyll::read_spectrum(file, table, r, spectral, static_cast<double>(scale));
+    if (stdev) {
+      const Vec3 sigma = argyll::read_triplet(file, table, r, stdev_fields);
+      for (int c = 0; c < 3; ++c)
+        if (sigma[c] < 0) throw InputError(name, table.row_lines[r], table.fields[stdev_fields[c]], "negative");
+      reading.uncertainty = sigma * static_cast<double>(scale);
+    }
+    if (spectral.present())
+      reading.spectrum =
+          argyll::read_spectrum(file, table, r, spectral, static_cast<double>(scale) / kMilliwattsPerWatt);
     set.readings.push_back(std::move(reading));
   }
   if (set.readings.empty()) throw InputError(name, table.line, "NUMBER_OF_SETS", "no readings");
@@ -161,6 +179,9 @@ std::string format_ti3(const MeasurementSet& set) {
     table.set_keyword("NORMALIZED_TO_Y_100", "NO");
   }
   table.fields = {"SAMPLE_ID", "RGB_R", "RGB_G", "RGB_B", "XYZ_X", "XYZ_Y", "XYZ_Z"};
+  bool stdev = false;
+  for (const Reading& r : set.readings) stdev = stdev || !r.uncertainty.isZero();
+  if (stdev) table.fields.insert(table.fields.end(), {"STDEV_X", "STDEV_Y", "STDEV_Z"});
   bool spectra = has_spectra(set);
   if (spectra) argyll::add_spectral_fields(table, set.readings.front().spectrum);
 
@@ -177,11 +198,17 @@ std::string format_ti3(const MeasurementSet& set) {
         throw ValueError("XYZ", "reading " + std::to_string(i + 1) + " is not finite");
       row.push_back(normalised_text(r.XYZ[c], scale));
     }
+    if (stdev)
+      for (int c = 0; c < 3; ++c) {
+        if (!std::isfinite(r.uncertainty[c]))
+          throw ValueError("uncertainty", "reading " + std::to_string(i + 1) + " is not finite");
+        row.push_back(argyll::real(r.uncertainty[c] / scale));
+      }
     if (spectra)
       for (double v : r.spectrum.values) {
         if (!std::isfinite(v))
           throw ValueError("spectrum", "reading " + std::to_string(i + 1) + " is not finite");
-        row.push_back(argyll::number(v / static_cast<double>(scale)));
+        row.push_back(argyll::real(v * kMilliwattsPerWatt / static_cast<double>(scale)));
       }
     table.rows.push_back(std::move(row));
   }

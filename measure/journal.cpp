@@ -60,6 +60,7 @@ std::optional<Vec3> vec_from(const json& j, const char* field) {
 
 std::string entry_line(const JournalEntry& e) {
   json j{{"index", e.index}, {"rgb", vec_json(e.reading.rgb)}, {"XYZ", vec_json(e.reading.XYZ)}, {"t", e.time_s}};
+  if (!e.reading.uncertainty.isZero()) j["XYZ_stdev"] = vec_json(e.reading.uncertainty);
   if (!e.reading.spectrum.empty())
     j["spectrum"] = {{"start_nm", e.reading.spectrum.start_nm},
                      {"step_nm", e.reading.spectrum.step_nm},
@@ -79,6 +80,7 @@ std::string entry_from(const json& j, int patch_count, const std::vector<bool>& 
   if (!rgb || !XYZ) return "no rgb or XYZ";
   e.reading.rgb = *rgb;
   e.reading.XYZ = *XYZ;
+  if (auto sigma = vec_from(j, "XYZ_stdev")) e.reading.uncertainty = *sigma;
   if (std::string why = implausible_reading(e.reading.XYZ); !why.empty()) return why;
   if (auto t = j.find("t"); t != j.end() && t->is_number()) e.time_s = t->get<double>();
   if (auto s = j.find("spectrum"); s != j.end()) {

@@ -4,7 +4,7 @@
 // resumed session neither repeats nor drops a patch (docs/files.md "The measurement journal").
 //
 //   {"calkit_journal":2,"patch_set_hash":"9f0c...","patch_count":1000,"rig":{...},"sum":"..."}
-//   {"index":0,"rgb":[0,0,0],"XYZ":[0.02,0.021,0.023],"t":0.41,"sum":"..."}       (one per reading)
+//   {"index":0,"rgb":[0,0,0],"XYZ":[0.02,0.021,0.023],"XYZ_stdev":[0.003,0.003,0.003],"t":0.41,"sum":"..."}
 //
 // Every line ends in "sum": FNV-1a 64 of the line's bytes before it, so a flipped digit or an
 // edited index is noticed. The header binds the rig (probe, display, pattern generator, window,

@@ -83,6 +83,7 @@ Reading Session::measure(const Vec3& rgb) {
   Reading reading;
   reading.rgb = rgb;
   reading.XYZ = r.XYZ;
+  reading.uncertainty = r.uncertainty;
   reading.spectrum = r.spectrum;
   return reading;
 }

@@ -71,20 +71,26 @@ Mat3 i1d3_default_matrix(const std::array<std::vector<double>, 3>& sensors) {
 I1d3Driver::I1d3Driver(std::unique_ptr<HidTransport> transport, Clock& clock, I1d3Options options)
     : transport_(std::move(transport)), clock_(clock), options_(options) {}
 
-Bytes I1d3Driver::command(std::uint16_t code, Bytes request) {
+Bytes I1d3Driver::command(std::uint16_t code, Bytes request, int timeout_ms) {
   if (is_write_command(code)) throw protocol_error("refusing to send an EEPROM-write command");  // never
   request.resize(kReportSize, 0);
   request[0] = static_cast<std::uint8_t>(code >> 8);
   if (request[0] == 0) request[1] = static_cast<std::uint8_t>(code & 0xFF);
   transport_->write_report(request);
-  Bytes reply = transport_->read_report(options_.reply_timeout_ms);
-  if (reply.size() < kReportSize) throw protocol_error(fmt::format("short reply ({} bytes) to 0x{:04x}", reply.size(), code));
-  if (code == kPeriodMeasure && reply[0] == kStatusNoEdges) return reply;
-  if (reply[0] != kStatusOk) throw protocol_error(fmt::format("command 0x{:04x} failed with status 0x{:02x}", code, reply[0]));
-  const std::uint8_t echo = request[0] ? request[0] : request[1];
-  if (code != kGetDiffuserPos && reply[1] != echo)
-    throw protocol_error(fmt::format("reply to 0x{:04x} echoes 0x{:02x}", code, reply[1]));
-  return reply;
+  Bytes reply = transport_->read_report(timeout_ms);
+  if (code == kPeriodMeasure && !reply.empty() && reply[0] == kStatusNoEdges) return reply;
+  std::string problem;
+  if (reply.size() < kReportSize) problem = fmt::format("short reply ({} bytes) to 0x{:04x}", reply.size(), code);
+  else if (reply[0] != kStatusOk) problem = fmt::format("command 0x{:04x} failed with status 0x{:02x}", code, reply[0]);
+  else if (reply_has_echo(code) && reply[1] != reply_echo(code))
+    problem = fmt::format("reply to 0x{:04x} echoes 0x{:02x}, not 0x{:02x}", code, reply[1], reply_echo(code));
+  if (problem.empty()) return reply;
+  try {  // a reply out of step may have another behind it: drop it (A i1d3_command)
+    transport_->read_report(200);
+  } catch (const ProbeError& e) {
+    if (e.kind() != ProbeErrorKind::Timeout) throw;
+  }
+  throw protocol_error(problem);
 }
 
 std::string I1d3Driver::text_reply(std::uint16_t code) { return ascii_at(command(code), 2, 62); }
@@ -142,13 +148,19 @@ Bytes I1d3Driver::read_external_eeprom(std::size_t length) {
 void I1d3Driver::decode_eeproms(const Bytes& internal, const Bytes& external) {
   identity_.serial = ascii_at(internal, kSerialOffset, kSerialLength);
   revision_ = ascii_at(internal, kRevisionOffset, kRevisionLength);
-  const std::size_t end = checksum_end(revision_);
-  const std::uint16_t stored = u16le(external, kChecksumOffset), computed = eeprom_checksum(external, end);
-  if (stored != computed && !options_.accept_bad_checksum)
+  const std::uint16_t stored = u16le(external, kChecksumOffset);
+  if (stored == eeprom_checksum(external, kChecksumEndFull)) {
+    checksum_status_ = fmt::format("matches 0x0004..0x{:04X}", kChecksumEndFull);
+  } else if (checksum_must_match(revision_)) {
     throw protocol_error(fmt::format(
-        "calibration EEPROM checksum mismatch (stored 0x{:04x}, computed 0x{:04x} over 0x0004..0x{:04x}): "
-        "the sensor data cannot be trusted; replug the probe and retry",
-        stored, computed, end));
+        "calibration EEPROM checksum mismatch on a revision {} unit (stored 0x{:04x}, computed 0x{:04x} over "
+        "0x0004..0x{:04x}): the sensor data cannot be trusted; replug the probe and retry",
+        revision_, stored, eeprom_checksum(external, kChecksumEndFull), kChecksumEndFull));
+  } else if (stored == eeprom_checksum(external, kChecksumEndShort)) {
+    checksum_status_ = fmt::format("matches 0x0004..0x{:04X}", kChecksumEndShort);
+  } else {
+    checksum_status_ = fmt::format("mismatch (ignored on revision {}, as ArgyllCMS does)", revision_);
+  }
   for (int c = 0; c < 3; ++c) {
     sensors_.rgb[c].resize(kSensorBands);
     for (int i = 0; i < kSensorBands; ++i) sensors_.rgb[c][i] = f32le(external, kSensorOffset[c] + 4 * i);
@@ -166,12 +178,13 @@ void I1d3Driver::open() {
   if (status[2] == 0 && u16le(status, 3) < 5) throw protocol_error("the probe reports a bad status; replug it");
   const std::string name = text_reply(kProductName);
   const std::uint16_t type = u16le(command(kProductType), 3);
-  identity_.firmware = text_reply(kFirmwareVersion) + " " + text_reply(kFirmwareDate);
+  const std::string version = text_reply(kFirmwareVersion);  // in this order on the wire
+  identity_.firmware = version + " " + text_reply(kFirmwareDate);
   unlock();
   identity_.model = type == 2 || name.rfind("ColorMunki", 0) == 0 ? "ColorMunki Display" : "i1Display Pro";
   if (key_name_ != "i1display-pro" && key_name_ != "colormunki-display" && key_name_.rfind("none", 0) != 0)
     identity_.model += " (" + key_name_ + ")";
-  decode_eeproms(read_internal_eeprom(), read_external_eeprom(0x1800));
+  decode_eeproms(read_internal_eeprom(), read_external_eeprom(kChecksumEndFull + 1));
   default_matrix_ = i1d3_default_matrix(sensors_.rgb);
   matrix_ = default_matrix_;
   std::array<std::vector<double>, 3> ambient = sensors_.rgb;  // diffuser-weighted curves
@@ -182,7 +195,15 @@ void I1d3Driver::open() {
   if (options_.refresh_sync) refresh_hz_ = detect_refresh_rate();
 }
 
-void I1d3Driver::close() { open_ = false; }
+void I1d3Driver::close() {
+  if (!open_) return;
+  open_ = false;
+  try {
+    transport_->reset_device();  // or it may not open again (A i1d3_init_coms: reset before close)
+  } catch (const ProbeError&) {
+    // best effort: a probe that cannot be reset is closed all the same
+  }
+}
 
 void I1d3Driver::check_open() const {
   if (!open_) throw ProbeError(ProbeErrorKind::Protocol, "i1d3: the probe is not open");
@@ -201,98 +222,151 @@ void I1d3Driver::set_display_spectra(const DisplaySpectra& ccss) {
 }
 
 
-// Frequency mode: edges (both) counted over a gate of whole 12 MHz clocks; +0.5 corrects the
-// truncation of a start-synchronised count (probes.md §1).
-Vec3 I1d3Driver::frequency_measure(double seconds, double* actual_s) {
-  const auto clocks = static_cast<std::uint32_t>(std::llround(std::min(seconds, 300.0) * kClockHz));
+// Frequency mode: edges (both) counted over a gate of whole 12 MHz clocks, at most 20 s. The count
+// starts with the gate, so it truncates: +0.5 makes the error ±0.5 edge (A i1d3_freq_measure),
+// a 1-sigma of 1/√12 edge.
+I1d3Driver::Rates I1d3Driver::frequency_measure(double seconds, double* actual_s) {
+  const auto clocks = static_cast<std::uint32_t>(std::llround(std::min(seconds, 20.0) * kClockHz));
   Bytes req(kReportSize, 0);
   put_u32le(req, 1, clocks);
-  Bytes r = command(kFreqMeasure, req);
+  Bytes r = command(kFreqMeasure, req, kMeasureTimeoutMs);
   const double t = clocks / kClockHz;
   if (actual_s) *actual_s += t;
-  Vec3 hz;
+  Rates rates;
   for (int c = 0; c < 3; ++c) {
-    const std::uint32_t count = u32le(r, 2 + 4 * c);
-    hz[c] = count == 0 ? 0.0 : 0.5 * (count + 0.5) / t;
+    rates.hz[c] = 0.5 * (u32le(r, 2 + 4 * c) + 0.5) / t;
+    rates.sigma[c] = 0.5 / (t * std::sqrt(12.0));
   }
-  return hz;
+  return rates;
 }
 
-std::optional<Vec3> I1d3Driver::period_measure(const std::array<int, 3>& edges, double* actual_s) {
+// Period mode: the 12 MHz clocks each channel took for its edge count, all three channels
+// always (mask 0x07): A and O disagree on which bit is which channel (i1d3_protocol.hpp).
+std::optional<I1d3Driver::Rates> I1d3Driver::period_measure(const std::array<int, 3>& edges, double* actual_s) {
   Bytes req(kReportSize, 0);
   for (int c = 0; c < 3; ++c) put_u16le(req, 1 + 2 * c, static_cast<std::uint16_t>(edges[c]));
-  req[7] = 0x07;  // all channels: sources disagree on the bit order
-  Bytes r = command(kPeriodMeasure, req);
+  req[7] = kPeriodMaskAll;
+  Bytes r = command(kPeriodMeasure, req, kMeasureTimeoutMs);
   if (r[0] == kStatusNoEdges) return std::nullopt;
-  Vec3 hz;
+  Rates rates;
   double longest = 0;
   for (int c = 0; c < 3; ++c) {
     const std::uint32_t clocks = u32le(r, 2 + 4 * c);
-    hz[c] = clocks == 0 ? 0.0 : 0.5 * edges[c] * kClockHz / clocks;
+    rates.hz[c] = clocks == 0 ? 0.0 : 0.5 * edges[c] * kClockHz / clocks;
+    rates.sigma[c] = rates.hz[c] / (edges[c] * std::sqrt(12.0));  // ±0.5 edge of start phase
     longest = std::max(longest, clocks / kClockHz);
   }
   if (actual_s) *actual_s += longest;
-  return hz;
+  return rates;
 }
 
-Vec3 I1d3Driver::measure_frequencies(double* seconds) {
+double I1d3Driver::whole_periods(double seconds) const {
+  return refresh_hz_ > 0 ? std::ceil(seconds * refresh_hz_) / refresh_hz_ : seconds;
+}
+
+// Channels with fewer than 200 edges in the gate, re-measured as ArgyllCMS does (A
+// i1d3_take_emis_measurement): a 2-edge period pre-measure when the count is under 20 (10 on a
+// ColorMunki), then a period measure over a time raised from the gate towards 200 edges along a
+// square-root blend from gate/6 edges, at most 6 s, in whole refresh periods. With a refresh rate
+// and at least 100 edges expected, a frequency gate over that time instead. No edges before the
+// device's timeout: 10 s of frequency.
+I1d3Driver::Rates I1d3Driver::dim_channels(const Rates& first, double gate, double* used) {
+  const bool munki = identity_.model.rfind("ColorMunki", 0) == 0;
+  std::array<bool, 3> low{};
+  const double brightest_edges = 2 * first.hz.maxCoeff() * gate;
+  for (int c = 0; c < 3; ++c) {
+    const double edges = 2 * first.hz[c] * gate;
+    // Our addition: beside a well-measured channel, one under 1e-4 of it adds less than that
+    // one's quantisation (pure red leaves the blue sensor dark): not worth seconds of period mode.
+    low[c] = edges < options_.min_edges &&
+             !(brightest_edges >= options_.min_edges && first.hz[c] < 1e-4 * first.hz.maxCoeff());
+  }
+  if (!low[0] && !low[1] && !low[2]) return first;
+  Rates rates = first;
+  const auto no_edges = [&] {  // the device saw no edges before its timeout
+    return frequency_measure(whole_periods(10.0), used);
+  };
+  bool pre = false;
+  for (int c = 0; c < 3; ++c) pre = pre || (low[c] && 2 * first.hz[c] * gate < (munki ? 10 : 20));
+  if (pre) {
+    std::optional<Rates> trial = period_measure({2, 2, 2}, used);
+    if (!trial) return no_edges();
+    for (int c = 0; c < 3; ++c)
+      if (low[c]) rates.hz[c] = trial->hz[c], rates.sigma[c] = trial->sigma[c];
+  }
+  double longest = gate;
+  std::array<double, 3> target{gate, gate, gate};
+  for (int c = 0; c < 3; ++c) {
+    const double expected = 2 * rates.hz[c] * gate;  // edges in the gate
+    if (!low[c] || rates.hz[c] <= 0 || expected >= options_.min_edges) continue;
+    const double least = gate / 6;
+    const double blend = std::sqrt(std::max(0.0, (expected - least) / (options_.min_edges - least)));
+    const double edges = blend * (options_.min_edges - least) + least;
+    target[c] = whole_periods(std::min(edges / (2 * rates.hz[c]), options_.max_period_s));
+    longest = std::max(longest, target[c]);
+  }
+  std::array<int, 3> edges{2, 2, 2};
+  int fewest = 65534;
+  for (int c = 0; c < 3; ++c) {
+    if (!low[c] || rates.hz[c] <= 0) continue;
+    edges[c] = 2 * static_cast<int>(std::floor(std::clamp(2 * rates.hz[c] * longest, 2.0, 65534.0) / 2));
+    fewest = std::min(fewest, edges[c]);
+  }
+  if (refresh_hz_ > 0 && fewest >= 100) {
+    Rates again = frequency_measure(longest, used);
+    for (int c = 0; c < 3; ++c)
+      if (low[c]) rates.hz[c] = again.hz[c], rates.sigma[c] = again.sigma[c];
+    return rates;
+  }
+  std::optional<Rates> fine = period_measure(edges, used);
+  if (!fine) return no_edges();
+  for (int c = 0; c < 3; ++c)
+    if (low[c] && fine->hz[c] > 0) rates.hz[c] = fine->hz[c], rates.sigma[c] = fine->sigma[c];
+  return rates;
+}
+
+Vec3 I1d3Driver::measure_frequencies(double* seconds, Vec3* sigma_hz) {
   check_open();
   double used = 0;
-  double gate = options_.integration_s;
-  if (refresh_hz_ > 0)  // whole refresh periods, so the flicker integrates out
-    gate = std::ceil(options_.refresh_integration_s * refresh_hz_) / refresh_hz_;
-  Vec3 hz = frequency_measure(gate, &used);
-  std::array<bool, 3> low{};
-  bool any_low = false;
-  const double brightest = hz.maxCoeff();
-  const bool bright_enough = 2 * brightest * gate >= options_.min_edges;
-  for (int c = 0; c < 3; ++c) {
-    // Beside a well-measured channel, one under 1e-4 of it adds less than that one's count
-    // quantisation: not worth a slow period measurement (pure red leaves the blue sensor dark).
-    low[c] = 2 * hz[c] * gate < options_.min_edges && !(bright_enough && hz[c] < 1e-4 * brightest);
-    any_low = any_low || low[c];
-  }
-  if (any_low) {
-    // Dim channels: period mode, a 2-edge pre-measure then even edge counts for the target time.
-    std::optional<Vec3> pre = period_measure({2, 2, 2}, &used);
-    std::optional<Vec3> fine;
-    if (pre) {
-      std::array<int, 3> edges{2, 2, 2};
-      for (int c = 0; c < 3; ++c)
-        if (low[c]) {
-          int e = static_cast<int>(std::llround((*pre)[c] * options_.period_target_s)) * 2;
-          edges[c] = std::clamp(e, 2, 65534);
-        }
-      fine = period_measure(edges, &used);
-    }
-    if (!fine) fine = pre;
-    if (!fine) fine = frequency_measure(10.0, &used);  // no edges before the device timeout
-    for (int c = 0; c < 3; ++c)
-      if (low[c]) hz[c] = (*fine)[c];
-  }
+  // Whole refresh periods, so the flicker integrates out.
+  const double gate = refresh_hz_ > 0 ? whole_periods(options_.refresh_integration_s) : options_.integration_s;
+  Rates rates = dim_channels(frequency_measure(gate, &used), gate, &used);
   for (int c = 0; c < 3; ++c)
-    if (hz[c] > kSaturationHz)
-      throw ProbeError(ProbeErrorKind::Saturated,
-                       fmt::format("i1d3: too bright ({:.0f} Hz on sensor {}, limit {:.0f})", hz[c], c, kSaturationHz));
+    if (rates.hz[c] > kSaturationHz)
+      throw ProbeError(ProbeErrorKind::Saturated, fmt::format("i1d3: too bright ({:.0f} Hz on sensor {}, limit {:.0f})",
+                                                              rates.hz[c], c, kSaturationHz));
   if (seconds) *seconds = used;
-  return hz;
+  if (sigma_hz) *sigma_hz = rates.sigma;
+  return rates.hz;
 }
 
+void I1d3Driver::require_diffuser(int position) {
+  const std::uint8_t at = command(kGetDiffuserPos)[1];
+  if (at == position) return;
+  if (position == kDiffuserDisplay)
+    throw ProbeError(ProbeErrorKind::Protocol,
+                     "i1d3: the ambient diffuser is over the sensor: swing it away to measure the display");
+  throw ProbeError(ProbeErrorKind::Protocol, "i1d3: swing the ambient diffuser over the sensor for an ambient reading");
+}
+
+// XYZ = M·Hz; each channel's quantisation is independent: σ_i² = Σ_j M_ij² σ_j².
 ProbeReading I1d3Driver::read() {
+  check_open();
+  require_diffuser(kDiffuserDisplay);  // A i1d3_take_XYZ_measurement refuses otherwise
   ProbeReading reading;
-  Vec3 hz = measure_frequencies(&reading.integration_s);
+  Vec3 sigma;
+  const Vec3 hz = measure_frequencies(&reading.integration_s, &sigma);
   reading.XYZ = matrix_ * hz;
+  reading.uncertainty = (matrix_.cwiseAbs2() * sigma.cwiseAbs2()).cwiseSqrt();
   reading.valid = true;
   return reading;
 }
 
-bool I1d3Driver::diffuser_in_ambient_position() { return command(kGetDiffuserPos)[1] == 1; }
+bool I1d3Driver::diffuser_in_ambient_position() { return command(kGetDiffuserPos)[1] == kDiffuserAmbient; }
 
 AmbientReading I1d3Driver::read_ambient() {
   check_open();
-  if (!diffuser_in_ambient_position())
-    throw ProbeError(ProbeErrorKind::Protocol,
-                     "i1d3: swing the ambient diffuser over the sensor for an ambient reading");
+  require_diffuser(kDiffuserAmbient);
   const double saved = refresh_hz_;
   refresh_hz_ = 0;
   Vec3 hz = measure_frequencies();
@@ -313,7 +387,7 @@ double I1d3Driver::detect_refresh_rate() {
     lcg = lcg * 1664525u + 1013904223u;
     const double gate = 0.0008 + 0.0032 * (lcg >> 8) / 16777216.0;  // 0.8..4 ms
     const double t0 = clock_.now_s();
-    x[i] = frequency_measure(gate, nullptr)[1];
+    x[i] = frequency_measure(gate, nullptr).hz[1];
     t[i] = 0.5 * (t0 + clock_.now_s());
   }
   double mean = 0;

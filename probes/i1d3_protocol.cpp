@@ -11,10 +11,6 @@ bool is_write_command(std::uint16_t code) {
   return code == kWriteInternalEeprom || code == kWriteExternalEeprom || code == kEnableWrite;
 }
 
-std::size_t checksum_end(const std::string& hardware_revision) {
-  return hardware_revision.rfind("A-01", 0) == 0 ? 0x1799 : 0x178D;
-}
-
 std::uint16_t eeprom_checksum(std::span<const std::uint8_t> eeprom, std::size_t end) {
   std::uint32_t sum = 0;
   for (std::size_t i = 4; i <= end && i < eeprom.size(); ++i) sum += eeprom[i];

@@ -1,8 +1,10 @@
 #pragma once
-// JETI specbos 1201/1211 spectroradiometer over its FTDI serial port (probes.md §4a). open():
-// find the baud rate (921600, 115200, 38400), identify, configure radiometric 380..780 nm at 1 nm
-// with auto-exposure. read(): "*init", wait for BEL, fetch the spectral radiance and integrate
-// XYZ (CIE 1931 2°, or 1964 10° when asked) host-side; the luminance comes with it.
+// JETI specbos 1201/1211 spectroradiometer over its FTDI serial port (wire facts:
+// probes/jeti_protocol.hpp, cited to ArgyllCMS). open(): find the baud rate (921600, 115200,
+// 38400), identify, configure radiometric spectra over the device's own range (to 830 nm) at
+// 1 nm with auto-exposure capped as ArgyllCMS caps it. read(): check the emissive head, laser
+// off, "*init", wait for BEL, fetch the spectral radiance and integrate XYZ (CIE 1931 2°, or 1964
+// 10° when asked) host-side; the luminance comes with it.
 #include <memory>
 #include <string>
 
@@ -16,10 +18,6 @@ namespace calkit {
 
 struct JetiOptions {
   Observer observer = Observer::Cie1931_2deg;
-  int max_integration_ms = 5000;  // auto-exposure limit (*conf:maxtin)
-  int reply_timeout_ms = 2000;
-  int baud_probe_timeout_ms = 400;
-  int spectrum_retries = 5;  // the FT232R can overrun on long replies
 };
 
 class JetiDriver : public Probe {
@@ -33,16 +31,22 @@ class JetiDriver : public Probe {
   ProbeReading read() override;
 
   int baud() const { return baud_; }
+  int model() const { return model_; }  // 1201 or 1211
   // Luminance (cd/m², CIE 1931 ȳ) of the last reading, whatever observer XYZ uses.
   double last_luminance() const { return luminance_; }
   // The device's own XYZ of the last measurement (*fetch:XYZ), CIE 1931 2°.
   Vec3 device_XYZ();
 
  private:
+  std::string send(const std::string& cmd);   // flush, then the command
   std::string query(const std::string& cmd);  // one '\r'-terminated line
   void set(const std::string& cmd);            // ACK, or NAK -> ProbeError with the error code
+  std::string reply(const std::string& cmd, const std::string& terminators, int timeout_ms);
   int error_code();
   [[noreturn]] void fail(const std::string& cmd, int code);
+  double wavelength(const std::string& cmd);
+  void set_range(int start_nm, int end_nm);
+  void measure();
   Spectrum fetch_spectrum();
   void check_open() const;
 
@@ -51,11 +55,14 @@ class JetiDriver : public Probe {
   JetiOptions options_;
   bool open_ = false;
   int baud_ = 0;
+  int model_ = 0;
+  int start_nm_ = 0, end_nm_ = 0;
+  bool fell_back_ = false;  // range cut to 380..780 after error 141
+  int last_error_ = 0;      // the code of the last NAK
   ProbeIdentity identity_;
   double luminance_ = 0;
 };
 
-// The specbos on `path` (e.g. /dev/ttyUSB0), not yet opened.
 // The driver's own --probe options: observer=1931|1964.
 JetiOptions jeti_options(const std::vector<SpecOption>& options);
 // The probe-table row's driver (probe_table.cpp) on an open wire.

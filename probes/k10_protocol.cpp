@@ -1,5 +1,6 @@
 #include "probes/k10_protocol.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace calkit::k10 {
@@ -55,6 +56,23 @@ std::uint8_t encode_ranges(const std::array<int, 3>& ranges) {
     d += weight[c] * (k / 2);
   }
   return static_cast<std::uint8_t>(r | d);
+}
+
+int readings_to_average(double v) {
+  auto cubed = [](double w) { return w * w * w; };
+  double n = 1;
+  if (v < 0.2) n = 20;
+  else if (v < 2) n = 10 + 10 * cubed(1 - (v - 0.2) / 1.8);
+  else if (v < 20) n = 4 + 6 * cubed(1 - (v - 2) / 18);
+  else if (v < 50) n = 2 + 2 * cubed(1 - (v - 20) / 30);
+  return static_cast<int>(n + 0.5);
+}
+
+Vec3 noise_floor(const std::string& model, int readings) {
+  const double sensitivity = model == "K-10-A" || model == "K-10A" ? 3.0 : 1.0;
+  const double samples = std::min(32.0 * readings, 512.0);
+  const double y = 0.02 / sensitivity / std::sqrt(samples / 32.0);
+  return {3 * y, y, 3 * y};
 }
 
 }  // namespace calkit::k10

@@ -24,7 +24,12 @@ struct ProbeCapabilities {
 };
 
 struct ProbeReading {
-  Vec3 XYZ = Vec3::Zero();  // absolute CIE 1931 XYZ, cd/m²
+  // Absolute CIE 1931 XYZ, cd/m², as measured: near black, noise can make a component slightly
+  // negative, and it stays so (clamping would bias every dark reading upwards).
+  Vec3 XYZ = Vec3::Zero();
+  // The driver's 1-sigma estimate for each XYZ component, cd/m²: what the probe's noise and
+  // quantisation leave uncertain in this reading (docs/probes.md, "Low light").
+  Vec3 uncertainty = Vec3::Zero();
   Spectrum spectrum;        // spectroradiometers only
   double integration_s = 0;
   bool valid = false;  // false: out of range for a reason that is not an error (e.g. flicker)

@@ -154,12 +154,40 @@ ProbeWire open_wire(const ProbeKind& kind, const std::string& port) {
 
 }  // namespace
 
-std::unique_ptr<Probe> open_real_probe(const ProbeSpec& spec, Clock& clock) {
+std::string probe_spec_text(const std::string& name, const std::vector<SpecOption>& driver_options) {
+  std::string text = name;
+  for (const SpecOption& o : driver_options) text += "," + o.key + (o.value.empty() ? "" : "=" + o.value);
+  return text;
+}
+
+std::unique_ptr<Probe> open_real_probe(const ProbeSpec& spec, Clock& clock, std::shared_ptr<TraceWriter> trace) {
   const ProbeKind& kind = *find_probe_kind(spec.name);
   std::vector<SpecOption> unknown = spec.other_options();
   if (!unknown.empty())
     bad_spec_option(unknown.front(), fmt::format("{} takes {} and correction=FILE", kind.name, kind.options_usage));
-  return kind.make(open_wire(kind, spec.port), clock, spec.driver_options());
+  if (trace) trace->set_probe(probe_spec_text(spec.name, spec.driver_options()));
+  return kind.make(traced_wire(open_wire(kind, spec.port), trace), clock, spec.driver_options());
+}
+
+std::unique_ptr<Probe> open_replayed_probe(const std::filesystem::path& path, Clock& clock) {
+  Trace trace = read_trace(path);
+  ProbeSpec spec;
+  try {
+    spec = parse_probe_spec(trace.probe);
+  } catch (const InputError& e) {
+    throw InputError(path.string(), 0, "probe", e.what());
+  }
+  const ProbeKind& kind = *find_probe_kind(spec.name);
+  if (spec.emulated || !spec.port.empty() || !spec.other_options().empty() || !spec.correction.empty())
+    throw InputError(path.string(), 0, "probe", "'" + trace.probe + "' is not a probe name with driver options");
+  if (kind.transport != trace.wire)
+    throw InputError(path.string(), 0, "wire",
+                     fmt::format("{} talks through {}, the trace holds {}", kind.name, wire_name(kind.transport),
+                                 wire_name(trace.wire)));
+  std::unique_ptr<Probe> probe = kind.make(replay_wire(std::move(trace), clock), clock, spec.driver_options());
+  // Nobody to put the cap on: the trace holds what the cap-on reading read.
+  if (auto* spyderx = dynamic_cast<SpyderxDriver*>(probe.get())) spyderx->set_ask_user([](SpyderxStep) {});
+  return probe;
 }
 
 }  // namespace calkit

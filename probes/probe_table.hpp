@@ -8,6 +8,7 @@
 //   k10:/dev/ttyUSB0,mode=NAME a serial probe on a given port, with a driver option
 //   emulated:jeti,gain=2       the driver on its device emulator (emulators/emulated_probes.hpp)
 //   i1d3,correction=panel.ccss a correction file, for any probe
+//   replay:t.txt               the driver a trace names, on the recorded wire (transport/trace.hpp)
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -17,6 +18,7 @@
 #include "core/clock.hpp"
 #include "core/device_spec.hpp"
 #include "probes/probe.hpp"
+#include "probes/transport/trace.hpp"
 #include "probes/transport/transport.hpp"
 
 namespace calkit {
@@ -56,9 +58,17 @@ struct ProbeSpec {
 
 // ValueError on --probe for a name not in the table.
 ProbeSpec parse_probe_spec(const std::string& text);
+// "i1d3,sync=yes": a row and driver options, as a trace's header names them.
+std::string probe_spec_text(const std::string& name, const std::vector<SpecOption>& driver_options);
 
 // A real probe: opens the wire (PORT, or the first plugged-in device of the kind) and the driver
-// on it, not yet opened. ProbeError NotFound/Permission/Busy when the device cannot be had.
-std::unique_ptr<Probe> open_real_probe(const ProbeSpec& spec, Clock& clock);
+// on it, not yet opened; every transaction goes to `trace` when there is one. ProbeError
+// NotFound/Permission/Busy when the device cannot be had.
+std::unique_ptr<Probe> open_real_probe(const ProbeSpec& spec, Clock& clock,
+                                       std::shared_ptr<TraceWriter> trace = nullptr);
+
+// The driver a trace names (its probe line) on a wire that plays the trace back, not yet opened.
+// InputError for a trace that is malformed or names no known probe on its wire.
+std::unique_ptr<Probe> open_replayed_probe(const std::filesystem::path& trace, Clock& clock);
 
 }  // namespace calkit

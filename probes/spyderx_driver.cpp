@@ -21,9 +21,6 @@ namespace {
 
 ProbeError protocol_error(const std::string& what) { return ProbeError(ProbeErrorKind::Protocol, "SpyderX: " + what); }
 
-// A dark signal above this (counts after the device's own black subtraction) means light gets in.
-constexpr double kMaxBlackCounts = 60;
-
 void ask_on_terminal(SpyderxStep step) {
   std::fprintf(stderr, "%s, then press Enter... ",
                step == SpyderxStep::PutCapOn ? "Put the cap on the SpyderX (black calibration)"
@@ -35,12 +32,12 @@ void ask_on_terminal(SpyderxStep step) {
 }  // namespace
 
 SpyderxDriver::SpyderxDriver(std::unique_ptr<UsbTransport> transport, Clock& clock, SpyderxOptions options)
-    : transport_(std::move(transport)), clock_(clock), options_(std::move(options)), nonces_(std::random_device{}()) {
+    : transport_(std::move(transport)), clock_(clock), options_(std::move(options)) {
   if (!options_.ask_user) options_.ask_user = ask_on_terminal;
 }
 
 Bytes SpyderxDriver::command(std::uint8_t cmd, const Bytes& payload, std::size_t reply_length, int timeout_ms) {
-  const auto nonce = static_cast<std::uint16_t>(nonces_());
+  const auto nonce = ++nonce_;
   transport_->bulk_write(kOutEndpoint, encode_command(cmd, nonce, payload), options_.timeout_ms);
   Reply r = decode_reply(transport_->bulk_read(kInEndpoint, 5 + reply_length, timeout_ms));
   if (r.nonce != nonce) throw protocol_error(fmt::format("reply to 0x{:02x} carries nonce {:04x}, sent {:04x}", cmd, r.nonce, nonce));
@@ -50,9 +47,22 @@ Bytes SpyderxDriver::command(std::uint8_t cmd, const Bytes& payload, std::size_t
   return r.payload;
 }
 
+// The reset's outcome is ignored, as every independent driver does (spyderx_protocol.hpp).
 void SpyderxDriver::reset() {
-  transport_->control_transfer(kResetRequestType, kResetRequest, kResetValue, 0, {}, options_.timeout_ms);
+  try {
+    transport_->control_transfer(kResetRequestType, kResetRequest, kResetValue, 0, {}, options_.timeout_ms);
+  } catch (const ProbeError& e) {
+    if (e.kind() == ProbeErrorKind::Disconnected) throw;  // not a reset that failed: the probe is gone
+  }
   clock_.sleep_s(kResetSettleS);
+}
+
+void SpyderxDriver::setup() {
+  Bytes setup = command(kMeasureSetup, {v1_}, kSetupLength, options_.timeout_ms);
+  if (checksum(std::span(setup).first(kSetupLength - 1)) != setup.back()) throw protocol_error("setup checksum mismatch");
+  s1_ = setup[0];
+  std::copy(setup.begin() + 1, setup.begin() + 5, s2_.begin());
+  std::copy(setup.begin() + 5, setup.begin() + 9, s3_.begin());
 }
 
 void SpyderxDriver::load_calibration(int index) {
@@ -65,12 +75,17 @@ void SpyderxDriver::load_calibration(int index) {
   v2_ = u16be(cal, 2);
   for (int i = 0; i < 9; ++i) matrix_(i / 3, i % 3) = i1d3::f32le(cal, 4 + 4 * i);  // row-major float32 LE
   if (!matrix_.allFinite() || v2_ == 0) throw protocol_error("the on-board calibration holds invalid numbers");
-  Bytes setup = command(kMeasureSetup, {v1_}, kSetupLength, options_.timeout_ms);
-  if (checksum(std::span(setup).first(kSetupLength - 1)) != setup.back()) throw protocol_error("setup checksum mismatch");
-  s1_ = setup[0];
-  std::copy(setup.begin() + 1, setup.begin() + 5, s2_.begin());
-  std::copy(setup.begin() + 5, setup.begin() + 9, s3_.begin());
   options_.calibration = index;
+}
+
+void SpyderxDriver::close() {
+  if (!open_) return;
+  open_ = false;
+  try {
+    transport_->reset_device();  // A resets the SpyderX before closing it too (spydX_init_coms)
+  } catch (const ProbeError&) {
+    // best effort
+  }
 }
 
 void SpyderxDriver::open() {
@@ -82,6 +97,7 @@ void SpyderxDriver::open() {
   Bytes serial = command(kSerialNumber, {}, kSerialLength, options_.timeout_ms);
   identity_.serial = std::string(serial.begin() + 4, serial.begin() + 12);
   load_calibration(options_.calibration);
+  command(kAmbient, {kAmbientIntegration, kAmbientInitGain}, kAmbientLength, options_.timeout_ms);  // "to initialize it"
   open_ = true;
   black_calibrate();
 }
@@ -107,7 +123,8 @@ void SpyderxDriver::set_display_mode(const std::string& mode) {
 
 std::array<std::uint16_t, 4> SpyderxDriver::measure_raw() {
   check_open();
-  reset();  // Argyll resets before every measurement ("auto-zero?")
+  setup();
+  reset();
   Bytes req(7);
   put_u16be(req, 0, static_cast<std::uint16_t>(v2_));
   req[2] = s1_;
@@ -116,16 +133,11 @@ std::array<std::uint16_t, 4> SpyderxDriver::measure_raw() {
   return {u16be(r, 0), u16be(r, 2), u16be(r, 4), u16be(r, 6)};
 }
 
+// Signed, unclamped and unlimited, as every independent driver keeps it (spyderx_protocol.hpp).
 void SpyderxDriver::black_calibrate() {
   options_.ask_user(SpyderxStep::PutCapOn);
   auto raw = measure_raw();
-  std::array<double, 3> black{};
-  for (int c = 0; c < 3; ++c) black[c] = std::max(0.0, static_cast<double>(raw[c]) - s3_[c]);
-  if (*std::max_element(black.begin(), black.end()) > kMaxBlackCounts)
-    throw ProbeError(ProbeErrorKind::Protocol,
-                     fmt::format("SpyderX: black calibration saw light ({:.0f}, {:.0f}, {:.0f} counts): is the cap on?",
-                                 black[0], black[1], black[2]));
-  black_ = black;
+  for (int c = 0; c < 3; ++c) black_[c] = static_cast<double>(raw[c]) - s3_[c];
   black_time_s_ = clock_.now_s();
   options_.ask_user(SpyderxStep::TakeCapOff);
 }
@@ -140,6 +152,8 @@ ProbeReading SpyderxDriver::read() {
   for (int c = 0; c < 3; ++c) counts[c] = static_cast<double>(raw[c]) - s3_[c] - black_[c];
   ProbeReading reading;
   reading.XYZ = matrix_ * counts;
+  // Whole counts, in the reading and in the black calibration: 1/√12 each, √(2/12) together.
+  reading.uncertainty = matrix_.cwiseAbs() * Vec3::Constant(std::sqrt(2.0 / 12.0));
   reading.integration_s = v2_ / 1000.0;
   reading.valid = true;
   return reading;

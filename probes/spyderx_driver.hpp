@@ -1,13 +1,13 @@
 #pragma once
-// Datacolor SpyderX colorimeter over vendor USB (probes.md §2). open(): reset, hardware version,
-// serial, the on-board calibration for the display type (matrix and integration time), the
-// measurement setup, then a black calibration with the cap on (the user is asked). read():
+// Datacolor SpyderX colorimeter over vendor USB (wire facts: probes/spyderx_protocol.hpp, cited
+// to ArgyllCMS and PsyCalibrator). open(): reset, hardware version, serial, the on-board
+// calibration for the display type (matrix and integration time), the ambient measurement that
+// initialises it, then a black calibration with the cap on (the user is asked). read(): setup,
 // reset, measure, XYZ = matrix · (raw − black subtraction − black calibration). The black
 // calibration is redone (asking again) after 30 minutes, as Argyll does. Ambient: lux only.
 #include <array>
 #include <functional>
 #include <memory>
-#include <random>
 #include <string>
 
 #include "core/device_spec.hpp"
@@ -32,7 +32,7 @@ class SpyderxDriver : public Probe {
   SpyderxDriver(std::unique_ptr<UsbTransport> transport, Clock& clock, SpyderxOptions options = {});
 
   void open() override;
-  void close() override { open_ = false; }
+  void close() override;  // resets the USB device, as ArgyllCMS does on Linux
   ProbeIdentity identity() const override { return identity_; }
   ProbeCapabilities capabilities() const override;
   void set_display_mode(const std::string& mode) override;  // a kCalibrationNames entry
@@ -40,6 +40,7 @@ class SpyderxDriver : public Probe {
   AmbientReading read_ambient() override;  // xy is NaN: the ambient sensor is monochrome
 
   void black_calibrate();  // asks for the cap, measures the dark signal, asks to remove it
+  void set_ask_user(std::function<void(SpyderxStep)> ask) { options_.ask_user = std::move(ask); }
   std::array<std::uint16_t, 4> measure_raw();
   const Mat3& calibration_matrix() const { return matrix_; }
   const std::array<double, 3>& black() const { return black_; }
@@ -48,13 +49,14 @@ class SpyderxDriver : public Probe {
  private:
   Bytes command(std::uint8_t cmd, const Bytes& payload, std::size_t reply_length, int timeout_ms);
   void reset();
+  void setup();
   void load_calibration(int index);
   void check_open() const;
 
   std::unique_ptr<UsbTransport> transport_;
   Clock& clock_;
   SpyderxOptions options_;
-  std::mt19937 nonces_;
+  std::uint16_t nonce_ = 0;
   bool open_ = false;
   ProbeIdentity identity_;
   Mat3 matrix_ = Mat3::Identity();

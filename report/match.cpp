@@ -458,7 +458,13 @@ MeasurementSet readings_of_run(const VerificationResult& run) {
                                    {"lut_file", i.lut_file},
                                    {"date", i.date}})
     if (!value.empty()) set.info[key] = value;
-  for (const auto& p : run.patches) set.readings.push_back(Reading{p.signal, p.measured_XYZ, {}});
+  for (const auto& p : run.patches) {
+    Reading r;
+    r.rgb = p.signal;
+    r.XYZ = p.measured_XYZ;
+    r.uncertainty = p.measured_stdev;
+    set.readings.push_back(r);
+  }
   return set;
 }
 

@@ -62,12 +62,15 @@ template <class Io> void describe(Io& io, VerificationPatch& v) {
   io("signal", v.signal);
   io("target_XYZ", v.target_XYZ);
   io("measured_XYZ", v.measured_XYZ);
+  io.optional("measured_stdev", v.measured_stdev);
   io("group", v.group);
   io("de2000", v.de2000);
   io("de76", v.de76);
   io("de94", v.de94);
   io("de_itp", v.de_itp);
   io.optional("judged", v.judged);
+  io.optional("de2000_noise", v.de2000_noise);
+  io.optional("de_itp_noise", v.de_itp_noise);
 }
 
 template <class Io> void describe(Io& io, DeStats& v) {
@@ -134,6 +137,7 @@ template <class Io> void describe(Io& io, GreyscaleAnalysis& v) {
 
 template <class Io> void describe(Io& io, Verdict& v) {
   io("pass", v.pass);
+  io.optional("marginal", v.marginal);
   io("line", v.line);
 }
 
@@ -230,9 +234,10 @@ struct Reader {
     describe(nested, object);
   }
 
-  template <class T> void operator()(const char* key, T& member) const {
+  template <class T> void operator()(const char* key, T& member, bool optional = false) const {
     std::string field = path.empty() ? key : path + "." + key;
     auto it = in.find(key);
+    if (it == in.end() && optional) return;
     if (it == in.end()) fail(field, "missing");
     read(*it, field, member);
   }

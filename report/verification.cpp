@@ -211,6 +211,50 @@ GreyscaleAnalysis analyse_greyscale(const std::vector<VerificationPatch>& patche
   return grey;
 }
 
+// One criterion over some patches: the largest (or the mean) of a dE and its noise band.
+struct Criterion {
+  const char* name;
+  double value = 0, band = 0, limit = 0;
+  bool missed = false, marginal = false;  // beyond the noise / within it
+};
+
+// max over patches: missed when a patch is over the limit by more than its band, met when every
+// patch is under it by more than its band.
+Criterion max_criterion(const char* name, const std::vector<const VerificationPatch*>& patches,
+                        double VerificationPatch::*de, double VerificationPatch::*noise, double limit) {
+  Criterion c{name, kNotMeasured, 0, limit};
+  bool all_clear = true;
+  for (const VerificationPatch* p : patches) {
+    const double band = kNoiseBand * p->*noise;
+    if (!(p->*de <= c.value)) c.value = p->*de, c.band = band;
+    c.missed = c.missed || p->*de - band > limit;
+    all_clear = all_clear && p->*de + band <= limit;
+  }
+  c.marginal = !c.missed && !all_clear;
+  return c;
+}
+
+// mean over patches: its noise is the patches' noise added in quadrature over their number.
+Criterion mean_criterion(const char* name, const std::vector<const VerificationPatch*>& patches,
+                         double VerificationPatch::*de, double VerificationPatch::*noise, double limit) {
+  Criterion c{name, 0, 0, limit};
+  double variance = 0;
+  for (const VerificationPatch* p : patches) {
+    c.value += p->*de / static_cast<double>(patches.size());
+    variance += p->*noise * p->*noise;
+  }
+  c.band = kNoiseBand * std::sqrt(variance) / static_cast<double>(patches.size());
+  c.missed = c.value - c.band > limit;
+  c.marginal = !c.missed && c.value + c.band > limit;
+  return c;
+}
+
+std::string describe_criterion(const Criterion& c) {
+  std::string text = fmt::format("{} {:.2f} {} {:.2f}", c.name, c.value, c.value <= c.limit ? "≤" : ">", c.limit);
+  if (c.marginal) text += fmt::format(" (±{:.2f} noise)", c.band);
+  return text;
+}
+
 }  // namespace
 
 Vec3 rgb_balance(const Mat3& XYZ_to_rgb, const Vec3& reference, const Vec3& measured) {
@@ -273,30 +317,61 @@ double point_gamma(double signal, double luminance_ratio) {
   return std::log(luminance_ratio) / std::log(signal);
 }
 
+std::string verdict_word(const Verdict& verdict) {
+  return !verdict.pass ? "FAIL" : verdict.marginal ? "PASS (marginal)" : "PASS";
+}
+
+double noise_de(const Vec3& measured, const Vec3& sigma, const std::function<double(const Vec3&, const Vec3&)>& de) {
+  double sum = 0;
+  for (int c = 0; c < 3; ++c) {
+    if (!(sigma[c] > 0)) continue;
+    Vec3 moved = measured;
+    moved[c] += sigma[c];
+    const double d = de(measured, moved);
+    sum += d * d;
+  }
+  return std::sqrt(sum);
+}
+
 Verdict judge(const VerificationResult& result) {
-  Verdict verdict;
-  verdict.pass = true;
   const auto& t = result.thresholds;
-  std::vector<std::string> parts;
-  if (result.summary.de2000.count == 0) {  // every patch outside the display's gamut: nothing passed
-    verdict.pass = false;
-    parts.push_back("no patch the display can show");
+  std::vector<const VerificationPatch*> judged, greys;
+  for (const auto& p : result.patches) {
+    if (!p.judged) continue;
+    judged.push_back(&p);
+    if (p.group == "greyscale") greys.push_back(&p);
   }
+  using P = VerificationPatch;
+  std::vector<Criterion> criteria;
   if (result.target.hdr) {
-    const auto& itp = result.summary.de_itp;
-    parts.push_back(verdict_criterion("mean dE ITP", itp.mean, t.mean_de_itp, verdict.pass));
-    parts.push_back(verdict_criterion("p95 dE ITP", itp.p95, t.p95_de_itp, verdict.pass));
-    parts.push_back(verdict_criterion("max dE ITP", itp.max, t.max_de_itp, verdict.pass));
+    criteria.push_back(mean_criterion("mean dE ITP", judged, &P::de_itp, &P::de_itp_noise, t.mean_de_itp));
+    // A percentile has no single patch's noise: judged as it is.
+    criteria.push_back(Criterion{"p95 dE ITP", result.summary.de_itp.p95, 0, t.p95_de_itp,
+                                 !(result.summary.de_itp.p95 <= t.p95_de_itp), false});
+    criteria.push_back(max_criterion("max dE ITP", judged, &P::de_itp, &P::de_itp_noise, t.max_de_itp));
   } else {
-    const auto& de = result.summary.de2000;
-    parts.push_back(verdict_criterion("mean dE2000", de.mean, t.mean_de2000, verdict.pass));
-    parts.push_back(verdict_criterion("max dE2000", de.max, t.max_de2000, verdict.pass));
-    for (const auto& group : result.summary.groups)
-      if (group.group == "greyscale")
-        parts.push_back(verdict_criterion("greyscale max dE2000", group.de2000.max, t.greyscale_max_de2000,
-                                  verdict.pass));
+    criteria.push_back(mean_criterion("mean dE2000", judged, &P::de2000, &P::de2000_noise, t.mean_de2000));
+    criteria.push_back(max_criterion("max dE2000", judged, &P::de2000, &P::de2000_noise, t.max_de2000));
+    if (!greys.empty())
+      criteria.push_back(max_criterion("greyscale max dE2000", greys, &P::de2000, &P::de2000_noise,
+                                       t.greyscale_max_de2000));
   }
-  verdict.line = verdict.pass ? "PASS: " : "FAIL: ";
+  Verdict verdict;
+  verdict.pass = !judged.empty();  // every patch outside the display's gamut: nothing passed
+  std::vector<std::string> parts;
+  if (judged.empty()) parts.push_back("no patch the display can show");
+  for (Criterion& c : criteria) {
+    if (!std::isfinite(c.limit)) {  // off (or a file from before it existed): shown, not judged
+      parts.push_back(fmt::format("{} {:.2f}", c.name, c.value));
+      continue;
+    }
+    if (!std::isfinite(c.value)) c.missed = true;
+    verdict.pass = verdict.pass && !c.missed;
+    verdict.marginal = verdict.marginal || c.marginal;
+    parts.push_back(describe_criterion(c));
+  }
+  verdict.marginal = verdict.pass && verdict.marginal;
+  verdict.line = verdict.pass ? (verdict.marginal ? "PASS (marginal: within the probe's noise): " : "PASS: ") : "FAIL: ";
   for (std::size_t i = 0; i < parts.size(); ++i) verdict.line += (i ? ", " : "") + parts[i];
   if (result.summary.not_judged > 0)
     verdict.line += fmt::format(" ({} patches, {} not judged: outside the display's gamut{})", result.patches.size(),
@@ -327,6 +402,7 @@ VerificationResult evaluate(const MeasurementSet& measured, const TargetFunction
     patch.signal = reading.rgb;
     patch.target_XYZ = target_XYZ(reading.rgb);
     patch.measured_XYZ = reading.XYZ;
+    patch.measured_stdev = reading.uncertainty;
     patch.group = options.groups.empty() ? classify_patch(reading.rgb) : options.groups[i];
     Vec3 lab_t = lab_from_XYZ(patch.target_XYZ, white), lab_m = lab_from_XYZ(patch.measured_XYZ, white);
     patch.de2000 = delta_e2000(lab_t, lab_m);
@@ -335,6 +411,10 @@ VerificationResult evaluate(const MeasurementSet& measured, const TargetFunction
     patch.de_itp = delta_e_itp_XYZ(patch.target_XYZ, patch.measured_XYZ);
     patch.judged = !(options.target.hdr && reading.rgb.maxCoeff() <= 0) &&
                    (!options.shown_by_display || options.shown_by_display(patch.target_XYZ));
+    patch.de2000_noise = noise_de(reading.XYZ, reading.uncertainty, [&](const Vec3& a, const Vec3& b) {
+      return delta_e2000(lab_from_XYZ(a, white), lab_from_XYZ(b, white));
+    });
+    patch.de_itp_noise = noise_de(reading.XYZ, reading.uncertainty, delta_e_itp_XYZ);
     result.patches.push_back(patch);
   }
   result.summary = summarise(result.patches, options.extra_metrics);

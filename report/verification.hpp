@@ -51,6 +51,7 @@ struct VerificationPatch {
   Vec3 signal = Vec3::Zero();        // target-encoded RGB shown, 0..1
   Vec3 target_XYZ = Vec3::Zero();    // cd/m²
   Vec3 measured_XYZ = Vec3::Zero();  // cd/m²
+  Vec3 measured_stdev = Vec3::Zero();  // the probe's 1-sigma per component (0: not stated)
   std::string group;                 // "greyscale", "primaries", "secondaries", "colors", ...
   double de2000 = 0, de76 = 0, de94 = 0, de_itp = 0;
   // Counted in the summary and the verdict. Not: a target the display cannot show (outside its
@@ -58,6 +59,8 @@ struct VerificationPatch {
   // blacks at the meter's noise floor (PQ's slope is unbounded at 0: 0.001 cd/m² is 1.5-3 dE ITP);
   // the black level is reported as luminance and contrast instead.
   bool judged = true;
+  // The colour difference the probe's noise alone makes here (see noise_de): 0 when not stated.
+  double de2000_noise = 0, de_itp_noise = 0;
 };
 
 // Aggregates of one dE metric over a set of patches. Percentiles interpolate linearly between
@@ -127,10 +130,18 @@ struct VerificationThresholds {
   double max_de_itp = 7.5;
 };
 
+// A criterion is met when its value plus its noise band (kNoiseBand sigmas of what the probe's
+// stated uncertainty makes of it) is within the limit, and missed when its value minus the band
+// is over it. Between the two, the noise could decide: the verdict says so.
+inline constexpr double kNoiseBand = 2;
+
 struct Verdict {
-  bool pass = false;
-  std::string line;  // one line: "PASS: mean dE2000 0.42 ≤ 1.00, ..."
+  bool pass = false;      // no criterion missed beyond the probe's noise
+  bool marginal = false;  // some criterion within the probe's noise of its limit
+  std::string line;  // "PASS: mean dE2000 0.42 ≤ 1.00, ...", "PASS (marginal: within the probe's noise): ..."
 };
+// "PASS", "PASS (marginal)" or "FAIL", for badges.
+std::string verdict_word(const Verdict& verdict);
 
 struct VerificationResult {
   VerificationInfo info;
@@ -183,6 +194,10 @@ Vec3 rgb_balance(const Mat3& XYZ_to_rgb, const Vec3& reference, const Vec3& meas
 
 // One part of a verdict line, "mean dE2000 0.42 ≤ 1.00"; clears `pass` when value > limit or NaN.
 std::string verdict_criterion(const char* name, double value, double limit, bool& pass);
+// The colour difference a probe's 1-sigma makes at `measured`: the root sum of squares of the
+// differences between `measured` and `measured` with one component moved by its sigma. It does
+// not vanish where the difference to the target does (a norm has no slope at zero).
+double noise_de(const Vec3& measured, const Vec3& sigma, const std::function<double(const Vec3&, const Vec3&)>& de);
 
 Verdict judge(const VerificationResult& result);
 

@@ -1,10 +1,13 @@
 // HidTransport over hidapi's hidraw backend (Linux hidraw; hidapi keeps macOS/Windows portable).
 #include <fmt/format.h>
 #include <hidapi/hidapi.h>
+#include <libusb-1.0/libusb.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 
 #include "probes/transport/transport.hpp"
 
@@ -19,12 +22,58 @@ std::string hid_message(hid_device* dev) {
   return s.empty() ? std::strerror(errno) : s;
 }
 
+// The bus number and address of the USB device behind /dev/hidrawN (sysfs: the hidraw node's
+// device, up to the USB device that holds busnum and devnum).
+bool usb_address_of(const std::string& hidraw, int& bus, int& address) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path dev = fs::canonical(fs::path("/sys/class/hidraw") / fs::path(hidraw).filename() / "device", ec);
+  for (int up = 0; !ec && up < 4 && !dev.empty(); ++up, dev = dev.parent_path())
+    if (fs::exists(dev / "busnum") && fs::exists(dev / "devnum")) {
+      std::ifstream(dev / "busnum") >> bus;
+      std::ifstream(dev / "devnum") >> address;
+      return bus > 0 && address > 0;
+    }
+  return false;
+}
+
 class HidapiTransport : public HidTransport {
  public:
   HidapiTransport(hid_device* dev, std::string path) : dev_(dev), path_(std::move(path)) {}
-  ~HidapiTransport() override { hid_close(dev_); }
+  ~HidapiTransport() override {
+    if (dev_) hid_close(dev_);
+  }
+
+  // hidraw has no reset: close the node, then reset the USB device it belongs to through libusb.
+  void reset_device() override {
+    if (dev_) hid_close(dev_);
+    dev_ = nullptr;
+    int bus = 0, address = 0;
+    if (!usb_address_of(path_, bus, address))
+      throw ProbeError(ProbeErrorKind::NotFound, path_ + ": no USB device found behind it to reset");
+    libusb_context* ctx = nullptr;
+    if (libusb_init(&ctx) != 0) throw ProbeError(ProbeErrorKind::Protocol, "libusb failed to initialise");
+    libusb_device** list = nullptr;
+    const ssize_t n = libusb_get_device_list(ctx, &list);
+    int rc = LIBUSB_ERROR_NOT_FOUND;
+    for (ssize_t i = 0; i < n; ++i) {
+      if (libusb_get_bus_number(list[i]) != bus || libusb_get_device_address(list[i]) != address) continue;
+      libusb_device_handle* h = nullptr;
+      rc = libusb_open(list[i], &h);
+      if (rc == 0) {
+        rc = libusb_reset_device(h);
+        libusb_close(h);
+      }
+      break;
+    }
+    if (n >= 0) libusb_free_device_list(list, 1);
+    libusb_exit(ctx);
+    if (rc != 0 && rc != LIBUSB_ERROR_NOT_FOUND)  // NOT_FOUND after a reset: it re-enumerated
+      throw ProbeError(ProbeErrorKind::Protocol, fmt::format("{}: USB reset failed ({})", path_, libusb_error_name(rc)));
+  }
 
   void write_report(std::span<const std::uint8_t> report) override {
+    if (!dev_) throw ProbeError(ProbeErrorKind::Disconnected, path_ + ": reset and closed");
     // No report IDs: hidapi wants a leading 0x00 that is not sent on the wire.
     Bytes buf(report.size() + 1, 0);
     std::memcpy(buf.data() + 1, report.data(), report.size());
@@ -34,6 +83,7 @@ class HidapiTransport : public HidTransport {
   }
 
   Bytes read_report(int timeout_ms) override {
+    if (!dev_) throw ProbeError(ProbeErrorKind::Disconnected, path_ + ": reset and closed");
     Bytes buf(64);
     int n = hid_read_timeout(dev_, buf.data(), buf.size(), timeout_ms);
     if (n < 0)

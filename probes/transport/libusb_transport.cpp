@@ -53,6 +53,12 @@ class LibusbTransport : public UsbTransport {
     buf.resize(static_cast<std::size_t>(transfer(ep, buf.data(), max_length, timeout_ms, true, "interrupt read")));
     return buf;
   }
+  // After releasing the interface, as ArgyllCMS does (A usbio_lx.c usb_close_port).
+  void reset_device() override {
+    libusb_release_interface(h_, iface_);
+    const int rc = libusb_reset_device(h_);
+    if (rc != 0 && rc != LIBUSB_ERROR_NOT_FOUND) throw usb_error(rc, path_, "USB reset");
+  }
   std::string path() const override { return path_; }
 
  private:

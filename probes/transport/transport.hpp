@@ -36,6 +36,10 @@ class HidTransport {
   virtual void write_report(std::span<const std::uint8_t> report) = 0;
   // One input report (up to its full length). Timeout after timeout_ms without a report.
   virtual Bytes read_report(int timeout_ms) = 0;
+  // A USB port reset: the device re-enumerates, and this transport is of no use afterwards.
+  // ArgyllCMS resets the i1d3 and the SpyderX before closing them on Linux, or they "won't
+  // re-open" (A usbio_lx.c usb_close_port, icomuf_reset_before_close). Default: nothing to reset.
+  virtual void reset_device() {}
   virtual std::string path() const = 0;  // "/dev/hidraw3", "emulated:i1d3"
 };
 
@@ -53,6 +57,7 @@ class UsbTransport {
   virtual int interrupt_write(std::uint8_t endpoint, std::span<const std::uint8_t> data,
                               int timeout_ms) = 0;
   virtual Bytes interrupt_read(std::uint8_t endpoint, std::size_t max_length, int timeout_ms) = 0;
+  virtual void reset_device() {}  // as HidTransport::reset_device
   virtual std::string path() const = 0;  // "usb:1-4" or "emulated:spyderx"
 };
 

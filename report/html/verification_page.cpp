@@ -74,7 +74,7 @@ std::string summary_card(const VerificationResult& run, const std::string& title
   std::string pass = pass_class(run.verdict.pass);
   std::string out = R"(<section class="card">)";
   out += fmt::format(R"(<div class="run-head"><span class="run-label">{}</span><span class="badge {}">{}</span></div>)",
-                     escape(title), pass, run.verdict.pass ? "PASS" : "FAIL");
+                     escape(title), pass, verdict_word(run.verdict));
   out += fmt::format(R"(<p class="verdict {}">{}</p>)", pass, escape(run.verdict.line));
   out += R"(<div class="kpis">)";
   if (is_hdr(run)) {

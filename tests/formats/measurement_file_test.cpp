@@ -61,7 +61,7 @@ MeasurementSet sample_set(bool with_spectra) {
     }
     set.readings.push_back(r);
   }
-  set.readings.push_back({Vec3(1, 1, 1), Vec3(114.06, 120.0, 130.68), {}});
+  set.readings.push_back({Vec3(1, 1, 1), Vec3(114.06, 120.0, 130.68), {}, Vec3::Zero()});
   if (with_spectra) set.readings.back().spectrum = set.readings.front().spectrum;
   return set;
 }
@@ -122,13 +122,13 @@ TEST_CASE("ti3 gives back every XYZ bit for bit, whatever the white's luminance"
   for (int trial = 0; trial < 50; ++trial) {
     MeasurementSet set;
     const double white = 40 + 2000 * unit(rng);
-    set.readings.push_back({Vec3::Ones(), Vec3(0.95 * white, white, 1.09 * white), {}});
+    set.readings.push_back({Vec3::Ones(), Vec3(0.95 * white, white, 1.09 * white), {}, Vec3::Zero()});
     for (int i = 0; i < 200; ++i) {
       Vec3 rgb(unit(rng), unit(rng), unit(rng));
       Vec3 XYZ = Vec3(unit(rng), unit(rng), unit(rng)) * white * std::pow(10.0, -4 * unit(rng));
-      set.readings.push_back({rgb, XYZ, {}});
+      set.readings.push_back({rgb, XYZ, {}, Vec3::Zero()});
     }
-    set.readings.push_back({Vec3::Zero(), Vec3(-0.0004, 0.0, 1e-300), {}});
+    set.readings.push_back({Vec3::Zero(), Vec3(-0.0004, 0.0, 1e-300), {}, Vec3::Zero()});
     MeasurementSet back = parse_ti3(format_ti3(set), "mem.ti3");
     REQUIRE(back.readings.size() == set.readings.size());
     for (std::size_t i = 0; i < set.readings.size(); ++i)

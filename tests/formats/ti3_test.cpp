@@ -99,11 +99,11 @@ TEST_CASE("colprof accepts a .ti3 written by calkit and keeps its absolute white
     for (int g = 0; g < 5; ++g)
       for (int b = 0; b < 5; ++b) {
         Vec3 rgb(r / 4.0, g / 4.0, b / 4.0);
-        set.readings.push_back({rgb, display(rgb), {}});
+        set.readings.push_back({rgb, display(rgb), {}, Vec3::Zero()});
       }
   for (int i = 1; i < 16; ++i) {
     Vec3 rgb = Vec3::Constant(i / 16.0);
-    set.readings.push_back({rgb, display(rgb), {}});
+    set.readings.push_back({rgb, display(rgb), {}, Vec3::Zero()});
   }
   auto dir = scratch_dir("colprof");
   write_measurements(dir / "display.ti3", set);

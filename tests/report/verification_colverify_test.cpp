@@ -94,7 +94,7 @@ TEST_CASE("dE2000 per patch, mean and max agree with ArgyllCMS colverify") {
   MeasurementSet set;
   std::map<std::vector<double>, Vec3> target_of;
   for (std::size_t i = 0; i < signals.size(); ++i) {
-    set.readings.push_back({signals[i], 100.0 * meas_xyz[i], {}});
+    set.readings.push_back({signals[i], 100.0 * meas_xyz[i], {}, Vec3::Zero()});
     target_of[{signals[i].x(), signals[i].y(), signals[i].z()}] = 100.0 * ref_xyz[i];
   }
   TargetFunction target = [&](const Vec3& s) { return target_of.at({s.x(), s.y(), s.z()}); };

@@ -28,7 +28,7 @@ const Mat3 kSrgbMatrix = (Mat3() << 0.4124, 0.3576, 0.1805, 0.2126, 0.7152, 0.07
 MeasurementSet additive_display(const Mat3& primaries_XYZ, const Vec3& black_XYZ, double white_boost = 1) {
   MeasurementSet set;
   for (Vec3 rgb : {Vec3(0, 0, 0), Vec3(1, 1, 1), Vec3(1, 0, 0), Vec3(0, 1, 0), Vec3(0, 0, 1), Vec3(0.5, 0.5, 0.5)})
-    set.readings.push_back(Reading{rgb, black_XYZ + primaries_XYZ * rgb * (rgb.minCoeff() == 1 ? white_boost : 1), {}});
+    set.readings.push_back(Reading{rgb, black_XYZ + primaries_XYZ * rgb * (rgb.minCoeff() == 1 ? white_boost : 1), {}, Vec3::Zero()});
   return set;
 }
 
