@@ -53,4 +53,20 @@ ProbeErrorKind error_kind(F f, std::string* message = nullptr) {
   return ProbeErrorKind::Protocol;
 }
 
+// How many commands a driver's open() sends to its emulator: the fewest after which a device
+// that goes mute still opens (so fault schedules can aim at a reading's commands).
+template <class Bench>
+int commands_in_open() {
+  for (int n = 1; n < 64; ++n) {
+    Bench b("mute-after=" + std::to_string(n));
+    try {
+      b.probe->open();
+      return n;
+    } catch (const ProbeError&) {
+    }
+  }
+  FAIL("open() never finishes");
+  return 0;
+}
+
 }  // namespace calkit

@@ -264,9 +264,12 @@ TEST_CASE("i1d3 lost and corrupted replies: Timeout and a Protocol error") {
   Bench mute("mute-after=" + after_open);
   mute.probe->open();
   CHECK(error_kind([&] { mute.probe->read(); }) == ProbeErrorKind::Timeout);
-  Bench garble("garble-after=" + after_open);
+  // A reading asks the diffuser position first (a reply without an echo byte, ArgyllCMS
+  // i1d3_get_diffpos), then measures: the measurement's echo byte is the one garbled.
+  Bench garble("garble-after=" + std::to_string(count.emulator->command_count() + 1));
   garble.probe->open();
   std::string msg;
   CHECK(error_kind([&] { garble.probe->read(); }, &msg) == ProbeErrorKind::Protocol);
+  INFO(msg);
   CHECK(msg.find("echoes") != std::string::npos);
 }

@@ -14,6 +14,7 @@
 #include "emulators/display_spectrum.hpp"
 #include "probes/jeti_driver.hpp"
 #include "emulators/jeti_emulator.hpp"
+#include "probes/jeti_protocol.hpp"
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"
 
@@ -49,8 +50,11 @@ TEST_CASE("JETI spectrum integrates to the display's XYZ (CIE 1931 2°), with lu
   b.probe->open();
   for (Vec3 s : {Vec3(1, 1, 1), Vec3(1, 0, 0), Vec3(0, 1, 0), Vec3(0, 0, 1), Vec3(0.3, 0.3, 0.3), Vec3(0.05, 0.05, 0.05)}) {
     auto [reading, truth] = b.read(s);
-    REQUIRE(reading.spectrum.values.size() == 401);
-    CHECK(reading.spectrum.start_nm == 380);
+    // The range the device states (*para:wavbeg?, *para:wavend?), its end held to 830 nm
+    // (ArgyllCMS specbos_init_inst), in 1 nm steps.
+    CHECK(reading.spectrum.start_nm == JetiEmulator::kFirstNm);
+    REQUIRE(reading.spectrum.values.size() ==
+            std::size_t(std::min<double>(JetiEmulator::kLastNm, calkit::jeti::kLongestEndNm) - JetiEmulator::kFirstNm + 1));
     CHECK(reading.spectrum.step_nm == 1);
     CHECK(relative_error(reading.XYZ, truth) < 1e-3);
     CHECK(b.probe->last_luminance() == doctest::Approx(truth[1]).epsilon(1e-3));
@@ -93,13 +97,14 @@ TEST_CASE("JETI exposure errors: overexposed is Saturated, no light is TooDark")
 }
 
 TEST_CASE("JETI faults: disconnect, lost reply, corrupted identity, retried spectrum, busy") {
+  const int opened = commands_in_open<Bench>();
   {
-    Bench b("disconnect-after=12");
-    b.probe->open();  // 1 idn + 2 queries + 8 setters = 11 commands
+    Bench b("disconnect-after=" + std::to_string(opened + 1));
+    b.probe->open();
     CHECK(error_kind([&] { b.read({1, 1, 1}); }) == ProbeErrorKind::Disconnected);
   }
   {
-    Bench b("mute-after=11");  // *init never answers
+    Bench b("mute-after=" + std::to_string(opened));  // the reading's first query never answers
     b.probe->open();
     CHECK(error_kind([&] { b.read({1, 1, 1}); }) == ProbeErrorKind::Timeout);
   }
@@ -108,7 +113,9 @@ TEST_CASE("JETI faults: disconnect, lost reply, corrupted identity, retried spec
     CHECK(error_kind([&] { b.probe->open(); }) == ProbeErrorKind::Protocol);
   }
   {
-    Bench b("garble-after=12");  // the spectrum reply arrives corrupted once: fetched again
+    // A reading sends *contr:mhead?, *contr:laser 0, *conf:aver 1, *init, then *fetch:sprad: its
+    // reply arrives corrupted once and is fetched again.
+    Bench b("garble-after=" + std::to_string(opened + 4));
     b.probe->open();
     auto [reading, truth] = b.read({1, 1, 1});
     CHECK(relative_error(reading.XYZ, truth) < 1e-3);

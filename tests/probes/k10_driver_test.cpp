@@ -102,13 +102,15 @@ TEST_CASE("K10 auto-range follows the light: retries the transient range codes")
   CHECK(white.XYZ[1] == doctest::Approx(white_truth[1]).epsilon(0.002));
 }
 
-TEST_CASE("K10 over-range: fixed range too low, and light above the top range") {
+// A fixed range is for the flicker stream only (ArgyllCMS k10_read_flicker fixes the ranges an N5
+// chose, then streams): a reading returns to auto-range first, so white reads after a low range.
+TEST_CASE("K10 over-range: a reading after a fixed range auto-ranges, light above the top range saturates") {
   Bench b;
   b.probe->open();
   b.probe->set_fixed_range(2);
   b.display.show({1, 1, 1});
   b.clock.sleep_s(1);
-  CHECK(error_kind([&] { b.probe->read(); }) == ProbeErrorKind::Saturated);
+  CHECK(b.probe->read().XYZ[1] == doctest::Approx(b.display.steady_XYZ({1, 1, 1}, 100)[1]).epsilon(0.01));
   DisplayModel bright = load_display_model("sim:ips-lcd");
   bright.peak_nits = 9000;  // above the 6000 cd/m² top range
   Bench c("", bright);

@@ -69,12 +69,14 @@ TEST_CASE("PR-655 1964 10° observer on request") {
   CHECK(relative_error(reading.XYZ, XYZ_from_spectrum(s.values, s.start_nm, s.step_nm, Observer::Cie1964_10deg)) < 2e-3);
 }
 
-TEST_CASE("PR-655 quality codes: light low still reads, too dark and overload are errors") {
+// Issue 14 item 7: the PR-655's codes as the MATLAB SpectraScan driver reads them: −8 weak light
+// (too dark), −2 overload (too bright); dim light above the floor reads with code 0.
+TEST_CASE("PR-655 quality codes: dim light reads, weak light and overload are errors") {
   Bench b;
   b.probe->open();
   auto [dim, dim_truth] = b.read({0.02, 0.02, 0.02});
   REQUIRE(dim_truth[1] < 0.2);
-  CHECK(b.probe->last_quality() == 18);
+  CHECK(b.probe->last_quality() == 0);
   CHECK(relative_error(dim.XYZ, dim_truth) < 2e-3);
   DisplayModel oled = load_display_model("sim:woled-tv");
   oled.black_nits = 0;
