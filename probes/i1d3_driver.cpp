@@ -184,7 +184,11 @@ void I1d3Driver::open() {
   identity_.model = type == 2 || name.rfind("ColorMunki", 0) == 0 ? "ColorMunki Display" : "i1Display Pro";
   if (key_name_ != "i1display-pro" && key_name_ != "colormunki-display" && key_name_.rfind("none", 0) != 0)
     identity_.model += " (" + key_name_ + ")";
-  decode_eeproms(read_internal_eeprom(), read_external_eeprom(kChecksumEndFull + 1));
+  // Internal, then external, as ArgyllCMS (i1d3_init_inst) does; named first, because the order
+  // in which function arguments are evaluated is the compiler's.
+  Bytes internal = read_internal_eeprom();
+  Bytes external = read_external_eeprom(kChecksumEndFull + 1);
+  decode_eeproms(internal, external);
   default_matrix_ = i1d3_default_matrix(sensors_.rgb);
   matrix_ = default_matrix_;
   std::array<std::vector<double>, 3> ambient = sensors_.rgb;  // diffuser-weighted curves

@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -276,4 +277,20 @@ TEST_CASE("calibrate and verify refuse bad input with exit status 2") {
   CHECK(run("verify --quiet --probe sim --display sim:woled-tv --set nothing -o " + out.string() + " 2>/dev/null") == 2);
   CHECK(run("verify --quiet --probe sim --display sim:woled-tv --lut " + (out / "missing.cube").string() + " -o " +
             out.string() + " 2>/dev/null") == 2);
+}
+
+// Issue 14: re-verifying with another draw of the probe's noise turned PASS into FAIL near black.
+// The verdict now counts the probe's stated noise: the same display and chain give the same
+// verdict for every noise seed (an invariant: the display did not change).
+TEST_CASE("calibrate gives the same verdict for noise seeds 1 to 5") {
+  fs::path dir = scratch("seeds");
+  std::set<std::pair<bool, bool>> verdicts;
+  for (int seed = 1; seed <= 5; ++seed) {
+    fs::path out = dir / ("seed" + std::to_string(seed));
+    REQUIRE(run("calibrate --quiet --probe sim --seed " + std::to_string(seed) +
+                " --display sim:ips-lcd --target bt1886 -o " + out.string()) == 0);
+    nlohmann::json verdict = nlohmann::json::parse(test::read_file_bytes(out / "verify-after.json"))["verdict"];
+    verdicts.insert({verdict["pass"].get<bool>(), verdict.value("marginal", false)});
+  }
+  CHECK(verdicts.size() == 1);
 }

@@ -192,3 +192,25 @@ TEST_CASE("calkit measure with the emulated i1d3: unplug mid-session, then --res
     CHECK((a.readings[i].XYZ - b.readings[i].XYZ).norm() < 1e-6 * (1 + a.readings[i].XYZ.norm()));
   }
 }
+
+// A trace recorded while talking to each emulated instrument replays to the same answer, and a
+// replay refuses --trace and --display (it reads what the trace recorded).
+TEST_CASE("calkit probe info --trace then --probe replay: gives the same answer for every instrument") {
+  for (std::string name : {"i1d3", "spyderx", "k10", "jeti", "pr655"}) {
+    CAPTURE(name);
+    const std::string trace = tmp("trace_" + name + ".txt");
+    Run live = run_calkit("probe info --json --probe emulated:" + name + " --display sim:ips-lcd --trace " + trace,
+                          "live_" + name);
+    REQUIRE(live.code == 0);
+    CHECK(slurp(trace).rfind("calkit-trace 1", 0) == std::string::npos);  // comment lines come first
+    CHECK(slurp(trace).find("\ncalkit-trace 1\n") != std::string::npos);
+    Run replay = run_calkit("probe info --json --probe replay:" + trace, "replay_" + name);
+    REQUIRE(replay.code == 0);
+    nlohmann::json a = nlohmann::json::parse(live.out), b = nlohmann::json::parse(replay.out);
+    a.erase("rig");  // names the simulated display, which a replay has not got
+    b.erase("rig");
+    CHECK(a == b);
+  }
+  Run both = run_calkit("probe info --probe replay:" + tmp("trace_i1d3.txt") + " --display sim:ips-lcd", "replay_display");
+  CHECK(both.code == 2);
+}

@@ -137,12 +137,12 @@ Built by make_traces.py from ArgyllCMS spectro/i1d3.c and openI1D3 byte layouts 
     t.event("out", report(b"\x01", gate), why="FreqMeasure 0.2 s")
     counts = (12, 15, 8)
     t.event("in", report(b"\x00\x01", struct.pack("<III", *counts)), dt=0.2, why="counts 12, 15, 8: PLACEHOLDER (dim)")
-    hz = (31.25, 37.5, 20.0)  # PLACEHOLDER: the light the period measures see
+    hz = (31.7, 37.9, 21.3)  # PLACEHOLDER: the light the period measures see
     pre = [2, 2, 2]
     t.event("out", report(b"\x02", struct.pack("<HHH", *pre), b"\x07"), why="PeriodMeasure 2 edges each, mask 07 (A i1d3_period_measure)")
     clocks = [round(0.5 * e * 12e6 / f) for e, f in zip(pre, hz)]
     t.event("in", report(b"\x00\x02", struct.pack("<III", *clocks)), dt=max(clocks) / 12e6,
-            why="12 MHz clocks for 2 edges: 31.25, 37.5, 20 Hz")
+            why="12 MHz clocks for 2 edges: 31.7, 37.9, 21.3 Hz")
     gate_s, least = 0.2, 0.2 / 6
     times = []
     for f in hz:  # A: target edges along sqrt((n - gate/6)/(200 - gate/6)) from gate/6 to 200
