@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/files.hpp"
+#include "color/observer.hpp"
 #include "formats/cgats.hpp"
 #include "formats/measurement_file.hpp"
 #include "formats/ti1.hpp"
@@ -123,4 +124,40 @@ TEST_CASE("colprof accepts a .ti3 written by calkit and keeps its absolute white
     REQUIRE(comma != std::string::npos);
     CHECK(std::stod(dump.substr(comma + 1)) == doctest::Approx(120.0).epsilon(0.01));
   }
+}
+
+// Issue 14 item 8: ArgyllCMS's spec2cie refused calkit's spectral .ti3 (an all-zero column written
+// as "0" is typed integer: "Field SPEC_380 is wrong type") and read its W as mW. Oracle:
+// ArgyllCMS 2.3.1 itself integrates the file's spectra with its own colour matching functions;
+// its XYZ must equal the XYZ calkit stored (both normalised to the white).
+TEST_CASE("a spectral .ti3 calkit writes is read by ArgyllCMS's spec2cie to the same XYZ") {
+  if (!test::have_program("spec2cie")) {
+    MESSAGE("skipped: ArgyllCMS's spec2cie is not installed (scripts/install-deps installs argyll)");
+    return;
+  }
+  // Three emission bands per channel (an LCD-like display), zero below 400 nm: a zero column.
+  auto band = [](double nm, double peak, double width) { return std::exp(-0.5 * std::pow((nm - peak) / width, 2)); };
+  MeasurementSet set;
+  for (Vec3 rgb : {Vec3(1, 1, 1), Vec3(1, 0, 0), Vec3(0, 1, 0), Vec3(0, 0, 1), Vec3(0.5, 0.5, 0.5)}) {
+    Reading r;
+    r.rgb = rgb;
+    r.spectrum = {380, 5, {}};
+    for (int nm = 380; nm <= 780; nm += 5)
+      r.spectrum.values.push_back(
+          nm < 400 ? 0.0
+                   : 0.004 * (rgb.x() * band(nm, 610, 15) + rgb.y() * band(nm, 540, 20) + rgb.z() * band(nm, 450, 12)));
+    r.XYZ = XYZ_from_spectrum(r.spectrum.values, r.spectrum.start_nm, r.spectrum.step_nm);
+    set.readings.push_back(r);
+  }
+  std::filesystem::path dir = test::scratch_dir("spec2cie");
+  write_measurements(dir / "in.ti3", set);
+  std::string log;
+  REQUIRE(test::run_shell("cd " + dir.string() + " && spec2cie in.ti3 out.ti3 2>&1", &log) == 0);
+  INFO(log);
+  MeasurementSet argyll = read_measurements(dir / "out.ti3");
+  REQUIRE(argyll.readings.size() == set.readings.size());
+  const double white = set.readings[0].XYZ.y(), argyll_white = argyll.readings[0].XYZ.y();
+  for (std::size_t i = 0; i < set.readings.size(); ++i)
+    for (int c = 0; c < 3; ++c)
+      CHECK(argyll.readings[i].XYZ[c] / argyll_white == doctest::Approx(set.readings[i].XYZ[c] / white).epsilon(2e-3));
 }
