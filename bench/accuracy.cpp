@@ -18,16 +18,20 @@ int main(int argc, char** argv) {
   int size = 0;  // the solver's default for the target
   bool as_read = false;
   for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--display") && i + 1 < argc) displays.push_back(argv[++i]);
-    else if (!std::strcmp(argv[i], "--size") && i + 1 < argc) size = std::atoi(argv[++i]);
-    else if (!std::strcmp(argv[i], "--as-read")) as_read = true;
-    else counts.push_back(std::atoi(argv[i]));
+    if (!std::strcmp(argv[i], "--display") && i + 1 < argc)
+      displays.push_back(argv[++i]);
+    else if (!std::strcmp(argv[i], "--size") && i + 1 < argc)
+      size = std::atoi(argv[++i]);
+    else if (!std::strcmp(argv[i], "--as-read"))
+      as_read = true;
+    else
+      counts.push_back(std::atoi(argv[i]));
   }
   if (counts.empty()) counts = {250, 500, 1000, 2000};
   if (displays.empty()) displays = calkit::builtin_display_names();
   auto signals = bench::verification_signals();
-  std::printf("%-17s %-17s %5s | %-7s %6s %6s %6s | %4s %4s | %6s %6s\n", "display", "target",
-              "N", "metric", "mean", "p95", "max", "n", "skip", "fit", "solve");
+  std::printf("%-17s %-17s %5s | %-7s %6s %6s %6s | %4s %4s | %6s %6s\n", "display", "target", "N", "metric", "mean",
+              "p95", "max", "n", "skip", "fit", "solve");
   for (const std::string& display : displays) {
     bool hdr = bench::display_is_hdr(display);
     // A PQ-input display is also calibrated to BT.1886 (what `make demo` does with the WOLED TV),
@@ -49,9 +53,9 @@ int main(int argc, char** argv) {
         calkit::SolveResult r = calkit::solve(set, calkit::target_by_name(name), options);
         double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         bench::Stats s = bench::verify_through_lut(display, r.lut, r, signals, false, as_read);
-        std::printf("%-17s %-17s %5d | %-7s %6.3f %6.3f %6.3f | %4d %4d | %6.3f %5.1fs\n",
-                    display.c_str(), name.c_str(), n, hdr_target ? "dE ITP" : "dE2000", s.mean, s.p95,
-                    s.max, s.count, s.skipped, r.fit.model_rms, seconds);
+        std::printf("%-17s %-17s %5d | %-7s %6.3f %6.3f %6.3f | %4d %4d | %6.3f %5.1fs\n", display.c_str(),
+                    name.c_str(), n, hdr_target ? "dE ITP" : "dE2000", s.mean, s.p95, s.max, s.count, s.skipped,
+                    r.fit.model_rms, seconds);
         std::fflush(stdout);
       }
     }

@@ -34,7 +34,8 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--help" || a == "-h") {
-      std::printf("usage: bench_solver [sim:NAME ...]   (default sim:ips-lcd sim:woled-tv; PQ displays use pq-p3d65)\n");
+      std::printf(
+          "usage: bench_solver [sim:NAME ...]   (default sim:ips-lcd sim:woled-tv; PQ displays use pq-p3d65)\n");
       return 0;
     }
     displays.push_back(a);

@@ -10,10 +10,10 @@
 
 #include "color/colorimetry.hpp"
 #include "color/difference.hpp"
+#include "core/clock.hpp"
+#include "emulators/sim_probe.hpp"
 #include "formats/measurement_set.hpp"
 #include "patches/patch_sets.hpp"
-#include "emulators/sim_probe.hpp"
-#include "core/clock.hpp"
 #include "sim/virtual_display.hpp"
 #include "solver/invert.hpp"
 #include "solver/solve.hpp"
@@ -27,8 +27,8 @@ inline bool display_is_hdr(const std::string& name) {
 }
 
 // Patches shown as a 10% window on black, read after the display settled.
-inline calkit::MeasurementSet measure_on_sim(const std::string& display,
-                                             const std::vector<Vec3>& rgb, std::uint64_t seed) {
+inline calkit::MeasurementSet measure_on_sim(const std::string& display, const std::vector<Vec3>& rgb,
+                                             std::uint64_t seed) {
   calkit::SimulatedClock clock;
   calkit::VirtualDisplay vd(calkit::load_display_model(display), clock);
   calkit::SimProbeOptions options;
@@ -77,10 +77,8 @@ inline Stats stats_of(std::vector<double> e, int skipped) {
 // source white to the display's white instead of to an absolute luminance).
 // `as_read`: what the SimProbe reads (noise on, as `calkit verify` sees it) instead of the
 // display's own noise-free light.
-inline Stats verify_through_lut(const std::string& display, const calkit::Lut3d& lut,
-                                const calkit::SolveResult& solved,
-                                const std::vector<Vec3>& signals, bool relative = false,
-                                bool as_read = false) {
+inline Stats verify_through_lut(const std::string& display, const calkit::Lut3d& lut, const calkit::SolveResult& solved,
+                                const std::vector<Vec3>& signals, bool relative = false, bool as_read = false) {
   calkit::SimulatedClock clock;
   calkit::VirtualDisplay vd(calkit::load_display_model(display), clock);
   vd.load_lut(lut);
@@ -105,16 +103,15 @@ inline Stats verify_through_lut(const std::string& display, const calkit::Lut3d&
     Vec3 want = t.XYZ(s);
     Vec3 can = mapper.mapped_XYZ(want);
     double moved = t.hdr() ? calkit::delta_e_itp_XYZ(can, want)
-                           : calkit::delta_e2000(calkit::lab_from_XYZ(can, white),
-                                                 calkit::lab_from_XYZ(want, white));
+                           : calkit::delta_e2000(calkit::lab_from_XYZ(can, white), calkit::lab_from_XYZ(want, white));
     if (moved > 0.05) {
       ++skipped;
       continue;
     }
     Vec3 shown = scale * light(s);
-    errors.push_back(t.hdr() ? calkit::delta_e_itp_XYZ(shown, want)
-                             : calkit::delta_e2000(calkit::lab_from_XYZ(shown, white),
-                                                   calkit::lab_from_XYZ(want, white)));
+    errors.push_back(t.hdr()
+                         ? calkit::delta_e_itp_XYZ(shown, want)
+                         : calkit::delta_e2000(calkit::lab_from_XYZ(shown, white), calkit::lab_from_XYZ(want, white)));
   }
   return stats_of(errors, skipped);
 }

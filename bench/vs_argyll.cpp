@@ -17,9 +17,7 @@
 
 namespace {
 
-double now_s() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
+double now_s() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
 int run(const std::string& command) { return std::system((command + " > /dev/null 2>&1").c_str()); }
 
@@ -29,8 +27,10 @@ int main(int argc, char** argv) {
   std::vector<int> counts;
   std::vector<std::string> displays;
   for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--display") && i + 1 < argc) displays.push_back(argv[++i]);
-    else counts.push_back(std::atoi(argv[i]));
+    if (!std::strcmp(argv[i], "--display") && i + 1 < argc)
+      displays.push_back(argv[++i]);
+    else
+      counts.push_back(std::atoi(argv[i]));
   }
   if (counts.empty()) counts = {500, 1000};
   if (displays.empty())
@@ -40,12 +40,11 @@ int main(int argc, char** argv) {
   auto dir = std::filesystem::temp_directory_path() / "calkit-bench-vs-argyll";
   std::filesystem::create_directories(dir);
   auto signals = bench::verification_signals();
-  std::printf("%-15s %5s | %-7s %6s %6s %6s %7s | %-7s %6s %6s %6s %7s\n", "display", "N", "calkit",
-              "mean", "p95", "max", "solve", "Argyll", "mean", "p95", "max", "solve");
+  std::printf("%-15s %5s | %-7s %6s %6s %6s %7s | %-7s %6s %6s %6s %7s\n", "display", "N", "calkit", "mean", "p95",
+              "max", "solve", "Argyll", "mean", "p95", "max", "solve");
   for (const std::string& display : displays)
     for (int n : counts) {
-      calkit::MeasurementSet set =
-          bench::measure_on_sim(display, calkit::recommended_patch_set(false, n).rgb, 1);
+      calkit::MeasurementSet set = bench::measure_on_sim(display, calkit::recommended_patch_set(false, n).rgb, 1);
       double t0 = now_s();
       calkit::SolveOptions options;
       options.lut_size = 33;
@@ -59,23 +58,23 @@ int main(int argc, char** argv) {
       std::filesystem::remove(dir / "link.cube");
       t0 = now_s();
       int rc1 = run("cd " + dir.string() + " && colprof -qh -aX display");
-      int rc2 = run("cd " + dir.string() + " && collink -qh -G -iaw -IB -3c -r33 " + source +
-                    " display.icc link.icc");
+      int rc2 = run("cd " + dir.string() + " && collink -qh -G -iaw -IB -3c -r33 " + source + " display.icc link.icc");
       double argyll_s = now_s() - t0;
       bench::Stats a, ar;
       if (rc1 == 0 && rc2 == 0 && std::filesystem::exists(dir / "link.cube")) {
         calkit::Lut3d link = calkit::read_lut3d(dir / "link.cube");
         a = bench::verify_through_lut(display, link, r, signals);
         ar = bench::verify_through_lut(display, link, r, signals, true);
-        std::filesystem::copy_file(dir / "link.cube", dir.string() + "-" + display.substr(4) + "-" + std::to_string(n) + ".cube",
+        std::filesystem::copy_file(dir / "link.cube",
+                                   dir.string() + "-" + display.substr(4) + "-" + std::to_string(n) + ".cube",
                                    std::filesystem::copy_options::overwrite_existing);
       }
-      std::printf("%-15s %5d | %-7s %6.3f %6.3f %6.3f %6.1fs | %-7s %6.3f %6.3f %6.3f %6.1fs\n",
-                  display.c_str(), n, "dE2000", c.mean, c.p95, c.max, calkit_s,
-                  a.count ? "dE2000" : "failed", a.mean, a.p95, a.max, argyll_s);
+      std::printf("%-15s %5d | %-7s %6.3f %6.3f %6.3f %6.1fs | %-7s %6.3f %6.3f %6.3f %6.1fs\n", display.c_str(), n,
+                  "dE2000", c.mean, c.p95, c.max, calkit_s, a.count ? "dE2000" : "failed", a.mean, a.p95, a.max,
+                  argyll_s);
       if (ar.count)
-        std::printf("%-15s %5s | %-7s %6s %6s %6s %7s | %-7s %6.3f %6.3f %6.3f  (white scaled to the target's)\n", "", "",
-                    "", "", "", "", "", "rel", ar.mean, ar.p95, ar.max);
+        std::printf("%-15s %5s | %-7s %6s %6s %6s %7s | %-7s %6.3f %6.3f %6.3f  (white scaled to the target's)\n", "",
+                    "", "", "", "", "", "", "rel", ar.mean, ar.p95, ar.max);
       std::fflush(stdout);
     }
   std::filesystem::remove_all(dir);

@@ -6,14 +6,14 @@
 #include <numbers>
 #include <string>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/rig.hpp"
 #include "color/cct.hpp"
 #include "color/colorimetry.hpp"
-#include "cli/rig.hpp"
 
 namespace calkit::cli {
 namespace {
@@ -61,12 +61,18 @@ void print_ambient(AmbientArgs args) {
   if (args.json) {
     auto number = [](double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); };
     nlohmann::json xy = a.has_chromaticity ? nlohmann::json{a.xy.x, a.xy.y} : nlohmann::json(nullptr);
-    nlohmann::json j{{"lux", a.lux},           {"xy", xy}, {"cct_k", number(cct.cct)},
-                     {"duv", number(cct.duv)}, {"delta_uv_d65", number(delta_uv)}, {"level", level},
-                     {"neutral", neutral},     {"verdict", ok ? "pass" : "fail"}, {"advice", advice},
-                     {"probe", rig.probe->identity().model},
-                     {"limits", {{"reference_lux", kReferenceLux}, {"review_lux", kReviewLux},
-                                 {"neutral_delta_uv", kNeutralDuv}}}};
+    nlohmann::json j{
+        {"lux", a.lux},
+        {"xy", xy},
+        {"cct_k", number(cct.cct)},
+        {"duv", number(cct.duv)},
+        {"delta_uv_d65", number(delta_uv)},
+        {"level", level},
+        {"neutral", neutral},
+        {"verdict", ok ? "pass" : "fail"},
+        {"advice", advice},
+        {"probe", rig.probe->identity().model},
+        {"limits", {{"reference_lux", kReferenceLux}, {"review_lux", kReviewLux}, {"neutral_delta_uv", kNeutralDuv}}}};
     std::puts(j.dump(2).c_str());
     return;
   }
@@ -79,11 +85,10 @@ void print_ambient(AmbientArgs args) {
                 rig.probe->identity().model.c_str());
   }
   std::printf("level        %s (reference <= %.0f lux, review <= %.0f lux)\n", level, kReferenceLux, kReviewLux);
-  std::printf("verdict      %s%s\n", ok ? "PASS: fit for colour review" : "FAIL: ",
-              ok ? "" : "not a review-room environment");
+  std::printf("verdict      %s%s\n",
+              ok ? "PASS: fit for colour review" : "FAIL: ", ok ? "" : "not a review-room environment");
   if (!advice.empty()) std::printf("advice       %s\n", advice.c_str());
 }
-
 
 void add_ambient(CLI::App& app) {
   auto args = std::make_shared<AmbientArgs>();

@@ -2,31 +2,31 @@
 // uncalibrated display → solve the LUT → load it → verify again → before/after report. Every
 // stage writes its file into the output folder; --resume skips the stages whose file exists and
 // continues an interrupted measurement from its journal.
-#include <cstdio>
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli/calibrate_solve.hpp"
-#include "patches/patch_set_table.hpp"
-#include "solver/solve.hpp"
 #include "cli/commands.hpp"
 #include "cli/verify_steps.hpp"
+#include "color/transfer.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
-#include "color/transfer.hpp"
 #include "formats/measurement_file.hpp"
 #include "luts/lut_io.hpp"
 #include "measure/journal.hpp"
 #include "measure/journaled_run.hpp"
+#include "patches/patch_set_table.hpp"
 #include "patches/patch_sets.hpp"
 #include "report/html/verification_page.hpp"
+#include "solver/solve.hpp"
 
 namespace calkit::cli {
 namespace {
@@ -177,8 +177,7 @@ void run(const CalibrateArgs& a) {
       verify_stage(a, rig, judged, verify_set, "uncalibrated", f.before_readings, f.before, nullptr, {}, stop);
   if (!rig.display) {
     // A real chain: the user loads the LUT into the monitor or grading system.
-    std::fprintf(stderr, "calkit: load %s into the display or grading system, then press Enter\n",
-                 f.lut.c_str());
+    std::fprintf(stderr, "calkit: load %s into the display or grading system, then press Enter\n", f.lut.c_str());
     if (!a.no_wait) {
       std::string line;
       std::getline(std::cin, line);

@@ -5,8 +5,8 @@
 #include <memory>
 #include <string>
 
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
@@ -54,15 +54,14 @@ void run_convert(const ConvertFilesOptions& o) {
 
 void add_convert_files(CLI::App& app) {
   auto options = std::make_shared<ConvertFilesOptions>();
-  CLI::App* cmd = app.add_subcommand(
-      "convert",
-      "Convert measurement files (.ti3 <-> .json <-> .csv) or patch sets (.ti1 <-> .json).\n"
-      "XYZ is absolute cd/m2 in .json/.csv; a .ti3 stores it normalised to white Y=100 with the\n"
-      "absolute white in LUMINANCE_XYZ_CDM2, as ArgyllCMS does.\n"
-      "Example: calkit convert display.ti3 display.json");
+  CLI::App* cmd =
+      app.add_subcommand("convert",
+                         "Convert measurement files (.ti3 <-> .json <-> .csv) or patch sets (.ti1 <-> .json).\n"
+                         "XYZ is absolute cd/m2 in .json/.csv; a .ti3 stores it normalised to white Y=100 with the\n"
+                         "absolute white in LUMINANCE_XYZ_CDM2, as ArgyllCMS does.\n"
+                         "Example: calkit convert display.ti3 display.json");
   cmd->add_option("input", options->input, "file to read (.ti3, .json, .csv, .ti1)")->required();
-  cmd->add_option("output", options->output, "file to write; its extension picks the format")
-      ->required();
+  cmd->add_option("output", options->output, "file to write; its extension picks the format")->required();
   cmd->add_flag("--json", options->json, "print a JSON summary");
   cmd->callback([options] { run_convert(*options); });
 }

@@ -3,8 +3,8 @@
 #include <memory>
 #include <string>
 
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
@@ -49,9 +49,7 @@ json measured_summary(const DisplayModel& model) {
           {"additivity_rgb_over_white", (r + g + b)[1] / white_Y}};
 }
 
-std::string xy_text(const json& xy) {
-  return fmt::format("{:.4f} {:.4f}", xy[0].get<double>(), xy[1].get<double>());
-}
+std::string xy_text(const json& xy) { return fmt::format("{:.4f} {:.4f}", xy[0].get<double>(), xy[1].get<double>()); }
 
 struct ShowOptions {
   std::string name;
@@ -62,33 +60,39 @@ struct ShowOptions {
 }  // namespace
 
 void add_display(CLI::App& app) {
-  auto* display = app.add_subcommand(
-      "display", "Virtual displays: list the built-ins, show a model and what it measures.\n"
-                 "Example: calkit display show sim:woled-tv --json");
+  auto* display = app.add_subcommand("display",
+                                     "Virtual displays: list the built-ins, show a model and what it measures.\n"
+                                     "Example: calkit display show sim:woled-tv --json");
   display->require_subcommand(1);
 
   auto list_json = std::make_shared<bool>(false);
-  auto* list = display->add_subcommand("list", "List the built-in virtual displays.\n"
-                                               "Example: calkit display list --json");
+  auto* list = display->add_subcommand("list",
+                                       "List the built-in virtual displays.\n"
+                                       "Example: calkit display list --json");
   list->add_flag("--json", *list_json, "print a JSON array");
   list->callback([list_json] {
     json out = json::array();
     std::string text;
     for (const auto& name : builtin_display_names()) {
       DisplayModel m = load_display_model(name);
-      out.push_back({{"name", m.name}, {"description", m.description},
-                     {"technology", m.technology}, {"eotf", eotf_name(m.eotf)},
+      out.push_back({{"name", m.name},
+                     {"description", m.description},
+                     {"technology", m.technology},
+                     {"eotf", eotf_name(m.eotf)},
                      {"peak_nits", m.peak_nits}});
       text += fmt::format("{:<18} {}\n", m.name, m.description);
     }
-    if (*list_json) std::puts(out.dump(2).c_str());
-    else std::fputs(text.c_str(), stdout);
+    if (*list_json)
+      std::puts(out.dump(2).c_str());
+    else
+      std::fputs(text.c_str(), stdout);
   });
 
   auto opts = std::make_shared<ShowOptions>();
-  auto* show = display->add_subcommand(
-      "show", "Show a virtual display's parameters and what a probe would measure on it.\n"
-              "Example: calkit display show sim:ips-lcd --save my-lcd.json   (then edit the file)");
+  auto* show =
+      display->add_subcommand("show",
+                              "Show a virtual display's parameters and what a probe would measure on it.\n"
+                              "Example: calkit display show sim:ips-lcd --save my-lcd.json   (then edit the file)");
   show->add_option("name", opts->name, "a built-in (sim:...) or a display-model JSON file")->required();
   show->add_flag("--json", opts->json, "print {\"model\": ..., \"measured\": ...} as JSON");
   show->add_option("--save", opts->save, "write the model as a JSON file");
@@ -102,10 +106,10 @@ void add_display(CLI::App& app) {
       return;
     }
     std::string t = fmt::format("{}: {}\n", m.name, m.description);
-    t += fmt::format("  technology {}, panel EOTF {}, {} cd/m2 peak (10% window)\n", m.technology,
-                     eotf_name(m.eotf), m.peak_nits);
-    t += fmt::format("  measured white 10%   {:.2f} cd/m2 at xy {}\n",
-                     measured["white_10pct_nits"].get<double>(), xy_text(measured["white_xy"]));
+    t += fmt::format("  technology {}, panel EOTF {}, {} cd/m2 peak (10% window)\n", m.technology, eotf_name(m.eotf),
+                     m.peak_nits);
+    t += fmt::format("  measured white 10%   {:.2f} cd/m2 at xy {}\n", measured["white_10pct_nits"].get<double>(),
+                     xy_text(measured["white_xy"]));
     t += fmt::format("  measured white 100%  {:.2f} cd/m2\n", measured["white_full_field_nits"].get<double>());
     t += fmt::format("  measured black       {:.5f} cd/m2 at xy {}  (contrast {:.0f}:1)\n",
                      measured["black_nits"].get<double>(), xy_text(measured["black_xy"]),

@@ -6,23 +6,22 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
-#include "measure/options.hpp"
 #include "luts/apply.hpp"
 #include "luts/lut_io.hpp"
+#include "measure/options.hpp"
 
 namespace calkit::cli {
 
 namespace {
 
 using nlohmann::json;
-
 
 struct ApplyArgs {
   std::string file;
@@ -33,8 +32,9 @@ struct ApplyArgs {
 
 void add_apply(CLI::App& lut) {
   auto a = std::make_shared<ApplyArgs>();
-  auto* cmd = lut.add_subcommand("apply", "Apply a LUT file to one RGB value and print the result.\n"
-                                          "Example: calkit lut apply display.cube 0.5 0.25 0.75 --interp trilinear");
+  auto* cmd = lut.add_subcommand("apply",
+                                 "Apply a LUT file to one RGB value and print the result.\n"
+                                 "Example: calkit lut apply display.cube 0.5 0.25 0.75 --interp trilinear");
   cmd->add_option("lut", a->file, "LUT file (any format calkit reads)")->required();
   cmd->add_option("rgb", a->rgb, "input R G B (normalised)")->expected(3)->required();
   cmd->add_option("--interp", a->interp, "3D interpolation: tetrahedral (default) or trilinear")
@@ -70,9 +70,10 @@ void add_convert(CLI::App& lut) {
   auto a = std::make_shared<ConvertArgs>();
   std::string names;
   for (const auto& n : lut_format_names()) names += (names.empty() ? "" : ", ") + n;
-  auto* cmd = lut.add_subcommand("convert", "Convert a 1D or 3D LUT between formats (" + names +
-                                                "), chosen by extension. Title and metadata are kept where the "
-                                                "format can hold them.\nExample: calkit lut convert display.cube display.clf");
+  auto* cmd =
+      lut.add_subcommand("convert", "Convert a 1D or 3D LUT between formats (" + names +
+                                        "), chosen by extension. Title and metadata are kept where the "
+                                        "format can hold them.\nExample: calkit lut convert display.cube display.clf");
   cmd->add_option("input", a->from, "LUT file to read")->required();
   cmd->add_option("output", a->to, "LUT file to write")->required();
   cmd->add_flag("--json", a->json, "print what was written as JSON");
@@ -108,31 +109,45 @@ json table_range(const std::vector<Vec3>& table) {
 
 void add_info(CLI::App& lut) {
   auto a = std::make_shared<InfoArgs>();
-  auto* cmd = lut.add_subcommand("info", "Describe a LUT file: format, kind, size, domain, title, metadata, "
-                                         "output range.\nExample: calkit lut info display.cube --json");
+  auto* cmd = lut.add_subcommand("info",
+                                 "Describe a LUT file: format, kind, size, domain, title, metadata, "
+                                 "output range.\nExample: calkit lut info display.cube --json");
   cmd->add_option("lut", a->file, "LUT file")->required();
   cmd->add_flag("--json", a->json, "print a JSON object");
   cmd->callback([a] {
     json j{{"file", a->file}, {"format", lut_format_for(a->file)}};
     if (file_is_lut3d(a->file)) {
       Lut3d lut = read_lut3d(a->file);
-      j.update({{"kind", "3D"}, {"size", lut.size}, {"entries", lut.table.size()}, {"domain_min", vec_json(lut.domain_min)},
-                {"domain_max", vec_json(lut.domain_max)}, {"title", lut.title}, {"metadata", lut.metadata},
+      j.update({{"kind", "3D"},
+                {"size", lut.size},
+                {"entries", lut.table.size()},
+                {"domain_min", vec_json(lut.domain_min)},
+                {"domain_max", vec_json(lut.domain_max)},
+                {"title", lut.title},
+                {"metadata", lut.metadata},
                 {"output", table_range(lut.table)}});
     } else {
       Lut1d lut = read_lut1d(a->file);
-      j.update({{"kind", "1D"}, {"size", lut.table.size()}, {"entries", lut.table.size()}, {"domain_min", vec_json(lut.domain_min)},
-                {"domain_max", vec_json(lut.domain_max)}, {"title", lut.title}, {"metadata", lut.metadata},
+      j.update({{"kind", "1D"},
+                {"size", lut.table.size()},
+                {"entries", lut.table.size()},
+                {"domain_min", vec_json(lut.domain_min)},
+                {"domain_max", vec_json(lut.domain_max)},
+                {"title", lut.title},
+                {"metadata", lut.metadata},
                 {"output", table_range(lut.table)}});
     }
     if (a->json) {
       std::puts(j.dump(2).c_str());
       return;
     }
-    auto v3 = [](const json& v) { return fmt::format("{:.6g} {:.6g} {:.6g}", v[0].get<double>(), v[1].get<double>(), v[2].get<double>()); };
-    std::string out = fmt::format("file      {}\nformat    {}\nkind      {}\nsize      {}\ndomain    {} .. {}\ntitle     {}\n",
-                                  a->file, j["format"].get<std::string>(), j["kind"].get<std::string>(), j["size"].dump(),
-                                  v3(j["domain_min"]), v3(j["domain_max"]), j["title"].get<std::string>());
+    auto v3 = [](const json& v) {
+      return fmt::format("{:.6g} {:.6g} {:.6g}", v[0].get<double>(), v[1].get<double>(), v[2].get<double>());
+    };
+    std::string out =
+        fmt::format("file      {}\nformat    {}\nkind      {}\nsize      {}\ndomain    {} .. {}\ntitle     {}\n",
+                    a->file, j["format"].get<std::string>(), j["kind"].get<std::string>(), j["size"].dump(),
+                    v3(j["domain_min"]), v3(j["domain_max"]), j["title"].get<std::string>());
     out += fmt::format("output    min {}  max {}\n", v3(j["output"]["min"]), v3(j["output"]["max"]));
     for (const auto& [k, v] : j["metadata"].items()) out += fmt::format("meta      {} = {}\n", k, v.get<std::string>());
     std::fputs(out.c_str(), stdout);
@@ -142,8 +157,9 @@ void add_info(CLI::App& lut) {
 }  // namespace
 
 void add_lut(CLI::App& app) {
-  auto* lut = app.add_subcommand("lut", "LUT files: apply, convert, info (.cube, .3dl, .clf, .icc, .ocio).\n"
-                                        "Example: calkit lut apply display.cube 0.5 0.5 0.5");
+  auto* lut = app.add_subcommand("lut",
+                                 "LUT files: apply, convert, info (.cube, .3dl, .clf, .icc, .ocio).\n"
+                                 "Example: calkit lut apply display.cube 0.5 0.5 0.5");
   lut->require_subcommand(1);
   add_apply(*lut);
   add_convert(*lut);

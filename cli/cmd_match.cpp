@@ -3,29 +3,28 @@
 // makes display B show what display A shows (A's measured response as the target).
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/json.hpp"
 #include "core/progress.hpp"
-#include "core/files.hpp"
 #include "formats/measurement_file.hpp"
 #include "luts/lut_io.hpp"
 #include "report/html/match_page.hpp"
 #include "report/match.hpp"
 #include "report/report_json.hpp"
-#include "core/json.hpp"
 #include "solver/invert.hpp"
 #include "solver/match_plan.hpp"
 #include "solver/match_target.hpp"
@@ -98,7 +97,7 @@ int run_compare(const MatchArgs& a) {
                        {"max_de2000", result.de2000.max},
                        {"mean_de_itp", result.de_itp.mean},
                        {"white_de2000", std::isfinite(result.white.de2000) ? nlohmann::json(result.white.de2000)
-                                                                          : nlohmann::json(nullptr)}};
+                                                                           : nlohmann::json(nullptr)}};
     std::puts(out.dump(2).c_str());
   } else {
     for (const auto& note : result.notes) std::puts(("note: " + note).c_str());
@@ -153,7 +152,9 @@ int run_solve(const MatchArgs& a) {
   for (const Reading& r : reference.readings) {
     Vec3 wanted = target.target.XYZ(r.rgb);
     if (!mapper.shows(wanted))
-      not_shown.push_back({{"signal", vec_json(r.rgb)}, {"reference_XYZ", vec_json(r.XYZ)}, {"target_XYZ", vec_json(wanted)},
+      not_shown.push_back({{"signal", vec_json(r.rgb)},
+                           {"reference_XYZ", vec_json(r.XYZ)},
+                           {"target_XYZ", vec_json(wanted)},
                            {"display_shows_XYZ", vec_json(mapper.mapped_XYZ(wanted))}});
   }
   nlohmann::json summary = nlohmann::json::parse(solve_summary_json(result));
@@ -162,8 +163,9 @@ int run_solve(const MatchArgs& a) {
                           {"readings", target.fit.readings},
                           {"model_rms", target.fit.model_rms},
                           {"max_residual", target.fit.max_residual},
-                          {"white_XYZ", {target.model->XYZ(Vec3::Ones()).x(), target.model->XYZ(Vec3::Ones()).y(),
-                                         target.model->XYZ(Vec3::Ones()).z()}}};
+                          {"white_XYZ",
+                           {target.model->XYZ(Vec3::Ones()).x(), target.model->XYZ(Vec3::Ones()).y(),
+                            target.model->XYZ(Vec3::Ones()).z()}}};
   fs::path summary_path = fs::path(a.out_dir) / (a.name + "-solve.json");
   write_file_atomically(summary_path, summary.dump(2) + "\n");
   if (a.json) {
@@ -215,7 +217,8 @@ int run_plan(const PlanArgs& p) {
   std::puts(("target: " + plan.target.description()).c_str());
   for (const auto& reason : plan.reasons) std::puts(("why: " + reason).c_str());
   std::puts(("wrote " + path.string()).c_str());
-  std::puts(fmt::format("next: calkit calibrate --target {} ... in each room, then calkit match", path.string()).c_str());
+  std::puts(
+      fmt::format("next: calkit calibrate --target {} ... in each room, then calkit match", path.string()).c_str());
   return 0;
 }
 
@@ -230,7 +233,8 @@ void add_match(CLI::App& app) {
       "white, black and peak, and a verdict; writes <name>.json and <name>.html. With --solve, read A's and\n"
       "B's measurements and write the LUT that makes B show what A shows for the same signal.\n"
       "Example: calkit match --reference suiteA/verify.json --display suiteB/verify.json -o match/\n"
-      "Example: calkit match --solve --reference A/verify-after.json --display B/profile.ti3 -o match/ --format cube,clf\n"
+      "Example: calkit match --solve --reference A/verify-after.json --display B/profile.ti3 -o match/ --format "
+      "cube,clf\n"
       "Example: calkit match plan A/profile.ti3 B/profile.ti3 -o plan/");
   cmd->add_option("--reference,-a", a->reference,
                   "A: a verification JSON or readings (.ti3, calkit readings .json, .csv); with --solve, A's readings "
@@ -277,7 +281,8 @@ void add_match(CLI::App& app) {
   cmd->callback([cmd, plan, a] {
     if (cmd->got_subcommand(plan)) return;
     if (a->reference.empty() || a->display.empty() || a->out_dir.empty())
-      throw ValueError("reference", "match needs --reference A, --display B and -o DIR (or: calkit match plan A B -o DIR)");
+      throw ValueError("reference",
+                       "match needs --reference A, --display B and -o DIR (or: calkit match plan A B -o DIR)");
     int code = a->solve ? run_solve(*a) : run_compare(*a);
     if (code != 0) throw CommandFailed{code, ""};  // --strict FAIL
   });

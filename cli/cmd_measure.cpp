@@ -8,8 +8,8 @@
 #include <stdexcept>
 #include <string>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
@@ -108,17 +108,16 @@ void run(const MeasureArgs& args) {
 
 void add_measure(CLI::App& app) {
   auto args = std::make_shared<MeasureArgs>();
-  auto* cmd = app.add_subcommand(
-      "measure",
-      "Measure a patch set: show, settle, read, journal; write .ti3 or .json.\n"
-      "Example: calkit measure --probe sim --display sim:woled-tv --patches set.ti1 -o meas.ti3\n"
-      "Interrupted (Ctrl-C, crash, probe unplugged)? Run the same command with --resume.");
+  auto* cmd =
+      app.add_subcommand("measure",
+                         "Measure a patch set: show, settle, read, journal; write .ti3 or .json.\n"
+                         "Example: calkit measure --probe sim --display sim:woled-tv --patches set.ti1 -o meas.ti3\n"
+                         "Interrupted (Ctrl-C, crash, probe unplugged)? Run the same command with --resume.");
   add_rig_options(cmd, args->rig);
   cmd->add_option("--patches", args->patches, "patch set (.ti1 or .json), e.g. from `calkit patches`")->required();
   cmd->add_option("-o,--out", args->output, "measurements: .ti3, .json or .csv")->required();
   cmd->add_flag("--resume", args->resume, "continue an interrupted session from <output>.journal");
-  cmd->add_option("--settle", args->settle,
-                  "SECONDS (fixed wait) or stable[:SECONDS] (read until two readings agree)")
+  cmd->add_option("--settle", args->settle, "SECONDS (fixed wait) or stable[:SECONDS] (read until two readings agree)")
       ->capture_default_str();
   cmd->add_option("--settle-tolerance", args->settle_tolerance, "stable: relative luminance agreement")
       ->capture_default_str();

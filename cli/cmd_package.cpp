@@ -25,7 +25,8 @@ struct CustodyArgs {
 
   GenerationInfo generation() const {
     GenerationInfo info;
-    if (!author.empty()) info.authors.push_back({author, email, phone, role});
+    if (!author.empty())
+      info.authors.push_back({author, email, phone, role});
     else if (!email.empty() || !phone.empty() || !role.empty())
       throw ValueError("--author", "--email, --phone and --role describe an --author: name them");
     info.location = location;
@@ -101,12 +102,12 @@ void run_verify(const PackageVerifyArgs& args) {
   if (args.record) record = args.custody.generation();
   PackageCheck check = verify_package(args.directory, args.record ? &record : nullptr);
   if (args.json) {
-    nlohmann::json out{{"format", "calkit-package-check"}, {"version", 2},
+    nlohmann::json out{{"format", "calkit-package-check"},      {"version", 2},
                        {"directory", check.directory.string()}, {"manifest", check.manifest.string()},
-                       {"generation", check.generation}, {"generations", check.generations},
-                       {"files_listed", check.files_listed}, {"intact", check.intact()},
-                       {"recorded", check.recorded.string()}, {"missing", nlohmann::json::array()},
-                       {"changed", nlohmann::json::array()}, {"extra", nlohmann::json::array()},
+                       {"generation", check.generation},        {"generations", check.generations},
+                       {"files_listed", check.files_listed},    {"intact", check.intact()},
+                       {"recorded", check.recorded.string()},   {"missing", nlohmann::json::array()},
+                       {"changed", nlohmann::json::array()},    {"extra", nlohmann::json::array()},
                        {"link", nlohmann::json::array()}};
     for (const auto& problem : check.problems) {
       auto& list = out[package_problem_kind_name(problem.kind)];

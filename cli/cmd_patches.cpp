@@ -3,8 +3,8 @@
 #include <memory>
 #include <string>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
@@ -35,8 +35,11 @@ void run(const PatchesArgs& args) {
   if (order) set = order_for_measurement(set);
   write_patches(args.output, set);
   if (args.json)
-    std::puts(nlohmann::json{{"out", args.output}, {"set", patch_set_kind(args.set).name}, {"patches", set.rgb.size()},
-                             {"description", set.description}, {"ordered", order}}
+    std::puts(nlohmann::json{{"out", args.output},
+                             {"set", patch_set_kind(args.set).name},
+                             {"patches", set.rgb.size()},
+                             {"description", set.description},
+                             {"ordered", order}}
                   .dump(2)
                   .c_str());
   else
@@ -48,13 +51,11 @@ void run(const PatchesArgs& args) {
 
 void add_patches(CLI::App& app) {
   auto args = std::make_shared<PatchesArgs>();
-  auto* cmd = app.add_subcommand(
-      "patches",
-      "Write a patch set (device RGB) for `calkit measure`.\n"
-      "Example: calkit patches --set optimised --count 1000 -o set.ti1\n"
-      "         calkit patches --set colorchecker --target pq-p3d65 -o cc.ti1");
-  cmd->add_option("--set", args->set,
-                  fmt::format("which set: {}", fmt::join(patch_set_names(), ", ")))
+  auto* cmd = app.add_subcommand("patches",
+                                 "Write a patch set (device RGB) for `calkit measure`.\n"
+                                 "Example: calkit patches --set optimised --count 1000 -o set.ti1\n"
+                                 "         calkit patches --set colorchecker --target pq-p3d65 -o cc.ti1");
+  cmd->add_option("--set", args->set, fmt::format("which set: {}", fmt::join(patch_set_names(), ", ")))
       ->capture_default_str();
   cmd->add_option("--count", args->count,
                   "patches, steps (ramps, sweeps) or points per side (cube); default: the set's (calkit "

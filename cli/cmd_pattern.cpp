@@ -12,16 +12,16 @@
 #include <string>
 #include <thread>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/rig.hpp"
+#include "core/clock.hpp"
 #include "core/error.hpp"
 #include "measure/options.hpp"
-#include "cli/rig.hpp"
 #include "patterns/pgenerator_client.hpp"
-#include "core/clock.hpp"
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"
 
@@ -110,7 +110,8 @@ void run_show(const ShowArgs& args) {
                       {"background_signal", display->shown_background()},
                       {"XYZ", {XYZ[0], XYZ[1], XYZ[2]}}};
   }
-  if (args.json) std::printf("%s\n", out.dump(2).c_str());
+  if (args.json)
+    std::printf("%s\n", out.dump(2).c_str());
   else
     std::printf("showing %d,%d,%d (%d-bit %s, %g %% window) on %s\n", patch.code[0], patch.code[1], patch.code[2],
                 patch.bits, patch.range == SignalRange::Legal ? "legal" : "full", patch.window_percent,
@@ -138,23 +139,25 @@ void run_discover(const DiscoverArgs& args) {
     return;
   }
   if (found.empty()) std::printf("no PGenerator answered within %g s\n", args.timeout);
-  for (const auto& d : found) std::printf("%s  %s  (--pattern pgenerator:%s)\n", d.address.c_str(), d.name.c_str(),
-                                          d.address.c_str());
+  for (const auto& d : found)
+    std::printf("%s  %s  (--pattern pgenerator:%s)\n", d.address.c_str(), d.name.c_str(), d.address.c_str());
 }
 
 }  // namespace
 
 void add_pattern(CLI::App& app) {
-  auto* pattern = app.add_subcommand(
-      "pattern", "Drive a pattern generator by hand: show one patch, find PGenerators.\n"
-                 "Example: calkit pattern show --pattern resolve --rgb 940,940,940 --bits 10 --window 10");
+  auto* pattern =
+      app.add_subcommand("pattern",
+                         "Drive a pattern generator by hand: show one patch, find PGenerators.\n"
+                         "Example: calkit pattern show --pattern resolve --rgb 940,940,940 --bits 10 --window 10");
   pattern->require_subcommand(1);
 
   auto show_args = std::make_shared<ShowArgs>();
   auto* show = pattern->add_subcommand(
-      "show", "Show one patch (code values as given) until Enter or --hold, then black.\n"
-              "Example: calkit pattern show --pattern pgenerator:192.168.1.50 --rgb 235,235,235 --bits 8 "
-              "--range legal --window 10");
+      "show",
+      "Show one patch (code values as given) until Enter or --hold, then black.\n"
+      "Example: calkit pattern show --pattern pgenerator:192.168.1.50 --rgb 235,235,235 --bits 8 "
+      "--range legal --window 10");
   show->add_option("--pattern", show_args->pattern, pattern_usage())->required();
   show->add_option("--display", show_args->display, "simulated display sim:NAME or model .json (emulators, virtual)");
   show->add_option("--rgb", show_args->rgb, "code values R,G,B at --bits, e.g. 940,940,940")->required();

@@ -6,8 +6,8 @@
 #include <memory>
 #include <string>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
@@ -86,9 +86,10 @@ void run_check(const CheckArgs& args) {
 void add_pattern_check(CLI::App& pattern) {
   auto args = std::make_shared<CheckArgs>();
   auto* check = pattern.add_subcommand(
-      "check", "Show full-field red, green, blue, white, black and an 11-step grey ramp on the local window, one\n"
-               "at a time, to look for pixel errors, banding and non-uniformity. Keys: space/right next, left back,\n"
-               "q/Esc quit.\nExample: calkit pattern check --pattern window:display=1");
+      "check",
+      "Show full-field red, green, blue, white, black and an 11-step grey ramp on the local window, one\n"
+      "at a time, to look for pixel errors, banding and non-uniformity. Keys: space/right next, left back,\n"
+      "q/Esc quit.\nExample: calkit pattern check --pattern window:display=1");
   check->add_option("--pattern", args->pattern, window_pattern_usage())->capture_default_str();
   check->add_option("--bits", args->bits, "code value depth 8, 10 or 12 (default: the framebuffer's)");
   check->add_option("--range", args->range, "full or legal (video levels)")->capture_default_str();

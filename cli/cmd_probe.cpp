@@ -8,19 +8,19 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/rig.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "emulators/emulated_probes.hpp"
 #include "formats/ccmx.hpp"
 #include "formats/measurement_file.hpp"
-#include "cli/rig.hpp"
 #include "probes/corrections.hpp"
-#include "emulators/emulated_probes.hpp"
 #include "probes/i1d3_driver.hpp"
 #include "probes/probe_table.hpp"
 #include "probes/transport/transport.hpp"
@@ -45,8 +45,12 @@ void run_supported(bool json) {
     bool emulated = std::any_of(emulated_probe_table().begin(), emulated_probe_table().end(),
                                 [&](const EmulatedProbeKind& e) { return e.name == kind.name; });
     if (json)
-      j.push_back({{"probe", kind.name}, {"model", kind.model}, {"transport", transport_name(kind.transport)},
-                   {"usb_ids", usb_ids(kind)}, {"options", kind.options_usage}, {"emulated", emulated}});
+      j.push_back({{"probe", kind.name},
+                   {"model", kind.model},
+                   {"transport", transport_name(kind.transport)},
+                   {"usb_ids", usb_ids(kind)},
+                   {"options", kind.options_usage},
+                   {"emulated", emulated}});
     else
       std::printf("%-8s %s  (%s; %s)  options: %s%s\n", kind.name.c_str(), kind.model.c_str(),
                   transport_name(kind.transport), usb_ids(kind).c_str(), kind.options_usage.c_str(),
@@ -60,14 +64,24 @@ void run_list(bool emulated, bool json) {
   if (json) {
     nlohmann::json j = nlohmann::json::array();
     for (const FoundDevice& f : found)
-      j.push_back({{"probe", f.device.driver}, {"model", f.device.model}, {"serial", f.serial},
-                   {"path", f.path}, {"transport", transport_name(f.device.transport)},
+      j.push_back({{"probe", f.device.driver},
+                   {"model", f.device.model},
+                   {"serial", f.serial},
+                   {"path", f.path},
+                   {"transport", transport_name(f.device.transport)},
                    {"vid_pid", fmt::format("{:04x}:{:04x}", f.device.vid, f.device.pid)},
-                   {"accessible", f.accessible}, {"problem", f.problem}});
+                   {"accessible", f.accessible},
+                   {"problem", f.problem}});
     if (emulated)
       for (const EmulatedProbeKind& e : emulated_probe_table())
-        j.push_back({{"probe", "emulated:" + e.name}, {"model", e.model}, {"serial", ""}, {"path", "emulated:" + e.name},
-                     {"transport", "emulated"}, {"accessible", true}, {"problem", ""}, {"options", e.options_usage}});
+        j.push_back({{"probe", "emulated:" + e.name},
+                     {"model", e.model},
+                     {"serial", ""},
+                     {"path", "emulated:" + e.name},
+                     {"transport", "emulated"},
+                     {"accessible", true},
+                     {"problem", ""},
+                     {"options", e.options_usage}});
     std::puts(j.dump(2).c_str());
     return;
   }
@@ -80,13 +94,14 @@ void run_list(bool emulated, bool json) {
     std::puts("No supported probe found: none of these VID:PIDs is on the USB bus.");
     for (const SupportedDevice& d : supported_devices())
       std::printf("  %04x:%04x  %s\n", d.vid, d.pid, d.model.c_str());
-    std::puts("Check the cable and `lsusb`. A probe that is plugged in but not accessible is listed above with\n"
-              "the reason; `calkit probe setup` installs the access rule.");
+    std::puts(
+        "Check the cable and `lsusb`. A probe that is plugged in but not accessible is listed above with\n"
+        "the reason; `calkit probe setup` installs the access rule.");
   }
   if (emulated)
     for (const EmulatedProbeKind& e : emulated_probe_table())
-      std::printf("%-16s %s (needs --display sim:NAME; options: %s)\n", ("emulated:" + e.name).c_str(),
-                  e.model.c_str(), e.options_usage.c_str());
+      std::printf("%-16s %s (needs --display sim:NAME; options: %s)\n", ("emulated:" + e.name).c_str(), e.model.c_str(),
+                  e.options_usage.c_str());
 }
 
 struct InfoArgs {
@@ -104,9 +119,14 @@ void run_info(InfoArgs args) {
   Rig rig = build_rig(args.rig);
   ProbeIdentity id = rig.probe->identity();
   ProbeCapabilities caps = rig.probe->capabilities();
-  nlohmann::json j{{"model", id.model}, {"serial", id.serial}, {"firmware", id.firmware},
-                   {"ambient", caps.ambient}, {"refresh_sync", caps.refresh_sync}, {"spectral", caps.spectral},
-                   {"display_modes", caps.display_modes}, {"rig", rig.description}};
+  nlohmann::json j{{"model", id.model},
+                   {"serial", id.serial},
+                   {"firmware", id.firmware},
+                   {"ambient", caps.ambient},
+                   {"refresh_sync", caps.refresh_sync},
+                   {"spectral", caps.spectral},
+                   {"display_modes", caps.display_modes},
+                   {"rig", rig.description}};
   if (I1d3Driver* d = as_i1d3(rig.probe.get())) {
     const Mat3& m = d->calibration_matrix();
     j["hardware_revision"] = d->hardware_revision();
@@ -236,10 +256,9 @@ void run_match(const MatchArgs& a) {
   ccmx.instrument = info(col, "probe", "colorimeter");
   ccmx.reference = info(ref, "probe", "reference");
   ccmx.display = a.display.empty() ? info(col, "display", "") : a.display;
-  ccmx.description = a.description.empty()
-                         ? fmt::format("{} corrected to {} ({})", ccmx.instrument, ccmx.reference,
-                                       method == "fcmm" ? "four-colour method" : "least squares")
-                         : a.description;
+  ccmx.description = a.description.empty() ? fmt::format("{} corrected to {} ({})", ccmx.instrument, ccmx.reference,
+                                                         method == "fcmm" ? "four-colour method" : "least squares")
+                                           : a.description;
   ccmx.originator = "calkit probe match";
   ccmx.matrix = m;
   write_ccmx(a.output, ccmx);
@@ -247,11 +266,12 @@ void run_match(const MatchArgs& a) {
   for (std::size_t i = 0; i < rgb.size(); ++i)
     worst = std::max(worst, (m * col_XYZ[i] - ref_XYZ[i]).norm() / std::max(ref_XYZ[i].norm(), 1e-9));
   if (a.json)
-    std::puts(nlohmann::json{{"out", a.output},
-                             {"method", method},
-                             {"patches", rgb.size()},
-                             {"worst_residual", worst},
-                             {"matrix", {{m(0, 0), m(0, 1), m(0, 2)}, {m(1, 0), m(1, 1), m(1, 2)}, {m(2, 0), m(2, 1), m(2, 2)}}}}
+    std::puts(nlohmann::json{
+        {"out", a.output},
+        {"method", method},
+        {"patches", rgb.size()},
+        {"worst_residual", worst},
+        {"matrix", {{m(0, 0), m(0, 1), m(0, 2)}, {m(1, 0), m(1, 1), m(1, 2)}, {m(2, 0), m(2, 1), m(2, 2)}}}}
                   .dump(2)
                   .c_str());
   else
@@ -271,8 +291,9 @@ void add_probe(CLI::App& app) {
     bool emulated = false, supported = false, json = false;
   };
   auto list = std::make_shared<ListArgs>();
-  auto* l = cmd->add_subcommand("list", "Every supported probe plugged in (model, serial, access).\n"
-                                        "Example: calkit probe list --json");
+  auto* l = cmd->add_subcommand("list",
+                                "Every supported probe plugged in (model, serial, access).\n"
+                                "Example: calkit probe list --json");
   l->add_flag("--emulated", list->emulated, "also list the emulated probes (--probe emulated:NAME)");
   l->add_flag("--supported", list->supported, "list every kind of probe calkit drives (the probe table) instead");
   l->add_flag("--json", list->json, "print a JSON array");
@@ -280,10 +301,12 @@ void add_probe(CLI::App& app) {
 
   auto info = std::make_shared<InfoArgs>();
   info->rig.probe = "i1d3";
-  auto* i = cmd->add_subcommand("info", "Open one probe and print its identity and calibration.\n"
-                                        "Example: calkit probe info --probe emulated:i1d3 --display sim:ips-lcd --trace t.txt\n"
-                                        "Example: calkit probe info --probe replay:t.txt");
-  i->add_option("--probe", info->rig.probe, "i1d3, emulated:i1d3[,OPTIONS], replay:TRACE or sim")->capture_default_str();
+  auto* i = cmd->add_subcommand("info",
+                                "Open one probe and print its identity and calibration.\n"
+                                "Example: calkit probe info --probe emulated:i1d3 --display sim:ips-lcd --trace t.txt\n"
+                                "Example: calkit probe info --probe replay:t.txt");
+  i->add_option("--probe", info->rig.probe, "i1d3, emulated:i1d3[,OPTIONS], replay:TRACE or sim")
+      ->capture_default_str();
   i->add_option("--display", info->rig.display, "the simulated display an emulated probe reads: sim:NAME");
   i->add_option("--correction", info->rig.correction, ".ccss (i1d3 display type) or .ccmx");
   add_trace_option(i, info->rig);
@@ -291,8 +314,9 @@ void add_probe(CLI::App& app) {
   i->callback([info] { run_info(*info); });
 
   auto setup = std::make_shared<SetupArgs>();
-  auto* s = cmd->add_subcommand("setup", "What to install so that calkit may open USB probes (udev rule).\n"
-                                         "Example: calkit probe setup --write 60-calkit.rules");
+  auto* s = cmd->add_subcommand("setup",
+                                "What to install so that calkit may open USB probes (udev rule).\n"
+                                "Example: calkit probe setup --write 60-calkit.rules");
   s->add_flag("--print", setup->print, "print the udev rules only");
   s->add_option("--write", setup->write, "write the udev rules to this file");
   s->add_flag("--json", setup->json, "print whether the rule is installed, and the rules, as JSON");

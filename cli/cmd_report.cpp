@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
@@ -37,8 +37,10 @@ void run(const ReportArgs& args) {
   if (args.json) {
     nlohmann::json out{{"html", output.string()}, {"runs", nlohmann::json::array()}};
     for (std::size_t i = 0; i < runs.size(); ++i)
-      out["runs"].push_back({{"file", args.inputs[i]}, {"label", runs[i].info.label},
-                             {"pass", runs[i].verdict.pass}, {"verdict", runs[i].verdict.line}});
+      out["runs"].push_back({{"file", args.inputs[i]},
+                             {"label", runs[i].info.label},
+                             {"pass", runs[i].verdict.pass},
+                             {"verdict", runs[i].verdict.line}});
     std::puts(out.dump(2).c_str());
     return;
   }

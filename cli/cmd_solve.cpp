@@ -7,15 +7,15 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
 #include "color/colorimetry.hpp"
 #include "core/error.hpp"
-#include "core/progress.hpp"
 #include "core/files.hpp"
+#include "core/progress.hpp"
 #include "formats/measurement_file.hpp"
 #include "luts/lut_io.hpp"
 #include "solver/match_plan.hpp"
@@ -60,8 +60,7 @@ std::vector<double> numbers(const std::string& text, size_t count, const std::st
       throw ValueError(field, "'" + text + "' is not a comma-separated list of numbers");
     }
   }
-  if (out.size() != count)
-    throw ValueError(field, fmt::format("expected {} numbers, got '{}'", count, text));
+  if (out.size() != count) throw ValueError(field, fmt::format("expected {} numbers, got '{}'", count, text));
   return out;
 }
 
@@ -109,9 +108,12 @@ void run_solve(const SolveCliOptions& o) {
   options.lut_size = o.size;
   options.lut1d_size = o.lut1d;
   options.threads = o.threads;
-  if (o.range == "full") options.range = LutRange::Full;
-  else if (o.range == "legal") options.range = LutRange::Legal;
-  else throw ValueError("range", "expected full or legal, got '" + o.range + "'");
+  if (o.range == "full")
+    options.range = LutRange::Full;
+  else if (o.range == "legal")
+    options.range = LutRange::Legal;
+  else
+    throw ValueError("range", "expected full or legal, got '" + o.range + "'");
   std::vector<std::string> formats = split(o.formats);
   if (formats.empty()) throw ValueError("format", "no LUT format given");
   std::vector<std::string> extensions;
@@ -154,14 +156,12 @@ void run_solve(const SolveCliOptions& o) {
     std::puts(j.dump(2).c_str());
     return;
   }
-  std::puts(fmt::format("{}: {} readings, model residual {:.3f} {} RMS (predicted {:.3f})",
-                        o.measurements, result.fit.readings, result.fit.model_rms,
-                        target.hdr() ? "dE ITP" : "dE76", result.fit.gcv_rms)
+  std::puts(fmt::format("{}: {} readings, model residual {:.3f} {} RMS (predicted {:.3f})", o.measurements,
+                        result.fit.readings, result.fit.model_rms, target.hdr() ? "dE ITP" : "dE76", result.fit.gcv_rms)
                 .c_str());
   std::puts(fmt::format("target: {}", result.target.description()).c_str());
   std::puts(fmt::format("{}³ LUT, {} nodes mapped into the display's gamut, fit {:.2f} s, LUT {:.2f} s",
-                        result.lut.size, result.mapped_nodes, result.fit_seconds,
-                        result.lut_seconds)
+                        result.lut.size, result.mapped_nodes, result.fit_seconds, result.lut_seconds)
                 .c_str());
   for (const std::string& note : result.notes) std::puts(("note: " + note).c_str());
   for (const std::string& f : written) std::puts(("wrote " + f).c_str());
@@ -189,9 +189,11 @@ void add_solve(CLI::App& app) {
       "Example: calkit solve --measurements meas.ti3 --target bt1886 --size 33 --format cube,clf,icc -o out/");
   cmd->add_option("--measurements,-m", o->measurements, "readings: .ti3 (calkit or ArgyllCMS dispread), .json, .csv")
       ->required();
-  cmd->add_option("--target,-t", o->target, "bt1886, pq-p3d65, pq-p3d65-rec2020, pq-rec2020, or a target file (calkit match plan)")
+  cmd->add_option("--target,-t", o->target,
+                  "bt1886, pq-p3d65, pq-p3d65-rec2020, pq-rec2020, or a target file (calkit match plan)")
       ->capture_default_str();
-  cmd->add_option("--size,-s", o->size, "3D LUT nodes per axis (17, 33, 65, ...); default 33 for SDR targets, 65 for PQ");
+  cmd->add_option("--size,-s", o->size,
+                  "3D LUT nodes per axis (17, 33, 65, ...); default 33 for SDR targets, 65 for PQ");
   cmd->add_option("--format,-f", o->formats, "comma-separated LUT formats: cube, 3dl, clf, icc, ocio")
       ->capture_default_str();
   cmd->add_option("-o,--out", o->out_dir, "output folder")->required();

@@ -4,8 +4,8 @@
 #include <memory>
 #include <string>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
@@ -13,8 +13,8 @@
 #include "cli/verify_steps.hpp"
 #include "color/cct.hpp"
 #include "color/colorimetry.hpp"
-#include "core/error.hpp"
 #include "color/units.hpp"
+#include "core/error.hpp"
 #include "measure/options.hpp"
 #include "measure/session.hpp"
 
@@ -119,7 +119,8 @@ void add_spot(CLI::App& app) {
   cmd->add_flag("--json", args->json, "print a JSON object (JSON lines with --continuous)");
   cmd->add_flag("--ambient", args->ambient, "read the room light with the ambient diffuser (as `calkit ambient`)");
   cmd->add_flag("--continuous", args->continuous, "keep reading the patch until Ctrl-C, one line per reading");
-  cmd->add_option("--count", args->count, "--continuous: stop after N readings (0: until Ctrl-C)")->capture_default_str();
+  cmd->add_option("--count", args->count, "--continuous: stop after N readings (0: until Ctrl-C)")
+      ->capture_default_str();
   cmd->callback([args] { run(*args); });
 }
 

@@ -11,8 +11,8 @@
 #include <memory>
 #include <string>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
@@ -72,8 +72,7 @@ void run(const UniformityArgs& args) {
   options.session.patch = make_patch_options(args.bits, args.range, window, args.background);
   options.session.settle = parse_settle(args.settle);
   if (!(args.thresholds.max_de2000 > 0)) throw ValueError("--max-de2000", "must be > 0");
-  if (!(args.thresholds.max_luminance_deviation_pct > 0))
-    throw ValueError("--max-luminance-deviation", "must be > 0");
+  if (!(args.thresholds.max_luminance_deviation_pct > 0)) throw ValueError("--max-luminance-deviation", "must be > 0");
   const fs::path json_path = fs::path(args.out_dir) / "uniformity.json";
   const fs::path journal_path = json_path.string() + ".journal";
   if (args.resume && !fs::exists(journal_path))
@@ -110,12 +109,9 @@ void run(const UniformityArgs& args) {
   fs::remove(journal_path);
 
   if (args.json) {
-    nlohmann::json j = {{"pass", result.pass},
-                        {"verdict", result.verdict_line},
-                        {"json", json_path.string()},
-                        {"html", html_path.string()},
-                        {"rows", result.rows},
-                        {"cols", result.cols}};
+    nlohmann::json j = {{"pass", result.pass},        {"verdict", result.verdict_line},
+                        {"json", json_path.string()}, {"html", html_path.string()},
+                        {"rows", result.rows},        {"cols", result.cols}};
     nlohmann::json levels = nlohmann::json::array();
     for (const auto& level : result.levels)
       levels.push_back({{"level_pct", 100 * level.level},
@@ -157,7 +153,8 @@ void add_uniformity(CLI::App& app) {
   cmd->add_option("--max-luminance-deviation", args->thresholds.max_luminance_deviation_pct,
                   "tolerance: luminance deviation from the centre in % (<)")
       ->capture_default_str();
-  cmd->add_option("--max-delta-c", args->thresholds.max_delta_c, "tolerance: ΔC*ab against the centre (<=); off by default");
+  cmd->add_option("--max-delta-c", args->thresholds.max_delta_c,
+                  "tolerance: ΔC*ab against the centre (<=); off by default");
   cmd->add_flag("--resume", args->resume, "continue an interrupted run from its journal");
   cmd->add_flag("--no-prompt", args->no_prompt, "do not wait for Enter at each zone (a probe that follows the patch)");
   cmd->add_flag("--strict", args->strict, "exit 1 when the verdict is FAIL");

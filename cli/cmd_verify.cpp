@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
@@ -45,8 +45,10 @@ struct VerifyArgs {
 // read once through the chain before the set (the LUT, if any, in the display's slot).
 void measure_display_facts(Rig& rig, const VerifyArgs& args, const Lut3d* lut, Target& target) {
   if (rig.display) {
-    if (lut) rig.display->load_lut(*lut);
-    else rig.display->clear_lut();
+    if (lut)
+      rig.display->load_lut(*lut);
+    else
+      rig.display->clear_lut();
   }
   Session session(*rig.probe, *rig.pattern, *rig.clock, session_options(args.chain));
   target.display_peak_nits = session.measure(Vec3::Ones()).XYZ.y();

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
@@ -21,24 +21,11 @@ using AddCommand = void (*)(CLI::App&);
 
 // The table of subcommands, in the order --help lists them.
 constexpr AddCommand kCommands[] = {
-    calkit::cli::add_color,
-    calkit::cli::add_lut,
-    calkit::cli::add_display,
-    calkit::cli::add_patches,
-    calkit::cli::add_measure,
-    calkit::cli::add_spot,
-    calkit::cli::add_report,
-    calkit::cli::add_package,
-    calkit::cli::add_pattern,
-    calkit::cli::add_convert_files,
-    calkit::cli::add_probe,
-    calkit::cli::add_ambient,
-    calkit::cli::add_solve,
-    calkit::cli::add_verify,
-    calkit::cli::add_calibrate,
-    calkit::cli::add_uniformity,
-    calkit::cli::add_history,
-    calkit::cli::add_match,
+    calkit::cli::add_color,   calkit::cli::add_lut,           calkit::cli::add_display,   calkit::cli::add_patches,
+    calkit::cli::add_measure, calkit::cli::add_spot,          calkit::cli::add_report,    calkit::cli::add_package,
+    calkit::cli::add_pattern, calkit::cli::add_convert_files, calkit::cli::add_probe,     calkit::cli::add_ambient,
+    calkit::cli::add_solve,   calkit::cli::add_verify,        calkit::cli::add_calibrate, calkit::cli::add_uniformity,
+    calkit::cli::add_history, calkit::cli::add_match,
 };
 
 // The exit status of every outcome, in one place (README "Exit status"):
@@ -58,9 +45,10 @@ int fail(int status, const std::string& message) {
 std::string non_utf8_argument(int argc, char** argv) {
   for (int i = 1; i < argc; ++i)
     if (!calkit::is_utf8(argv[i]))
-      return fmt::format("argument {} ('{}') is not UTF-8 text, which calkit's files hold: rename the file or use "
-                         "UTF-8",
-                         i, calkit::printable(argv[i]));
+      return fmt::format(
+          "argument {} ('{}') is not UTF-8 text, which calkit's files hold: rename the file or use "
+          "UTF-8",
+          i, calkit::printable(argv[i]));
   return "";
 }
 
@@ -114,8 +102,9 @@ std::string unknown_subcommand(CLI::App& app, int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"calkit: calibrate and verify displays for colour-critical work.\n"
-               "Example: calkit calibrate --probe sim --display sim:woled-tv --target bt1886 -o out/"};
+  CLI::App app{
+      "calkit: calibrate and verify displays for colour-critical work.\n"
+      "Example: calkit calibrate --probe sim --display sim:woled-tv --target bt1886 -o out/"};
   app.set_version_flag("--version", std::string("calkit ") + CALKIT_VERSION);
   app.require_subcommand(1);
   for (AddCommand add : kCommands) add(app);

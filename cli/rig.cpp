@@ -28,7 +28,8 @@ std::unique_ptr<PatternGenerator> open_real_pattern(const std::string& spec) {
   if (spec.empty() || spec == "virtual")
     throw ValueError("--pattern", "a real probe needs a pattern generator: " + pattern_usage());
   const PatternBackend* backend = find_pattern_backend(spec);
-  if (!backend) throw ValueError("--pattern", fmt::format("unknown pattern generator '{}' ({})", spec, pattern_usage()));
+  if (!backend)
+    throw ValueError("--pattern", fmt::format("unknown pattern generator '{}' ({})", spec, pattern_usage()));
   return backend->open(spec);
 }
 
@@ -92,8 +93,7 @@ Rig build_rig(const RigSpec& requested) {
   rig.probe->open();
   if (!correction.empty()) rig.probe = apply_correction_file(std::move(rig.probe), correction);
   rig.correction = correction;
-  if (spec.needs_pattern)
-    rig.pattern = open_pattern(spec.pattern, rig.display.get());
+  if (spec.needs_pattern) rig.pattern = open_pattern(spec.pattern, rig.display.get());
   rig.description = fmt::format("{} on {} via {}", rig.probe->identity().model,
                                 rig.display ? rig.display->model().name : "the screen",
                                 rig.pattern ? rig.pattern->name() : "no pattern generator");
@@ -102,9 +102,7 @@ Rig build_rig(const RigSpec& requested) {
 
 std::map<std::string, std::string> rig_binding(const RigSpec& spec, const Rig& rig) {
   // A file is bound by its bytes too: an edited model or correction changes the readings.
-  auto with_content = [](const std::string& path) {
-    return path + " (" + fnv1a64_hex(read_file_bytes(path)) + ")";
-  };
+  auto with_content = [](const std::string& path) { return path + " (" + fnv1a64_hex(read_file_bytes(path)) + ")"; };
   const ProbeIdentity id = rig.probe->identity();
   std::map<std::string, std::string> out{
       {"probe", printable(id.serial.empty() ? id.model : id.model + " #" + id.serial)},
@@ -119,7 +117,8 @@ std::map<std::string, std::string> rig_binding(const RigSpec& spec, const Rig& r
 std::string pattern_usage() {
   std::vector<std::string> usages;
   for (const PatternBackend& b : pattern_backend_table()) usages.push_back(b.usage);
-  for (const EmulatedPatternBackend& b : emulated_pattern_table()) usages.push_back(b.usage + " with a simulated display");
+  for (const EmulatedPatternBackend& b : emulated_pattern_table())
+    usages.push_back(b.usage + " with a simulated display");
   return fmt::format("{}", fmt::join(usages, "; "));
 }
 

@@ -29,9 +29,9 @@ struct RigSpec {
 
 struct Rig {
   // Declared in dependency order: destroyed pattern first, clock last.
-  std::unique_ptr<Clock> clock;             // SimulatedClock for simulation, SystemClock otherwise
-  std::unique_ptr<VirtualDisplay> display;  // simulation only
-  std::unique_ptr<Probe> probe;             // opened
+  std::unique_ptr<Clock> clock;               // SimulatedClock for simulation, SystemClock otherwise
+  std::unique_ptr<VirtualDisplay> display;    // simulation only
+  std::unique_ptr<Probe> probe;               // opened
   std::unique_ptr<PatternGenerator> pattern;  // set whenever RigSpec::needs_pattern
   bool simulated = false;
   std::string correction;   // the correction file applied (--correction or the probe's correction=)

@@ -42,7 +42,9 @@ void record_in_history(const ChainArgs& args, const VerificationResult& result, 
 
 void add_chain_options(CLI::App* cmd, ChainArgs& a) {
   add_rig_options(cmd, a.rig);
-  cmd->add_option("--target,-t", a.target, "bt1886, pq-p3d65, pq-p3d65-rec2020, pq-rec2020, or a target file (calkit match plan)")->capture_default_str();
+  cmd->add_option("--target,-t", a.target,
+                  "bt1886, pq-p3d65, pq-p3d65-rec2020, pq-rec2020, or a target file (calkit match plan)")
+      ->capture_default_str();
   cmd->add_option("--white-nits", a.white_nits, "SDR target white, cd/m²")->capture_default_str();
   cmd->add_option("--gamma", a.gamma, "BT.1886 exponent")->capture_default_str();
   add_pq_target_options(cmd, a.mastering_peak, a.roll_off);
@@ -122,9 +124,10 @@ const std::atomic<bool>* install_stop_flag() {
 }
 
 void throw_interrupted(const std::string& what, const std::string& where) {
-  throw CommandFailed{kExitInterrupted, fmt::format("interrupted during {}; the readings so far are saved in {}: run the "
-                                                    "same command with --resume",
-                                                    what, where)};
+  throw CommandFailed{kExitInterrupted,
+                      fmt::format("interrupted during {}; the readings so far are saved in {}: run the "
+                                  "same command with --resume",
+                                  what, where)};
 }
 
 std::string chart_encoding_for(const Target& target) {
@@ -172,8 +175,10 @@ VerificationResult evaluate_readings(const MeasurementSet& readings, const Judge
 std::optional<VerificationResult> run_verification(Rig& rig, const ChainArgs& args, const PatchSet& patches,
                                                    const VerifyRun& run) {
   if (rig.display) {
-    if (run.lut) rig.display->load_lut(*run.lut);
-    else rig.display->clear_lut();
+    if (run.lut)
+      rig.display->load_lut(*run.lut);
+    else
+      rig.display->clear_lut();
   }
   MeasurementSet readings;
   if (run.resume && std::filesystem::exists(run.readings)) {

@@ -11,8 +11,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "luts/lut.hpp"
 #include "cli/rig.hpp"
+#include "luts/lut.hpp"
 #include "measure/session.hpp"
 #include "report/verification.hpp"
 #include "solver/target.hpp"
@@ -29,8 +29,8 @@ struct ChainArgs {
   std::string target = "bt1886";
   double white_nits = 100;
   double gamma = 2.4;
-  bool pure_power = false;  // SDR: Lb + (Lw - Lb)·V^gamma (a common curve for displays with different blacks)
-  double mastering_peak = 1000;    // PQ
+  bool pure_power = false;          // SDR: Lb + (Lw - Lb)·V^gamma (a common curve for displays with different blacks)
+  double mastering_peak = 1000;     // PQ
   std::string roll_off = "bt2390";  // PQ
   VerificationThresholds thresholds;
   bool quiet = false;
@@ -76,21 +76,20 @@ VerificationResult evaluate_readings(const MeasurementSet& readings, const Judge
 
 struct VerifyRun {
   Judged judged;
-  std::string label;                  // "uncalibrated", "calibrated"
-  std::filesystem::path readings;     // the readings (.json), journaled while measuring
-  std::filesystem::path result;       // the verification JSON
-  std::filesystem::path lut_file;     // empty: no LUT
-  const Lut3d* lut = nullptr;         // loaded into a virtual display's LUT slot (else cleared)
+  std::string label;               // "uncalibrated", "calibrated"
+  std::filesystem::path readings;  // the readings (.json), journaled while measuring
+  std::filesystem::path result;    // the verification JSON
+  std::filesystem::path lut_file;  // empty: no LUT
+  const Lut3d* lut = nullptr;      // loaded into a virtual display's LUT slot (else cleared)
   bool resume = false;
   const std::atomic<bool>* stop = nullptr;
 };
 
 // Measures `patches` through the chain (the virtual display gets run.lut in its slot), evaluates
 // and writes run.result. Then records the run in the verification history (unless
-// --no-history); a failure to record only warns on stderr, the verification is kept. With run.resume, existing readings are reused and a journal continued.
-// Returns nothing when stopped by a signal (the journal holds the readings so far).
+// --no-history); a failure to record only warns on stderr, the verification is kept. With run.resume, existing readings
+// are reused and a journal continued. Returns nothing when stopped by a signal (the journal holds the readings so far).
 std::optional<VerificationResult> run_verification(Rig& rig, const ChainArgs& args, const PatchSet& patches,
                                                    const VerifyRun& run);
-
 
 }  // namespace calkit::cli

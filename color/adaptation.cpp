@@ -26,8 +26,7 @@ Mat3 cone_response_matrix(AdaptationMethod method) {
 }
 
 // M = Mcone^-1 diag(cone(dst) / cone(src)) Mcone (complete adaptation, D = 1).
-Mat3 adaptation_matrix(const Vec3& src_white_XYZ, const Vec3& dst_white_XYZ,
-                       AdaptationMethod method) {
+Mat3 adaptation_matrix(const Vec3& src_white_XYZ, const Vec3& dst_white_XYZ, AdaptationMethod method) {
   Mat3 cone = cone_response_matrix(method);
   Vec3 src = cone * src_white_XYZ;
   Vec3 dst = cone * dst_white_XYZ;

@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "color/colorimetry.hpp"
-#include "core/error.hpp"
 #include "color/observer.hpp"
 #include "color/robertson1968.hpp"
+#include "core/error.hpp"
 
 namespace calkit {
 
@@ -18,16 +18,14 @@ namespace {
 
 void check_xy(Xy xy) {
   if (!std::isfinite(xy.x) || !std::isfinite(xy.y) || xy.x <= 0 || xy.y <= 0 || xy.x + xy.y >= 1)
-    throw ValueError("xy", "chromaticity (" + std::to_string(xy.x) + ", " +
-                                      std::to_string(xy.y) + ") is not a real colour");
+    throw ValueError("xy",
+                     "chromaticity (" + std::to_string(xy.x) + ", " + std::to_string(xy.y) + ") is not a real colour");
 }
 
 void check_kelvin(double cct, double lo, double hi, const char* what) {
   if (!std::isfinite(cct) || cct < lo || cct > hi)
-    throw ValueError("cct", std::string(what) + " is defined for " +
-                                       std::to_string(static_cast<int>(lo)) + "-" +
-                                       std::to_string(static_cast<int>(hi)) + " K, got " +
-                                       std::to_string(cct));
+    throw ValueError("cct", std::string(what) + " is defined for " + std::to_string(static_cast<int>(lo)) + "-" +
+                                std::to_string(static_cast<int>(hi)) + " K, got " + std::to_string(cct));
 }
 
 // CIE 1931 2° CMFs at 1 nm, 360-830 nm (Sprague-interpolated from the CIE 5 nm table), built once.
@@ -87,8 +85,7 @@ CctDuv cct_robertson(Xy xy) {
     if (d <= 0) break;  // hotter than infinity
     prev_d = d, prev_du = du, prev_dv = dv;
   }
-  throw ValueError("xy",
-                   "chromaticity outside the Robertson 1968 table (1667 K to infinity)");
+  throw ValueError("xy", "chromaticity outside the Robertson 1968 table (1667 K to infinity)");
 }
 
 // Ohno 2014 (LEUKOS 10(1):47-55): cascade of Planckian tables around the closest point, then the
@@ -130,13 +127,14 @@ CctDuv cct_ohno2013(Xy xy) {
     // parabolic solution through the three (T, d) points
     double X = (p2.cct - p1.cct) * (p0.cct - p2.cct) * (p1.cct - p0.cct);
     double A = (p0.cct * (p2.distance - p1.distance) + p1.cct * (p0.distance - p2.distance) +
-                p2.cct * (p1.distance - p0.distance)) / X;
-    double B = -(p0.cct * p0.cct * (p2.distance - p1.distance) +
-                 p1.cct * p1.cct * (p0.distance - p2.distance) +
-                 p2.cct * p2.cct * (p1.distance - p0.distance)) / X;
-    double C = -(p0.distance * (p2.cct - p1.cct) * p1.cct * p2.cct +
-                 p1.distance * (p0.cct - p2.cct) * p0.cct * p2.cct +
-                 p2.distance * (p1.cct - p0.cct) * p0.cct * p1.cct) / X;
+                p2.cct * (p1.distance - p0.distance)) /
+               X;
+    double B = -(p0.cct * p0.cct * (p2.distance - p1.distance) + p1.cct * p1.cct * (p0.distance - p2.distance) +
+                 p2.cct * p2.cct * (p1.distance - p0.distance)) /
+               X;
+    double C = -(p0.distance * (p2.cct - p1.cct) * p1.cct * p2.cct + p1.distance * (p0.cct - p2.cct) * p0.cct * p2.cct +
+                 p2.distance * (p1.cct - p0.cct) * p0.cct * p1.cct) /
+               X;
     cct = -B / (2 * A);
     duv = sign * (A * cct * cct + B * cct + C);
   }
@@ -149,8 +147,7 @@ double duv_ohno2014(Xy xy) {
   Uv uv = uv1960_from_xy(xy);
   double lfp = std::hypot(uv.u - 0.292, uv.v - 0.24);
   double a = std::acos((uv.u - 0.292) / lfp);
-  constexpr double k[7] = {-0.471106, 1.925865, -2.4243787, 1.5317403,
-                           -0.5179722, 0.0893944, -0.00616793};
+  constexpr double k[7] = {-0.471106, 1.925865, -2.4243787, 1.5317403, -0.5179722, 0.0893944, -0.00616793};
   double lbb = 0;
   for (int i = 6; i >= 0; --i) lbb = lbb * a + k[i];
   return lfp - lbb;

@@ -47,9 +47,7 @@ Uv uv_prime_from_xy(Xy xy) {
   return {4.0 * xy.x / d, 9.0 * xy.y / d};
 }
 
-Uv uv_prime_from_XYZ(const Vec3& XYZ, Xy if_black) {
-  return uv_prime_from_xy(xy_from_XYZ(XYZ, if_black));
-}
+Uv uv_prime_from_XYZ(const Vec3& XYZ, Xy if_black) { return uv_prime_from_xy(xy_from_XYZ(XYZ, if_black)); }
 
 Xy xy_from_uv_prime(Uv uv) {
   double d = 6.0 * uv.u - 16.0 * uv.v + 12.0;
@@ -81,9 +79,7 @@ Vec3 lab_from_XYZ_with_jacobian(const Vec3& XYZ, const Vec3& white_XYZ, Mat3* J)
     f[k] = lab_f_and_slope(XYZ[k] / white_XYZ[k], &d[k]);
     d[k] /= white_XYZ[k];
   }
-  *J << 0, 116.0 * d[1], 0,
-        500.0 * d[0], -500.0 * d[1], 0,
-        0, 200.0 * d[1], -200.0 * d[2];
+  *J << 0, 116.0 * d[1], 0, 500.0 * d[0], -500.0 * d[1], 0, 0, 200.0 * d[1], -200.0 * d[2];
   return {116.0 * f[1] - 16.0, 500.0 * (f[0] - f[1]), 200.0 * (f[1] - f[2])};
 }
 
@@ -91,8 +87,7 @@ Vec3 XYZ_from_lab(const Vec3& lab, const Vec3& white_XYZ) {
   double fy = (lab.x() + 16.0) / 116.0;
   double fx = fy + lab.y() / 500.0;
   double fz = fy - lab.z() / 200.0;
-  return {white_XYZ.x() * lab_f_inverse(fx), white_XYZ.y() * lab_f_inverse(fy),
-          white_XYZ.z() * lab_f_inverse(fz)};
+  return {white_XYZ.x() * lab_f_inverse(fx), white_XYZ.y() * lab_f_inverse(fy), white_XYZ.z() * lab_f_inverse(fz)};
 }
 
 Vec3 lch_from_lab(const Vec3& lab) {

@@ -57,8 +57,10 @@ double delta_e2000(const Vec3& lab1, const Vec3& lab2, double kL, double kC, dou
   double dhp = 0;
   if (c1p * c2p != 0) {
     dhp = h2p - h1p;
-    if (dhp > 180.0) dhp -= 360.0;
-    else if (dhp < -180.0) dhp += 360.0;
+    if (dhp > 180.0)
+      dhp -= 360.0;
+    else if (dhp < -180.0)
+      dhp += 360.0;
   }
   double dHp = 2.0 * std::sqrt(c1p * c2p) * std::sin(rad(dhp / 2.0));
 
@@ -66,9 +68,12 @@ double delta_e2000(const Vec3& lab1, const Vec3& lab2, double kL, double kC, dou
   double cp_mean = (c1p + c2p) / 2.0;
   double hp_mean = h1p + h2p;
   if (c1p * c2p != 0) {
-    if (std::abs(h1p - h2p) <= 180.0) hp_mean /= 2.0;
-    else if (h1p + h2p < 360.0) hp_mean = (h1p + h2p + 360.0) / 2.0;
-    else hp_mean = (h1p + h2p - 360.0) / 2.0;
+    if (std::abs(h1p - h2p) <= 180.0)
+      hp_mean /= 2.0;
+    else if (h1p + h2p < 360.0)
+      hp_mean = (h1p + h2p + 360.0) / 2.0;
+    else
+      hp_mean = (h1p + h2p - 360.0) / 2.0;
   }
   double t = 1.0 - 0.17 * std::cos(rad(hp_mean - 30.0)) + 0.24 * std::cos(rad(2.0 * hp_mean)) +
              0.32 * std::cos(rad(3.0 * hp_mean + 6.0)) - 0.20 * std::cos(rad(4.0 * hp_mean - 63.0));
@@ -114,13 +119,9 @@ Mat3 ictcp_rec2020_to_lms_matrix() { return rec2020_to_lms(); }
 Mat3 ictcp_lms_to_ictcp_matrix() { return lms_to_ictcp(); }
 Mat3 ictcp_XYZ_to_lms_matrix() { return rec2020_to_lms() * rec2020_space().XYZ_to_rgb(); }
 
-Vec3 ictcp_from_rec2020(const Vec3& rgb2020_nits) {
-  return ictcp_from_lms(rec2020_to_lms() * rgb2020_nits);
-}
+Vec3 ictcp_from_rec2020(const Vec3& rgb2020_nits) { return ictcp_from_lms(rec2020_to_lms() * rgb2020_nits); }
 
-Vec3 ictcp_from_XYZ(const Vec3& XYZ_nits) {
-  return ictcp_from_lms(ictcp_XYZ_to_lms_matrix() * XYZ_nits);
-}
+Vec3 ictcp_from_XYZ(const Vec3& XYZ_nits) { return ictcp_from_lms(ictcp_XYZ_to_lms_matrix() * XYZ_nits); }
 
 double delta_e_itp(const Vec3& ictcp1, const Vec3& ictcp2) {
   Vec3 d = ictcp1 - ictcp2;

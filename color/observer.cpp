@@ -134,10 +134,14 @@ double node(const double (&t)[kRows][3], int k, int c) {
                                         {-180, 1080, -2648, 3033, -1960, 884}};
   const double* w = nullptr;
   int first = 0;
-  if (k == -2) w = kEnd[0], first = 0;
-  else if (k == -1) w = kEnd[1], first = 0;
-  else if (k == kRows) w = kEnd[2], first = kRows - 6;
-  else w = kEnd[3], first = kRows - 6;
+  if (k == -2)
+    w = kEnd[0], first = 0;
+  else if (k == -1)
+    w = kEnd[1], first = 0;
+  else if (k == kRows)
+    w = kEnd[2], first = kRows - 6;
+  else
+    w = kEnd[3], first = kRows - 6;
   double sum = 0;
   for (int i = 0; i < 6; ++i) sum += w[i] * t[first + i][c];
   return sum / 209.0;
@@ -161,8 +165,7 @@ void check_spectrum(const std::vector<double>& values, double start_nm, double s
     throw ValueError("step_nm", "spectral step must be a positive number of nm");
   if (!std::isfinite(start_nm)) throw ValueError("start_nm", "start wavelength not finite");
   for (size_t i = 0; i < values.size(); ++i)
-    if (!std::isfinite(values[i]))
-      throw ValueError("spectrum[" + std::to_string(i) + "]", "value is not finite");
+    if (!std::isfinite(values[i])) throw ValueError("spectrum[" + std::to_string(i) + "]", "value is not finite");
 }
 
 }  // namespace
@@ -179,8 +182,7 @@ Vec3 cmf(double wavelength_nm, Observer observer) {
   return out;
 }
 
-Vec3 XYZ_sum_from_spectrum(const std::vector<double>& values, double start_nm, double step_nm,
-                           Observer observer) {
+Vec3 XYZ_sum_from_spectrum(const std::vector<double>& values, double start_nm, double step_nm, Observer observer) {
   check_spectrum(values, start_nm, step_nm);
   Vec3 sum = Vec3::Zero();
   for (size_t i = 0; i < values.size(); ++i)
@@ -188,8 +190,7 @@ Vec3 XYZ_sum_from_spectrum(const std::vector<double>& values, double start_nm, d
   return sum * step_nm;
 }
 
-Vec3 XYZ_from_spectrum(const std::vector<double>& values, double start_nm, double step_nm,
-                       Observer observer) {
+Vec3 XYZ_from_spectrum(const std::vector<double>& values, double start_nm, double step_nm, Observer observer) {
   return kMaxLuminousEfficacy * XYZ_sum_from_spectrum(values, start_nm, step_nm, observer);
 }
 

@@ -16,14 +16,17 @@ constexpr const char* kComponent[] = {"X", "Y", "Z"};
 int implausible_component(const Vec3& XYZ, std::string* why) {
   for (int c = 0; c < 3; ++c) {
     const double v = XYZ[c];
-    if (!std::isfinite(v)) *why = fmt::format("{} is not a finite number", kComponent[c]);
+    if (!std::isfinite(v))
+      *why = fmt::format("{} is not a finite number", kComponent[c]);
     else if (v < -kReadingNoiseFloor)
-      *why = fmt::format("{} = {:g} cd/m² is below zero by more than a probe's noise ({:g}): a display emits no "
-                         "negative light",
-                         kComponent[c], v, kReadingNoiseFloor);
+      *why = fmt::format(
+          "{} = {:g} cd/m² is below zero by more than a probe's noise ({:g}): a display emits no "
+          "negative light",
+          kComponent[c], v, kReadingNoiseFloor);
     else if (v > kBrightestReading)
       *why = fmt::format("{} = {:g} cd/m² is more than any display emits ({:g})", kComponent[c], v, kBrightestReading);
-    else continue;
+    else
+      continue;
     return c;
   }
   return -1;

@@ -38,12 +38,8 @@ Mat3 RgbSpace::XYZ_to_rgb() const { return rgb_to_XYZ().inverse(); }
 
 RgbSpace rec709_space() { return {"Rec.709", {0.640, 0.330}, {0.300, 0.600}, {0.150, 0.060}, kD65}; }
 RgbSpace p3d65_space() { return {"P3-D65", {0.680, 0.320}, {0.265, 0.690}, {0.150, 0.060}, kD65}; }
-RgbSpace dci_p3_space() {
-  return {"DCI-P3", {0.680, 0.320}, {0.265, 0.690}, {0.150, 0.060}, kDciWhite};
-}
-RgbSpace rec2020_space() {
-  return {"Rec.2020", {0.708, 0.292}, {0.170, 0.797}, {0.131, 0.046}, kD65};
-}
+RgbSpace dci_p3_space() { return {"DCI-P3", {0.680, 0.320}, {0.265, 0.690}, {0.150, 0.060}, kDciWhite}; }
+RgbSpace rec2020_space() { return {"Rec.2020", {0.708, 0.292}, {0.170, 0.797}, {0.131, 0.046}, kD65}; }
 
 RgbSpace rgb_space_by_name(std::string_view name) {
   std::string key = lower_alnum(name);
@@ -53,8 +49,7 @@ RgbSpace rgb_space_by_name(std::string_view name) {
   if (key == "rec2020" || key == "bt2020" || key == "2020" || key == "rec2100" || key == "bt2100")
     return rec2020_space();
   throw ValueError("colour space",
-                   "unknown RGB colour space '" + std::string(name) +
-                       "' (expected rec709, p3d65, dcip3 or rec2020)");
+                   "unknown RGB colour space '" + std::string(name) + "' (expected rec709, p3d65, dcip3 or rec2020)");
 }
 
 std::vector<std::string> rgb_space_names() { return {"rec709", "p3d65", "dcip3", "rec2020"}; }

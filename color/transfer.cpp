@@ -12,9 +12,8 @@ namespace calkit {
 
 Bt1886Eotf::Bt1886Eotf(double white_nits, double black_nits, double gamma) : gamma_(gamma) {
   if (!(white_nits > 0) || !(black_nits >= 0) || !(black_nits < white_nits))
-    throw ValueError("white/black",
-                     "BT.1886 needs 0 <= black < white cd/m² (got white " +
-                         std::to_string(white_nits) + ", black " + std::to_string(black_nits) + ")");
+    throw ValueError("white/black", "BT.1886 needs 0 <= black < white cd/m² (got white " + std::to_string(white_nits) +
+                                        ", black " + std::to_string(black_nits) + ")");
   if (!(gamma > 0)) throw ValueError("gamma", "BT.1886 gamma must be positive");
   double w = std::pow(white_nits, 1.0 / gamma);
   double k = std::pow(black_nits, 1.0 / gamma);
@@ -22,13 +21,9 @@ Bt1886Eotf::Bt1886Eotf(double white_nits, double black_nits, double gamma) : gam
   b_ = k / (w - k);
 }
 
-double Bt1886Eotf::nits(double signal) const {
-  return a_ * std::pow(std::max(signal + b_, 0.0), gamma_);
-}
+double Bt1886Eotf::nits(double signal) const { return a_ * std::pow(std::max(signal + b_, 0.0), gamma_); }
 
-double Bt1886Eotf::signal(double nits) const {
-  return std::pow(std::max(nits, 0.0) / a_, 1.0 / gamma_) - b_;
-}
+double Bt1886Eotf::signal(double nits) const { return std::pow(std::max(nits, 0.0) / a_, 1.0 / gamma_) - b_; }
 
 // ---- IEC 61966-2-1 sRGB ----
 
@@ -46,9 +41,7 @@ double srgb_inverse_eotf(double light) {
 
 double gamma_eotf(double signal, double gamma) { return std::pow(std::max(signal, 0.0), gamma); }
 
-double gamma_inverse_eotf(double light, double gamma) {
-  return std::pow(std::max(light, 0.0), 1.0 / gamma);
-}
+double gamma_inverse_eotf(double light, double gamma) { return std::pow(std::max(light, 0.0), 1.0 / gamma); }
 
 // ---- SMPTE ST 2084:2014 / ITU-R BT.2100-2 Table 4 ----
 
@@ -101,8 +94,7 @@ void check_hlg_display(double peak_nits, double black_nits) {
 }
 
 void check_hlg_gamma(double gamma) {
-  if (!(gamma > 0) || !std::isfinite(gamma))
-    throw ValueError("system gamma", "HLG system gamma must be positive");
+  if (!(gamma > 0) || !std::isfinite(gamma)) throw ValueError("system gamma", "HLG system gamma must be positive");
 }
 
 // BT.2100-2 Table 5 note: beta = sqrt(3 (Lb/Lw)^(1/gamma)).
@@ -143,8 +135,7 @@ Vec3 hlg_eotf(const Vec3& signal, double peak_nits, double black_nits, double ga
   check_hlg_gamma(gamma);
   double beta = hlg_black_lift(peak_nits, black_nits, gamma);
   Vec3 scene;
-  for (int i = 0; i < 3; ++i)
-    scene[i] = hlg_inverse_oetf(std::max(0.0, (1.0 - beta) * signal[i] + beta));
+  for (int i = 0; i < 3; ++i) scene[i] = hlg_inverse_oetf(std::max(0.0, (1.0 - beta) * signal[i] + beta));
   double ys = hlg_luminance(scene);
   if (ys <= 0) return Vec3::Zero();
   return peak_nits * std::pow(ys, gamma - 1.0) * scene;
@@ -165,16 +156,12 @@ Vec3 hlg_inverse_eotf(const Vec3& nits, double peak_nits, double black_nits, dou
 
 // ---- Report ITU-R BT.2390-4 (04/2018) §5.4.1 EETF (pp. 20-21; continued in BT.2408-4+ §3.1.1) ----
 
-Bt2390Eetf::Bt2390Eetf(double source_black, double source_peak, double target_black,
-                       double target_peak)
-    : source_black_(source_black), source_peak_(source_peak), target_black_(target_black),
-      target_peak_(target_peak) {
+Bt2390Eetf::Bt2390Eetf(double source_black, double source_peak, double target_black, double target_peak)
+    : source_black_(source_black), source_peak_(source_peak), target_black_(target_black), target_peak_(target_peak) {
   if (!(source_black >= 0) || !(source_peak > source_black) || !(source_peak <= 10000))
-    throw ValueError("mastering black/peak",
-                     "EETF needs 0 <= mastering black < mastering peak <= 10000 cd/m²");
+    throw ValueError("mastering black/peak", "EETF needs 0 <= mastering black < mastering peak <= 10000 cd/m²");
   if (!(target_black >= 0) || !(target_peak > target_black))
-    throw ValueError("display black/peak",
-                     "EETF needs 0 <= display black < display peak cd/m²");
+    throw ValueError("display black/peak", "EETF needs 0 <= display black < display peak cd/m²");
 }
 
 namespace {
@@ -202,8 +189,7 @@ double Bt2390Eetf::nits(double source_nits) const {
     // Hermite spline from (KS, KS) with slope 1 to (1, maxLum) with slope 0.
     double t = (e1 - r.knee) / (1.0 - r.knee);
     double t2 = t * t, t3 = t2 * t;
-    e2 = (2 * t3 - 3 * t2 + 1) * r.knee + (t3 - 2 * t2 + t) * (1.0 - r.knee) +
-         (-2 * t3 + 3 * t2) * r.max_lum;
+    e2 = (2 * t3 - 3 * t2 + 1) * r.knee + (t3 - 2 * t2 + t) * (1.0 - r.knee) + (-2 * t3 + 3 * t2) * r.max_lum;
   }
   double e3 = e2 + std::max(r.min_lum, 0.0) * std::pow(1.0 - e2, 4.0);  // black-level lift
   return pq_eotf(e3 * r.pq_range + r.pq_black);

@@ -9,8 +9,8 @@ namespace calkit {
 class Bt1886Eotf {
  public:
   Bt1886Eotf(double white_nits, double black_nits, double gamma = 2.4);
-  double nits(double signal) const;   // L = a * max(V + b, 0)^gamma
-  double signal(double nits) const;   // inverse: V = (L / a)^(1/gamma) - b
+  double nits(double signal) const;  // L = a * max(V + b, 0)^gamma
+  double signal(double nits) const;  // inverse: V = (L / a)^(1/gamma) - b
   double a() const { return a_; }
   double b() const { return b_; }
   double gamma() const { return gamma_; }
@@ -35,8 +35,8 @@ double pq_inverse_eotf(double nits);
 double pq_inverse_eotf_with_slope(double nits, double* slope);
 
 // ITU-R BT.2100-2 HLG.
-double hlg_oetf(double scene);           // scene light 0..1 -> signal
-double hlg_inverse_oetf(double signal);  // signal -> scene light 0..1
+double hlg_oetf(double scene);              // scene light 0..1 -> signal
+double hlg_inverse_oetf(double signal);     // signal -> scene light 0..1
 double hlg_system_gamma(double peak_nits);  // 1.2 at 1000 cd/m², extended rule of BT.2100 note 5f
 // HLG EOTF for a display of the given peak and black: non-linear RGB -> display light RGB (cd/m²),
 // and its inverse. Rec.2020 luminance weights in the OOTF.

@@ -7,7 +7,7 @@ namespace calkit {
 class Clock {
  public:
   virtual ~Clock() = default;
-  virtual double now_s() = 0;            // seconds since an arbitrary origin, monotonic
+  virtual double now_s() = 0;                // seconds since an arbitrary origin, monotonic
   virtual void sleep_s(double seconds) = 0;  // negative or zero: returns at once
 };
 

@@ -17,8 +17,10 @@ std::vector<SpecOption> split_spec_options(std::string_view text, const std::str
     std::string_view item = text.substr(start, end - start);
     if (!item.empty()) {
       std::size_t eq = item.find('=');
-      if (eq == std::string_view::npos) out.push_back({option, std::string(item), ""});
-      else out.push_back({option, std::string(item.substr(0, eq)), std::string(item.substr(eq + 1))});
+      if (eq == std::string_view::npos)
+        out.push_back({option, std::string(item), ""});
+      else
+        out.push_back({option, std::string(item.substr(0, eq)), std::string(item.substr(eq + 1))});
     }
     start = end + 1;
   }
@@ -35,8 +37,8 @@ int spec_int(const SpecOption& option, int lo, int hi) {
   const char* last = first + option.value.size();
   auto [ptr, ec] = std::from_chars(first, last, value);
   if (ec != std::errc() || ptr != last || value < lo || value > hi)
-    bad_spec_option(option, "'" + option.value + "' is not an integer in " + std::to_string(lo) + ".." +
-                                std::to_string(hi));
+    bad_spec_option(option,
+                    "'" + option.value + "' is not an integer in " + std::to_string(lo) + ".." + std::to_string(hi));
   return value;
 }
 
@@ -44,8 +46,8 @@ double spec_double(const SpecOption& option, double lo, double hi) {
   char* end = nullptr;
   double value = std::strtod(option.value.c_str(), &end);
   if (option.value.empty() || *end != '\0' || !std::isfinite(value) || value < lo || value > hi)
-    bad_spec_option(option, "'" + option.value + "' is not a number in " + std::to_string(lo) + ".." +
-                                std::to_string(hi));
+    bad_spec_option(option,
+                    "'" + option.value + "' is not a number in " + std::to_string(lo) + ".." + std::to_string(hi));
   return value;
 }
 

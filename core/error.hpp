@@ -17,7 +17,10 @@ class InputError : public std::runtime_error {
   // file may be empty (a value with no file); line 0 means "no line" (JSON, whole file).
   InputError(std::string file, int line, std::string field, const std::string& message)
       : std::runtime_error(format(file, line, field, message)),
-        file_(std::move(file)), line_(line), field_(std::move(field)), message_(message) {}
+        file_(std::move(file)),
+        line_(line),
+        field_(std::move(field)),
+        message_(message) {}
   explicit InputError(const std::string& message) : InputError("", 0, "", message) {}
 
   const std::string& file() const { return file_; }
@@ -28,8 +31,7 @@ class InputError : public std::runtime_error {
   InputError in_file(const std::string& file) const { return InputError(file, line_, field_, message_); }
 
  private:
-  static std::string format(const std::string& file, int line, const std::string& field,
-                            const std::string& message) {
+  static std::string format(const std::string& file, int line, const std::string& field, const std::string& message) {
     std::string out;
     if (!file.empty()) out += file + ":";
     if (line > 0) out += std::to_string(line) + ":";

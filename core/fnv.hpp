@@ -11,7 +11,7 @@ namespace calkit {
 
 // As 16 lowercase hex digits.
 inline std::string fnv1a64_hex(std::string_view bytes) {
-  std::uint64_t hash = 14695981039346656037ull;  // offset basis
+  std::uint64_t hash = 14695981039346656037ull;                        // offset basis
   for (unsigned char c : bytes) hash = (hash ^ c) * 1099511628211ull;  // FNV prime
   return fmt::format("{:016x}", hash);
 }

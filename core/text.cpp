@@ -43,8 +43,7 @@ std::string printable(std::string_view text) {
     const bool control = n == 1 && ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F);
     if (n == 0 || c1 || control) {
       const std::size_t bytes = n == 0 ? 1 : n;
-      for (std::size_t k = 0; k < bytes; ++k)
-        out += fmt::format("\\x{:02x}", static_cast<unsigned char>(text[i + k]));
+      for (std::size_t k = 0; k < bytes; ++k) out += fmt::format("\\x{:02x}", static_cast<unsigned char>(text[i + k]));
       i += bytes;
       continue;
     }

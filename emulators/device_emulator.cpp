@@ -4,9 +4,9 @@
 
 #include <cmath>
 
+#include "color/observer.hpp"
 #include "core/device_spec.hpp"
 #include "core/error.hpp"
-#include "color/observer.hpp"
 #include "sim/display_model.hpp"
 
 namespace calkit {
@@ -15,11 +15,16 @@ DeviceFaults parse_emulator_options(const std::string& device, const std::vector
                                     const std::function<bool(const SpecOption&)>& extra, const std::string& usage) {
   DeviceFaults f;
   for (const SpecOption& o : options) {
-    if (o.key == "disconnect-after") f.disconnect_after_commands = spec_int(o, 0, 1 << 30);
-    else if (o.key == "mute-after") f.mute_after_commands = spec_int(o, 0, 1 << 30);
-    else if (o.key == "garble-after") f.garble_after_commands = spec_int(o, 0, 1 << 30);
-    else if (o.key == "busy") f.busy = spec_flag(o);
-    else if (o.key == "permission") f.permission_denied = spec_flag(o);
+    if (o.key == "disconnect-after")
+      f.disconnect_after_commands = spec_int(o, 0, 1 << 30);
+    else if (o.key == "mute-after")
+      f.mute_after_commands = spec_int(o, 0, 1 << 30);
+    else if (o.key == "garble-after")
+      f.garble_after_commands = spec_int(o, 0, 1 << 30);
+    else if (o.key == "busy")
+      f.busy = spec_flag(o);
+    else if (o.key == "permission")
+      f.permission_denied = spec_flag(o);
     else if (!extra || !extra(o))
       bad_spec_option(o, fmt::format("unknown {} option (known: disconnect-after=N, mute-after=N, garble-after=N, "
                                      "busy, permission{}{})",

@@ -7,12 +7,12 @@
 #include <functional>
 #include <string>
 
+#include "core/clock.hpp"
 #include "core/device_spec.hpp"
 #include "core/types.hpp"
-#include "formats/measurement_set.hpp"
 #include "emulators/display_spectrum.hpp"
+#include "formats/measurement_set.hpp"
 #include "probes/transport/transport.hpp"
-#include "core/clock.hpp"
 
 namespace calkit {
 
@@ -23,8 +23,8 @@ struct DeviceFaults {
   bool permission_denied = false;      // opening fails: no access to the device node
   bool wrong_unlock = false;           // the device rejects every unlock response (i1d3)
   bool corrupt_eeprom = false;         // the stored calibration fails its checksum (i1d3)
-  int mute_after_commands = -1;    // >= 0: the next command after this many gets no reply (timeout)
-  int garble_after_commands = -1;  // >= 0: the next reply after this many arrives corrupted
+  int mute_after_commands = -1;        // >= 0: the next command after this many gets no reply (timeout)
+  int garble_after_commands = -1;      // >= 0: the next reply after this many arrives corrupted
 };
 
 // Parses "disconnect-after=N,mute-after=N,garble-after=N,busy,permission" plus the device's own

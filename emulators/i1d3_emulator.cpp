@@ -7,8 +7,8 @@
 #include <numbers>
 #include <sstream>
 
-#include "core/error.hpp"
 #include "color/observer.hpp"
+#include "core/error.hpp"
 
 namespace calkit {
 namespace {
@@ -20,9 +20,12 @@ using namespace i1d3;
 double sensitivity(int channel, double nm) {
   constexpr double k = 10000;  // Hz per W/(sr·m²·nm) at the CMF peak
   switch (channel) {
-    case 0: return k * (0.9 * cmf(nm - 0.8)[0] + 0.02 * cmf(nm)[1]);
-    case 1: return k * (1.0 * cmf(nm + 1.0)[1] + 0.01 * cmf(nm)[2]);
-    default: return k * 1.25 * cmf(nm - 1.0)[2];
+    case 0:
+      return k * (0.9 * cmf(nm - 0.8)[0] + 0.02 * cmf(nm)[1]);
+    case 1:
+      return k * (1.0 * cmf(nm + 1.0)[1] + 0.01 * cmf(nm)[2]);
+    default:
+      return k * 1.25 * cmf(nm - 1.0)[2];
   }
 }
 
@@ -52,17 +55,28 @@ I1d3EmulatorOptions parse_i1d3_emulator_options(const std::vector<SpecOption>& o
   I1d3EmulatorOptions o;
   auto extra = [&](const SpecOption& option) {
     const std::string& key = option.key;
-    if (key == "wrong-unlock") o.faults.wrong_unlock = spec_flag(option);
-    else if (key == "corrupt-eeprom") o.faults.corrupt_eeprom = spec_flag(option);
-    else if (key == "variant") o.variant = unlock_key(option.value).name;
-    else if (key == "locked") o.locked = spec_flag(option);
-    else if (key == "refresh") o.refresh_hz = spec_double(option, 0, 1000);
-    else if (key == "flicker") o.flicker_depth = spec_double(option, 0, 1);
-    else if (key == "diffuser") o.diffuser_ambient = option.value == "ambient";
-    else if (key == "revision") o.hardware_revision = option.value;
-    else if (key == "lux") o.ambient_lux = spec_double(option, 0, 1e6);
-    else if (key == "kelvin") o.ambient_kelvin = spec_double(option, 1000, 100000);
-    else return false;
+    if (key == "wrong-unlock")
+      o.faults.wrong_unlock = spec_flag(option);
+    else if (key == "corrupt-eeprom")
+      o.faults.corrupt_eeprom = spec_flag(option);
+    else if (key == "variant")
+      o.variant = unlock_key(option.value).name;
+    else if (key == "locked")
+      o.locked = spec_flag(option);
+    else if (key == "refresh")
+      o.refresh_hz = spec_double(option, 0, 1000);
+    else if (key == "flicker")
+      o.flicker_depth = spec_double(option, 0, 1);
+    else if (key == "diffuser")
+      o.diffuser_ambient = option.value == "ambient";
+    else if (key == "revision")
+      o.hardware_revision = option.value;
+    else if (key == "lux")
+      o.ambient_lux = spec_double(option, 0, 1e6);
+    else if (key == "kelvin")
+      o.ambient_kelvin = spec_double(option, 1000, 100000);
+    else
+      return false;
     return true;
   };
   DeviceFaults shared = parse_emulator_options(
@@ -102,7 +116,8 @@ I1d3Emulator::I1d3Emulator(VirtualDisplay& display, I1d3EmulatorOptions options)
 
   // The room: a blackbody of ambient_kelvin scaled to ambient_lux (E_v = Km ∫ E_e ȳ dλ, CIE 15).
   std::vector<double> room(kSensorBands + 50);
-  for (std::size_t i = 0; i < room.size(); ++i) room[i] = planck_radiance(380.0 + static_cast<double>(i), options_.ambient_kelvin);
+  for (std::size_t i = 0; i < room.size(); ++i)
+    room[i] = planck_radiance(380.0 + static_cast<double>(i), options_.ambient_kelvin);
   double scale = options_.ambient_lux / XYZ_from_spectrum(room, 380, 1)[1];
   for (int c = 0; c < 3; ++c) {
     double sum = 0;
@@ -127,7 +142,8 @@ void I1d3Emulator::build_eeproms() {
     for (int i = 0; i < kSensorBands; ++i) put_f32le(external_eeprom_, kSensorOffset[c] + 4 * i, sensor_[c][i]);
   for (int i = 0; i < kSensorBands; ++i) put_f32le(external_eeprom_, kDiffuserOffset + 4 * i, diffuser_[i]);
   std::string signature = std::string("calkit emulated ") + options_.variant;
-  std::memcpy(external_eeprom_.data() + kOemSignatureOffset, signature.data(), std::min<std::size_t>(signature.size(), 0x48));
+  std::memcpy(external_eeprom_.data() + kOemSignatureOffset, signature.data(),
+              std::min<std::size_t>(signature.size(), 0x48));
   const auto [from, to] = stored_checksum_range(options_.hardware_revision);
   std::uint32_t sum = 0;
   for (std::size_t i = from; i <= to; ++i) sum += external_eeprom_[i];
@@ -153,7 +169,7 @@ void I1d3Emulator::write_report(std::span<const std::uint8_t> report) {
   std::uint16_t code = report[0] ? static_cast<std::uint16_t>(report[0] << 8) : report[1];
   commands_.push_back(code);
   Bytes reply = handle(code, report);
-  if (action == FaultSchedule::Action::Mute) return;  // no reply: the read times out
+  if (action == FaultSchedule::Action::Mute) return;              // no reply: the read times out
   if (action == FaultSchedule::Action::Garble) reply[1] ^= 0xA5;  // a corrupted echo byte
   reply_ = std::move(reply);
 }
@@ -172,26 +188,46 @@ Bytes I1d3Emulator::handle(std::uint16_t code, std::span<const std::uint8_t> cmd
     write_command_seen_ = true;  // a driver must never get here
     return reply_for(code, kStatusUnknownCommand);
   }
-  const bool needs_unlock = code == kFreqMeasure || code == kPeriodMeasure ||
-                            code == kReadInternalEeprom || code == kReadExternalEeprom;
+  const bool needs_unlock =
+      code == kFreqMeasure || code == kPeriodMeasure || code == kReadInternalEeprom || code == kReadExternalEeprom;
   if (needs_unlock && locked_) return reply_for(code, 0x02);  // assumed: a locked unit refuses
   const std::string product = options_.variant == "colormunki-display" ? "ColorMunki Display" : "i1Display3 ";
   Bytes r = reply_for(code);
   switch (code) {
-    case kGetInfo: put_text(r, 2, product + " v2.28 17Jul15"); return r;
-    case kGetStatus: r[2] = 1; return r;
-    case kProductName: put_text(r, 2, product); return r;
-    case kProductType: put_u16le(r, 3, options_.variant == "colormunki-display" ? 2 : 1); return r;
-    case kFirmwareVersion: put_text(r, 2, "v2.28"); return r;
-    case kFirmwareDate: put_text(r, 2, "17Jul15"); return r;
-    case kLockStatus: r[2] = 0; r[3] = locked_ ? 1 : 0; return r;
-    case kSetLed: return r;
-    case kGetDiffuserPos: r[1] = options_.diffuser_ambient ? kDiffuserAmbient : kDiffuserDisplay; return r;
+    case kGetInfo:
+      put_text(r, 2, product + " v2.28 17Jul15");
+      return r;
+    case kGetStatus:
+      r[2] = 1;
+      return r;
+    case kProductName:
+      put_text(r, 2, product);
+      return r;
+    case kProductType:
+      put_u16le(r, 3, options_.variant == "colormunki-display" ? 2 : 1);
+      return r;
+    case kFirmwareVersion:
+      put_text(r, 2, "v2.28");
+      return r;
+    case kFirmwareDate:
+      put_text(r, 2, "17Jul15");
+      return r;
+    case kLockStatus:
+      r[2] = 0;
+      r[3] = locked_ ? 1 : 0;
+      return r;
+    case kSetLed:
+      return r;
+    case kGetDiffuserPos:
+      r[1] = options_.diffuser_ambient ? kDiffuserAmbient : kDiffuserDisplay;
+      return r;
     case kGetLockChallenge: {
       Bytes c = r;
       std::uint64_t x = 0x9E3779B97F4A7C15ULL * (++challenges_ + 7);
       for (std::size_t i = 2; i < kReportSize; ++i) {
-        x ^= x >> 29; x *= 0xBF58476D1CE4E5B9ULL; x ^= x >> 32;
+        x ^= x >> 29;
+        x *= 0xBF58476D1CE4E5B9ULL;
+        x ^= x >> 32;
         c[i] = static_cast<std::uint8_t>(x);
       }
       challenge_ = c;
@@ -220,9 +256,12 @@ Bytes I1d3Emulator::handle(std::uint16_t code, std::span<const std::uint8_t> cmd
       std::memcpy(r.data() + 5, external_eeprom_.data() + addr, len);
       return r;
     }
-    case kFreqMeasure: return frequency_measure(cmd);
-    case kPeriodMeasure: return period_measure(cmd);
-    default: return reply_for(code, kStatusUnknownCommand);
+    case kFreqMeasure:
+      return frequency_measure(cmd);
+    case kPeriodMeasure:
+      return period_measure(cmd);
+    default:
+      return reply_for(code, kStatusUnknownCommand);
   }
 }
 

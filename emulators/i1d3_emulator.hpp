@@ -25,10 +25,10 @@ struct I1d3EmulatorOptions {
   bool locked = true;
   std::string serial = "I1-11.A-01.100999.02";
   std::string hardware_revision = "B-02";  // a checksum that must match; later: unreliable
-  double refresh_hz = 0;        // > 0: the light flickers at this rate (PWM backlight, refresh)
-  double flicker_depth = 0.3;   // relative amplitude of that flicker
-  bool diffuser_ambient = false;  // the ambient diffuser is swung over the sensor
-  double ambient_lux = 5;       // the room light the diffuser sees (blackbody)
+  double refresh_hz = 0;                   // > 0: the light flickers at this rate (PWM backlight, refresh)
+  double flicker_depth = 0.3;              // relative amplitude of that flicker
+  bool diffuser_ambient = false;           // the ambient diffuser is swung over the sensor
+  double ambient_lux = 5;                  // the room light the diffuser sees (blackbody)
   double ambient_kelvin = 6500;
   double device_timeout_s = 10;  // period mode gives up (status 0x83) when edges take longer
   DeviceFaults faults;

@@ -23,14 +23,20 @@ JetiEmulatorOptions parse_jeti_emulator_options(const std::vector<SpecOption>& o
   o.faults = parse_emulator_options(
       "emulated:jeti", options,
       [&](const SpecOption& option) {
-        if (option.key == "baud") o.baud = spec_int(option, 1, 4000000);
-        else if (option.key == "gain") o.gain = spec_double(option, 1e-6, 1e6);
-        else if (option.key == "model" && (option.value == "1201" || option.value == "1211")) o.idn = "JETI_SB" + option.value;
-        else if (option.key == "old-firmware") o.old_firmware = spec_flag(option);
+        if (option.key == "baud")
+          o.baud = spec_int(option, 1, 4000000);
+        else if (option.key == "gain")
+          o.gain = spec_double(option, 1e-6, 1e6);
+        else if (option.key == "model" && (option.value == "1201" || option.value == "1211"))
+          o.idn = "JETI_SB" + option.value;
+        else if (option.key == "old-firmware")
+          o.old_firmware = spec_flag(option);
         else if (option.key == "mhead" && (option.value == "ambient" || option.value == "emissive"))
           o.ambient_head = option.value == "ambient";
-        else if (option.key == "third-party-cal") o.third_party_cal = spec_flag(option);
-        else return false;
+        else if (option.key == "third-party-cal")
+          o.third_party_cal = spec_flag(option);
+        else
+          return false;
         return true;
       },
       "baud=921600|115200|38400, gain=G, model=1201|1211, old-firmware, mhead=ambient|emissive, third-party-cal");
@@ -39,7 +45,9 @@ JetiEmulatorOptions parse_jeti_emulator_options(const std::vector<SpecOption>& o
 
 JetiEmulator::JetiEmulator(VirtualDisplay& display, JetiEmulatorOptions options)
     : SerialDeviceEmulator("emulated:jeti", options.faults, display.clock(), options.baud),
-      display_(display), options_(std::move(options)), spectra_(display.model()) {}
+      display_(display),
+      options_(std::move(options)),
+      spectra_(display.model()) {}
 
 void JetiEmulator::consume(std::string& input) {
   for (std::size_t cr; (cr = input.find('\r')) != std::string::npos;) {
@@ -127,7 +135,8 @@ void JetiEmulator::measure() {
 
 std::unique_ptr<JetiDriver> make_emulated_jeti(VirtualDisplay& display, const std::string& options_tail,
                                                JetiOptions driver_options, JetiEmulator** emulator) {
-  auto device = std::make_unique<JetiEmulator>(display, parse_jeti_emulator_options(split_spec_options(options_tail, "--probe")));
+  auto device =
+      std::make_unique<JetiEmulator>(display, parse_jeti_emulator_options(split_spec_options(options_tail, "--probe")));
   if (emulator) *emulator = device.get();
   return std::make_unique<JetiDriver>(std::move(device), display.clock(), driver_options);
 }

@@ -20,9 +20,9 @@ struct JetiEmulatorOptions {
   std::string idn = "JETI_SB1211";
   std::string serial = "8675309";
   std::string firmware = "3.51";
-  double gain = 1;  // multiplies kCountsPerRadianceMs (a more sensitive head saturates sooner)
-  bool old_firmware = false;    // a 1201 before V1.8.3: NAKs *conf:maxtin
-  bool ambient_head = false;    // the ambient measuring head is in place (mhead: 1)
+  double gain = 1;               // multiplies kCountsPerRadianceMs (a more sensitive head saturates sooner)
+  bool old_firmware = false;     // a 1201 before V1.8.3: NAKs *conf:maxtin
+  bool ambient_head = false;     // the ambient measuring head is in place (mhead: 1)
   bool third_party_cal = false;  // calibrated only over 380..780 nm: *init beyond it gives 141
   DeviceFaults faults;
 };
@@ -54,7 +54,7 @@ class JetiEmulator : public SerialDeviceEmulator {
   DisplaySpectralModel spectra_;
   int error_ = 0;
   int start_nm_ = 350, end_nm_ = 1000, step_nm_ = 1;
-  bool laser_ = true;  // the target laser is on at power-up
+  bool laser_ = true;               // the target laser is on at power-up
   double max_exposure_ms_ = 60000;  // the firmware default (A specbos.c comments)
   double exposure_ms_ = 0;
   Spectrum last_;

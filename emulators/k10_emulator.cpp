@@ -34,9 +34,12 @@ K10EmulatorOptions parse_k10_emulator_options(const std::vector<SpecOption>& opt
   o.faults = parse_emulator_options(
       "emulated:k10", options,
       [&](const SpecOption& option) {
-        if (option.key == "refresh") o.refresh_hz = spec_double(option, 0, 1000);
-        else if (option.key == "flicker") o.flicker_depth = spec_double(option, 0, 1);
-        else return false;
+        if (option.key == "refresh")
+          o.refresh_hz = spec_double(option, 0, 1000);
+        else if (option.key == "flicker")
+          o.flicker_depth = spec_double(option, 0, 1);
+        else
+          return false;
         return true;
       },
       "refresh=HZ, flicker=DEPTH");
@@ -44,8 +47,10 @@ K10EmulatorOptions parse_k10_emulator_options(const std::vector<SpecOption>& opt
 }
 
 const std::vector<K10Emulator::Slot>& K10Emulator::slots() {
-  static const std::vector<Slot> s = {{"WOLED", "woled"},        {"QD-OLED", "qd-oled"},
-                                      {"Mini-LED LCD", "miniled"}, {"DLP projector", "dlp"},
+  static const std::vector<Slot> s = {{"WOLED", "woled"},
+                                      {"QD-OLED", "qd-oled"},
+                                      {"Mini-LED LCD", "miniled"},
+                                      {"DLP projector", "dlp"},
                                       {"Reference monitor", "reference"}};
   return s;
 }
@@ -54,13 +59,13 @@ double K10Emulator::range_top(int range) { return 0.06 * std::pow(10.0, range - 
 
 K10Emulator::K10Emulator(VirtualDisplay& display, K10EmulatorOptions options)
     : SerialDeviceEmulator("emulated:k10", options.faults, display.clock(), kBaud),
-      display_(display), options_(std::move(options)) {
+      display_(display),
+      options_(std::move(options)) {
   factory_ = k10_filters().matrix_for("lcd-white-led");
   response_per_XYZ_ = k10_filters().response_per_XYZ(display.model().technology);
   // An on-board matrix takes factory XYZ to true XYZ for its display type.
   for (const Slot& s : slots()) slot_matrices_.push_back(k10_filters().matrix_for(s.technology) * factory_.inverse());
 }
-
 
 void K10Emulator::consume(std::string& input) {
   for (;;) {
@@ -132,7 +137,8 @@ void K10Emulator::handle(const std::string& cmd) {
 
 Vec3 K10Emulator::factory_XYZ(double t) {
   double gain = 1;
-  if (options_.refresh_hz > 0) gain += options_.flicker_depth * std::sin(2 * std::numbers::pi * options_.refresh_hz * t);
+  if (options_.refresh_hz > 0)
+    gain += options_.flicker_depth * std::sin(2 * std::numbers::pi * options_.refresh_hz * t);
   return gain * (factory_ * (response_per_XYZ_ * display_.emitted_XYZ()));
 }
 
@@ -188,7 +194,8 @@ bool K10Emulator::produce_more() {
 
 std::unique_ptr<K10Driver> make_emulated_k10(VirtualDisplay& display, const std::string& options_tail,
                                              K10Options driver_options, K10Emulator** emulator) {
-  auto device = std::make_unique<K10Emulator>(display, parse_k10_emulator_options(split_spec_options(options_tail, "--probe")));
+  auto device =
+      std::make_unique<K10Emulator>(display, parse_k10_emulator_options(split_spec_options(options_tail, "--probe")));
   if (emulator) *emulator = device.get();
   return std::make_unique<K10Driver>(std::move(device), display.clock(), std::move(driver_options));
 }

@@ -19,7 +19,7 @@ struct K10EmulatorOptions {
   std::string model = "K-10-A";
   std::string serial = "K10A04711";
   std::string firmware = "v01.09fh";
-  double refresh_hz = 0;      // > 0: the light flickers at this rate
+  double refresh_hz = 0;  // > 0: the light flickers at this rate
   double flicker_depth = 0.3;
   DeviceFaults faults;
 };
@@ -54,7 +54,7 @@ class K10Emulator : public SerialDeviceEmulator {
 
   VirtualDisplay& display_;
   K10EmulatorOptions options_;
-  Mat3 factory_;  // raw filter response -> factory XYZ (a white-LED LCD calibration)
+  Mat3 factory_;           // raw filter response -> factory XYZ (a white-LED LCD calibration)
   Mat3 response_per_XYZ_;  // what the filters see per unit XYZ of this display's light
   std::vector<Mat3> slot_matrices_;
   std::array<int, 3> ranges_{3, 3, 3};

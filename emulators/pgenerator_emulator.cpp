@@ -41,10 +41,19 @@ bool ints(const std::string& text, std::size_t n, int lo, int hi, std::vector<in
 
 // The configuration keys PGenerator accepts and the values this emulator checks.
 const std::map<std::string, std::set<int>>& conf_keys() {
-  static const std::map<std::string, std::set<int>> keys{
-      {"IS_SDR", {0, 1}}, {"IS_HDR", {0, 1}}, {"EOTF", {0, 1, 2, 3}}, {"PRIMARIES", {}}, {"MAX_LUMA", {}},
-      {"MIN_LUMA", {}}, {"MAX_CLL", {}}, {"MAX_FALL", {}}, {"COLOR_FORMAT", {}}, {"COLORIMETRY", {}},
-      {"RGB_QUANT_RANGE", {1, 2}}, {"MAX_BPC", {8, 10, 12}}, {"MODE_IDX", {}}};
+  static const std::map<std::string, std::set<int>> keys{{"IS_SDR", {0, 1}},
+                                                         {"IS_HDR", {0, 1}},
+                                                         {"EOTF", {0, 1, 2, 3}},
+                                                         {"PRIMARIES", {}},
+                                                         {"MAX_LUMA", {}},
+                                                         {"MIN_LUMA", {}},
+                                                         {"MAX_CLL", {}},
+                                                         {"MAX_FALL", {}},
+                                                         {"COLOR_FORMAT", {}},
+                                                         {"COLORIMETRY", {}},
+                                                         {"RGB_QUANT_RANGE", {1, 2}},
+                                                         {"MAX_BPC", {8, 10, 12}},
+                                                         {"MODE_IDX", {}}};
   return keys;
 }
 
@@ -90,9 +99,12 @@ std::string PGeneratorEmulator::show_rgb(const std::string& body) {
   auto f = split(body, ';');
   if (f.size() < 6 || f.size() > 7) return "ERR:RGB needs DRAW;W,H;RES;R,G,B;BG;X,Y[;TEXT]";
   int bits = 8;
-  if (f[0] == "RECTANGLE10bit") bits = 10;
-  else if (f[0] == "TEXT") return "OK";
-  else if (f[0] != "RECTANGLE") return "ERR:unknown draw '" + f[0] + "'";
+  if (f[0] == "RECTANGLE10bit")
+    bits = 10;
+  else if (f[0] == "TEXT")
+    return "OK";
+  else if (f[0] != "RECTANGLE")
+    return "ERR:unknown draw '" + f[0] + "'";
   int max = (1 << bits) - 1;
   std::vector<int> size, rgb, bg, pos;
   int res;
@@ -110,7 +122,8 @@ std::string PGeneratorEmulator::show_rgb(const std::string& body) {
   if (display_) {
     SignalRange range = conf()["RGB_QUANT_RANGE"] == "1" ? SignalRange::Legal : SignalRange::Full;
     bool full = size[0] == options_.width && size[1] == options_.height;
-    double window = full ? 100 : window_percent_from_area(double(size[0]) * size[1] / (double(options_.width) * options_.height));
+    double window =
+        full ? 100 : window_percent_from_area(double(size[0]) * size[1] / (double(options_.width) * options_.height));
     double background = full ? 0 : std::clamp(decode(bg, bits, range).mean(), 0.0, 1.0);
     double centre_x = 0.5, centre_y = 0.5;  // -1,-1: centred
     if (!pos.empty() && !full) {
@@ -139,7 +152,8 @@ std::string PGeneratorEmulator::handle(const std::string& command) {
     std::string value = colon == std::string::npos ? "" : rest.substr(colon + 1);
     int v;
     auto known = conf_keys().find(key);
-    if (known == conf_keys().end()) reply = "ERR:unknown configuration key " + key;
+    if (known == conf_keys().end())
+      reply = "ERR:unknown configuration key " + key;
     else if (!to_int(value, v) || v < 0 || (!known->second.empty() && !known->second.count(v)))
       reply = "ERR:bad value '" + value + "' for " + key;
     else {

@@ -38,8 +38,8 @@ class PGeneratorEmulator {
   // configuration as a side effect.
   std::string handle(const std::string& command);
 
-  std::vector<std::string> commands() const;  // every command received, in order
-  std::vector<std::string> errors() const;    // every ERR reply sent
+  std::vector<std::string> commands() const;        // every command received, in order
+  std::vector<std::string> errors() const;          // every ERR reply sent
   std::map<std::string, std::string> conf() const;  // SET_PGENERATOR_CONF_* values
   std::mutex& display_mutex() { return display_mutex_; }
 

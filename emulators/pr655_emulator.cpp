@@ -21,9 +21,12 @@ Pr655EmulatorOptions parse_pr655_emulator_options(const std::vector<SpecOption>&
   o.faults = parse_emulator_options(
       "emulated:pr655", options,
       [&](const SpecOption& option) {
-        if (option.key == "model" && (option.value == "PR-655" || option.value == "PR-670")) o.model = option.value;
-        else if (option.key == "max-luminance") o.max_luminance = spec_double(option, 1e-3, 1e7);
-        else return false;
+        if (option.key == "model" && (option.value == "PR-655" || option.value == "PR-670"))
+          o.model = option.value;
+        else if (option.key == "max-luminance")
+          o.max_luminance = spec_double(option, 1e-3, 1e7);
+        else
+          return false;
         return true;
       },
       "model=PR-655|PR-670, max-luminance=L");
@@ -32,7 +35,9 @@ Pr655EmulatorOptions parse_pr655_emulator_options(const std::vector<SpecOption>&
 
 Pr655Emulator::Pr655Emulator(VirtualDisplay& display, Pr655EmulatorOptions options)
     : SerialDeviceEmulator("emulated:pr655", options.faults, display.clock(), kBaud),
-      display_(display), options_(std::move(options)), spectra_(display.model()) {}
+      display_(display),
+      options_(std::move(options)),
+      spectra_(display.model()) {}
 
 void Pr655Emulator::consume(std::string& input) {
   for (;;) {
@@ -72,7 +77,8 @@ int Pr655Emulator::measure() {
   if (Y > options_.max_luminance) return kOverload;
   const Spectrum light = spectra_.spectrum_of(XYZ);  // 380..780 nm at 1 nm
   last_ = {kStartNm, kStepNm, {}};
-  for (int nm = kStartNm; nm <= kEndNm; nm += kStepNm) last_.values.push_back(light.values[static_cast<std::size_t>(nm - 380)]);
+  for (int nm = kStartNm; nm <= kEndNm; nm += kStepNm)
+    last_.values.push_back(light.values[static_cast<std::size_t>(nm - 380)]);
   last_XYZ_ = XYZ_from_spectrum(last_.values, last_.start_nm, last_.step_nm);
   return kOk;
 }
@@ -88,7 +94,8 @@ void Pr655Emulator::handle(const std::string& cmd) {
   if (cmd == "M2" || cmd == "M5") {
     const int q = measure();
     if (q != kOk) return reply(fmt::format("{:05}", q));
-    if (cmd == "M2") return reply(fmt::format("{:05},0,{:.4e},{:.4e},{:.4e}", q, last_XYZ_[0], last_XYZ_[1], last_XYZ_[2]));
+    if (cmd == "M2")
+      return reply(fmt::format("{:05},0,{:.4e},{:.4e},{:.4e}", q, last_XYZ_[0], last_XYZ_[1], last_XYZ_[2]));
     auto peak = std::max_element(last_.values.begin(), last_.values.end()) - last_.values.begin();
     double integrated = 0;
     for (double v : last_.values) integrated += v * last_.step_nm;
@@ -102,7 +109,8 @@ void Pr655Emulator::handle(const std::string& cmd) {
 
 std::unique_ptr<Pr655Driver> make_emulated_pr655(VirtualDisplay& display, const std::string& options_tail,
                                                  Pr655Options driver_options, Pr655Emulator** emulator) {
-  auto device = std::make_unique<Pr655Emulator>(display, parse_pr655_emulator_options(split_spec_options(options_tail, "--probe")));
+  auto device = std::make_unique<Pr655Emulator>(
+      display, parse_pr655_emulator_options(split_spec_options(options_tail, "--probe")));
   if (emulator) *emulator = device.get();
   return std::make_unique<Pr655Driver>(std::move(device), display.clock(), driver_options);
 }

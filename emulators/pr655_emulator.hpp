@@ -17,9 +17,9 @@ namespace calkit {
 struct Pr655EmulatorOptions {
   std::string model = "PR-655";
   std::string serial = "65512345";
-  double min_luminance = 1e-4;    // below: weak light (-8)
-  double low_luminance = 0.2;     // below: the adaptive exposure takes long
-  double max_luminance = 5000;    // above: overload (-2)
+  double min_luminance = 1e-4;  // below: weak light (-8)
+  double low_luminance = 0.2;   // below: the adaptive exposure takes long
+  double max_luminance = 5000;  // above: overload (-2)
   DeviceFaults faults;
 };
 

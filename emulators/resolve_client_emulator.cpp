@@ -192,8 +192,8 @@ ResolveFrame ls_frame(const XmlElement& shapes) {
   if (shapes.children.empty() || shapes.children.size() > 2) bad("<shapes> needs one or two <rectangle>s");
   std::vector<ResolveFrame> rects;
   for (const XmlElement& r : shapes.children) {
-    if (r.name != "rectangle" || !r.attributes.empty() || r.children.size() != 2 ||
-        r.children[0].name != "color" || r.children[1].name != "geometry")
+    if (r.name != "rectangle" || !r.attributes.empty() || r.children.size() != 2 || r.children[0].name != "color" ||
+        r.children[1].name != "geometry")
       bad("<rectangle> must hold <color> then <geometry>");
     ResolveFrame f;
     f.dialect = ResolveDialect::Ls;
@@ -243,8 +243,8 @@ std::string read_resolve_frame(TcpStream& stream, double timeout_s) {
   } catch (const PeerClosed&) {
     throw ProtocolError("peer closed inside a frame header");
   }
-  std::uint32_t n = (std::uint32_t{header[0]} << 24) | (std::uint32_t{header[1]} << 16) |
-                    (std::uint32_t{header[2]} << 8) | header[3];
+  std::uint32_t n =
+      (std::uint32_t{header[0]} << 24) | (std::uint32_t{header[1]} << 16) | (std::uint32_t{header[2]} << 8) | header[3];
   if (n == 0 || n > kResolveMaxFrame)
     throw ProtocolError(fmt::format("frame length {} outside 1..{}", n, kResolveMaxFrame));
   std::string xml(n, '\0');
@@ -321,8 +321,7 @@ void ResolveClientEmulator::run() {
       try {
         stream = TcpStream::connect(options_.host, options_.port, 0.5, options_.source);
       } catch (const NetworkError&) {
-        if (std::chrono::steady_clock::now() - start > std::chrono::duration<double>(options_.connect_timeout_s))
-          throw;
+        if (std::chrono::steady_clock::now() - start > std::chrono::duration<double>(options_.connect_timeout_s)) throw;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
       }
     }
@@ -349,9 +348,12 @@ void ResolveClientEmulator::run() {
   } catch (const std::exception& e) {
     record_error(e.what());
   }
-  if (stop_mode_ == 2) stream.abort_close();
-  else if (stop_mode_ == 1) stream.shutdown_and_close();
-  else stream.abort_close();  // protocol violation or server gone: drop as PGenerator+ does
+  if (stop_mode_ == 2)
+    stream.abort_close();
+  else if (stop_mode_ == 1)
+    stream.shutdown_and_close();
+  else
+    stream.abort_close();  // protocol violation or server gone: drop as PGenerator+ does
   std::lock_guard lock(mutex_);
   connected_ = false;
   finished_ = true;
@@ -360,9 +362,9 @@ void ResolveClientEmulator::run() {
 
 bool ResolveClientEmulator::wait_for_frames(std::uint64_t count, double timeout_s) const {
   std::unique_lock lock(mutex_);
-  return changed_.wait_for(lock, std::chrono::duration<double>(timeout_s),
-                           [&] { return frames_ >= count || (finished_ && frames_ < count); }) &&
-         frames_ >= count;
+  return changed_.wait_for(lock, std::chrono::duration<double>(timeout_s), [&] {
+    return frames_ >= count || (finished_ && frames_ < count);
+  }) && frames_ >= count;
 }
 
 bool ResolveClientEmulator::wait_connected(double timeout_s) const {

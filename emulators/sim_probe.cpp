@@ -39,8 +39,7 @@ double standard_normal(std::uint64_t key) {
 
 }  // namespace
 
-SimProbe::SimProbe(VirtualDisplay& display, SimProbeOptions options)
-    : display_(display), options_(options) {}
+SimProbe::SimProbe(VirtualDisplay& display, SimProbeOptions options) : display_(display), options_(options) {}
 
 ProbeIdentity SimProbe::identity() const {
   return {"calkit SimProbe", "sim-" + std::to_string(options_.seed), CALKIT_VERSION};
@@ -83,8 +82,7 @@ ProbeReading SimProbe::read() {
   }
   Vec3 truth = sum / kSamples;
   if (truth[1] > options_.saturation_nits)
-    throw ProbeError(ProbeErrorKind::Saturated, "SimProbe: saturated at " +
-                                                    std::to_string(truth[1]) + " cd/m2");
+    throw ProbeError(ProbeErrorKind::Saturated, "SimProbe: saturated at " + std::to_string(truth[1]) + " cd/m2");
   if (options_.spectral_mismatch) truth = display_.model().probe_mismatch * truth;
 
   // The noise key is (seed, shown patch, read index since it was shown) only.

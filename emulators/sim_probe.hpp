@@ -11,13 +11,13 @@ namespace calkit {
 
 struct SimProbeOptions {
   std::uint64_t seed = 1;
-  double relative_noise = 0.002;     // 1-sigma, fraction of each XYZ component
-  double noise_floor_nits = 0.003;   // 1-sigma absolute noise at base_integration_s
-  double base_integration_s = 0.25;  // integration on bright patches
-  double max_integration_s = 2.0;    // longest integration, on the darkest patches
-  double dark_threshold_nits = 2.0;  // below this Y the probe integrates longer (~ 1/Y)
-  double saturation_nits = 20000;    // brighter -> ProbeError Saturated
-  bool spectral_mismatch = false;    // apply the display model's probe_mismatch matrix
+  double relative_noise = 0.002;                  // 1-sigma, fraction of each XYZ component
+  double noise_floor_nits = 0.003;                // 1-sigma absolute noise at base_integration_s
+  double base_integration_s = 0.25;               // integration on bright patches
+  double max_integration_s = 2.0;                 // longest integration, on the darkest patches
+  double dark_threshold_nits = 2.0;               // below this Y the probe integrates longer (~ 1/Y)
+  double saturation_nits = 20000;                 // brighter -> ProbeError Saturated
+  bool spectral_mismatch = false;                 // apply the display model's probe_mismatch matrix
   AmbientReading ambient{5.0, {0.3135, 0.3236}};  // the room: 5 lux near 6500 K
 };
 

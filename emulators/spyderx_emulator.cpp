@@ -28,7 +28,9 @@ const FilterSensor& spyderx_filters() {
   return sensor;
 }
 
-ProbeError usb_fault(const std::string& what) { return ProbeError(ProbeErrorKind::Protocol, "emulated:spyderx: " + what); }
+ProbeError usb_fault(const std::string& what) {
+  return ProbeError(ProbeErrorKind::Protocol, "emulated:spyderx: " + what);
+}
 
 }  // namespace
 
@@ -38,18 +40,24 @@ SpyderxEmulatorOptions parse_spyderx_emulator_options(const std::vector<SpecOpti
       "emulated:spyderx", options,
       [&](const SpecOption& option) {
         const std::string& key = option.key;
-        if (key == "lux") o.ambient_lux = spec_double(option, 0, 1e6);
-        else if (key == "forget-cap") o.user_forgets_cap = spec_flag(option);
-        else if (key == "diffuser") {}  // `calkit ambient` asks for it; the ambient sensor is always exposed
-        else if (key == "counts-per-nit") o.counts_per_nit = spec_double(option, 1e-6, 1e9);
-        else if (key == "reset" && (option.value == "ok" || option.value == "stall")) o.reset_stalls = option.value == "stall";
+        if (key == "lux")
+          o.ambient_lux = spec_double(option, 0, 1e6);
+        else if (key == "forget-cap")
+          o.user_forgets_cap = spec_flag(option);
+        else if (key == "diffuser") {
+        }  // `calkit ambient` asks for it; the ambient sensor is always exposed
+        else if (key == "counts-per-nit")
+          o.counts_per_nit = spec_double(option, 1e-6, 1e9);
+        else if (key == "reset" && (option.value == "ok" || option.value == "stall"))
+          o.reset_stalls = option.value == "stall";
         else if (key == "dark") {
           std::istringstream in(option.value);
           char colon = ':';
           for (int c = 0; c < 3; ++c)
             if (!(in >> o.dark[c]) || (c < 2 && !(in >> colon && colon == ':')) || std::abs(o.dark[c]) > 1000)
               bad_spec_option(option, "expected dark=R:G:B, counts within ±1000");
-        } else return false;
+        } else
+          return false;
         return true;
       },
       "lux=L, forget-cap, counts-per-nit=K, reset=ok|stall, dark=R:G:B");
@@ -92,7 +100,8 @@ int SpyderxEmulator::bulk_write(std::uint8_t endpoint, std::span<const std::uint
   if (endpoint != kOutEndpoint) throw usb_fault(fmt::format("no OUT endpoint 0x{:02x}", endpoint));
   Frame f = decode_command(data);
   const FaultSchedule::Action action = schedule_.next_command();
-  if (action == FaultSchedule::Action::Disconnect || action == FaultSchedule::Action::Mute) return static_cast<int>(data.size());
+  if (action == FaultSchedule::Action::Disconnect || action == FaultSchedule::Action::Mute)
+    return static_cast<int>(data.size());
   std::uint8_t status = kStatusOk;
   Bytes payload = handle(f, status);
   Reply r{f.nonce, status, payload};
@@ -118,7 +127,9 @@ Bytes SpyderxEmulator::bulk_read(std::uint8_t endpoint, std::size_t max_length, 
 int SpyderxEmulator::interrupt_write(std::uint8_t, std::span<const std::uint8_t>, int) {
   throw usb_fault("the SpyderX has no interrupt endpoints");
 }
-Bytes SpyderxEmulator::interrupt_read(std::uint8_t, std::size_t, int) { throw usb_fault("the SpyderX has no interrupt endpoints"); }
+Bytes SpyderxEmulator::interrupt_read(std::uint8_t, std::size_t, int) {
+  throw usb_fault("the SpyderX has no interrupt endpoints");
+}
 
 Bytes SpyderxEmulator::handle(const Frame& f, std::uint8_t& status) {
   switch (f.cmd) {
@@ -130,7 +141,8 @@ Bytes SpyderxEmulator::handle(const Frame& f, std::uint8_t& status) {
     }
     case kSerialNumber: {
       Bytes p(kSerialLength, 0);
-      std::copy(options_.serial.begin(), options_.serial.begin() + std::min<std::size_t>(8, options_.serial.size()), p.begin() + 4);
+      std::copy(options_.serial.begin(), options_.serial.begin() + std::min<std::size_t>(8, options_.serial.size()),
+                p.begin() + 4);
       return p;
     }
     case kGetCalibration: {
@@ -155,7 +167,8 @@ Bytes SpyderxEmulator::handle(const Frame& f, std::uint8_t& status) {
       setup_done_ = true;
       return p;
     }
-    case kMeasure: return measure(f.payload, status);
+    case kMeasure:
+      return measure(f.payload, status);
     case kAmbient: {
       if (f.payload.size() != 2 || gain_of(f.payload[1]) == 0) break;
       const int inttime = f.payload[0];
@@ -172,20 +185,23 @@ Bytes SpyderxEmulator::handle(const Frame& f, std::uint8_t& status) {
       display_.clock().sleep_s(inttime * 2.73e-3);
       return p;
     }
-    default: break;
+    default:
+      break;
   }
   status = kStatusBad;
   return {};
 }
 
 Bytes SpyderxEmulator::measure(const Bytes& req, std::uint8_t& status) {
-  if (req.size() != 7 || !setup_done_ || req[2] != kSetupV1 || !std::equal(kTrim.begin(), kTrim.end(), req.begin() + 3)) {
+  if (req.size() != 7 || !setup_done_ || req[2] != kSetupV1 ||
+      !std::equal(kTrim.begin(), kTrim.end(), req.begin() + 3)) {
     status = kStatusBad;
     return {};
   }
   const int ms = u16be(req, 0);
   display_.clock().sleep_s(ms / 1000.0);
-  const Vec3 light = cap_on_ ? Vec3::Zero() : Vec3(counts_per_XYZ_ * display_.emitted_XYZ() * (ms / double(kDefaultIntegrationMs)));
+  const Vec3 light =
+      cap_on_ ? Vec3::Zero() : Vec3(counts_per_XYZ_ * display_.emitted_XYZ() * (ms / double(kDefaultIntegrationMs)));
   Bytes p(kMeasureLength, 0);
   for (int c = 0; c < 4; ++c) {
     const double signal = c < 3 ? light[c] + options_.dark[c] : 0.05 * light[0];
@@ -197,7 +213,8 @@ Bytes SpyderxEmulator::measure(const Bytes& req, std::uint8_t& status) {
 
 std::unique_ptr<SpyderxDriver> make_emulated_spyderx(VirtualDisplay& display, const std::string& options_tail,
                                                      SpyderxOptions driver_options, SpyderxEmulator** emulator) {
-  auto device = std::make_unique<SpyderxEmulator>(display, parse_spyderx_emulator_options(split_spec_options(options_tail, "--probe")));
+  auto device = std::make_unique<SpyderxEmulator>(
+      display, parse_spyderx_emulator_options(split_spec_options(options_tail, "--probe")));
   SpyderxEmulator* d = device.get();
   if (emulator) *emulator = d;
   if (!driver_options.ask_user)

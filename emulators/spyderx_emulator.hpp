@@ -22,8 +22,8 @@ struct SpyderxEmulatorOptions {
   std::string serial = "SX019482";
   double counts_per_nit = 60;  // raw counts per cd/m² of white at the default integration time
   double ambient_lux = 5;
-  bool user_forgets_cap = false;  // the (emulated) user never puts the cap on
-  bool reset_stalls = true;       // the reset request is not acknowledged (drivers ignore it)
+  bool user_forgets_cap = false;            // the (emulated) user never puts the cap on
+  bool reset_stalls = true;                 // the reset request is not acknowledged (drivers ignore it)
   std::array<double, 3> dark = {6, -4, 9};  // thermal dark counts beside the black subtraction
   DeviceFaults faults;
 };
@@ -48,7 +48,7 @@ class SpyderxEmulator : public UsbTransport {
   void set_cap(bool on) { cap_on_ = on; }
   bool cap_on() const { return cap_on_; }
   bool forgets_cap() const { return options_.user_forgets_cap; }
-  std::size_t resets() const { return resets_; }  // reset control requests
+  std::size_t resets() const { return resets_; }                // reset control requests
   std::size_t device_resets() const { return device_resets_; }  // USB port resets
   std::size_t command_count() const { return schedule_.commands(); }
   // The thermal dark offset (counts) a black calibration must find; it may be negative: the
@@ -62,7 +62,7 @@ class SpyderxEmulator : public UsbTransport {
   VirtualDisplay& display_;
   SpyderxEmulatorOptions options_;
   FaultSchedule schedule_;
-  Mat3 counts_per_XYZ_;              // at the default integration time
+  Mat3 counts_per_XYZ_;               // at the default integration time
   std::array<Mat3, 4> calibrations_;  // counts -> XYZ per display type
   std::optional<Bytes> reply_;
   bool cap_on_ = false;

@@ -23,20 +23,18 @@ std::array<int, 3> rgb_fields(const CgatsFile& file, const CgatsTable& table) {
           cgats_require_field(file, table, "RGB_B")};
 }
 
-Vec3 read_triplet(const CgatsFile& file, const CgatsTable& table, size_t row,
-                  const std::array<int, 3>& fields) {
+Vec3 read_triplet(const CgatsFile& file, const CgatsTable& table, size_t row, const std::array<int, 3>& fields) {
   return {cgats_number(file, table, row, fields[0]), cgats_number(file, table, row, fields[1]),
           cgats_number(file, table, row, fields[2])};
 }
 
-Vec3 read_rgb(const CgatsFile& file, const CgatsTable& table, size_t row,
-              const std::array<int, 3>& fields) {
+Vec3 read_rgb(const CgatsFile& file, const CgatsTable& table, size_t row, const std::array<int, 3>& fields) {
   Vec3 rgb;
   for (int c = 0; c < 3; ++c) {
     double v = cgats_number(file, table, row, fields[c]);
     if (v < 0 || v > 100)
-      throw InputError(file.name, table.row_lines.empty() ? 0 : table.row_lines[row],
-                       table.fields[fields[c]], number(v) + " is outside 0..100");
+      throw InputError(file.name, table.row_lines.empty() ? 0 : table.row_lines[row], table.fields[fields[c]],
+                       number(v) + " is outside 0..100");
     rgb[c] = v / 100.0;
   }
   return rgb;
@@ -63,20 +61,18 @@ SpectralLayout spectral_layout(const CgatsFile& file, const CgatsTable& table) {
   if (table.keyword("SPECTRAL_NORM")) {
     layout.norm = cgats_keyword_number(file, table, "SPECTRAL_NORM");
     if (!(layout.norm > 0))
-      throw InputError(file.name, table.keyword_line("SPECTRAL_NORM"), "SPECTRAL_NORM",
-                       "must be positive");
+      throw InputError(file.name, table.keyword_line("SPECTRAL_NORM"), "SPECTRAL_NORM", "must be positive");
   }
   int n = static_cast<int>(bands);
   layout.start_nm = start;
   layout.step_nm = (end - start) / (n - 1);
   for (int i = 0; i < n; ++i)
-    layout.fields.push_back(
-        cgats_require_field(file, table, spectral_field_name(start + i * layout.step_nm)));
+    layout.fields.push_back(cgats_require_field(file, table, spectral_field_name(start + i * layout.step_nm)));
   return layout;
 }
 
-Spectrum read_spectrum(const CgatsFile& file, const CgatsTable& table, size_t row,
-                       const SpectralLayout& layout, double scale) {
+Spectrum read_spectrum(const CgatsFile& file, const CgatsTable& table, size_t row, const SpectralLayout& layout,
+                       double scale) {
   Spectrum s;
   s.start_nm = layout.start_nm;
   s.step_nm = layout.step_nm;

@@ -14,11 +14,9 @@ namespace calkit::argyll {
 // Column indexes of RGB_R, RGB_G, RGB_B (throws naming the missing field).
 std::array<int, 3> rgb_fields(const CgatsFile& file, const CgatsTable& table);
 // Device RGB of a row, file 0..100 -> 0..1; throws when outside 0..100.
-Vec3 read_rgb(const CgatsFile& file, const CgatsTable& table, size_t row,
-              const std::array<int, 3>& fields);
+Vec3 read_rgb(const CgatsFile& file, const CgatsTable& table, size_t row, const std::array<int, 3>& fields);
 // A row value that must be a finite number.
-Vec3 read_triplet(const CgatsFile& file, const CgatsTable& table, size_t row,
-                  const std::array<int, 3>& fields);
+Vec3 read_triplet(const CgatsFile& file, const CgatsTable& table, size_t row, const std::array<int, 3>& fields);
 
 // SPECTRAL_BANDS/START_NM/END_NM and the SPEC_nnn columns, when the table has them.
 struct SpectralLayout {
@@ -29,8 +27,8 @@ struct SpectralLayout {
   bool present() const { return !fields.empty(); }
 };
 SpectralLayout spectral_layout(const CgatsFile& file, const CgatsTable& table);
-Spectrum read_spectrum(const CgatsFile& file, const CgatsTable& table, size_t row,
-                       const SpectralLayout& layout, double scale);
+Spectrum read_spectrum(const CgatsFile& file, const CgatsTable& table, size_t row, const SpectralLayout& layout,
+                       double scale);
 // Adds SPECTRAL_* keywords and SPEC_nnn field names for spectra shaped like `shape`.
 void add_spectral_fields(CgatsTable& table, const Spectrum& shape);
 std::string spectral_field_name(double nm);

@@ -25,8 +25,7 @@ ColorimeterMatrix parse_ccmx(std::string_view text, const std::string& name) {
   ccmx.instrument = cgats_require_keyword(file, table, "INSTRUMENT");
   const std::string& rep = cgats_require_keyword(file, table, "COLOR_REP");
   if (rep != "XYZ")
-    throw InputError(name, table.keyword_line("COLOR_REP"), "COLOR_REP",
-                     "must be XYZ, not '" + rep + "'");
+    throw InputError(name, table.keyword_line("COLOR_REP"), "COLOR_REP", "must be XYZ, not '" + rep + "'");
   ccmx.description = argyll::keyword_or_empty(table, "DESCRIPTOR");
   ccmx.display = argyll::keyword_or_empty(table, "DISPLAY");
   ccmx.technology = argyll::keyword_or_empty(table, "TECHNOLOGY");
@@ -43,8 +42,7 @@ ColorimeterMatrix parse_ccmx(std::string_view text, const std::string& name) {
                        "must be a whole number");
     ccmx.display_type_base_id = static_cast<int>(id);
   }
-  std::array<int, 3> xyz = {cgats_require_field(file, table, "XYZ_X"),
-                            cgats_require_field(file, table, "XYZ_Y"),
+  std::array<int, 3> xyz = {cgats_require_field(file, table, "XYZ_X"), cgats_require_field(file, table, "XYZ_Y"),
                             cgats_require_field(file, table, "XYZ_Z")};
   if (table.rows.size() != 3)
     throw InputError(name, table.line, "NUMBER_OF_SETS",
@@ -66,8 +64,7 @@ std::string format_ccmx(const ColorimeterMatrix& ccmx) {
   if (ccmx.instrument.empty()) throw ValueError("INSTRUMENT", "is required in a CCMX");
   CgatsTable table;
   table.file_type = "CCMX";
-  table.set_keyword("DESCRIPTOR", ccmx.description.empty() ? "calkit colorimeter correction"
-                                                           : ccmx.description);
+  table.set_keyword("DESCRIPTOR", ccmx.description.empty() ? "calkit colorimeter correction" : ccmx.description);
   table.set_keyword("INSTRUMENT", ccmx.instrument);
   argyll::set_keyword_if(table, "DISPLAY", ccmx.display);
   argyll::set_keyword_if(table, "TECHNOLOGY", ccmx.technology);
@@ -84,8 +81,7 @@ std::string format_ccmx(const ColorimeterMatrix& ccmx) {
   for (int r = 0; r < 3; ++r) {
     std::vector<std::string> row;
     for (int c = 0; c < 3; ++c) {
-      if (!std::isfinite(ccmx.matrix(r, c)))
-        throw ValueError("matrix", "is not finite");
+      if (!std::isfinite(ccmx.matrix(r, c))) throw ValueError("matrix", "is not finite");
       row.push_back(argyll::number(ccmx.matrix(r, c)));
     }
     table.rows.push_back(std::move(row));

@@ -9,17 +9,17 @@
 namespace calkit {
 
 struct ColorimeterMatrix {
-  std::string description;     // DESCRIPTOR
-  std::string instrument;      // INSTRUMENT (required), the colorimeter it corrects
-  std::string display;         // DISPLAY
-  std::string technology;      // TECHNOLOGY
-  std::string reference;       // REFERENCE, the spectro it was made against
-  std::string originator;      // ORIGINATOR
-  std::string created;         // CREATED
-  std::string ui_selectors;    // UI_SELECTORS
-  int display_type_base_id = 0;  // DISPLAY_TYPE_BASE_ID, 0 = not given
-  bool refresh = false;          // DISPLAY_TYPE_REFRESH "YES"
-  bool oem = false;              // OEM "YES"
+  std::string description;         // DESCRIPTOR
+  std::string instrument;          // INSTRUMENT (required), the colorimeter it corrects
+  std::string display;             // DISPLAY
+  std::string technology;          // TECHNOLOGY
+  std::string reference;           // REFERENCE, the spectro it was made against
+  std::string originator;          // ORIGINATOR
+  std::string created;             // CREATED
+  std::string ui_selectors;        // UI_SELECTORS
+  int display_type_base_id = 0;    // DISPLAY_TYPE_BASE_ID, 0 = not given
+  bool refresh = false;            // DISPLAY_TYPE_REFRESH "YES"
+  bool oem = false;                // OEM "YES"
   Mat3 matrix = Mat3::Identity();  // row i = set i of the file
 
   Vec3 apply(const Vec3& measured) const { return matrix * measured; }

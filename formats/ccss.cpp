@@ -32,16 +32,14 @@ DisplaySpectra parse_ccss(std::string_view text, const std::string& name) {
     double total = 0;
     for (double v : ccss.samples.back().values) total += v;
     if (!(total > 0))
-      throw InputError(name, table.row_lines[r], "SAMPLE_ID",
-                       "spectrum " + std::to_string(r + 1) + " holds no light (its values sum to " +
-                           argyll::number(total) + ")");
+      throw InputError(
+          name, table.row_lines[r], "SAMPLE_ID",
+          "spectrum " + std::to_string(r + 1) + " holds no light (its values sum to " + argyll::number(total) + ")");
   }
   return ccss;
 }
 
-DisplaySpectra read_ccss(const std::filesystem::path& path) {
-  return parse_ccss(read_file_text(path), path.string());
-}
+DisplaySpectra read_ccss(const std::filesystem::path& path) { return parse_ccss(read_file_text(path), path.string()); }
 
 std::string format_ccss(const DisplaySpectra& ccss) {
   if (ccss.samples.size() < 3) throw ValueError("samples", "a CCSS needs at least 3");
@@ -49,13 +47,11 @@ std::string format_ccss(const DisplaySpectra& ccss) {
   if (shape.values.size() < 2 || !(shape.step_nm > 0))
     throw ValueError("samples", "needs at least 2 bands and a positive step");
   for (const Spectrum& s : ccss.samples)
-    if (s.values.size() != shape.values.size() || s.start_nm != shape.start_nm ||
-        s.step_nm != shape.step_nm)
+    if (s.values.size() != shape.values.size() || s.start_nm != shape.start_nm || s.step_nm != shape.step_nm)
       throw ValueError("samples", "all spectra need the same sampling");
   CgatsTable table;
   table.file_type = "CCSS";
-  table.set_keyword("DESCRIPTOR", ccss.description.empty() ? "calkit display spectral samples"
-                                                           : ccss.description);
+  table.set_keyword("DESCRIPTOR", ccss.description.empty() ? "calkit display spectral samples" : ccss.description);
   table.set_keyword("ORIGINATOR", ccss.originator.empty() ? "calkit" : ccss.originator);
   argyll::set_keyword_if(table, "CREATED", ccss.created);
   argyll::set_keyword_if(table, "DISPLAY", ccss.display);

@@ -11,16 +11,16 @@
 namespace calkit {
 
 struct DisplaySpectra {
-  std::string description;   // DESCRIPTOR
-  std::string display;       // DISPLAY
-  std::string technology;    // TECHNOLOGY
-  std::string reference;     // REFERENCE
-  std::string originator;    // ORIGINATOR
-  std::string created;       // CREATED
-  std::string ui_selectors;  // UI_SELECTORS
-  bool refresh = false;      // DISPLAY_TYPE_REFRESH "YES"
-  bool oem = false;          // OEM "YES"
-  double norm = 1.0;         // SPECTRAL_NORM
+  std::string description;        // DESCRIPTOR
+  std::string display;            // DISPLAY
+  std::string technology;         // TECHNOLOGY
+  std::string reference;          // REFERENCE
+  std::string originator;         // ORIGINATOR
+  std::string created;            // CREATED
+  std::string ui_selectors;       // UI_SELECTORS
+  bool refresh = false;           // DISPLAY_TYPE_REFRESH "YES"
+  bool oem = false;               // OEM "YES"
+  double norm = 1.0;              // SPECTRAL_NORM
   std::vector<Spectrum> samples;  // same start/step for all, at least 3
 };
 

@@ -41,9 +41,7 @@ std::vector<Token> tokenize(std::string_view text, const std::string& name) {
       i = end + 1;
     } else {
       size_t start = i;
-      while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i])) &&
-             text[i] != '"')
-        ++i;
+      while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i])) && text[i] != '"') ++i;
       tokens.push_back({std::string(text.substr(start, i - start)), line, false});
     }
   }
@@ -51,26 +49,23 @@ std::vector<Token> tokenize(std::string_view text, const std::string& name) {
 }
 
 bool is_reserved(const std::string& word) {
-  static const std::set<std::string> reserved = {
-      "KEYWORD", "NUMBER_OF_FIELDS", "BEGIN_DATA_FORMAT", "END_DATA_FORMAT",
-      "NUMBER_OF_SETS", "BEGIN_DATA", "END_DATA"};
+  static const std::set<std::string> reserved = {"KEYWORD",         "NUMBER_OF_FIELDS", "BEGIN_DATA_FORMAT",
+                                                 "END_DATA_FORMAT", "NUMBER_OF_SETS",   "BEGIN_DATA",
+                                                 "END_DATA"};
   return reserved.count(word) > 0;
 }
 
 // Keywords of CGATS.17 and the ones ArgyllCMS knows without a KEYWORD declaration.
 bool is_standard_keyword(const std::string& key) {
   static const std::set<std::string> standard = {
-      "ORIGINATOR", "DESCRIPTOR", "CREATED", "MANUFACTURER", "MANUFACTURE", "PROD_DATE",
-      "SERIAL", "MATERIAL", "INSTRUMENTATION", "MEASUREMENT_SOURCE", "PRINT_CONDITIONS",
-      "SAMPLE_BACKING"};
+      "ORIGINATOR", "DESCRIPTOR", "CREATED",         "MANUFACTURER",       "MANUFACTURE",      "PROD_DATE",
+      "SERIAL",     "MATERIAL",   "INSTRUMENTATION", "MEASUREMENT_SOURCE", "PRINT_CONDITIONS", "SAMPLE_BACKING"};
   return standard.count(key) > 0;
 }
 
 class Parser {
  public:
-  Parser(std::string_view text, std::string name) : name_(std::move(name)) {
-    tokens_ = tokenize(text, name_);
-  }
+  Parser(std::string_view text, std::string name) : name_(std::move(name)) { tokens_ = tokenize(text, name_); }
 
   CgatsFile parse() {
     CgatsFile file;
@@ -84,8 +79,7 @@ class Parser {
       } else if (file.tables.empty()) {
         throw InputError(name_, first.line, "", "missing file type line (e.g. CTI3) at the start");
       }
-      if (pos_ >= tokens_.size())
-        throw InputError(name_, first.line, "", "file ends after the file type line");
+      if (pos_ >= tokens_.size()) throw InputError(name_, first.line, "", "file ends after the file type line");
       file.tables.push_back(parse_table(file_type, first.line));
     }
     if (file.tables.empty()) throw InputError(name_, 0, "", "empty CGATS file");
@@ -113,8 +107,7 @@ class Parser {
     const Token& value = value_of(key);
     long n = -1;
     auto [end, ec] = std::from_chars(value.text.data(), value.text.data() + value.text.size(), n);
-    if (ec != std::errc() || end != value.text.data() + value.text.size() || n < 0 ||
-        n > 100000000)
+    if (ec != std::errc() || end != value.text.data() + value.text.size() || n < 0 || n > 100000000)
       throw InputError(name_, key.line, key.text, "'" + value.text + "' is not a count");
     return n;
   }
@@ -129,8 +122,7 @@ class Parser {
     int sets_line = 0;
     while (pos_ < tokens_.size()) {
       const Token& t = tokens_[pos_++];
-      if (t.quoted)
-        throw InputError(name_, t.line, "", "unexpected quoted string \"" + t.text + "\"");
+      if (t.quoted) throw InputError(name_, t.line, "", "unexpected quoted string \"" + t.text + "\"");
       if (t.text == "KEYWORD") {
         value_of(t);  // a declaration only: any keyword is accepted
       } else if (t.text == "NUMBER_OF_FIELDS") {
@@ -156,8 +148,7 @@ class Parser {
         throw InputError(name_, t.line, t.text, "without its BEGIN");
       } else {
         const Token& value = value_of(t);
-        if (table.keyword(t.text))
-          throw InputError(name_, t.line, t.text, "keyword given twice");
+        if (table.keyword(t.text)) throw InputError(name_, t.line, t.text, "keyword given twice");
         table.keywords.emplace_back(t.text, value.text);
         table.keyword_lines.push_back(t.line);
       }
@@ -169,34 +160,30 @@ class Parser {
     while (pos_ < tokens_.size()) {
       const Token& t = tokens_[pos_++];
       if (!t.quoted && t.text == "END_DATA_FORMAT") {
-        if (table.fields.empty())
-          throw InputError(name_, t.line, "BEGIN_DATA_FORMAT", "no fields listed");
+        if (table.fields.empty()) throw InputError(name_, t.line, "BEGIN_DATA_FORMAT", "no fields listed");
         return;
       }
       if (t.quoted || is_reserved(t.text))
         throw InputError(name_, t.line, "BEGIN_DATA_FORMAT", "bad field name '" + t.text + "'");
-      if (table.field_index(t.text) >= 0)
-        throw InputError(name_, t.line, t.text, "field listed twice");
+      if (table.field_index(t.text) >= 0) throw InputError(name_, t.line, t.text, "field listed twice");
       table.fields.push_back(t.text);
     }
     throw InputError(name_, begin.line, "END_DATA_FORMAT", "missing");
   }
 
   void parse_data(CgatsTable& table, const Token& begin) {
-    if (table.fields.empty())
-      throw InputError(name_, begin.line, "BEGIN_DATA_FORMAT", "data before the field list");
+    if (table.fields.empty()) throw InputError(name_, begin.line, "BEGIN_DATA_FORMAT", "data before the field list");
     std::vector<std::string> row;
     while (pos_ < tokens_.size()) {
       const Token& t = tokens_[pos_++];
       if (!t.quoted && t.text == "END_DATA") {
         if (!row.empty())
-          throw InputError(name_, table.row_lines.back(), table.fields[row.size()],
-                           "row has " + std::to_string(row.size()) + " values, expected " +
-                               std::to_string(table.fields.size()));
+          throw InputError(
+              name_, table.row_lines.back(), table.fields[row.size()],
+              "row has " + std::to_string(row.size()) + " values, expected " + std::to_string(table.fields.size()));
         return;
       }
-      if (!t.quoted && is_reserved(t.text))
-        throw InputError(name_, t.line, "END_DATA", "missing before " + t.text);
+      if (!t.quoted && is_reserved(t.text)) throw InputError(name_, t.line, "END_DATA", "missing before " + t.text);
       if (row.empty()) table.row_lines.push_back(t.line);
       row.push_back(t.text);
       if (row.size() == table.fields.size()) {
@@ -255,13 +242,9 @@ int CgatsTable::field_index(std::string_view name) const {
   return -1;
 }
 
-CgatsFile parse_cgats(std::string_view text, const std::string& name) {
-  return Parser(text, name).parse();
-}
+CgatsFile parse_cgats(std::string_view text, const std::string& name) { return Parser(text, name).parse(); }
 
-CgatsFile read_cgats(const std::filesystem::path& path) {
-  return parse_cgats(read_file_text(path), path.string());
-}
+CgatsFile read_cgats(const std::filesystem::path& path) { return parse_cgats(read_file_text(path), path.string()); }
 
 std::string format_cgats(const CgatsFile& file) {
   std::string out;
@@ -279,12 +262,10 @@ std::string format_cgats(const CgatsFile& file) {
     }
     out += "\nNUMBER_OF_FIELDS " + std::to_string(table.fields.size()) + "\nBEGIN_DATA_FORMAT\n";
     for (const std::string& f : table.fields) {
-      if (!is_bare_token(f) || is_reserved(f))
-        throw InputError(file.name, 0, f, "not a valid CGATS field name");
+      if (!is_bare_token(f) || is_reserved(f)) throw InputError(file.name, 0, f, "not a valid CGATS field name");
       out += f + " ";
     }
-    out += "\nEND_DATA_FORMAT\n\nNUMBER_OF_SETS " + std::to_string(table.rows.size()) +
-           "\nBEGIN_DATA\n";
+    out += "\nEND_DATA_FORMAT\n\nNUMBER_OF_SETS " + std::to_string(table.rows.size()) + "\nBEGIN_DATA\n";
     for (const auto& row : table.rows) {
       if (row.size() != table.fields.size())
         throw InputError(file.name, 0, "", "row size does not match the field count");
@@ -301,19 +282,16 @@ const CgatsTable& cgats_table(const CgatsFile& file, std::string_view file_type)
     if (t.file_type == file_type) return t;
   int line = file.tables.empty() ? 0 : file.tables.front().line;
   throw InputError(file.name, line, "",
-                   "not a " + std::string(file_type) + " file (no " + std::string(file_type) +
-                       " table)");
+                   "not a " + std::string(file_type) + " file (no " + std::string(file_type) + " table)");
 }
 
 int cgats_require_field(const CgatsFile& file, const CgatsTable& table, std::string_view name) {
   int i = table.field_index(name);
-  if (i < 0)
-    throw InputError(file.name, table.line, std::string(name), "missing from BEGIN_DATA_FORMAT");
+  if (i < 0) throw InputError(file.name, table.line, std::string(name), "missing from BEGIN_DATA_FORMAT");
   return i;
 }
 
-const std::string& cgats_require_keyword(const CgatsFile& file, const CgatsTable& table,
-                                         std::string_view key) {
+const std::string& cgats_require_keyword(const CgatsFile& file, const CgatsTable& table, std::string_view key) {
   const std::string* v = table.keyword(key);
   if (!v) throw InputError(file.name, table.line, std::string(key), "missing keyword");
   return *v;
@@ -343,8 +321,7 @@ double cgats_keyword_number(const CgatsFile& file, const CgatsTable& table, std:
   const std::string& text = cgats_require_keyword(file, table, key);
   double v = 0;
   if (!parse_double(text, v))
-    throw InputError(file.name, table.keyword_line(key), std::string(key),
-                     "'" + text + "' is not a finite number");
+    throw InputError(file.name, table.keyword_line(key), std::string(key), "'" + text + "' is not a finite number");
   return v;
 }
 

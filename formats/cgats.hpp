@@ -12,18 +12,18 @@
 namespace calkit {
 
 struct CgatsTable {
-  std::string file_type;  // "CTI3", "CCMX", ... (trimmed)
+  std::string file_type;                                      // "CTI3", "CCMX", ... (trimmed)
   std::vector<std::pair<std::string, std::string>> keywords;  // in file order, unquoted
-  std::vector<int> keyword_lines;  // source line of each keyword (empty when built in memory)
-  std::vector<std::string> fields;                            // BEGIN_DATA_FORMAT names
-  std::vector<std::vector<std::string>> rows;                 // one entry per field
-  int line = 0;                  // line where the table starts (for messages)
-  std::vector<int> row_lines;    // source line of each row (0 when built in memory)
+  std::vector<int> keyword_lines;              // source line of each keyword (empty when built in memory)
+  std::vector<std::string> fields;             // BEGIN_DATA_FORMAT names
+  std::vector<std::vector<std::string>> rows;  // one entry per field
+  int line = 0;                                // line where the table starts (for messages)
+  std::vector<int> row_lines;                  // source line of each row (0 when built in memory)
 
-  const std::string* keyword(std::string_view key) const;  // nullptr when absent
+  const std::string* keyword(std::string_view key) const;              // nullptr when absent
   void set_keyword(const std::string& key, const std::string& value);  // replace or append
-  int field_index(std::string_view name) const;                       // -1 when absent
-  int keyword_line(std::string_view key) const;  // its source line, else the table's line
+  int field_index(std::string_view name) const;                        // -1 when absent
+  int keyword_line(std::string_view key) const;                        // its source line, else the table's line
 };
 
 struct CgatsFile {
@@ -39,8 +39,7 @@ std::string format_cgats(const CgatsFile& file);
 // Typed access with checked errors naming file, row line and field.
 const CgatsTable& cgats_table(const CgatsFile& file, std::string_view file_type);  // first match
 int cgats_require_field(const CgatsFile& file, const CgatsTable& table, std::string_view name);
-const std::string& cgats_require_keyword(const CgatsFile& file, const CgatsTable& table,
-                                         std::string_view key);
+const std::string& cgats_require_keyword(const CgatsFile& file, const CgatsTable& table, std::string_view key);
 double cgats_number(const CgatsFile& file, const CgatsTable& table, size_t row, int field);
 double cgats_keyword_number(const CgatsFile& file, const CgatsTable& table, std::string_view key);
 // Numbers as Argyll writes them: shortest text that reads back to the same double.

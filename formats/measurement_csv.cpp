@@ -25,8 +25,7 @@ std::vector<std::string> split_commas(std::string_view line) {
   }
 }
 
-double cell_number(const std::string& text, const std::string& name, int line,
-                   const std::string& field) {
+double cell_number(const std::string& text, const std::string& name, int line, const std::string& field) {
   double v = 0;
   const char* b = text.data();
   const char* e = b + text.size();
@@ -65,13 +64,11 @@ MeasurementSet parse_measurement_csv(std::string_view text, const std::string& n
     std::vector<std::string> cells = split_commas(line);
     if (header.empty()) {
       header = cells;
-      if (header.size() < 6)
-        throw InputError(name, line_no, "", "header must start with R,G,B,X,Y,Z");
+      if (header.size() < 6) throw InputError(name, line_no, "", "header must start with R,G,B,X,Y,Z");
       for (int c = 0; c < 6; ++c)
         if (header[c] != kColumns[c])
           throw InputError(name, line_no, header[c],
-                           std::string("header column ") + std::to_string(c + 1) + " must be " +
-                               kColumns[c]);
+                           std::string("header column ") + std::to_string(c + 1) + " must be " + kColumns[c]);
       if (header.size() >= 9 && header[6] == kStdevColumns[0]) {
         for (int c = 0; c < 3; ++c)
           if (header[6 + c] != kStdevColumns[c])
@@ -90,9 +87,9 @@ MeasurementSet parse_measurement_csv(std::string_view text, const std::string& n
       continue;
     }
     if (cells.size() != header.size())
-      throw InputError(name, line_no, "", "row has " + std::to_string(cells.size()) +
-                                              " columns, the header " +
-                                              std::to_string(header.size()));
+      throw InputError(
+          name, line_no, "",
+          "row has " + std::to_string(cells.size()) + " columns, the header " + std::to_string(header.size()));
     Reading r;
     for (int c = 0; c < 3; ++c) {
       r.rgb[c] = cell_number(cells[c], name, line_no, header[c]);
@@ -144,8 +141,8 @@ std::string format_measurement_csv(const MeasurementSet& set) {
     if (stdev)
       for (int c = 0; c < 3; ++c) row += "," + cgats_format_number(r.uncertainty[c]);
     if (shape && !shape->empty()) {
-      if (r.spectrum.values.size() != shape->values.size() ||
-          r.spectrum.start_nm != shape->start_nm || r.spectrum.step_nm != shape->step_nm)
+      if (r.spectrum.values.size() != shape->values.size() || r.spectrum.start_nm != shape->start_nm ||
+          r.spectrum.step_nm != shape->step_nm)
         throw ValueError("spectrum", "every reading needs the same spectral sampling in CSV");
       for (double v : r.spectrum.values) row.append(",").append(cgats_format_number(v));
     }

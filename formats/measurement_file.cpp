@@ -20,8 +20,7 @@ std::string lower_extension(const std::filesystem::path& path) {
 
 [[noreturn]] void unknown_extension(const std::filesystem::path& path, const std::string& allowed) {
   throw InputError(path.string(), 0, "",
-                   "unknown file extension '" + path.extension().string() + "' (use " + allowed +
-                       ")");
+                   "unknown file extension '" + path.extension().string() + "' (use " + allowed + ")");
 }
 
 }  // namespace

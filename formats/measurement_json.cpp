@@ -17,8 +17,7 @@ using nlohmann::json;
 
 constexpr int kVersion = 1;
 
-const json& member(const json& object, const char* key, const std::string& name,
-                   const std::string& where) {
+const json& member(const json& object, const char* key, const std::string& name, const std::string& where) {
   auto it = object.find(key);
   if (it == object.end()) throw InputError(name, 0, where + key, "missing");
   return *it;
@@ -32,8 +31,7 @@ double number(const json& value, const std::string& name, const std::string& fie
 }
 
 Vec3 triplet(const json& value, const std::string& name, const std::string& field) {
-  if (!value.is_array() || value.size() != 3)
-    throw InputError(name, 0, field, "expected an array of 3 numbers");
+  if (!value.is_array() || value.size() != 3) throw InputError(name, 0, field, "expected an array of 3 numbers");
   return {number(value[0], name, field + "[0]"), number(value[1], name, field + "[1]"),
           number(value[2], name, field + "[2]")};
 }
@@ -41,8 +39,7 @@ Vec3 triplet(const json& value, const std::string& name, const std::string& fiel
 Vec3 device_rgb(const json& value, const std::string& name, const std::string& field) {
   Vec3 rgb = triplet(value, name, field);
   for (int c = 0; c < 3; ++c)
-    if (rgb[c] < 0 || rgb[c] > 1)
-      throw InputError(name, 0, field + "[" + std::to_string(c) + "]", "outside 0..1");
+    if (rgb[c] < 0 || rgb[c] > 1) throw InputError(name, 0, field + "[" + std::to_string(c) + "]", "outside 0..1");
   return rgb;
 }
 
@@ -61,8 +58,7 @@ Spectrum spectrum(const json& value, const std::string& name, const std::string&
   Spectrum s;
   s.start_nm = number(member(value, "start_nm", name, field + "."), name, field + ".start_nm");
   s.step_nm = number(member(value, "step_nm", name, field + "."), name, field + ".step_nm");
-  if (!(s.step_nm > 0) || s.start_nm < 0)
-    throw InputError(name, 0, field, "needs start_nm >= 0 and step_nm > 0");
+  if (!(s.step_nm > 0) || s.start_nm < 0) throw InputError(name, 0, field, "needs start_nm >= 0 and step_nm > 0");
   const json& values = member(value, "values", name, field + ".");
   if (!values.is_array() || values.size() < 2)
     throw InputError(name, 0, field + ".values", "expected an array of at least 2 numbers");
@@ -85,8 +81,7 @@ MeasurementSet parse_measurement_json(std::string_view text, const std::string& 
     }
   }
   const json& readings = member(doc, "readings", name, "");
-  if (!readings.is_array() || readings.empty())
-    throw InputError(name, 0, "readings", "expected a non-empty array");
+  if (!readings.is_array() || readings.empty()) throw InputError(name, 0, "readings", "expected a non-empty array");
   for (size_t i = 0; i < readings.size(); ++i) {
     std::string where = "readings[" + std::to_string(i) + "]";
     const json& r = readings[i];
@@ -114,8 +109,7 @@ std::string format_measurement_json(const MeasurementSet& set) {
   json readings = json::array();
   for (const Reading& r : set.readings) {
     for (int c = 0; c < 3; ++c)
-      if (!std::isfinite(r.rgb[c]) || !std::isfinite(r.XYZ[c]))
-        throw ValueError("readings", "a value is not finite");
+      if (!std::isfinite(r.rgb[c]) || !std::isfinite(r.XYZ[c])) throw ValueError("readings", "a value is not finite");
     json j = {{"rgb", {r.rgb[0], r.rgb[1], r.rgb[2]}}, {"XYZ", {r.XYZ[0], r.XYZ[1], r.XYZ[2]}}};
     if (!r.uncertainty.isZero()) {
       if (!r.uncertainty.allFinite()) throw ValueError("readings", "an uncertainty is not finite");
@@ -124,17 +118,14 @@ std::string format_measurement_json(const MeasurementSet& set) {
     for (double v : r.spectrum.values)
       if (!std::isfinite(v)) throw ValueError("spectrum", "a value is not finite");
     if (!r.spectrum.empty())
-      j["spectrum"] = {{"start_nm", r.spectrum.start_nm},
-                       {"step_nm", r.spectrum.step_nm},
-                       {"values", r.spectrum.values}};
+      j["spectrum"] = {
+          {"start_nm", r.spectrum.start_nm}, {"step_nm", r.spectrum.step_nm}, {"values", r.spectrum.values}};
     readings.push_back(std::move(j));
   }
   // One reading per line: diffable and still small for thousands of readings.
-  std::string out = "{\n \"format\": \"calkit-measurements\",\n \"version\": " +
-                    std::to_string(kVersion) + ",\n \"info\": " + json(set.info).dump() +
-                    ",\n \"readings\": [";
-  for (size_t i = 0; i < readings.size(); ++i)
-    out += (i ? ",\n  " : "\n  ") + readings[i].dump();
+  std::string out = "{\n \"format\": \"calkit-measurements\",\n \"version\": " + std::to_string(kVersion) +
+                    ",\n \"info\": " + json(set.info).dump() + ",\n \"readings\": [";
+  for (size_t i = 0; i < readings.size(); ++i) out += (i ? ",\n  " : "\n  ") + readings[i].dump();
   return out + "\n ]\n}\n";
 }
 
@@ -151,8 +142,7 @@ PatchSet parse_patch_json(std::string_view text, const std::string& name) {
     patches.description = it->get<std::string>();
   }
   const json& rgb = member(doc, "rgb", name, "");
-  if (!rgb.is_array() || rgb.empty())
-    throw InputError(name, 0, "rgb", "expected a non-empty array of [r, g, b]");
+  if (!rgb.is_array() || rgb.empty()) throw InputError(name, 0, "rgb", "expected a non-empty array of [r, g, b]");
   for (size_t i = 0; i < rgb.size(); ++i)
     patches.rgb.push_back(device_rgb(rgb[i], name, "rgb[" + std::to_string(i) + "]"));
   return patches;

@@ -25,7 +25,8 @@ struct HashFormat {
   const char* name;
   std::size_t length;
 };
-constexpr HashFormat kHashFormats[] = {{"c4", 90}, {"md5", 32}, {"sha1", 40}, {"xxh128", 32}, {"xxh3", 16}, {"xxh64", 16}};
+constexpr HashFormat kHashFormats[] = {{"c4", 90},     {"md5", 32},  {"sha1", 40},
+                                       {"xxh128", 32}, {"xxh3", 16}, {"xxh64", 16}};
 constexpr const char* kActions[] = {"original", "verified", "failed"};
 constexpr const char* kProcesses[] = {"in-place", "transfer", "flatten"};
 
@@ -89,8 +90,7 @@ struct Reader {
   LineIndex lines;
 
   int line(const pugi::xml_node& node) const { return lines.line_of(node.offset_debug()); }
-  [[noreturn]] void fail(const pugi::xml_node& node, const std::string& field,
-                         const std::string& message) const {
+  [[noreturn]] void fail(const pugi::xml_node& node, const std::string& field, const std::string& message) const {
     throw InputError(name, line(node), field, message);
   }
   pugi::xml_node child(const pugi::xml_node& parent, const char* element) const {
@@ -138,8 +138,8 @@ bool all_digits(std::string_view s, std::size_t from, std::size_t to) {
 // xs:dateTime: YYYY-MM-DDTHH:MM:SS[.fraction][Z|±HH:MM].
 bool is_date_time(std::string_view s) {
   if (s.size() < 19 || !all_digits(s, 0, 4) || s[4] != '-' || !all_digits(s, 5, 7) || s[7] != '-' ||
-      !all_digits(s, 8, 10) || s[10] != 'T' || !all_digits(s, 11, 13) || s[13] != ':' ||
-      !all_digits(s, 14, 16) || s[16] != ':' || !all_digits(s, 17, 19))
+      !all_digits(s, 8, 10) || s[10] != 'T' || !all_digits(s, 11, 13) || s[13] != ':' || !all_digits(s, 14, 16) ||
+      s[16] != ':' || !all_digits(s, 17, 19))
     return false;
   std::size_t i = 19;
   if (i < s.size() && s[i] == '.') {
@@ -149,8 +149,8 @@ bool is_date_time(std::string_view s) {
   }
   std::string_view zone = s.substr(i);
   if (zone.empty() || zone == "Z") return true;
-  return zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && all_digits(zone, 1, 3) &&
-         zone[3] == ':' && all_digits(zone, 4, 6);
+  return zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && all_digits(zone, 1, 3) && zone[3] == ':' &&
+         all_digits(zone, 4, 6);
 }
 
 std::string date_attribute(const pugi::xml_node& node, const char* name, const Reader& reader) {
@@ -165,8 +165,7 @@ bool is_digest(const HashFormat& format, std::string_view value) {
   if (value.size() != format.length) return false;
   if (std::string_view(format.name) == "c4") {
     constexpr std::string_view kBase58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-    return value.substr(0, 2) == "c4" &&
-           value.find_first_not_of(kBase58, 2) == std::string_view::npos;
+    return value.substr(0, 2) == "c4" && value.find_first_not_of(kBase58, 2) == std::string_view::npos;
   }
   return value.find_first_not_of("0123456789abcdefABCDEF") == std::string_view::npos;
 }
@@ -192,8 +191,8 @@ MhlHashValue read_hash_value(const pugi::xml_node& node, const Reader& reader) {
 
 // A manifest must not point outside its folder: relative, '/' separated, no "." or "..".
 bool is_safe_relative_path(std::string_view path) {
-  if (path.empty() || path.front() == '/' || path.back() == '/' ||
-      path.find('\\') != std::string_view::npos || path.find('\0') != std::string_view::npos)
+  if (path.empty() || path.front() == '/' || path.back() == '/' || path.find('\\') != std::string_view::npos ||
+      path.find('\0') != std::string_view::npos)
     return false;
   std::size_t start = 0;
   while (start <= path.size()) {
@@ -227,7 +226,8 @@ MhlFileHash read_file_hash(const pugi::xml_node& node, const Reader& reader) {
   for (pugi::xml_node child : node.children()) {
     if (child.type() != pugi::node_element) continue;
     const std::string_view element = local_name(child);
-    if (hash_format(element)) file.hashes.push_back(read_hash_value(child, reader));
+    if (hash_format(element))
+      file.hashes.push_back(read_hash_value(child, reader));
     else if (element != "path" && element != "previousPath" && element != "metadata")
       reader.fail(child, std::string(element), "is not an ASC MHL v2.0 hash (c4, md5, sha1, xxh128, xxh3, xxh64)");
   }
@@ -323,8 +323,7 @@ MhlHashList parse_mhl(std::string_view text, const std::string& name) {
   Reader reader{name, LineIndex(text)};
   pugi::xml_document doc = load(text, reader);
   pugi::xml_node hashlist = root(doc, "hashlist", kMhlNamespace, reader);
-  if (std::string_view(hashlist.attribute("version").value()) != "2.0")
-    reader.fail(hashlist, "version", "must be 2.0");
+  if (std::string_view(hashlist.attribute("version").value()) != "2.0") reader.fail(hashlist, "version", "must be 2.0");
 
   MhlHashList list;
   pugi::xml_node creator = reader.child(hashlist, "creatorinfo");
@@ -359,9 +358,7 @@ MhlHashList parse_mhl(std::string_view text, const std::string& name) {
   return list;
 }
 
-MhlHashList read_mhl(const std::filesystem::path& path) {
-  return parse_mhl(read_file_text(path), path.string());
-}
+MhlHashList read_mhl(const std::filesystem::path& path) { return parse_mhl(read_file_text(path), path.string()); }
 
 std::string format_mhl_chain(const MhlChain& chain) {
   pugi::xml_document doc;
@@ -386,8 +383,7 @@ MhlChain parse_mhl_chain(std::string_view text, const std::string& name) {
     entry.line = reader.line(hashlist);
     std::string_view number = hashlist.attribute("sequencenr").value();
     auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), entry.sequence_number);
-    if (number.empty() || error != std::errc() || end != number.data() + number.size() ||
-        entry.sequence_number < 1)
+    if (number.empty() || error != std::errc() || end != number.data() + number.size() || entry.sequence_number < 1)
       reader.fail(hashlist, "sequencenr", fmt::format("'{}' is not a positive integer", number));
     if (!seen.insert(entry.sequence_number).second)
       reader.fail(hashlist, "sequencenr", fmt::format("generation {} is listed twice", entry.sequence_number));
@@ -412,8 +408,8 @@ MhlChain read_mhl_chain(const std::filesystem::path& path) {
 
 std::string mhl_date_time(std::time_t utc) {
   std::tm tm = utc_time(utc);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+00:00", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+00:00", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 int mhl_generation_of(std::string_view name) {
@@ -429,8 +425,8 @@ int mhl_generation_of(std::string_view name) {
 
 std::string mhl_generation_file_name(int sequence_number, const std::string& folder_name, std::time_t utc) {
   std::tm tm = utc_time(utc);
-  return fmt::format("{:04}_{}_{:04}-{:02}-{:02}_{:02}{:02}{:02}Z.mhl", sequence_number, folder_name,
-                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return fmt::format("{:04}_{}_{:04}-{:02}-{:02}_{:02}{:02}{:02}Z.mhl", sequence_number, folder_name, tm.tm_year + 1900,
+                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 }  // namespace calkit

@@ -71,7 +71,7 @@ MhlHashList read_mhl(const std::filesystem::path& path);
 
 struct MhlChainEntry {
   int sequence_number = 0;
-  std::string path;  // the generation file's name inside ascmhl/
+  std::string path;   // the generation file's name inside ascmhl/
   MhlHashValue hash;  // c4 in files ASC MHL tools write
   int line = 0;
 };
@@ -87,8 +87,7 @@ MhlChain read_mhl_chain(const std::filesystem::path& path);
 // 2026-11-21T09:15:00+00:00 (UTC, as the ASC MHL examples write xs:dateTime).
 std::string mhl_date_time(std::time_t utc);
 // 0001_<folder>_2026-11-21_091500Z.mhl
-std::string mhl_generation_file_name(int sequence_number, const std::string& folder_name,
-                                     std::time_t utc);
+std::string mhl_generation_file_name(int sequence_number, const std::string& folder_name, std::time_t utc);
 // The generation number a manifest's file name starts with: four or more digits, then "_..." or
 // nothing, then ".mhl" (spec v1.0 §6.3, as ascmhl reads it). 0 for any other name.
 int mhl_generation_of(std::string_view file_name);

@@ -17,9 +17,9 @@ namespace {
 // Keywords the .ti3 reader interprets and the writer regenerates; all others are MeasurementSet
 // info and pass through.
 bool is_structural(const std::string& key) {
-  static const std::set<std::string> keys = {
-      "DEVICE_CLASS", "COLOR_REP", "LUMINANCE_XYZ_CDM2", "NORMALIZED_TO_Y_100", "SPECTRAL_BANDS",
-      "SPECTRAL_START_NM", "SPECTRAL_END_NM", "SPECTRAL_NORM"};
+  static const std::set<std::string> keys = {"DEVICE_CLASS",        "COLOR_REP",      "LUMINANCE_XYZ_CDM2",
+                                             "NORMALIZED_TO_Y_100", "SPECTRAL_BANDS", "SPECTRAL_START_NM",
+                                             "SPECTRAL_END_NM",     "SPECTRAL_NORM"};
   return keys.count(key) > 0;
 }
 
@@ -41,7 +41,8 @@ long double absolute_scale(const CgatsFile& file, const CgatsTable& table) {
   Vec3 white = Vec3::Constant(NAN);
   std::string extra;
   if (!(in >> white[0] >> white[1] >> white[2]) || (in >> extra) || !(white.y() > 0))
-    throw InputError(file.name, line, "LUMINANCE_XYZ_CDM2", "expected three numbers X Y Z with Y > 0, got '" + text + "'");
+    throw InputError(file.name, line, "LUMINANCE_XYZ_CDM2",
+                     "expected three numbers X Y Z with Y > 0, got '" + text + "'");
   check_reading(white, file.name, line, {"LUMINANCE_XYZ_CDM2", "LUMINANCE_XYZ_CDM2", "LUMINANCE_XYZ_CDM2"});
   return static_cast<long double>(white.y()) / 100.0L;
 }
@@ -72,8 +73,7 @@ void check_representation(const CgatsFile& file, const CgatsTable& table) {
     throw InputError(file.name, table.keyword_line("COLOR_REP"), "COLOR_REP",
                      "'" + *rep + "' is not supported (calkit reads RGB_XYZ)");
   if (const std::string* cls = table.keyword("DEVICE_CLASS"); cls && *cls != "DISPLAY")
-    throw InputError(file.name, table.keyword_line("DEVICE_CLASS"), "DEVICE_CLASS",
-                     "'" + *cls + "' is not a display");
+    throw InputError(file.name, table.keyword_line("DEVICE_CLASS"), "DEVICE_CLASS", "'" + *cls + "' is not a display");
 }
 
 // The reading whose absolute XYZ the file is normalised to: the brightest full white, else the
@@ -101,8 +101,7 @@ bool has_spectra(const MeasurementSet& set) {
   for (const Reading& r : set.readings)
     if (r.spectrum.values.size() != shape.values.size() || r.spectrum.start_nm != shape.start_nm ||
         r.spectrum.step_nm != shape.step_nm)
-      throw ValueError("spectrum",
-                       "every reading needs a spectrum with the same sampling for a .ti3");
+      throw ValueError("spectrum", "every reading needs a spectrum with the same sampling for a .ti3");
   if (shape.values.size() < 2 || !(shape.step_nm > 0))
     throw ValueError("spectrum", "needs at least 2 bands and a positive step");
   return true;
@@ -116,8 +115,7 @@ MeasurementSet parse_ti3(std::string_view text, const std::string& name) {
   check_representation(file, table);
   const long double scale = absolute_scale(file, table);
   auto rgb = argyll::rgb_fields(file, table);
-  std::array<int, 3> xyz = {cgats_require_field(file, table, "XYZ_X"),
-                            cgats_require_field(file, table, "XYZ_Y"),
+  std::array<int, 3> xyz = {cgats_require_field(file, table, "XYZ_X"), cgats_require_field(file, table, "XYZ_Y"),
                             cgats_require_field(file, table, "XYZ_Z")};
   argyll::SpectralLayout spectral = argyll::spectral_layout(file, table);
   // STDEV_X/Y/Z (standard CGATS fields): the probe's 1-sigma, in the file's units like XYZ.
@@ -153,9 +151,7 @@ MeasurementSet parse_ti3(std::string_view text, const std::string& name) {
   return set;
 }
 
-MeasurementSet read_ti3(const std::filesystem::path& path) {
-  return parse_ti3(read_file_text(path), path.string());
-}
+MeasurementSet read_ti3(const std::filesystem::path& path) { return parse_ti3(read_file_text(path), path.string()); }
 
 std::string format_ti3(const MeasurementSet& set) {
   CgatsFile file;
@@ -171,9 +167,8 @@ std::string format_ti3(const MeasurementSet& set) {
   long double scale = 1.0L;
   if (white && white->XYZ.y() > 0) {
     scale = static_cast<long double>(white->XYZ.y()) / 100.0L;
-    table.set_keyword("LUMINANCE_XYZ_CDM2", argyll::number(white->XYZ.x()) + " " +
-                                                argyll::number(white->XYZ.y()) + " " +
-                                                argyll::number(white->XYZ.z()));
+    table.set_keyword("LUMINANCE_XYZ_CDM2", argyll::number(white->XYZ.x()) + " " + argyll::number(white->XYZ.y()) +
+                                                " " + argyll::number(white->XYZ.z()));
     table.set_keyword("NORMALIZED_TO_Y_100", "YES");
   } else {
     table.set_keyword("NORMALIZED_TO_Y_100", "NO");
@@ -194,8 +189,7 @@ std::string format_ti3(const MeasurementSet& set) {
       row.push_back(argyll::number(r.rgb[c] * 100));
     }
     for (int c = 0; c < 3; ++c) {
-      if (!std::isfinite(r.XYZ[c]))
-        throw ValueError("XYZ", "reading " + std::to_string(i + 1) + " is not finite");
+      if (!std::isfinite(r.XYZ[c])) throw ValueError("XYZ", "reading " + std::to_string(i + 1) + " is not finite");
       row.push_back(normalised_text(r.XYZ[c], scale));
     }
     if (stdev)
@@ -206,8 +200,7 @@ std::string format_ti3(const MeasurementSet& set) {
       }
     if (spectra)
       for (double v : r.spectrum.values) {
-        if (!std::isfinite(v))
-          throw ValueError("spectrum", "reading " + std::to_string(i + 1) + " is not finite");
+        if (!std::isfinite(v)) throw ValueError("spectrum", "reading " + std::to_string(i + 1) + " is not finite");
         row.push_back(argyll::real(v * kMilliwattsPerWatt / static_cast<double>(scale)));
       }
     table.rows.push_back(std::move(row));

@@ -121,9 +121,10 @@ void check_lut3d(const Lut3d& lut, const std::string& where) {
   if (lut.size < 2 || lut.size > 256)
     throw InputError(where, 0, "size", "3D LUT size must be 2..256, got " + std::to_string(lut.size));
   if (lut.table.size() != size_t(lut.size) * lut.size * lut.size)
-    throw InputError(where, 0, "table", "3D LUT of size " + std::to_string(lut.size) + " needs " +
-                                            std::to_string(lut.size * lut.size * lut.size) +
-                                            " entries, has " + std::to_string(lut.table.size()));
+    throw InputError(where, 0, "table",
+                     "3D LUT of size " + std::to_string(lut.size) + " needs " +
+                         std::to_string(lut.size * lut.size * lut.size) + " entries, has " +
+                         std::to_string(lut.table.size()));
   check_domain(lut.domain_min, lut.domain_max, where);
   check_values(lut.table, where);
 }

@@ -88,8 +88,10 @@ ClfFile parse_clf(const std::filesystem::path& path) {
   clf.title = list.attribute("name").value();
   for (pugi::xml_node d : list.children("Description")) {
     std::string key, value;
-    if (parse_metadata_comment(d.child_value(), key, value)) clf.metadata[key] = value;
-    else if (clf.title.empty()) clf.title = d.child_value();
+    if (parse_metadata_comment(d.child_value(), key, value))
+      clf.metadata[key] = value;
+    else if (clf.title.empty())
+      clf.title = d.child_value();
   }
   for (pugi::xml_node node : list.children()) {
     const std::string name = node.name();
@@ -252,9 +254,9 @@ void write_clf_1d(const std::filesystem::path& path, const Lut1d& lut) {
 }  // namespace
 
 LutFormat clf_format() {
-  return {"clf", {".clf"}, "Academy/ASC Common LUT Format (XML)", "blue fastest",
-          read_clf_3d, write_clf_3d, read_clf_1d, write_clf_1d,
-          [](const std::filesystem::path& p) { return parse_clf(p).has_3d; }};
+  return {"clf",          {".clf"},     "Academy/ASC Common LUT Format (XML)",
+          "blue fastest", read_clf_3d,  write_clf_3d,
+          read_clf_1d,    write_clf_1d, [](const std::filesystem::path& p) { return parse_clf(p).has_3d; }};
 }
 
 }  // namespace calkit

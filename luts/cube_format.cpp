@@ -111,7 +111,8 @@ CubeFile parse_cube(const std::filesystem::path& path, bool table = true) {
     return true;
   });
   if (cube.size_1d && cube.size_3d)
-    throw InputError(file, cube.size_line, "LUT_1D_SIZE", "a .cube with both a 1D shaper and a 3D table is not supported");
+    throw InputError(file, cube.size_line, "LUT_1D_SIZE",
+                     "a .cube with both a 1D shaper and a 3D table is not supported");
   if (!cube.size_1d && !cube.size_3d) throw InputError(file, 0, "LUT_3D_SIZE", "missing LUT_3D_SIZE or LUT_1D_SIZE");
   if (!table) return cube;
   for (int i = 0; i < 3; ++i)
@@ -119,14 +120,16 @@ CubeFile parse_cube(const std::filesystem::path& path, bool table = true) {
       throw InputError(file, cube.size_line, "DOMAIN_MAX", "domain max must be above domain min");
   size_t want = cube.size_3d ? size_t(cube.size_3d) * cube.size_3d * cube.size_3d : size_t(cube.size_1d);
   if (cube.rows.size() != want)
-    throw InputError(file, cube.rows.empty() ? cube.size_line : cube.last_line, cube.size_3d ? "LUT_3D_SIZE" : "LUT_1D_SIZE",
+    throw InputError(file, cube.rows.empty() ? cube.size_line : cube.last_line,
+                     cube.size_3d ? "LUT_3D_SIZE" : "LUT_1D_SIZE",
                      fmt::format("expected {} table rows, found {}", want, cube.rows.size()));
   return cube;
 }
 
 Lut3d read_cube_3d(const std::filesystem::path& path) {
   CubeFile cube = parse_cube(path);
-  if (!cube.size_3d) throw InputError(path.string(), cube.size_line, "LUT_3D_SIZE", "file holds a 1D LUT, not a 3D LUT");
+  if (!cube.size_3d)
+    throw InputError(path.string(), cube.size_line, "LUT_3D_SIZE", "file holds a 1D LUT, not a 3D LUT");
   Lut3d lut;
   lut.size = cube.size_3d;
   lut.table = std::move(cube.rows);  // both red-fastest
@@ -136,7 +139,8 @@ Lut3d read_cube_3d(const std::filesystem::path& path) {
 
 Lut1d read_cube_1d(const std::filesystem::path& path) {
   CubeFile cube = parse_cube(path);
-  if (!cube.size_1d) throw InputError(path.string(), cube.size_line, "LUT_1D_SIZE", "file holds a 3D LUT, not a 1D LUT");
+  if (!cube.size_1d)
+    throw InputError(path.string(), cube.size_line, "LUT_1D_SIZE", "file holds a 3D LUT, not a 1D LUT");
   Lut1d lut;
   lut.table = std::move(cube.rows);
   take_header(lut, cube);
@@ -178,9 +182,10 @@ void write_cube_1d(const std::filesystem::path& path, const Lut1d& lut) {
 }  // namespace
 
 LutFormat cube_format() {
-  return {"cube", {".cube"}, "Resolve/IRIDAS cube (text)", "red fastest",
-          read_cube_3d, write_cube_3d, read_cube_1d, write_cube_1d,
-          [](const std::filesystem::path& p) { return parse_cube(p, false).size_3d != 0; }};
+  return {
+      "cube",        {".cube"},     "Resolve/IRIDAS cube (text)",
+      "red fastest", read_cube_3d,  write_cube_3d,
+      read_cube_1d,  write_cube_1d, [](const std::filesystem::path& p) { return parse_cube(p, false).size_3d != 0; }};
 }
 
 }  // namespace calkit

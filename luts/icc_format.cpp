@@ -191,8 +191,10 @@ Lut3d read_icc(const std::filesystem::path& path) {
     lut.title.clear();
     for (const cmsDICTentry* e = cmsDictGetEntryList(dict); e; e = cmsDictNextEntry(e)) {
       std::string key = narrow(e->Name), value = narrow(e->Value);
-      if (key == "title") lut.title = value;
-      else if (key.rfind("calkit:", 0) == 0) lut.metadata[key.substr(7)] = value;
+      if (key == "title")
+        lut.title = value;
+      else if (key.rfind("calkit:", 0) == 0)
+        lut.metadata[key.substr(7)] = value;
     }
   }
   check_lut3d(lut, file);
@@ -202,8 +204,15 @@ Lut3d read_icc(const std::filesystem::path& path) {
 }  // namespace
 
 LutFormat icc_format() {
-  return {"icc", {".icc", ".icm"}, "ICC v4 RGB device link (LittleCMS), 16-bit CLUT", "first input (red) slowest",
-          read_icc, write_icc, nullptr, nullptr, nullptr};
+  return {"icc",
+          {".icc", ".icm"},
+          "ICC v4 RGB device link (LittleCMS), 16-bit CLUT",
+          "first input (red) slowest",
+          read_icc,
+          write_icc,
+          nullptr,
+          nullptr,
+          nullptr};
 }
 
 }  // namespace calkit

@@ -14,7 +14,7 @@ struct LutFormat {
   std::string name;                     // "cube"
   std::vector<std::string> extensions;  // {".cube"}, lower case
   std::string description;
-  std::string ordering;                 // how the 3D table is stored, for docs and `lut info`
+  std::string ordering;  // how the 3D table is stored, for docs and `lut info`
   std::function<Lut3d(const std::filesystem::path&)> read_3d;
   std::function<void(const std::filesystem::path&, const Lut3d&)> write_3d;
   std::function<Lut1d(const std::filesystem::path&)> read_1d;

@@ -107,7 +107,9 @@ void write_config(const std::filesystem::path& path, const std::string& title, c
 
 // Reading goes through the general table, so a config may point at any format calkit reads.
 LutFormat ocio_config_format() {
-  return {"ocio", {".ocio"}, "OpenColorIO v2 config: display/view with a FileTransform (writes a .cube beside it)",
+  return {"ocio",
+          {".ocio"},
+          "OpenColorIO v2 config: display/view with a FileTransform (writes a .cube beside it)",
           "as the referenced LUT",
           [](const std::filesystem::path& p) { return read_lut3d(find_lut(p)); },
           [](const std::filesystem::path& p, const Lut3d& lut) {

@@ -34,8 +34,10 @@ Lut3d read_3dl(const std::filesystem::path& path) {
   for_each_text_line(path, [&](const TextLine& line) {
     std::string key, value;
     if (parse_metadata_comment(line.comment, key, value)) {
-      if (key == "title") lut.title = value;
-      else lut.metadata[key] = value;
+      if (key == "title")
+        lut.title = value;
+      else
+        lut.metadata[key] = value;
     }
     if (line.words.empty()) return true;
     const std::string_view w = line.words[0];
@@ -89,9 +91,7 @@ Lut3d read_3dl(const std::filesystem::path& path) {
   return lut;
 }
 
-bool is_default_domain(const Lut3d& lut) {
-  return lut.domain_min == Vec3::Zero() && lut.domain_max == Vec3::Ones();
-}
+bool is_default_domain(const Lut3d& lut) { return lut.domain_min == Vec3::Zero() && lut.domain_max == Vec3::Ones(); }
 
 }  // namespace
 
@@ -105,15 +105,13 @@ void write_3dl(const std::filesystem::path& path, const Lut3d& lut, const Threed
   const double scale = double((1 << bits) - 1);
   std::string out = "# Written by calkit\n";
   if (!lut.title.empty()) out += metadata_comment("title", lut.title);
-  for (const auto& [k, v] : lut.metadata)
-    out += metadata_comment(k, v);
+  for (const auto& [k, v] : lut.metadata) out += metadata_comment(k, v);
   if (options.lustre) {
     // Lustre names the mesh by its input bit depth: 2^inBits + 1 nodes (17 → 4, 33 → 5).
     int in_bits = int(std::log2(double(lut.size - 1)));
     out += fmt::format("3DMESH\nMesh {} {}\n", in_bits, bits);
   }
-  for (int i = 0; i < lut.size; ++i)
-    out += fmt::format("{}{}", i ? " " : "", std::lround(i * 1023.0 / (lut.size - 1)));
+  for (int i = 0; i < lut.size; ++i) out += fmt::format("{}{}", i ? " " : "", std::lround(i * 1023.0 / (lut.size - 1)));
   out += "\n";
   auto code = [&](double v) { return std::lround(std::clamp(v, 0.0, 1.0) * scale); };
   for (int r = 0; r < lut.size; ++r)
@@ -127,9 +125,9 @@ void write_3dl(const std::filesystem::path& path, const Lut3d& lut, const Threed
 }
 
 LutFormat threedl_format() {
-  return {"3dl", {".3dl"}, "Autodesk Flame/Lustre 3dl (integer, 12-bit output written)", "blue fastest",
-          read_3dl, [](const std::filesystem::path& p, const Lut3d& l) { write_3dl(p, l, {}); },
-          nullptr, nullptr, nullptr};
+  return {"3dl",          {".3dl"}, "Autodesk Flame/Lustre 3dl (integer, 12-bit output written)",
+          "blue fastest", read_3dl, [](const std::filesystem::path& p, const Lut3d& l) { write_3dl(p, l, {}); },
+          nullptr,        nullptr,  nullptr};
 }
 
 }  // namespace calkit

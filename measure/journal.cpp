@@ -106,7 +106,8 @@ JournalHeader header_from(std::string_view line, const std::string& file) {
   JournalHeader header;
   try {
     if (h.at("calkit_journal").get<int>() != kVersion)
-      throw InputError(file, 1, "calkit_journal", fmt::format("version {} (this calkit reads {})", h.at("calkit_journal").dump(), kVersion));
+      throw InputError(file, 1, "calkit_journal",
+                       fmt::format("version {} (this calkit reads {})", h.at("calkit_journal").dump(), kVersion));
     header.patch_set_hash = h.at("patch_set_hash").get<std::string>();
     header.patch_count = h.at("patch_count").get<int>();
     header.rig = h.at("rig").get<std::map<std::string, std::string>>();
@@ -165,7 +166,8 @@ JournalContents read_journal(const std::filesystem::path& path) {
   JournalContents contents;
   std::size_t end = text.find('\n');
   if (text.empty()) throw InputError(file, 0, "calkit_journal", "empty journal");
-  if (end == std::string::npos) throw InputError(file, 1, "calkit_journal", "the journal's header is damaged: delete the journal");
+  if (end == std::string::npos)
+    throw InputError(file, 1, "calkit_journal", "the journal's header is damaged: delete the journal");
   contents.header = header_from(std::string_view(text).substr(0, end), file);
   contents.valid_bytes = end + 1;
 

@@ -6,9 +6,9 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/progress.hpp"
 #include "formats/measurement_file.hpp"
 #include "measure/journal.hpp"
-#include "core/progress.hpp"
 #include "measure/progress.hpp"
 
 namespace calkit {
@@ -25,8 +25,8 @@ SessionResult measure_journaled(Session& session, const PatchSet& patches, const
 
   int done = static_cast<int>(resumed.size());
   if (!options.quiet && done > 0)
-    std::fprintf(stderr, "calkit: %s: resuming, %d of %d readings already in %s\n", options.label.c_str(), done,
-                 total, journal_path.c_str());
+    std::fprintf(stderr, "calkit: %s: resuming, %d of %d readings already in %s\n", options.label.c_str(), done, total,
+                 journal_path.c_str());
   Progress progress(options.label + ": measuring", total, options.quiet, done);
   session.on_progress = [&](const SessionProgress& p) {
     done = p.done;

@@ -13,9 +13,9 @@
 namespace calkit {
 
 struct JournaledRunOptions {
-  bool resume = false;  // continue <output>.journal; without it an existing journal is refused
-  bool quiet = false;   // no progress line
-  std::string label;    // printed before the progress line ("profile", "verify after")
+  bool resume = false;                      // continue <output>.journal; without it an existing journal is refused
+  bool quiet = false;                       // no progress line
+  std::string label;                        // printed before the progress line ("profile", "verify after")
   std::map<std::string, std::string> info;  // MeasurementSet::info of the file written
   // The rig the readings depend on (probe, display, pattern generator, seed, correction), bound
   // into the journal's header with the session's patch options: --resume on another is refused.

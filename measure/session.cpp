@@ -27,8 +27,8 @@ std::map<std::string, std::string> patch_options_binding(const PatchOptions& pat
   return {{"bits", std::to_string(patch.bits)},
           {"range", patch.range == SignalRange::Legal ? "legal" : "full"},
           {"window", fmt::format("{:g}", patch.window_percent)},
-          {"background", fmt::format("{}:{:g}", kBackground[static_cast<int>(patch.background.kind)],
-                                     patch.background.level)}};
+          {"background",
+           fmt::format("{}:{:g}", kBackground[static_cast<int>(patch.background.kind)], patch.background.level)}};
 }
 
 Session::Session(Probe& probe, PatternGenerator& pattern, Clock& clock, SessionOptions options)

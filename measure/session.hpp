@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.hpp"
 #include "formats/measurement_set.hpp"
 #include "measure/journal.hpp"
 #include "patterns/pattern_generator.hpp"
 #include "probes/probe.hpp"
-#include "core/clock.hpp"
 
 namespace calkit {
 
@@ -57,7 +57,7 @@ struct SessionOptions {
 };
 
 struct SessionProgress {
-  int done = 0;   // readings in hand (journal included)
+  int done = 0;  // readings in hand (journal included)
   int total = 0;
   int index = 0;  // patch just read
   Vec3 rgb = Vec3::Zero();
@@ -65,10 +65,10 @@ struct SessionProgress {
 };
 
 struct SessionResult {
-  MeasurementSet set;    // complete only when `complete`
+  MeasurementSet set;  // complete only when `complete`
   bool complete = false;
-  int taken = 0;         // readings taken in this run (not resumed ones)
-  int probe_reads = 0;   // probe.read() calls in this run (stable settling reads several times)
+  int taken = 0;             // readings taken in this run (not resumed ones)
+  int probe_reads = 0;       // probe.read() calls in this run (stable settling reads several times)
   double settle_wait_s = 0;  // time spent waiting for the display in this run
 };
 
@@ -77,7 +77,7 @@ class Session {
   Session(Probe& probe, PatternGenerator& pattern, Clock& clock, SessionOptions options);
 
   std::function<void(const SessionProgress&)> on_progress;  // after every reading
-  const std::atomic<bool>* stop = nullptr;  // checked between readings (SIGINT)
+  const std::atomic<bool>* stop = nullptr;                  // checked between readings (SIGINT)
 
   // Measures the patches not already in `resumed` (journal entries), appending each reading to
   // `journal` (may be null) as it is taken. Stops early when *stop becomes true; a ProbeError

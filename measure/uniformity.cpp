@@ -7,9 +7,9 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/progress.hpp"
 #include "measure/journal.hpp"
 #include "measure/options.hpp"
-#include "core/progress.hpp"
 #include "measure/progress.hpp"
 
 namespace calkit {

@@ -15,7 +15,7 @@
 namespace calkit {
 
 struct UniformityZone {
-  int row = 1, col = 1;              // 1-based, top row = 1
+  int row = 1, col = 1;                   // 1-based, top row = 1
   double centre_x = 0.5, centre_y = 0.5;  // screen fractions from the top left
 };
 
@@ -42,9 +42,9 @@ struct UniformitySessionOptions {
   // Called once per zone, after its first patch is up and before it is read: move the probe there.
   // Returning false stops the run (the readings so far stay in the journal).
   std::function<bool(const UniformityZone&)> place_probe;
-  bool resume = false;  // continue an existing journal; without it an existing journal is refused
-  std::map<std::string, std::string> rig;  // bound into the journal's header (measure/journaled_run.hpp)
-  bool quiet = false;   // no progress line
+  bool resume = false;                      // continue an existing journal; without it an existing journal is refused
+  std::map<std::string, std::string> rig;   // bound into the journal's header (measure/journaled_run.hpp)
+  bool quiet = false;                       // no progress line
   const std::atomic<bool>* stop = nullptr;  // SIGINT flag, checked between readings
 };
 

@@ -12,9 +12,8 @@ const std::vector<PatchSetKind>& patch_set_table() {
   // Default sizes: DisplayCAL's presets where one exists (SDR 3D LUT ~1000-1500, HDR 175;
   // verification greys in 5 % steps), research/patterns.md section 6.
   static const std::vector<PatchSetKind> table = {
-      {"recommended", "greys, near-black greys, single-channel ramps and an optimised fill (profiling)",
-       C::Patches, 1000, 175, true,
-       [](int n, const ChartEncoding& e, std::uint64_t) { return recommended_patch_set(e.hdr(), n); }},
+      {"recommended", "greys, near-black greys, single-channel ramps and an optimised fill (profiling)", C::Patches,
+       1000, 175, true, [](int n, const ChartEncoding& e, std::uint64_t) { return recommended_patch_set(e.hdr(), n); }},
       {"optimised", "farthest-point fill of the display's colour space", C::Patches, 1000, 0, true,
        [](int n, const ChartEncoding&, std::uint64_t seed) { return optimised_set(n, seed); }},
       {"random", "seeded uniform random device RGB", C::Patches, 100, 0, true,
@@ -34,8 +33,9 @@ const std::vector<PatchSetKind>& patch_set_table() {
       {"extended", "greys, ramps, skin tones, ColorChecker and random colours in the target's encoding (verification)",
        C::Fixed, 0, 0, false,
        [](int, const ChartEncoding& e, std::uint64_t seed) { return extended_verification_set(e, seed); }},
-      {"hdr", "PQ verification at the display's levels: greys over the PQ range, P3 hue sweeps and ColorChecker at "
-              "100/200/500/1000 cd/m² up to the display's peak (--count: the peak, cd/m²)",
+      {"hdr",
+       "PQ verification at the display's levels: greys over the PQ range, P3 hue sweeps and ColorChecker at "
+       "100/200/500/1000 cd/m² up to the display's peak (--count: the peak, cd/m²)",
        C::PeakNits, 1000, 1000, false,
        [](int peak, const ChartEncoding& e, std::uint64_t) { return hdr_verification_set(e, peak); }},
       {"accuracy", "greys, sweeps and 250 random colours: bench_accuracy's verification set", C::Fixed, 0, 0, false,

@@ -11,8 +11,8 @@
 
 #include "color/adaptation.hpp"
 #include "color/colorimetry.hpp"
-#include "core/error.hpp"
 #include "color/transfer.hpp"
+#include "core/error.hpp"
 
 namespace calkit {
 namespace {
@@ -23,8 +23,7 @@ constexpr double kBt2408DiffuseWhiteNits = 203;  // ITU-R BT.2408: HDR reference
 
 void require_count(std::string_view what, int count, int minimum, int maximum) {
   if (count < minimum || count > maximum)
-    throw ValueError("count",
-                     fmt::format("{} needs a count from {} to {}, got {}", what, minimum, maximum, count));
+    throw ValueError("count", fmt::format("{} needs a count from {} to {}, got {}", what, minimum, maximum, count));
 }
 
 // Uniform 0..1 from a 64-bit generator whose output sequence the standard fixes (mt19937_64),
@@ -64,8 +63,7 @@ void parallel_for(std::size_t n, Body body) {
   if (n < 4096 || threads == 1) return body(std::size_t{0}, n);
   std::vector<std::thread> pool;
   std::size_t chunk = (n + threads - 1) / threads;
-  for (std::size_t begin = 0; begin < n; begin += chunk)
-    pool.emplace_back(body, begin, std::min(n, begin + chunk));
+  for (std::size_t begin = 0; begin < n; begin += chunk) pool.emplace_back(body, begin, std::min(n, begin + chunk));
   for (auto& t : pool) t.join();
 }
 
@@ -77,8 +75,7 @@ ChartEncoding chart_encoding_by_name(std::string_view name) {
   if (name == "bt1886") return {"bt1886", rec709_space(), ChartEotf::Bt1886, 100};
   if (name == "pq-p3d65") return {"pq-p3d65", p3d65_space(), ChartEotf::Pq, kBt2408DiffuseWhiteNits};
   if (name == "pq-rec2020") return {"pq-rec2020", rec2020_space(), ChartEotf::Pq, kBt2408DiffuseWhiteNits};
-  throw ValueError("target",
-                   fmt::format("unknown target '{}' (bt1886, pq-p3d65, pq-rec2020)", name));
+  throw ValueError("target", fmt::format("unknown target '{}' (bt1886, pq-p3d65, pq-rec2020)", name));
 }
 
 std::vector<std::string> chart_encoding_names() { return {"bt1886", "pq-p3d65", "pq-rec2020"}; }
@@ -176,7 +173,6 @@ Vec3 sampling_coordinates(const Vec3& rgb) {
   double scale = chroma > 1e-12 ? 60.0 * std::log1p(chroma / 60.0) / chroma : 1.0;
   return Vec3(lightness, lab.y() * scale, lab.z() * scale);
 }
-
 
 std::vector<Vec3> farthest_point_fill(const std::vector<Vec3>& fixed, int count, std::uint64_t seed) {
   require_count("optimised", count, 1, 20000);
@@ -288,8 +284,10 @@ PatchSet extended_verification_set(const ChartEncoding& encoding, std::uint64_t 
         set.rgb.push_back(encode_for_chart(encoding, XYZ_d65_from_lab_d50(lab_from_lch({L, chroma, hue}))));
   append(set, colorchecker_set(encoding));
   append(set, random_set(20, seed));
-  set.description = "extended verification: 21 greys, primary/secondary ramps, 16 skin tones, "
-                    "ColorChecker 24, 20 random; " + encoding.name;
+  set.description =
+      "extended verification: 21 greys, primary/secondary ramps, 16 skin tones, "
+      "ColorChecker 24, 20 random; " +
+      encoding.name;
   return set;
 }
 
@@ -331,8 +329,10 @@ PatchSet hdr_verification_set(const ChartEncoding& encoding, double peak_nits) {
   }
   std::string levels;
   for (double level : classes) levels += (levels.empty() ? "" : "/") + fmt::format("{:g}", level);
-  set.description = fmt::format("HDR verification: 21 greys over the PQ range; at {} cd/m²: a grey, P3 hue "
-                                "sweeps and the ColorChecker 24; {}", levels, encoding.name);
+  set.description = fmt::format(
+      "HDR verification: 21 greys over the PQ range; at {} cd/m²: a grey, P3 hue "
+      "sweeps and the ColorChecker 24; {}",
+      levels, encoding.name);
   return set;
 }
 

@@ -32,23 +32,22 @@ std::vector<std::string> chart_encoding_names();
 Vec3 encode_for_chart(const ChartEncoding& encoding, const Vec3& XYZ_d65);
 
 // --- Building blocks -------------------------------------------------------------------------
-PatchSet greyscale_ramp(int steps);                  // 0..1 inclusive, evenly spaced signal
-PatchSet near_black_ramp(int steps, double top = 0.1);  // greys 0..top
+PatchSet greyscale_ramp(int steps);                        // 0..1 inclusive, evenly spaced signal
+PatchSet near_black_ramp(int steps, double top = 0.1);     // greys 0..top
 PatchSet near_white_ramp(int steps, double bottom = 0.9);  // greys bottom..1
 // For R, G, B, C, M, Y: luminance sweeps (the colour scaled 1/steps..1) and saturation sweeps
 // at full drive (white blended towards the colour, 1/steps..1).
 PatchSet luminance_sweeps(int steps);
 PatchSet saturation_sweeps(int steps);
 PatchSet primary_secondary_sweeps(int steps);  // both of the above
-PatchSet rgb_cube(int n);                       // n³ grid including black and white
+PatchSet rgb_cube(int n);                      // n³ grid including black and white
 PatchSet random_set(int count, std::uint64_t seed);
 
 // Farthest-point sampling in a perceptual space of a nominal display (see README "Patterns and
 // patch sets"): starts from `fixed` (kept first, as given) and adds points until `count` total,
 // each time the candidate farthest from all chosen ones. Deterministic for a given seed.
 PatchSet optimised_set(int count, std::uint64_t seed = 1);
-std::vector<Vec3> farthest_point_fill(const std::vector<Vec3>& fixed, int count,
-                                      std::uint64_t seed = 1);
+std::vector<Vec3> farthest_point_fill(const std::vector<Vec3>& fixed, int count, std::uint64_t seed = 1);
 // Lab of a nominal display (Rec.709 primaries, D65, gamma 2.2) and the warped coordinates the
 // sampler measures distance in (denser near neutral and in the shadows).
 Vec3 nominal_lab(const Vec3& rgb);

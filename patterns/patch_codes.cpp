@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdint>
 
-
 namespace calkit {
 
 int convert_code(int code, int from_bits, int to_bits, SignalRange range) {
@@ -52,9 +51,7 @@ int background_code(const Patch& patch, int bits) {
   return Patch::from_rgb(Vec3::Constant(level), bits, patch.range).code[0];
 }
 
-double window_side(double window_percent) {
-  return std::sqrt(std::clamp(window_percent, 0.0, 100.0) / 100);
-}
+double window_side(double window_percent) { return std::sqrt(std::clamp(window_percent, 0.0, 100.0) / 100); }
 
 bool is_centred(const Patch& patch) { return patch.centre_x == 0.5 && patch.centre_y == 0.5; }
 

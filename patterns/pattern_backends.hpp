@@ -22,6 +22,6 @@ struct PatternBackend {
 
 const std::vector<PatternBackend>& pattern_backend_table();
 const PatternBackend* find_pattern_backend(std::string_view spec);  // by the spec's head
-std::string pattern_head(std::string_view spec);  // "resolve:port=1" -> "resolve"
+std::string pattern_head(std::string_view spec);                    // "resolve:port=1" -> "resolve"
 
 }  // namespace calkit

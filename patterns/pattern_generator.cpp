@@ -30,8 +30,7 @@ Patch Patch::from_rgb(const Vec3& rgb, int bits, SignalRange range) {
   p.range = range;
   for (int c = 0; c < 3; ++c) {
     double v = std::clamp(rgb[c], 0.0, 1.0);
-    double code = range == SignalRange::Full ? v * full_scale(bits)
-                                             : (219 * v + 16) * legal_scale(bits);
+    double code = range == SignalRange::Full ? v * full_scale(bits) : (219 * v + 16) * legal_scale(bits);
     p.code[c] = static_cast<int>(std::lround(code));
   }
   return p;
@@ -43,8 +42,7 @@ Vec3 Patch::signal() const {
   check_bits(bits);
   Vec3 s;
   for (int c = 0; c < 3; ++c)
-    s[c] = range == SignalRange::Full ? code[c] / full_scale(bits)
-                                      : (code[c] / legal_scale(bits) - 16) / 219;
+    s[c] = range == SignalRange::Full ? code[c] / full_scale(bits) : (code[c] / legal_scale(bits) - 16) / 219;
   return s;
 }
 

@@ -8,8 +8,8 @@
 
 #include <fmt/format.h>
 
-#include "core/error.hpp"
 #include "core/device_spec.hpp"
+#include "core/error.hpp"
 #include "core/text.hpp"
 #include "patterns/patch_codes.hpp"
 
@@ -31,31 +31,49 @@ std::string conf(const std::string& key, const std::string& value) {
 PGeneratorSpec parse_pgenerator_spec(const std::string& spec) {
   const std::string prefix = "pgenerator:";
   if (spec.rfind(prefix, 0) != 0 || spec.size() == prefix.size())
-    throw ValueError("--pattern", "'" + spec + "' needs a host: pgenerator:HOST, pgenerator:discover or pgenerator:emulate");
+    throw ValueError("--pattern",
+                     "'" + spec + "' needs a host: pgenerator:HOST, pgenerator:discover or pgenerator:emulate");
   PGeneratorSpec out;
   std::string rest = spec.substr(prefix.size());
   std::size_t colon = rest.find(':');
   std::string host = rest.substr(0, colon);
-  if (host == "discover") out.discover = true;
-  else if (host == "emulate") out.emulate = true;
-  else out.options.host = host;
-  for (const SpecOption& o : split_spec_options(colon == std::string::npos ? "" : rest.substr(colon + 1), "--pattern")) {
-    if (o.key == "port") out.options.port = spec_int(o, 1, 65535);
+  if (host == "discover")
+    out.discover = true;
+  else if (host == "emulate")
+    out.emulate = true;
+  else
+    out.options.host = host;
+  for (const SpecOption& o :
+       split_spec_options(colon == std::string::npos ? "" : rest.substr(colon + 1), "--pattern")) {
+    if (o.key == "port")
+      out.options.port = spec_int(o, 1, 65535);
     else if (o.key == "bits") {
       out.options.bits = spec_int(o, 8, 10);
       if (out.options.bits == 9) bad_spec_option(o, "must be 8 or 10");
     } else if (o.key == "hdr") {
-      if (o.value == "pq") out.options.hdr = PGeneratorHdr::Pq;
-      else if (o.value == "hlg") out.options.hdr = PGeneratorHdr::Hlg;
-      else if (o.value == "sdr") out.options.hdr = PGeneratorHdr::Sdr;
-      else bad_spec_option(o, "'" + o.value + "' is not pq, hlg or sdr");
-    } else if (o.key == "maxcll") out.options.max_cll = spec_double(o, 1, 10000);
-    else if (o.key == "maxfall") out.options.max_fall = spec_double(o, 1, 10000);
-    else if (o.key == "maxluma") out.options.max_luma = spec_double(o, 1, 10000);
-    else if (o.key == "minluma") out.options.min_luma = spec_double(o, 0.0001, 100);
-    else if (o.key == "width") out.options.width = spec_int(o, 1, kMaxScreenSide);
-    else if (o.key == "height") out.options.height = spec_int(o, 1, kMaxScreenSide);
-    else bad_spec_option(o, "unknown pgenerator option (port, bits, hdr, maxcll, maxfall, maxluma, minluma, width, height)");
+      if (o.value == "pq")
+        out.options.hdr = PGeneratorHdr::Pq;
+      else if (o.value == "hlg")
+        out.options.hdr = PGeneratorHdr::Hlg;
+      else if (o.value == "sdr")
+        out.options.hdr = PGeneratorHdr::Sdr;
+      else
+        bad_spec_option(o, "'" + o.value + "' is not pq, hlg or sdr");
+    } else if (o.key == "maxcll")
+      out.options.max_cll = spec_double(o, 1, 10000);
+    else if (o.key == "maxfall")
+      out.options.max_fall = spec_double(o, 1, 10000);
+    else if (o.key == "maxluma")
+      out.options.max_luma = spec_double(o, 1, 10000);
+    else if (o.key == "minluma")
+      out.options.min_luma = spec_double(o, 0.0001, 100);
+    else if (o.key == "width")
+      out.options.width = spec_int(o, 1, kMaxScreenSide);
+    else if (o.key == "height")
+      out.options.height = spec_int(o, 1, kMaxScreenSide);
+    else
+      bad_spec_option(o,
+                      "unknown pgenerator option (port, bits, hdr, maxcll, maxfall, maxluma, minluma, width, height)");
   }
   return out;
 }
@@ -74,8 +92,8 @@ std::string pgenerator_rgb_command(const Patch& patch, int width, int height, in
     };
     position = fmt::format("{},{}", place(patch.centre_x, w, width), place(patch.centre_y, h, height));
   }
-  return fmt::format("RGB=RECTANGLE{};{},{};100;{},{},{};{},{},{};{}", bits == 10 ? "10bit" : "", w, h,
-                     rgb[0], rgb[1], rgb[2], bg, bg, bg, position);
+  return fmt::format("RGB=RECTANGLE{};{},{};100;{},{},{};{},{},{};{}", bits == 10 ? "10bit" : "", w, h, rgb[0], rgb[1],
+                     rgb[2], bg, bg, bg, position);
 }
 
 // CTA-861-G: EOTF codes 0 SDR, 2 SMPTE ST 2084, 3 HLG; quantisation range 1 limited, 2 full
@@ -129,8 +147,9 @@ PGeneratorClient::PGeneratorClient(PGeneratorOptions options) : options_(std::mo
     height_ = std::stoi(m[2]);
     // The same bounds as width= and height=: a 0x0 screen has no patch to place.
     if (width_ < 1 || width_ > kMaxScreenSide || height_ < 1 || height_ > kMaxScreenSide)
-      throw ProtocolError(fmt::format("PGenerator reports a {}x{} screen (each side must be 1..{}): give width= and height=",
-                                      width_, height_, kMaxScreenSide));
+      throw ProtocolError(
+          fmt::format("PGenerator reports a {}x{} screen (each side must be 1..{}): give width= and height=", width_,
+                      height_, kMaxScreenSide));
   }
   log(fmt::format("connected to PGenerator {}:{} ({}x{})", options_.host, options_.port, width_, height_));
 }
@@ -145,8 +164,10 @@ PGeneratorClient::~PGeneratorClient() {
 std::string PGeneratorClient::name() const { return fmt::format("pgenerator:{}:{}", options_.host, options_.port); }
 
 void PGeneratorClient::log(const std::string& line) const {
-  if (options_.log) options_.log(line);
-  else std::fprintf(stderr, "calkit: pgenerator: %s\n", line.c_str());
+  if (options_.log)
+    options_.log(line);
+  else
+    std::fprintf(stderr, "calkit: pgenerator: %s\n", line.c_str());
 }
 
 std::string PGeneratorClient::read_reply() {
@@ -160,7 +181,8 @@ std::string PGeneratorClient::read_reply() {
     }
     if (pending_.size() > kPGeneratorMaxMessage) throw ProtocolError("PGenerator reply longer than 4096 bytes");
     double left = options_.timeout_s - std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (left <= 0) throw NetworkError("PGenerator did not answer within " + fmt::format("{}", options_.timeout_s) + " s");
+    if (left <= 0)
+      throw NetworkError("PGenerator did not answer within " + fmt::format("{}", options_.timeout_s) + " s");
     char buffer[512];
     std::size_t n = stream_.recv_some(buffer, sizeof buffer, left);
     pending_.append(buffer, n);

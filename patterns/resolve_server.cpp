@@ -8,8 +8,8 @@
 
 #include <fmt/format.h>
 
-#include "core/error.hpp"
 #include "core/device_spec.hpp"
+#include "core/error.hpp"
 #include "patterns/patch_codes.hpp"
 
 namespace calkit {
@@ -33,7 +33,8 @@ bool is_loopback(const std::string& ip) {
 // rest).
 std::string listen_address(const ResolveOptions& options) {
   if (!options.bind.empty()) return options.bind;
-  const bool remote = std::any_of(options.allow.begin(), options.allow.end(), [](const std::string& ip) { return !is_loopback(ip); });
+  const bool remote =
+      std::any_of(options.allow.begin(), options.allow.end(), [](const std::string& ip) { return !is_loopback(ip); });
   return remote ? "0.0.0.0" : kLoopback;
 }
 
@@ -64,8 +65,8 @@ std::string cm_xml(const Patch& patch) {
 }
 
 std::string ls_rectangle(const std::array<int, 3>& rgb, const Geometry& g) {
-  return fmt::format("<rectangle><color red=\"{}\" green=\"{}\" blue=\"{}\" /><geometry {} /></rectangle>",
-                     rgb[0], rgb[1], rgb[2], geometry_attributes(g));
+  return fmt::format("<rectangle><color red=\"{}\" green=\"{}\" blue=\"{}\" /><geometry {} /></rectangle>", rgb[0],
+                     rgb[1], rgb[2], geometry_attributes(g));
 }
 
 // LS: DisplayCAL's layout at 8 bits; a non-black background goes first as a full-frame
@@ -76,8 +77,7 @@ std::string ls_xml(const Patch& patch) {
   int black = Patch::from_rgb(Vec3::Zero(), 8, patch.range).code[0];
   if (bg != black && patch.window_percent < 100) shapes += ls_rectangle({bg, bg, bg}, {0, 0, 1, 1});
   shapes += ls_rectangle(codes_at_bits(patch, 8), patch_geometry(patch));
-  return "<?xml version=\"1.0\" encoding=\"UTF-8\" ?><calibration><shapes>" + shapes +
-         "</shapes></calibration>";
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\" ?><calibration><shapes>" + shapes + "</shapes></calibration>";
 }
 
 }  // namespace
@@ -104,14 +104,17 @@ ResolveOptions parse_resolve_spec(const std::string& spec, bool* emulate) {
       }
       if (options.allow.empty()) bad_spec_option(o, "needs at least one address");
     } else if (o.key == "dialect") {
-      if (o.value == "cm") options.dialect = ResolveDialect::Cm;
-      else if (o.value == "ls") options.dialect = ResolveDialect::Ls;
-      else bad_spec_option(o, "'" + o.value + "' is not cm or ls");
+      if (o.value == "cm")
+        options.dialect = ResolveDialect::Cm;
+      else if (o.value == "ls")
+        options.dialect = ResolveDialect::Ls;
+      else
+        bad_spec_option(o, "'" + o.value + "' is not cm or ls");
     } else if (o.key == "emulate" && o.value.empty() && emulate) {
       *emulate = true;
     } else {
-      bad_spec_option(o, "unknown resolve option (port, bind, allow, dialect" +
-                             std::string(emulate ? ", emulate)" : ")"));
+      bad_spec_option(o,
+                      "unknown resolve option (port, bind, allow, dialect" + std::string(emulate ? ", emulate)" : ")"));
     }
   }
   return options;
@@ -129,8 +132,7 @@ std::string resolve_frame(const std::string& xml) {
 }
 
 ResolveServer::ResolveServer(ResolveOptions options)
-    : options_(std::move(options)),
-      listener_(listen_address(options_), options_.port) {}
+    : options_(std::move(options)), listener_(listen_address(options_), options_.port) {}
 
 ResolveServer::~ResolveServer() {
   try {
@@ -140,8 +142,8 @@ ResolveServer::~ResolveServer() {
 }
 
 std::string ResolveServer::name() const {
-  return fmt::format("resolve:{}@{}:{}", options_.dialect == ResolveDialect::Cm ? "cm" : "ls",
-                     listener_.bind_address(), listener_.port());
+  return fmt::format("resolve:{}@{}:{}", options_.dialect == ResolveDialect::Cm ? "cm" : "ls", listener_.bind_address(),
+                     listener_.port());
 }
 
 std::string ResolveServer::connect_instructions() const {
@@ -154,8 +156,10 @@ std::string ResolveServer::connect_instructions() const {
 }
 
 void ResolveServer::log(const std::string& line) const {
-  if (options_.log) options_.log(line);
-  else std::fprintf(stderr, "calkit: resolve: %s\n", line.c_str());
+  if (options_.log)
+    options_.log(line);
+  else
+    std::fprintf(stderr, "calkit: resolve: %s\n", line.c_str());
 }
 
 bool ResolveServer::allowed(const std::string& peer) const {
@@ -194,8 +198,8 @@ void ResolveServer::accept_client() {
     double slice = kAcceptPoll_s;
     if (options_.accept_timeout_s >= 0) {
       if (waited >= options_.accept_timeout_s)
-        throw NetworkError(fmt::format("no DaVinci Resolve connected to port {} within {} s", port(),
-                                       options_.accept_timeout_s));
+        throw NetworkError(
+            fmt::format("no DaVinci Resolve connected to port {} within {} s", port(), options_.accept_timeout_s));
       slice = std::min(slice, options_.accept_timeout_s - waited);
     }
     auto start = std::chrono::steady_clock::now();

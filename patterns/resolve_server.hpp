@@ -20,13 +20,13 @@ enum class ResolveDialect { Cm, Ls };
 constexpr std::size_t kResolveMaxFrame = 65536;
 
 struct ResolveOptions {
-  int port = 20002;           // 0: any free port (tests, the in-process emulator)
-  std::string bind;           // empty: 127.0.0.1, or 0.0.0.0 when allow= names a non-loopback address
+  int port = 20002;                // 0: any free port (tests, the in-process emulator)
+  std::string bind;                // empty: 127.0.0.1, or 0.0.0.0 when allow= names a non-loopback address
   std::vector<std::string> allow;  // peer addresses accepted besides 127.0.0.1
   ResolveDialect dialect = ResolveDialect::Cm;
   double accept_timeout_s = -1;  // how long show() waits for Resolve; negative: forever
   double send_timeout_s = 10;
-  std::size_t max_incoming_bytes = 4096;  // Resolve sends nothing; a peer sending more is dropped
+  std::size_t max_incoming_bytes = 4096;        // Resolve sends nothing; a peer sending more is dropped
   std::function<void(const std::string&)> log;  // default: stderr
 };
 

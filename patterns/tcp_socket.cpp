@@ -96,8 +96,7 @@ void SocketFd::reset() {
   fd_ = -1;
 }
 
-TcpStream TcpStream::connect(const std::string& host, int port, double timeout_s,
-                             const std::string& source) {
+TcpStream TcpStream::connect(const std::string& host, int port, double timeout_s, const std::string& source) {
   check_port(port);
   sockaddr_in addr = ipv4_address(host, port);
   SocketFd fd = new_socket(SOCK_STREAM);
@@ -110,8 +109,7 @@ TcpStream TcpStream::connect(const std::string& host, int port, double timeout_s
   int flags = ::fcntl(fd.get(), F_GETFL);
   ::fcntl(fd.get(), F_SETFL, flags | O_NONBLOCK);
   int rc = ::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  if (rc != 0 && errno != EINPROGRESS)
-    throw NetworkError(errno_text("connect " + host + ":" + std::to_string(port)));
+  if (rc != 0 && errno != EINPROGRESS) throw NetworkError(errno_text("connect " + host + ":" + std::to_string(port)));
   if (rc != 0) {
     if (!wait_fd(fd.get(), POLLOUT, timeout_s))
       throw NetworkError("connect " + host + ":" + std::to_string(port) + ": timed out");

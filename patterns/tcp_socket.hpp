@@ -47,8 +47,7 @@ class TcpStream {
 
   // Connects to host:port (IPv4 dotted address or a name resolved by getaddrinfo). source, if
   // given, binds the local address first (tests use 127.0.0.2 as "another machine").
-  static TcpStream connect(const std::string& host, int port, double timeout_s,
-                           const std::string& source = "");
+  static TcpStream connect(const std::string& host, int port, double timeout_s, const std::string& source = "");
 
   bool is_open() const { return fd_.valid(); }
   const std::string& peer() const { return peer_; }  // dotted IPv4 address of the other end

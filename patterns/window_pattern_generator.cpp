@@ -17,8 +17,8 @@
 
 #include <fmt/format.h>
 
-#include "core/error.hpp"
 #include "core/device_spec.hpp"
+#include "core/error.hpp"
 #include "patterns/patch_codes.hpp"
 
 #ifndef GL_FRAMEBUFFER_SRGB
@@ -122,10 +122,22 @@ void load_gl(F& f, const char* name) {
 
 WindowKey key_action(SDL_Keycode key) {
   switch (key) {
-    case SDLK_SPACE: case SDLK_RIGHT: case SDLK_RETURN: case SDLK_PAGEDOWN: case SDLK_DOWN: return WindowKey::Next;
-    case SDLK_LEFT: case SDLK_BACKSPACE: case SDLK_PAGEUP: case SDLK_UP: return WindowKey::Back;
-    case SDLK_q: case SDLK_ESCAPE: return WindowKey::Quit;
-    default: return WindowKey::None;
+    case SDLK_SPACE:
+    case SDLK_RIGHT:
+    case SDLK_RETURN:
+    case SDLK_PAGEDOWN:
+    case SDLK_DOWN:
+      return WindowKey::Next;
+    case SDLK_LEFT:
+    case SDLK_BACKSPACE:
+    case SDLK_PAGEUP:
+    case SDLK_UP:
+      return WindowKey::Back;
+    case SDLK_q:
+    case SDLK_ESCAPE:
+      return WindowKey::Quit;
+    default:
+      return WindowKey::None;
   }
 }
 
@@ -155,8 +167,10 @@ struct WindowPatternGenerator::State {
   GlFunctions gl;
 
   void log(const std::string& line) const {
-    if (options.log) options.log(line);
-    else std::fprintf(stderr, "calkit: window: %s\n", line.c_str());
+    if (options.log)
+      options.log(line);
+    else
+      std::fprintf(stderr, "calkit: window: %s\n", line.c_str());
   }
 
   void run();
@@ -211,9 +225,8 @@ void WindowPatternGenerator::State::open() {
     throw std::runtime_error(fmt::format("window: no video display ({})", SDL_GetError()));
   int displays = SDL_GetNumVideoDisplays();
   if (options.display >= displays)
-    throw ValueError("--pattern display",
-                     fmt::format("display {} does not exist ({} display(s): 0..{})", options.display, displays,
-                                 displays - 1));
+    throw ValueError("--pattern display", fmt::format("display {} does not exist ({} display(s): 0..{})",
+                                                      options.display, displays, displays - 1));
   SDL_Rect bounds;
   if (SDL_GetDisplayBounds(options.display, &bounds) != 0)
     throw std::runtime_error(fmt::format("window: display {}: {}", options.display, SDL_GetError()));
@@ -234,8 +247,10 @@ void WindowPatternGenerator::State::open() {
   SDL_GL_GetAttribute(SDL_GL_BLUE_SIZE, &b);
   output_bits = std::min({r, g, b}) >= 10 ? 10 : 8;
   if (options.request_bits > output_bits)
-    log(fmt::format("no {}-bit framebuffer on display {}; showing 8 bits per channel (deeper codes are "
-                    "shifted right, never dithered)", options.request_bits, options.display));
+    log(
+        fmt::format("no {}-bit framebuffer on display {}; showing 8 bits per channel (deeper codes are "
+                    "shifted right, never dithered)",
+                    options.request_bits, options.display));
   SDL_ShowCursor(SDL_DISABLE);
   SDL_GL_SetSwapInterval(1);  // present on vertical blank where the driver can
   // Exact code values: no dithering, no sRGB encoding, no multisampling.
@@ -437,8 +452,10 @@ void WindowPatternGenerator::close() {
 WindowKey WindowPatternGenerator::wait_key(double timeout_s) {
   std::unique_lock lock(state_->mutex);
   auto ready = [&] { return !state_->keys.empty() || !state_->thread.joinable(); };
-  if (timeout_s < 0) state_->changed.wait(lock, ready);
-  else state_->changed.wait_for(lock, std::chrono::duration<double>(timeout_s), ready);
+  if (timeout_s < 0)
+    state_->changed.wait(lock, ready);
+  else
+    state_->changed.wait_for(lock, std::chrono::duration<double>(timeout_s), ready);
   if (state_->keys.empty()) return state_->thread.joinable() ? WindowKey::None : WindowKey::Quit;
   WindowKey k = state_->keys.front();
   state_->keys.pop_front();

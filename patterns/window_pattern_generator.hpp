@@ -13,11 +13,11 @@
 namespace calkit {
 
 struct WindowOptions {
-  int display = 0;          // SDL display index
-  bool fullscreen = true;   // borderless, the size of the display (no mode change)
-  int width = 800;          // windowed size
+  int display = 0;         // SDL display index
+  bool fullscreen = true;  // borderless, the size of the display (no mode change)
+  int width = 800;         // windowed size
   int height = 600;
-  int request_bits = 10;    // framebuffer depth asked for; 8 is used when the system has no 10-bit
+  int request_bits = 10;                        // framebuffer depth asked for; 8 is used when the system has no 10-bit
   std::function<void(const std::string&)> log;  // default: one line on stderr
 };
 

@@ -79,7 +79,8 @@ std::unique_ptr<Probe> apply_correction_file(std::unique_ptr<Probe> probe, const
     if (!i1d3)
       throw InputError(path, 0, "--correction",
                        "a .ccss (display spectra) needs a probe with known sensor sensitivities (i1d3); "
-                       "use a .ccmx for " + probe->identity().model);
+                       "use a .ccmx for " +
+                           probe->identity().model);
     try {
       i1d3->set_display_spectra(read_ccss(path));
     } catch (const InputError& e) {

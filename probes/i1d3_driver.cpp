@@ -8,8 +8,8 @@
 #include <numbers>
 
 #include "color/colorimetry.hpp"
-#include "core/error.hpp"
 #include "color/observer.hpp"
+#include "core/error.hpp"
 #include "probes/i1d3_protocol.hpp"
 
 namespace calkit {
@@ -32,7 +32,8 @@ double value_at(const Spectrum& s, double nm) {
 
 std::string ascii_at(const Bytes& b, std::size_t at, std::size_t max) {
   std::string s;
-  for (std::size_t i = at; i < b.size() && i < at + max && b[i] >= 0x20 && b[i] < 0x7F; ++i) s += static_cast<char>(b[i]);
+  for (std::size_t i = at; i < b.size() && i < at + max && b[i] >= 0x20 && b[i] < 0x7F; ++i)
+    s += static_cast<char>(b[i]);
   while (!s.empty() && s.back() == ' ') s.pop_back();
   return s;
 }
@@ -80,8 +81,10 @@ Bytes I1d3Driver::command(std::uint16_t code, Bytes request, int timeout_ms) {
   Bytes reply = transport_->read_report(timeout_ms);
   if (code == kPeriodMeasure && !reply.empty() && reply[0] == kStatusNoEdges) return reply;
   std::string problem;
-  if (reply.size() < kReportSize) problem = fmt::format("short reply ({} bytes) to 0x{:04x}", reply.size(), code);
-  else if (reply[0] != kStatusOk) problem = fmt::format("command 0x{:04x} failed with status 0x{:02x}", code, reply[0]);
+  if (reply.size() < kReportSize)
+    problem = fmt::format("short reply ({} bytes) to 0x{:04x}", reply.size(), code);
+  else if (reply[0] != kStatusOk)
+    problem = fmt::format("command 0x{:04x} failed with status 0x{:02x}", code, reply[0]);
   else if (reply_has_echo(code) && reply[1] != reply_echo(code))
     problem = fmt::format("reply to 0x{:04x} echoes 0x{:02x}, not 0x{:02x}", code, reply[1], reply_echo(code));
   if (problem.empty()) return reply;
@@ -113,9 +116,9 @@ void I1d3Driver::unlock() {
       return;
     }
   }
-  throw protocol_error(fmt::format(
-      "the probe rejected all {} known unlock keys: an OEM variant calkit does not know, or not an i1d3",
-      unlock_keys().size()));
+  throw protocol_error(
+      fmt::format("the probe rejected all {} known unlock keys: an OEM variant calkit does not know, or not an i1d3",
+                  unlock_keys().size()));
 }
 
 Bytes I1d3Driver::read_internal_eeprom() {
@@ -224,7 +227,6 @@ void I1d3Driver::set_display_spectra(const DisplaySpectra& ccss) {
   check_open();
   matrix_ = i1d3_matrix_from_spectra(sensors_.rgb, ccss.samples);
 }
-
 
 // Frequency mode: edges (both) counted over a gate of whole 12 MHz clocks, at most 20 s. The count
 // starts with the gate, so it truncates: +0.5 makes the error ±0.5 edge (A i1d3_freq_measure),

@@ -13,12 +13,12 @@
 #include <string>
 #include <vector>
 
-#include "formats/ccss.hpp"
+#include "core/clock.hpp"
 #include "core/device_spec.hpp"
+#include "formats/ccss.hpp"
 #include "probes/i1d3_protocol.hpp"
 #include "probes/probe.hpp"
 #include "probes/transport/transport.hpp"
-#include "core/clock.hpp"
 
 namespace calkit {
 
@@ -41,8 +41,7 @@ struct I1d3Sensors {
 // sensor response R = Σλ sens·S·Δλ, XYZ = Km·Δλ·Σλ cmf·S (CIE 1931 2°); 3 samples: XYZ·R⁻¹,
 // more: least squares (XYZ·Rᵀ)(R·Rᵀ)⁻¹ (probes.md §1, "Raw → XYZ"). Spectra may use any
 // grid; the sensor sees only 380..730 nm.
-Mat3 i1d3_matrix_from_spectra(const std::array<std::vector<double>, 3>& sensors,
-                              const std::vector<Spectrum>& samples);
+Mat3 i1d3_matrix_from_spectra(const std::array<std::vector<double>, 3>& sensors, const std::vector<Spectrum>& samples);
 // The default ("sensor curves as samples") matrix for a set of sensitivities.
 Mat3 i1d3_default_matrix(const std::array<std::vector<double>, 3>& sensors);
 

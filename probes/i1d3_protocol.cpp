@@ -19,12 +19,18 @@ std::uint16_t eeprom_checksum(std::span<const std::uint8_t> eeprom, std::size_t 
 
 std::span<const UnlockKey> unlock_keys() {
   static constexpr UnlockKey keys[] = {
-      {"i1display-pro", 0xe9622e9f, 0x8d63e133}, {"colormunki-display", 0xe01e6e0a, 0x257462de},
-      {"oem", 0xcaa62b2c, 0x30815b61},           {"nec-spectrasensor-pro", 0xa9119479, 0x5b168761},
-      {"quato-silver-haze-3", 0x160eb6ae, 0x14440e70}, {"hp-dreamcolor", 0x291e41d7, 0x51937bdd},
-      {"wacom-dc", 0x1abfae03, 0xf25ac8e8},      {"toshiba-tpa-1", 0x828c43e9, 0xcbb8a8ed},
-      {"barco", 0xe8d1a980, 0xd146f7ad},         {"photocrysta", 0x171ae295, 0x2e5c7664},
-      {"viewsonic-cs-xri1", 0x64d8c546, 0x4b24b4a7}, {"spectracal-c6", 0xc9bfafe0, 0x02871166},
+      {"i1display-pro", 0xe9622e9f, 0x8d63e133},
+      {"colormunki-display", 0xe01e6e0a, 0x257462de},
+      {"oem", 0xcaa62b2c, 0x30815b61},
+      {"nec-spectrasensor-pro", 0xa9119479, 0x5b168761},
+      {"quato-silver-haze-3", 0x160eb6ae, 0x14440e70},
+      {"hp-dreamcolor", 0x291e41d7, 0x51937bdd},
+      {"wacom-dc", 0x1abfae03, 0xf25ac8e8},
+      {"toshiba-tpa-1", 0x828c43e9, 0xcbb8a8ed},
+      {"barco", 0xe8d1a980, 0xd146f7ad},
+      {"photocrysta", 0x171ae295, 0x2e5c7664},
+      {"viewsonic-cs-xri1", 0x64d8c546, 0x4b24b4a7},
+      {"spectracal-c6", 0xc9bfafe0, 0x02871166},
   };
   return keys;
 }
@@ -54,7 +60,11 @@ std::array<std::uint8_t, kReportSize> unlock_response(std::span<const std::uint8
   for (int n = 0; n < 4; ++n) sum += byte_of(nk0, n) + byte_of(nk1, n);
   const int s0 = static_cast<int>(sum & 0xFF), s1 = static_cast<int>((sum >> 8) & 0xFF);
   // (word, byte, sign of s0 or s1 term) per response byte, from the published algorithm.
-  struct Term { std::uint32_t word; int byte; int add; };
+  struct Term {
+    std::uint32_t word;
+    int byte;
+    int add;
+  };
   const Term t[16] = {{co0, 2, +s0}, {co2, 1, -s1}, {co3, 0, +s1}, {co1, 2, +s0}, {co2, 2, -s1}, {co3, 2, -s0},
                       {co1, 3, -s0}, {co0, 0, -s1}, {co3, 1, +s0}, {co2, 3, -s1}, {co0, 1, +s0}, {co1, 1, -s1},
                       {co1, 0, +s1}, {co3, 3, +s1}, {co2, 0, +s0}, {co0, 3, -s0}};
@@ -80,6 +90,8 @@ void put_u16le(std::span<std::uint8_t> b, std::size_t at, std::uint16_t v) {
   b[at] = static_cast<std::uint8_t>(v);
   b[at + 1] = static_cast<std::uint8_t>(v >> 8);
 }
-void put_f32le(std::span<std::uint8_t> b, std::size_t at, float v) { put_u32le(b, at, std::bit_cast<std::uint32_t>(v)); }
+void put_f32le(std::span<std::uint8_t> b, std::size_t at, float v) {
+  put_u32le(b, at, std::bit_cast<std::uint32_t>(v));
+}
 
 }  // namespace calkit::i1d3

@@ -81,7 +81,7 @@ inline constexpr int kMeasureTimeoutMs = 40000;
 // i1d3_decode_extEE / i1d3_decode_intEE.
 inline constexpr std::size_t kExternalEepromSize = 8192;
 inline constexpr std::size_t kInternalEepromSize = 256;
-inline constexpr std::size_t kChecksumOffset = 0x0002;  // u16LE
+inline constexpr std::size_t kChecksumOffset = 0x0002;                     // u16LE
 inline constexpr std::size_t kSensorOffset[3] = {0x0026, 0x05A2, 0x0B1E};  // R, G, B float32LE
 inline constexpr std::size_t kDiffuserOffset = 0x10BC;
 inline constexpr std::size_t kOemSignatureOffset = 0x1638;
@@ -116,8 +116,7 @@ const UnlockKey& unlock_key(const std::string& name);  // InputError for an unkn
 
 // The 64-byte SendLockResponse command for a 64-byte challenge reply (command byte set, the
 // 16 response bytes at [24..39], the rest zero).
-std::array<std::uint8_t, kReportSize> unlock_response(std::span<const std::uint8_t> challenge,
-                                                      const UnlockKey& key);
+std::array<std::uint8_t, kReportSize> unlock_response(std::span<const std::uint8_t> challenge, const UnlockKey& key);
 
 // Little-endian helpers on report buffers.
 std::uint32_t u32le(std::span<const std::uint8_t> b, std::size_t at);

@@ -77,10 +77,13 @@ int JetiDriver::error_code() {
 
 void JetiDriver::fail(const std::string& cmd, int code) {
   last_error_ = code;
-  if (code == kErrorOverexposed) throw ProbeError(ProbeErrorKind::Saturated, "JETI: overexposed (too bright) at the shortest exposure");
-  if (code == kErrorUnderexposed) throw ProbeError(ProbeErrorKind::TooDark, "JETI: underexposed (too dark) at the longest exposure");
+  if (code == kErrorOverexposed)
+    throw ProbeError(ProbeErrorKind::Saturated, "JETI: overexposed (too bright) at the shortest exposure");
+  if (code == kErrorUnderexposed)
+    throw ProbeError(ProbeErrorKind::TooDark, "JETI: underexposed (too dark) at the longest exposure");
   if (code == kErrorAdaptiveIntegration)
-    throw ProbeError(ProbeErrorKind::TooDark, "JETI: the adaptive integration time failed (error 123): too dark or unsteady");
+    throw ProbeError(ProbeErrorKind::TooDark,
+                     "JETI: the adaptive integration time failed (error 123): too dark or unsteady");
   throw protocol_error(fmt::format("{} refused with error {}", cmd, code));
 }
 
@@ -187,8 +190,9 @@ ProbeReading JetiDriver::read() {
   const double t0 = clock_.now_s();
   const double head = value_after_colon(query("*contr:mhead?"), "*contr:mhead?");
   if (head != 0)
-    throw ProbeError(ProbeErrorKind::Protocol,
-                     "JETI: the ambient measuring head is in place: turn it to the emissive position to read a display");
+    throw ProbeError(
+        ProbeErrorKind::Protocol,
+        "JETI: the ambient measuring head is in place: turn it to the emissive position to read a display");
   set("*contr:laser 0");  // the target laser off
   set("*conf:aver 1");
   measure();

@@ -9,10 +9,10 @@
 #include <string>
 
 #include "color/observer.hpp"
+#include "core/clock.hpp"
 #include "core/device_spec.hpp"
 #include "probes/probe.hpp"
 #include "probes/transport/transport.hpp"
-#include "core/clock.hpp"
 
 namespace calkit {
 
@@ -40,7 +40,7 @@ class JetiDriver : public Probe {
  private:
   std::string send(const std::string& cmd);   // flush, then the command
   std::string query(const std::string& cmd);  // one '\r'-terminated line
-  void set(const std::string& cmd);            // ACK, or NAK -> ProbeError with the error code
+  void set(const std::string& cmd);           // ACK, or NAK -> ProbeError with the error code
   std::string reply(const std::string& cmd, const std::string& terminators, int timeout_ms);
   int error_code();
   [[noreturn]] void fail(const std::string& cmd, int code);

@@ -30,7 +30,9 @@ std::string lower(std::string s) {
   return s;
 }
 
-const std::uint8_t* bytes(const std::string& s, std::size_t at) { return reinterpret_cast<const std::uint8_t*>(s.data() + at); }
+const std::uint8_t* bytes(const std::string& s, std::size_t at) {
+  return reinterpret_cast<const std::uint8_t*>(s.data() + at);
+}
 
 }  // namespace
 
@@ -47,8 +49,10 @@ std::string K10Driver::command(const std::string& cmd, std::size_t reply_length,
   const std::size_t n = r.size();
   if (r[n - 3] != '<' || r[n - 1] != '>') throw protocol_error(fmt::format("reply to {} has no <e> status", cmd));
   const char e = r[n - 2];
-  if (error) *error = e;
-  else if (e != kOk) throw protocol_error(fmt::format("{} failed: {}", cmd, error_text(e)));
+  if (error)
+    *error = e;
+  else if (e != kOk)
+    throw protocol_error(fmt::format("{} failed: {}", cmd, error_text(e)));
   return r;
 }
 
@@ -96,7 +100,8 @@ ProbeCapabilities K10Driver::capabilities() const {
 
 K10Calibration K10Driver::read_calibration(int index) {
   check_open();
-  if (index < 1 || index > static_cast<int>(kCalSlots)) throw protocol_error(fmt::format("no calibration slot {}", index));
+  if (index < 1 || index > static_cast<int>(kCalSlots))
+    throw protocol_error(fmt::format("no calibration slot {}", index));
   command("D1", kCalAckLength, kCalTimeoutMs);
   const char idx[2] = {static_cast<char>(index), '\r'};
   transport_->write(std::string_view(idx, 2));
@@ -131,8 +136,8 @@ void K10Driver::set_display_mode(const std::string& mode) {
     }
   std::vector<std::string> names;
   for (const K10Calibration& c : calibrations_) names.push_back(c.name);
-  throw ValueError("--probe",
-                   fmt::format("the K10 holds no calibration '{}' (on board: factory, {})", mode, fmt::join(names, ", ")));
+  throw ValueError("--probe", fmt::format("the K10 holds no calibration '{}' (on board: factory, {})", mode,
+                                          fmt::join(names, ", ")));
 }
 
 void K10Driver::set_fixed_range(int range) {
@@ -157,10 +162,10 @@ Vec3 K10Driver::measure_factory_XYZ(std::array<int, 3>* ranges) {
       if (ranges) *ranges = decode_ranges(static_cast<std::uint8_t>(r[11]));
       return {decode_float(bytes(r, 2)), decode_float(bytes(r, 5)), decode_float(bytes(r, 8))};
     }
-    if (e == kOverHighRange)
-      throw ProbeError(ProbeErrorKind::Saturated, "K10: too bright: " + error_text(e));
+    if (e == kOverHighRange) throw ProbeError(ProbeErrorKind::Saturated, "K10: too bright: " + error_text(e));
     if ((e == kTopOverRange || e == kBottomUnderRange) && attempt < kRangeTries) continue;
-    if (e == kTopOverRange) throw ProbeError(ProbeErrorKind::Saturated, "K10: over the selected range (use auto-range)");
+    if (e == kTopOverRange)
+      throw ProbeError(ProbeErrorKind::Saturated, "K10: over the selected range (use auto-range)");
     throw protocol_error("measurement failed: " + error_text(e));
   }
 }
@@ -201,7 +206,8 @@ std::vector<double> K10Driver::read_flicker(std::size_t count) {
   while (out.size() < count) {
     std::string packet = transport_->read_exact(kFlickerPacket, kFlickerTimeoutMs);
     for (std::size_t i = 0; i < kFlickerPacket / 3 && out.size() < count; ++i)
-      out.push_back((static_cast<std::uint8_t>(packet[3 * i + 1]) << 8 | static_cast<std::uint8_t>(packet[3 * i + 2])) / 65535.0);
+      out.push_back((static_cast<std::uint8_t>(packet[3 * i + 1]) << 8 | static_cast<std::uint8_t>(packet[3 * i + 2])) /
+                    65535.0);
   }
   // N5 stops the stream; drain what is in flight up to the end of the N5 reply ("N5" ... "<e>").
   transport_->write(std::string_view("N5\r"));

@@ -9,15 +9,15 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.hpp"
 #include "core/device_spec.hpp"
 #include "probes/probe.hpp"
 #include "probes/transport/transport.hpp"
-#include "core/clock.hpp"
 
 namespace calkit {
 
 struct K10Options {
-  std::string calibration;   // an on-board matrix name (D7 list); empty: factory XYZ only
+  std::string calibration;        // an on-board matrix name (D7 list); empty: factory XYZ only
   bool average_when_dark = true;  // k10::readings_to_average: 20 below 0.2 cd/m², 1 from 50
 };
 

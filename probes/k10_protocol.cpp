@@ -7,16 +7,27 @@ namespace calkit::k10 {
 
 std::string error_text(char e) {
   switch (e) {
-    case '0': return "ok";
-    case 'B': case 'X': return "firmware error";
-    case 'b': return "black level excessive";
-    case 's': return "black overdrive";
-    case 't': return "black zero";
-    case 'w': return "over the high range (too bright)";
-    case 'v': return "top over range";
-    case 'u': return "bottom under range";
-    case 'L': return "aiming lights are on";
-    default: return std::string("unknown error '") + e + "'";
+    case '0':
+      return "ok";
+    case 'B':
+    case 'X':
+      return "firmware error";
+    case 'b':
+      return "black level excessive";
+    case 's':
+      return "black overdrive";
+    case 't':
+      return "black zero";
+    case 'w':
+      return "over the high range (too bright)";
+    case 'v':
+      return "top over range";
+    case 'u':
+      return "bottom under range";
+    case 'L':
+      return "aiming lights are on";
+    default:
+      return std::string("unknown error '") + e + "'";
   }
 }
 
@@ -36,7 +47,8 @@ std::array<std::uint8_t, 3> encode_float(double v, bool calibration) {
   int e = calibration ? p : p + 1;  // m·2^(e−16) = f·2^p with m = f·2^15
   if (m == 32768) m = 16384, ++e;
   const unsigned u = static_cast<unsigned>(m) | (v < 0 ? 0x8000u : 0u);
-  return {static_cast<std::uint8_t>(u >> 8), static_cast<std::uint8_t>(u), static_cast<std::uint8_t>(static_cast<std::int8_t>(e))};
+  return {static_cast<std::uint8_t>(u >> 8), static_cast<std::uint8_t>(u),
+          static_cast<std::uint8_t>(static_cast<std::int8_t>(e))};
 }
 
 std::array<int, 3> decode_ranges(std::uint8_t r) {
@@ -61,10 +73,14 @@ std::uint8_t encode_ranges(const std::array<int, 3>& ranges) {
 int readings_to_average(double v) {
   auto cubed = [](double w) { return w * w * w; };
   double n = 1;
-  if (v < 0.2) n = 20;
-  else if (v < 2) n = 10 + 10 * cubed(1 - (v - 0.2) / 1.8);
-  else if (v < 20) n = 4 + 6 * cubed(1 - (v - 2) / 18);
-  else if (v < 50) n = 2 + 2 * cubed(1 - (v - 20) / 30);
+  if (v < 0.2)
+    n = 20;
+  else if (v < 2)
+    n = 10 + 10 * cubed(1 - (v - 0.2) / 1.8);
+  else if (v < 20)
+    n = 4 + 6 * cubed(1 - (v - 2) / 18);
+  else if (v < 50)
+    n = 2 + 2 * cubed(1 - (v - 20) / 30);
   return static_cast<int>(n + 0.5);
 }
 

@@ -26,14 +26,14 @@ inline constexpr int kBaud = 9600;
 // K10A_device.c), and KC does not send L0 at connect at all (KC KClmtr::connect). The driver sends
 // it, reads what comes within A's 0.5 s and ignores what it is: both kinds of unit then work.
 // Timeouts in ms (A k10_init_inst, k10_read_cal_list, k10_read_cal_matrix, k10_read_sample).
-inline constexpr int kIdentifyTimeoutMs = 500;    // P0
-inline constexpr int kLightsTimeoutMs = 500;      // L0
-inline constexpr int kRangeTimeoutMs = 1000;      // J1..J8
-inline constexpr int kFirmwareTimeoutMs = 2000;   // P2
-inline constexpr int kCalListTimeoutMs = 6000;    // D7
-inline constexpr int kCalTimeoutMs = 2000;        // D1 and the record
-inline constexpr int kMeasureTimeoutMs = 2000;    // N5
-inline constexpr int kFlickerTimeoutMs = 2000;    // each T2 packet
+inline constexpr int kIdentifyTimeoutMs = 500;   // P0
+inline constexpr int kLightsTimeoutMs = 500;     // L0
+inline constexpr int kRangeTimeoutMs = 1000;     // J1..J8
+inline constexpr int kFirmwareTimeoutMs = 2000;  // P2
+inline constexpr int kCalListTimeoutMs = 6000;   // D7
+inline constexpr int kCalTimeoutMs = 2000;       // D1 and the record
+inline constexpr int kMeasureTimeoutMs = 2000;   // N5
+inline constexpr int kFlickerTimeoutMs = 2000;   // each T2 packet
 // Ranges: J8 auto; J7 holds the current ranges; Jn (1..6) fixes range n, sent after J7 by both A
 // (flicker capture, k10_read_flicker_samples) and KC (KClmtr::setRange: J7 then Jn; setRange(0)
 // is J7 alone).
@@ -51,18 +51,18 @@ inline constexpr std::size_t kMeasureLength = 15;    // N5: X, Y, Z at [2], [5],
 inline constexpr std::size_t kCalListLength = 1925;  // D7: 96 × 20-char names at [2..]
 inline constexpr std::size_t kCalSlots = 96;
 inline constexpr std::size_t kCalNameLength = 20;
-inline constexpr std::size_t kCalAckLength = 2;      // D1: echo, then the host sends idx + '\r'
-inline constexpr std::size_t kCalLength = 131;       // the matrix record for that idx
-inline constexpr std::size_t kCalFormatFlag = 21;    // 'C': CalMan format (9 float64 LE at [24])
+inline constexpr std::size_t kCalAckLength = 2;    // D1: echo, then the host sends idx + '\r'
+inline constexpr std::size_t kCalLength = 131;     // the matrix record for that idx
+inline constexpr std::size_t kCalFormatFlag = 21;  // 'C': CalMan format (9 float64 LE at [24])
 inline constexpr std::size_t kCalManMatrix = 24;
-inline constexpr std::size_t kKleinMatrix = 101;     // else 9 three-byte floats at [101..127]
-inline constexpr std::size_t kFlickerPacket = 96;    // T2: 32 × 3 bytes at 256 Hz
+inline constexpr std::size_t kKleinMatrix = 101;   // else 9 three-byte floats at [101..127]
+inline constexpr std::size_t kFlickerPacket = 96;  // T2: 32 × 3 bytes at 256 Hz
 inline constexpr double kFlickerRateHz = 256;
 
 // Error characters inside "<e>" (A decodeK10err; KC Enum.cpp).
 inline constexpr char kOk = '0';
-inline constexpr char kOverHighRange = 'w';   // above the top range
-inline constexpr char kTopOverRange = 'v';    // transient while auto-ranging up (retry)
+inline constexpr char kOverHighRange = 'w';     // above the top range
+inline constexpr char kTopOverRange = 'v';      // transient while auto-ranging up (retry)
 inline constexpr char kBottomUnderRange = 'u';  // transient while auto-ranging down (retry)
 std::string error_text(char e);
 

@@ -83,7 +83,9 @@ std::vector<std::string> Pr655Driver::fields_checked(const std::string& cmd, con
   const int code = static_cast<int>(number(f.empty() ? "" : trimmed(f[0]), cmd + " status code"));
   switch (code) {
     case kOk:
-    case kLightLowPr650: quality_ = code; return f;
+    case kLightLowPr650:
+      quality_ = code;
+      return f;
     case kWeakLight:
     case kTooDarkPr650:
     case kAdaptiveTimeout:
@@ -92,12 +94,14 @@ std::vector<std::string> Pr655Driver::fields_checked(const std::string& cmd, con
       throw ProbeError(ProbeErrorKind::TooDark,
                        "PR-655: weak or unsteady light (code -1: the manual's \"light source not constant\", "
                        "\"low light\" to older drivers)");
-    case kOverload: throw ProbeError(ProbeErrorKind::Saturated, "PR-655: light overload (too bright, code -2)");
+    case kOverload:
+      throw ProbeError(ProbeErrorKind::Saturated, "PR-655: light overload (too bright, code -2)");
     case kCannotSync:
     case kSyncError:
     case kCannotAutoSync:
       throw protocol_error(fmt::format("cannot synchronise to the display (code {}); try without sync", code));
-    default: throw protocol_error(fmt::format("{} failed with code {}", cmd, code));
+    default:
+      throw protocol_error(fmt::format("{} failed with code {}", cmd, code));
   }
 }
 
@@ -111,8 +115,7 @@ void Pr655Driver::open() {
   const double deadline = clock_.now_s() + kRemoteTimeoutMs / 1000.0;
   while (hello.find(kRemoteReply) == std::string::npos) {
     const int left = static_cast<int>(std::ceil((deadline - clock_.now_s()) * 1000));
-    if (left <= 0 || hello.size() > 256)
-      throw protocol_error("no remote-mode answer to PHOTO (got '" + hello + "')");
+    if (left <= 0 || hello.size() > 256) throw protocol_error("no remote-mode answer to PHOTO (got '" + hello + "')");
     hello += transport_->read_exact(1, left);
   }
   std::string model = field_after_status("D111");
@@ -159,7 +162,8 @@ ProbeReading Pr655Driver::read() {
   if (nm.size() < 3) throw protocol_error("a spectrum of fewer than 3 lines");
   const double step = nm[1] - nm[0];
   for (std::size_t i = 1; i < nm.size(); ++i)
-    if (std::fabs(nm[i] - nm[i - 1] - step) > 1e-6 || step <= 0) throw protocol_error("the spectrum's wavelengths are not evenly spaced");
+    if (std::fabs(nm[i] - nm[i - 1] - step) > 1e-6 || step <= 0)
+      throw protocol_error("the spectrum's wavelengths are not evenly spaced");
   ProbeReading reading = reading_from_spectrum({nm[0], step, values}, options_.observer);
   luminance_ = XYZ_from_spectrum(values, nm[0], step)[1];
   reading.integration_s = clock_.now_s() - t0;

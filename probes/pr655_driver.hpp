@@ -8,10 +8,10 @@
 #include <string>
 
 #include "color/observer.hpp"
+#include "core/clock.hpp"
 #include "core/device_spec.hpp"
 #include "probes/probe.hpp"
 #include "probes/transport/transport.hpp"
-#include "core/clock.hpp"
 
 namespace calkit {
 
@@ -31,11 +31,11 @@ class Pr655Driver : public Probe {
 
   double last_luminance() const { return luminance_; }  // cd/m², CIE 1931 ȳ
   int last_quality() const { return quality_; }         // 0, or 18 (light low, PR-650 style)
-  Vec3 measure_XYZ();  // "M2": the instrument's own XYZ (CIE 1931 2°)
+  Vec3 measure_XYZ();                                   // "M2": the instrument's own XYZ (CIE 1931 2°)
 
  private:
-  void send(const std::string& text);                      // one character at a time
-  std::string line(int timeout_ms);                        // one reply line without CR/LF
+  void send(const std::string& text);  // one character at a time
+  std::string line(int timeout_ms);    // one reply line without CR/LF
   std::string query(const std::string& cmd, int timeout_ms);
   std::string field_after_status(const std::string& cmd);  // D110/D111: "00000,<value>"
   std::vector<std::string> fields_checked(const std::string& cmd, const std::string& reply);

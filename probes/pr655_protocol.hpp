@@ -34,11 +34,11 @@ inline constexpr int kMeasureTimeoutMs = 30000;  // M5/M2 (PT PR655, PP; the PR-
 
 // Measurement status codes (MAN p.122, "Remote control measurement errors"; ML read_code the same):
 inline constexpr int kOk = 0;
-inline constexpr int kNotConstant = -1;      // light source not constant
-inline constexpr int kOverload = -2;         // light overload, signal too intense
-inline constexpr int kCannotSync = -3;       // below 20 Hz, above 400 Hz, or signal too low
+inline constexpr int kNotConstant = -1;  // light source not constant
+inline constexpr int kOverload = -2;     // light overload, signal too intense
+inline constexpr int kCannotSync = -3;   // below 20 Hz, above 400 Hz, or signal too low
 inline constexpr int kAdaptiveError = -4;
-inline constexpr int kWeakLight = -8;        // weak light, insufficient signal
+inline constexpr int kWeakLight = -8;  // weak light, insufficient signal
 inline constexpr int kSyncError = -9;
 inline constexpr int kCannotAutoSync = -10;
 inline constexpr int kAdaptiveTimeout = -12;

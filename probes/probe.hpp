@@ -30,7 +30,7 @@ struct ProbeReading {
   // The driver's 1-sigma estimate for each XYZ component, cd/m²: what the probe's noise and
   // quantisation leave uncertain in this reading (docs/probes.md, "Low light").
   Vec3 uncertainty = Vec3::Zero();
-  Spectrum spectrum;        // spectroradiometers only
+  Spectrum spectrum;  // spectroradiometers only
   double integration_s = 0;
   bool valid = false;  // false: out of range for a reason that is not an error (e.g. flicker)
 };

@@ -22,24 +22,50 @@ const std::vector<ProbeKind>& probe_table() {
   // The FTDI default 0403:6001 is shared by the K10-A and the specbos; 0403:6015 (FT231X) is the
   // spectraval's. The PR-655/670 is a CDC-ACM tty with no fixed VID:PID: name its port.
   static const std::vector<ProbeKind> table = {
-      {"i1d3", "X-Rite i1Display Pro / ColorMunki Display / Calibrite Display", TransportKind::Hid,
+      {"i1d3",
+       "X-Rite i1Display Pro / ColorMunki Display / Calibrite Display",
+       TransportKind::Hid,
        {{0x0765, 0x5020, "X-Rite i1Display Pro / ColorMunki Display / Calibrite Display"},
         {0x0765, 0x5021, "X-Rite i1Display (internal EEPROM fault mode)"}},
-       0, {"sync"}, "sync (detect the refresh rate and integrate over whole periods)", make_i1d3_probe},
-      {"spyderx", "Datacolor SpyderX", TransportKind::Usb,
+       0,
+       {"sync"},
+       "sync (detect the refresh rate and integrate over whole periods)",
+       make_i1d3_probe},
+      {"spyderx",
+       "Datacolor SpyderX",
+       TransportKind::Usb,
        {{0x085C, 0x0A00, "Datacolor SpyderX"},
         {0x085C, 0x0A0A, "Datacolor Spyder X2"},
         {0x085C, 0x0A0B, "Datacolor Spyder 2024"}},
-       0, {"mode"}, "mode=general|standard-led|wide-gamut-led|gb-led", make_spyderx_probe},
-      {"k10", "Klein K10-A", TransportKind::Serial,
+       0,
+       {"mode"},
+       "mode=general|standard-led|wide-gamut-led|gb-led",
+       make_spyderx_probe},
+      {"k10",
+       "Klein K10-A",
+       TransportKind::Serial,
        {{0x0403, 0x6001, "FTDI FT232R serial (Klein K10-A or JETI specbos)"}},
-       k10::kBaud, {"mode"}, "mode=ON-BOARD CALIBRATION NAME", make_k10_probe},
-      {"jeti", "JETI specbos 1201/1211", TransportKind::Serial,
+       k10::kBaud,
+       {"mode"},
+       "mode=ON-BOARD CALIBRATION NAME",
+       make_k10_probe},
+      {"jeti",
+       "JETI specbos 1201/1211",
+       TransportKind::Serial,
        {{0x0403, 0x6001, "FTDI FT232R serial (Klein K10-A or JETI specbos)"},
         {0x0403, 0x6015, "FTDI FT231X serial (JETI spectraval)"}},
-       jeti::kBauds[0], {"observer"}, "observer=1931|1964", make_jeti_probe},
-      {"pr655", "Photo Research PR-655 / PR-670", TransportKind::Serial, {}, pr655::kBaud, {"observer"},
-       "observer=1931|1964", make_pr655_probe},
+       jeti::kBauds[0],
+       {"observer"},
+       "observer=1931|1964",
+       make_jeti_probe},
+      {"pr655",
+       "Photo Research PR-655 / PR-670",
+       TransportKind::Serial,
+       {},
+       pr655::kBaud,
+       {"observer"},
+       "observer=1931|1964",
+       make_pr655_probe},
   };
   return table;
 }
@@ -64,8 +90,10 @@ const std::vector<SupportedDevice>& supported_devices() {
         auto same = std::find_if(out.begin(), out.end(), [&](const SupportedDevice& d) {
           return d.vid == id.vid && d.pid == id.pid && d.transport == kind.transport;
         });
-        if (same == out.end()) out.push_back({id.vid, id.pid, kind.transport, kind.name, id.model});
-        else same->driver += "|" + kind.name;
+        if (same == out.end())
+          out.push_back({id.vid, id.pid, kind.transport, kind.name, id.model});
+        else
+          same->driver += "|" + kind.name;
       }
     return out;
   }();
@@ -101,14 +129,16 @@ ProbeSpec parse_probe_spec(const std::string& text) {
   if (colon != std::string::npos) spec.port = head.substr(colon + 1);
   const ProbeKind* kind = find_probe_kind(spec.name);
   if (!kind)
-    throw ValueError("--probe", fmt::format("unknown probe '{}' (known: sim, {}; emulated:NAME for an emulator)",
-                                            text, fmt::join(probe_names(), ", ")));
+    throw ValueError("--probe", fmt::format("unknown probe '{}' (known: sim, {}; emulated:NAME for an emulator)", text,
+                                            fmt::join(probe_names(), ", ")));
   if (!spec.port.empty() && (spec.emulated || kind->transport != TransportKind::Serial))
     throw ValueError("--probe", fmt::format("'{}': only a real serial probe takes a port", text));
-  for (SpecOption& o : split_spec_options(comma == std::string::npos ? "" : std::string_view(text).substr(comma + 1),
-                                          "--probe")) {
-    if (o.key == "correction") spec.correction = o.value;
-    else spec.options.push_back(std::move(o));
+  for (SpecOption& o :
+       split_spec_options(comma == std::string::npos ? "" : std::string_view(text).substr(comma + 1), "--probe")) {
+    if (o.key == "correction")
+      spec.correction = o.value;
+    else
+      spec.options.push_back(std::move(o));
   }
   return spec;
 }

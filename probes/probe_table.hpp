@@ -33,8 +33,8 @@ struct ProbeKind {
   std::string name;   // --probe NAME
   std::string model;  // the family, for listings
   TransportKind transport = TransportKind::Hid;
-  std::vector<UsbId> usb_ids;  // tried in order when no port is named
-  int serial_baud = 0;         // serial probes: the rate the port opens at
+  std::vector<UsbId> usb_ids;            // tried in order when no port is named
+  int serial_baud = 0;                   // serial probes: the rate the port opens at
   std::vector<std::string> option_keys;  // the driver's own options
   std::string options_usage;             // "mode=general|standard-led|..." for --help and errors
   // The driver on an open wire, not yet opened. Throws InputError for a bad option value.

@@ -40,10 +40,13 @@ Bytes SpyderxDriver::command(std::uint8_t cmd, const Bytes& payload, std::size_t
   const auto nonce = ++nonce_;
   transport_->bulk_write(kOutEndpoint, encode_command(cmd, nonce, payload), options_.timeout_ms);
   Reply r = decode_reply(transport_->bulk_read(kInEndpoint, 5 + reply_length, timeout_ms));
-  if (r.nonce != nonce) throw protocol_error(fmt::format("reply to 0x{:02x} carries nonce {:04x}, sent {:04x}", cmd, r.nonce, nonce));
-  if (r.status != kStatusOk) throw protocol_error(fmt::format("command 0x{:02x} failed with status 0x{:02x}", cmd, r.status));
+  if (r.nonce != nonce)
+    throw protocol_error(fmt::format("reply to 0x{:02x} carries nonce {:04x}, sent {:04x}", cmd, r.nonce, nonce));
+  if (r.status != kStatusOk)
+    throw protocol_error(fmt::format("command 0x{:02x} failed with status 0x{:02x}", cmd, r.status));
   if (r.payload.size() != reply_length)
-    throw protocol_error(fmt::format("reply to 0x{:02x} has {} bytes, expected {}", cmd, r.payload.size(), reply_length));
+    throw protocol_error(
+        fmt::format("reply to 0x{:02x} has {} bytes, expected {}", cmd, r.payload.size(), reply_length));
   return r.payload;
 }
 
@@ -59,7 +62,8 @@ void SpyderxDriver::reset() {
 
 void SpyderxDriver::setup() {
   Bytes setup = command(kMeasureSetup, {v1_}, kSetupLength, options_.timeout_ms);
-  if (checksum(std::span(setup).first(kSetupLength - 1)) != setup.back()) throw protocol_error("setup checksum mismatch");
+  if (checksum(std::span(setup).first(kSetupLength - 1)) != setup.back())
+    throw protocol_error("setup checksum mismatch");
   s1_ = setup[0];
   std::copy(setup.begin() + 1, setup.begin() + 5, s2_.begin());
   std::copy(setup.begin() + 5, setup.begin() + 9, s3_.begin());
@@ -69,7 +73,8 @@ void SpyderxDriver::load_calibration(int index) {
   if (index < 0 || index >= static_cast<int>(kCalibrationNames.size()))
     throw protocol_error(fmt::format("no on-board calibration {}", index));
   Bytes cal = command(kGetCalibration, {static_cast<std::uint8_t>(index)}, kCalibrationLength, options_.timeout_ms);
-  if (checksum(std::span(cal).first(kCalibrationLength - 1)) != cal.back()) throw protocol_error("calibration checksum mismatch");
+  if (checksum(std::span(cal).first(kCalibrationLength - 1)) != cal.back())
+    throw protocol_error("calibration checksum mismatch");
   if (cal[0] != index) throw protocol_error(fmt::format("asked for calibration {}, got {}", index, cal[0]));
   v1_ = cal[1];
   v2_ = u16be(cal, 2);
@@ -93,11 +98,13 @@ void SpyderxDriver::open() {
   reset();
   Bytes hw = command(kHardwareVersion, {}, kHardwareVersionLength, options_.timeout_ms);
   identity_.model = "Datacolor SpyderX";
-  identity_.firmware = fmt::format("{}.{}{}", static_cast<char>(hw[0]), static_cast<char>(hw[2]), static_cast<char>(hw[3]));
+  identity_.firmware =
+      fmt::format("{}.{}{}", static_cast<char>(hw[0]), static_cast<char>(hw[2]), static_cast<char>(hw[3]));
   Bytes serial = command(kSerialNumber, {}, kSerialLength, options_.timeout_ms);
   identity_.serial = std::string(serial.begin() + 4, serial.begin() + 12);
   load_calibration(options_.calibration);
-  command(kAmbient, {kAmbientIntegration, kAmbientInitGain}, kAmbientLength, options_.timeout_ms);  // "to initialize it"
+  command(kAmbient, {kAmbientIntegration, kAmbientInitGain}, kAmbientLength,
+          options_.timeout_ms);  // "to initialize it"
   open_ = true;
   black_calibrate();
 }
@@ -117,8 +124,8 @@ void SpyderxDriver::set_display_mode(const std::string& mode) {
   check_open();
   for (std::size_t i = 0; i < kCalibrationNames.size(); ++i)
     if (mode == kCalibrationNames[i]) return load_calibration(static_cast<int>(i));
-  throw ValueError("--probe",
-                   fmt::format("unknown SpyderX display type '{}' (on board: {})", mode, fmt::join(kCalibrationNames, ", ")));
+  throw ValueError("--probe", fmt::format("unknown SpyderX display type '{}' (on board: {})", mode,
+                                          fmt::join(kCalibrationNames, ", ")));
 }
 
 std::array<std::uint16_t, 4> SpyderxDriver::measure_raw() {
@@ -147,7 +154,8 @@ ProbeReading SpyderxDriver::read() {
   if (clock_.now_s() - black_time_s_ > options_.black_expiry_s) black_calibrate();  // the black drifts with temperature
   auto raw = measure_raw();
   for (int c = 0; c < 3; ++c)
-    if (raw[c] == kRawSaturated) throw ProbeError(ProbeErrorKind::Saturated, fmt::format("SpyderX: too bright (sensor {} saturated)", c));
+    if (raw[c] == kRawSaturated)
+      throw ProbeError(ProbeErrorKind::Saturated, fmt::format("SpyderX: too bright (sensor {} saturated)", c));
   Vec3 counts;
   for (int c = 0; c < 3; ++c) counts[c] = static_cast<double>(raw[c]) - s3_[c] - black_[c];
   ProbeReading reading;

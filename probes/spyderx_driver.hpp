@@ -10,10 +10,10 @@
 #include <memory>
 #include <string>
 
+#include "core/clock.hpp"
 #include "core/device_spec.hpp"
 #include "probes/probe.hpp"
 #include "probes/transport/transport.hpp"
-#include "core/clock.hpp"
 
 namespace calkit {
 

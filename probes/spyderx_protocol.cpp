@@ -8,11 +8,16 @@ namespace calkit::spyderx {
 
 double gain_of(std::uint8_t code) {
   switch (code) {
-    case 0x00: return 1;
-    case 0x01: return 8;
-    case 0x10: return 16;
-    case 0x11: return 120;
-    default: return 0;
+    case 0x00:
+      return 1;
+    case 0x01:
+      return 8;
+    case 0x10:
+      return 16;
+    case 0x11:
+      return 120;
+    default:
+      return 0;
   }
 }
 
@@ -47,7 +52,8 @@ Bytes encode_command(std::uint8_t cmd, std::uint16_t nonce, std::span<const std:
 
 Frame decode_command(std::span<const std::uint8_t> frame) {
   if (frame.size() < 5 || u16be(frame, 3) != frame.size() - 5)
-    throw ProbeError(ProbeErrorKind::Protocol, fmt::format("SpyderX: malformed command frame ({} bytes)", frame.size()));
+    throw ProbeError(ProbeErrorKind::Protocol,
+                     fmt::format("SpyderX: malformed command frame ({} bytes)", frame.size()));
   return {frame[0], u16be(frame, 1), Bytes(frame.begin() + 5, frame.end())};
 }
 
@@ -61,7 +67,8 @@ Bytes encode_reply(const Reply& r) {
 }
 
 Reply decode_reply(std::span<const std::uint8_t> frame) {
-  if (frame.size() < 5) throw ProbeError(ProbeErrorKind::Protocol, fmt::format("SpyderX: short reply ({} bytes)", frame.size()));
+  if (frame.size() < 5)
+    throw ProbeError(ProbeErrorKind::Protocol, fmt::format("SpyderX: short reply ({} bytes)", frame.size()));
   const std::size_t len = u16be(frame, 3);
   if (len != frame.size() - 5)
     throw ProbeError(ProbeErrorKind::Protocol,

@@ -57,8 +57,8 @@ inline constexpr std::size_t kSetupLength = 0x0A;
 inline constexpr std::size_t kMeasureLength = 8;
 inline constexpr std::size_t kAmbientLength = 6;
 inline constexpr std::uint8_t kStatusOk = 0x00;
-inline constexpr std::uint8_t kStatusBad = 0x01;  // [assumed] what the emulator answers to a bad command
-inline constexpr std::uint8_t kSetupV1 = 3;       // the only gain setting that works (A spydX.h)
+inline constexpr std::uint8_t kStatusBad = 0x01;        // [assumed] what the emulator answers to a bad command
+inline constexpr std::uint8_t kSetupV1 = 3;             // the only gain setting that works (A spydX.h)
 inline constexpr std::uint16_t kRawSaturated = 0xFFFF;  // [ours] a u16 count at its maximum; A does not check
 
 // On-board calibrations, by index: General (CCFL), Standard LED, Wide Gamut LED, GB LED (A
@@ -70,7 +70,7 @@ inline constexpr std::array<const char*, 4> kCalibrationNames = {"general", "sta
 inline constexpr std::uint8_t kAmbientIntegration = 101;
 inline constexpr std::uint8_t kAmbientInitGain = 0x10;
 inline constexpr std::array<std::uint8_t, 4> kGainCodes = {0x11, 0x10, 0x01, 0x00};  // 120, 16, 8, 1
-double gain_of(std::uint8_t code);  // 0 for an unknown code
+double gain_of(std::uint8_t code);                                                   // 0 for an unknown code
 // cpl = inttime·gain/(44·60); lux = max(c0 − 1.87·c1, 0.63·c0 − c1)/cpl, clamped >= 0.
 double ambient_lux(double c0, double c1, int inttime, double gain);
 

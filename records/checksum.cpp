@@ -94,12 +94,16 @@ class Xxh64Digest : public Digest {
 class Xxh3Digest : public Digest {
  public:
   explicit Xxh3Digest(bool wide) : state_(XXH3_createState(), &XXH3_freeState), wide_(wide) {
-    if (wide_) XXH3_128bits_reset(state_.get());
-    else XXH3_64bits_reset(state_.get());
+    if (wide_)
+      XXH3_128bits_reset(state_.get());
+    else
+      XXH3_64bits_reset(state_.get());
   }
   void update(const void* data, std::size_t size) override {
-    if (wide_) XXH3_128bits_update(state_.get(), data, size);
-    else XXH3_64bits_update(state_.get(), data, size);
+    if (wide_)
+      XXH3_128bits_update(state_.get(), data, size);
+    else
+      XXH3_64bits_update(state_.get(), data, size);
   }
   std::string finish() override {
     if (wide_) {

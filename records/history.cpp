@@ -57,13 +57,18 @@ constexpr const char* kColumns =
   std::string why = db ? sqlite3_errmsg(db) : sqlite3_errstr(code);
   std::string text;
   switch (code & 0xff) {
-    case SQLITE_NOTADB: text = "not a calkit history database (" + why + ")"; break;
-    case SQLITE_CORRUPT: text = "the history database is corrupt (" + why + "); move it away to start a new one"; break;
+    case SQLITE_NOTADB:
+      text = "not a calkit history database (" + why + ")";
+      break;
+    case SQLITE_CORRUPT:
+      text = "the history database is corrupt (" + why + "); move it away to start a new one";
+      break;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       text = fmt::format("the history database stayed locked by another program for {} s", kBusyTimeoutMs / 1000);
       break;
-    default: text = doing + ": " + why;
+    default:
+      text = doing + ": " + why;
   }
   throw InputError(path.string(), 0, "", text);
 }
@@ -88,7 +93,9 @@ class Statement {
   Statement& operator=(const Statement&) = delete;
 
   void bind(int i, const std::string& text) { check(sqlite3_bind_text(stmt_, i, text.c_str(), -1, SQLITE_TRANSIENT)); }
-  void bind(int i, double v) { check(std::isfinite(v) ? sqlite3_bind_double(stmt_, i, v) : sqlite3_bind_null(stmt_, i)); }
+  void bind(int i, double v) {
+    check(std::isfinite(v) ? sqlite3_bind_double(stmt_, i, v) : sqlite3_bind_null(stmt_, i));
+  }
   void bind(int i, bool v) { check(sqlite3_bind_int(stmt_, i, v ? 1 : 0)); }
 
   // True while there is a row.
@@ -139,9 +146,9 @@ void check_integrity(sqlite3* db, const fs::path& path) {
   std::string first = s.step() ? s.text(0, "quick_check") : "no answer";
   std::replace(first.begin(), first.end(), '\n', ' ');  // one line
   if (first != "ok")
-    throw InputError(path.string(), 0, "",
-                     "the history database is corrupt (SQLite's integrity check: " + first +
-                         "); move it away to start a new one");
+    throw InputError(
+        path.string(), 0, "",
+        "the history database is corrupt (SQLite's integrity check: " + first + "); move it away to start a new one");
 }
 
 std::int64_t pragma(sqlite3* db, const fs::path& path, const char* name) {
@@ -160,8 +167,9 @@ void check_or_create_schema(sqlite3* db, const fs::path& path, bool may_create) 
   }
   if (objects == 0 && may_create) {
     exec(db, path, kSchema);
-    exec(db, path, fmt::format("PRAGMA application_id = {}; PRAGMA user_version = {}", kApplicationId,
-                               kHistorySchemaVersion).c_str());
+    exec(db, path,
+         fmt::format("PRAGMA application_id = {}; PRAGMA user_version = {}", kApplicationId, kHistorySchemaVersion)
+             .c_str());
     return;
   }
   std::int64_t app = pragma(db, path, "application_id");
@@ -254,8 +262,8 @@ std::int64_t HistoryDb::record(const HistoryRun& r) {
                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
                 "?21, ?22, ?23, ?24, ?25)");
     int i = 0;
-    for (const std::string* t : {&r.date, &r.display, &r.probe, &r.correction, &r.target, &r.label, &r.lut_file,
-                                 &r.lut_xxh64})
+    for (const std::string* t :
+         {&r.date, &r.display, &r.probe, &r.correction, &r.target, &r.label, &r.lut_file, &r.lut_xxh64})
       s.bind(++i, *t);
     s.bind(++i, r.hdr);
     for (double v : {r.white_xy.x, r.white_xy.y, r.white_nits, r.black_nits, r.peak_nits, r.contrast, r.mean_de2000,
@@ -291,8 +299,9 @@ std::vector<HistoryDisplay> HistoryDb::displays() const {
   Statement s(db_->db, path_,
               "SELECT display, count(*), min(date), max(date) FROM runs GROUP BY display ORDER BY display");
   std::vector<HistoryDisplay> out;
-  while (s.step()) out.push_back({s.text(0, "display"), static_cast<int>(s.integer(1, "count")),
-                                  s.text(2, "date"), s.text(3, "date")});
+  while (s.step())
+    out.push_back(
+        {s.text(0, "display"), static_cast<int>(s.integer(1, "count")), s.text(2, "date"), s.text(3, "date")});
   return out;
 }
 

@@ -6,13 +6,13 @@
 #include <chrono>
 #include <exception>
 #include <functional>
-#include <mutex>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
-#include <tuple>
 #include <stdexcept>
 #include <thread>
+#include <tuple>
 
 #include <fmt/core.h>
 #include <fnmatch.h>
@@ -28,9 +28,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kPackageExtensions[] = {".cube", ".3dl", ".clf", ".icc", ".icm", ".ocio",
-                                              ".html", ".json", ".ti1", ".ti3", ".csv", ".ccmx",
-                                              ".ccss"};
+constexpr const char* kPackageExtensions[] = {".cube", ".3dl", ".clf", ".icc", ".icm",  ".ocio", ".html",
+                                              ".json", ".ti1", ".ti3", ".csv", ".ccmx", ".ccss"};
 
 // Runs task(0..count-1) on every core; the first exception is rethrown once all have stopped.
 void parallel_for(std::size_t count, const std::function<void(std::size_t)>& task) {
@@ -83,7 +82,6 @@ fs::path folder_of(const fs::path& directory) {
   if (normal.filename().empty()) normal = normal.parent_path();
   return normal;
 }
-
 
 std::string link_target(const fs::path& link) {
   std::error_code ec;
@@ -147,7 +145,8 @@ History read_history(const fs::path& directory) {
   history.folder = directory / kMhlFolder;
   const std::string prefix = std::string(kMhlFolder) + "/";
   if (fs::is_symlink(history.folder))
-    throw InputError(history.folder.string(), 0, "", "is a symbolic link: a package's history is never read through one");
+    throw InputError(history.folder.string(), 0, "",
+                     "is a symbolic link: a package's history is never read through one");
   if (!fs::is_directory(history.folder))
     throw InputError(history.folder.string(), 0, "", "no ASC MHL history (ascmhl/ folder) in the package");
 
@@ -200,8 +199,8 @@ std::map<std::string, Recorded> recorded_files(const History& history) {
       Recorded& r = files[file.path];
       if (!r.size) r.size = file.size;
       for (const MhlHashValue& hash : file.hashes) {
-        const bool usable = hash.action.empty() || hash.action == "original" ||
-                            (hash.action == "verified" && r.reference.empty());
+        const bool usable =
+            hash.action.empty() || hash.action == "original" || (hash.action == "verified" && r.reference.empty());
         const bool known = std::any_of(r.reference.begin(), r.reference.end(),
                                        [&](const MhlHashValue& h) { return h.format == hash.format; });
         if (usable && !known) r.reference.push_back(hash);
@@ -230,7 +229,8 @@ std::pair<fs::path, fs::path> append_generation(const History& history, const fs
                                                 const MhlHashList& list, std::time_t now) {
   const int number = history.next_sequence_number();
   fs::create_directories(history.folder);
-  const fs::path manifest = history.folder / mhl_generation_file_name(number, folder_of(directory).filename().string(), now);
+  const fs::path manifest =
+      history.folder / mhl_generation_file_name(number, folder_of(directory).filename().string(), now);
   write_file_atomically(manifest, format_mhl(list));
   MhlChain chain = history.chain;
   chain.generations.push_back({number, manifest.filename().string(), {"c4", c4_id(manifest), "", ""}, 0});
@@ -287,9 +287,9 @@ PackageResult create_package(const fs::path& source, const fs::path& destination
   if (fs::exists(history.folder) || fs::is_symlink(history.folder)) {
     history = read_history(destination);
     if (!history.problems.empty())
-      throw InputError(history.folder.string(), 0, "", "the history does not verify (" +
-                                                           package_problem_line(history.problems.front()) +
-                                                           "): run `calkit package verify` on it first");
+      throw InputError(history.folder.string(), 0, "",
+                       "the history does not verify (" + package_problem_line(history.problems.front()) +
+                           "): run `calkit package verify` on it first");
     recorded = recorded_files(history);
   }
 
@@ -329,8 +329,8 @@ PackageResult create_package(const fs::path& source, const fs::path& destination
       for (const MhlHashValue& hash : known->second.reference) formats.push_back(hash.format);
     }
     for (const std::string& format : formats)
-      entry.hashes.push_back({format, file_digest(to, format), known == recorded.end() ? "original" : "verified",
-                              list.creation_date});
+      entry.hashes.push_back(
+          {format, file_digest(to, format), known == recorded.end() ? "original" : "verified", list.creation_date});
     if (file_digest(from, formats.front()) != entry.hashes.front().value)
       throw IoError(to.string(), "the copy differs from " + from.string());
   });
@@ -388,9 +388,8 @@ PackageCheck verify_package(const fs::path& directory, const GenerationInfo* rec
   for (const std::string& file : disk.files)
     if (!recorded.count(file) && !ignored(file, ignore)) add_problem(problems, PackageProblemKind::Extra, file);
 
-  std::stable_sort(problems.begin(), problems.end(), [](const auto& a, const auto& b) {
-    return a.kind != b.kind ? a.kind < b.kind : a.path < b.path;
-  });
+  std::stable_sort(problems.begin(), problems.end(),
+                   [](const auto& a, const auto& b) { return a.kind != b.kind ? a.kind < b.kind : a.path < b.path; });
   check.problems = std::move(problems);
 
   if (record) {
@@ -413,10 +412,14 @@ PackageCheck verify_package(const fs::path& directory, const GenerationInfo* rec
 
 const char* package_problem_kind_name(PackageProblemKind kind) {
   switch (kind) {
-    case PackageProblemKind::Missing: return "missing";
-    case PackageProblemKind::Changed: return "changed";
-    case PackageProblemKind::Extra: return "extra";
-    case PackageProblemKind::Link: return "link";
+    case PackageProblemKind::Missing:
+      return "missing";
+    case PackageProblemKind::Changed:
+      return "changed";
+    case PackageProblemKind::Extra:
+      return "extra";
+    case PackageProblemKind::Link:
+      return "link";
   }
   return "?";
 }

@@ -72,10 +72,10 @@ struct PackageProblem {
 
 struct PackageCheck {
   std::filesystem::path directory;
-  std::filesystem::path manifest;  // the newest generation of the history
-  int generation = 0;              // its number
-  int generations = 0;             // how many the history holds (before a --record)
-  std::size_t files_listed = 0;    // files the history records
+  std::filesystem::path manifest;        // the newest generation of the history
+  int generation = 0;                    // its number
+  int generations = 0;                   // how many the history holds (before a --record)
+  std::size_t files_listed = 0;          // files the history records
   std::vector<PackageProblem> problems;  // missing, changed, extra, links; each by path
   std::filesystem::path recorded;        // the generation `record` wrote, if any
 

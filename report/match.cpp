@@ -9,8 +9,8 @@
 #include "color/cct.hpp"
 #include "color/colorimetry.hpp"
 #include "color/difference.hpp"
-#include "core/error.hpp"
 #include "color/rgb_space.hpp"
+#include "core/error.hpp"
 #include "core/json.hpp"
 
 namespace calkit {
@@ -34,11 +34,11 @@ void check_same_patches(const VerificationResult& a, const VerificationResult& b
                                    o.reference_file.empty() ? "the reference" : o.reference_file));
   if (a.patches.size() != b.patches.size()) {
     const auto& longer = a.patches.size() > b.patches.size() ? a : b;
-    throw InputError(o.display_file, 0, "patches",
-                     fmt::format("{} patches here, {} in {}: patch {} (signal {}) is missing from one run",
-                                 b.patches.size(), a.patches.size(),
-                                 o.reference_file.empty() ? "the reference" : o.reference_file, n + 1,
-                                 signal_values(longer.patches[n].signal)));
+    throw InputError(
+        o.display_file, 0, "patches",
+        fmt::format("{} patches here, {} in {}: patch {} (signal {}) is missing from one run", b.patches.size(),
+                    a.patches.size(), o.reference_file.empty() ? "the reference" : o.reference_file, n + 1,
+                    signal_values(longer.patches[n].signal)));
   }
   if (a.patches.empty()) throw InputError(o.reference_file, 0, "patches", "no patches to compare");
   if (a.target.hdr != b.target.hdr)
@@ -131,10 +131,10 @@ MatchLevels levels_of(const MatchResult& r) {
       l.display_black_nits = s.display_nits;
       l.black_difference_nits = s.display_nits - s.reference_nits;
     }
-    l.reference_peak_nits = std::isfinite(l.reference_peak_nits) ? std::max(l.reference_peak_nits, s.reference_nits)
-                                                                  : s.reference_nits;
-    l.display_peak_nits = std::isfinite(l.display_peak_nits) ? std::max(l.display_peak_nits, s.display_nits)
-                                                              : s.display_nits;
+    l.reference_peak_nits =
+        std::isfinite(l.reference_peak_nits) ? std::max(l.reference_peak_nits, s.reference_nits) : s.reference_nits;
+    l.display_peak_nits =
+        std::isfinite(l.display_peak_nits) ? std::max(l.display_peak_nits, s.display_nits) : s.display_nits;
   }
   l.peak_difference_pct = difference_pct(l.reference_peak_nits, l.display_peak_nits);
   return l;
@@ -154,8 +154,10 @@ constexpr double kBelowBlack = 0.95;
 std::string not_shown_reason(const VerificationPatch& a, const VerificationPatch& b, double black_a, double black_b) {
   if (!a.judged) return "not judged in A's run (outside A's gamut, or the HDR black)";
   if (!b.judged) return "not judged in B's run (outside B's gamut, or the HDR black)";
-  if (std::isfinite(black_b) && a.measured_XYZ.y() < kBelowBlack * black_b) return "A's reading is darker than B's black";
-  if (std::isfinite(black_a) && b.measured_XYZ.y() < kBelowBlack * black_a) return "B's reading is darker than A's black";
+  if (std::isfinite(black_b) && a.measured_XYZ.y() < kBelowBlack * black_b)
+    return "A's reading is darker than B's black";
+  if (std::isfinite(black_a) && b.measured_XYZ.y() < kBelowBlack * black_a)
+    return "B's reading is darker than A's black";
   return "";
 }
 
@@ -193,21 +195,23 @@ std::vector<std::string> match_advice(const MatchResult& r) {
   double colour_tolerance = r.hdr ? (std::isfinite(t.max_de_itp) ? t.max_de_itp : 2 * t.mean_de_itp) : t.max_de2000;
 
   if (r.probes_differ)
-    out.push_back(fmt::format("probes: A read with {}, B with {}: two probes can read one display differently; make a "
-                              "probe-matching CCMX where both probes read one display (calkit probe match), carry it "
-                              "in the package and use it on the other side",
-                              probe_text(r.reference), probe_text(r.display)));
+    out.push_back(
+        fmt::format("probes: A read with {}, B with {}: two probes can read one display differently; make a "
+                    "probe-matching CCMX where both probes read one display (calkit probe match), carry it "
+                    "in the package and use it on the other side",
+                    probe_text(r.reference), probe_text(r.display)));
   if (w.measured && std::isfinite(w.delta_uv) && w.delta_uv > t.white_delta_uv)
-    out.push_back(fmt::format("white: the whites differ in colour by Δu′v′ {:.4f} (more than {:.3f}; A {:.0f} K, B "
-                              "{:.0f} K): {}",
-                              w.delta_uv, t.white_delta_uv, w.reference_cct, w.display_cct,
-                              r.probes_differ ? "check the probes first (above), then recalibrate B's white"
-                                              : "recalibrate B's white (calkit adjust, then calibrate)"));
+    out.push_back(
+        fmt::format("white: the whites differ in colour by Δu′v′ {:.4f} (more than {:.3f}; A {:.0f} K, B "
+                    "{:.0f} K): {}",
+                    w.delta_uv, t.white_delta_uv, w.reference_cct, w.display_cct,
+                    r.probes_differ ? "check the probes first (above), then recalibrate B's white"
+                                    : "recalibrate B's white (calkit adjust, then calibrate)"));
   else if (w.measured && std::isfinite(w.de2000) && !r.hdr && w.de2000 > t.white_de2000)
-    out.push_back(fmt::format("white: B's white is {:+.1f} % of A's luminance ({:.1f} against {:.1f} cd/m²): calibrate "
-                              "both rooms to one white luminance ({})",
-                              w.luminance_difference_pct, w.display_nits, w.reference_nits,
-                              "calkit match plan picks one both show"));
+    out.push_back(fmt::format(
+        "white: B's white is {:+.1f} % of A's luminance ({:.1f} against {:.1f} cd/m²): calibrate "
+        "both rooms to one white luminance ({})",
+        w.luminance_difference_pct, w.display_nits, w.reference_nits, "calkit match plan picks one both show"));
 
   bool shadows_differ = false;
   for (const auto& s : r.greyscale)
@@ -220,11 +224,11 @@ std::vector<std::string> match_advice(const MatchResult& r) {
     // BT.1886's black compensation moves the whole curve (+11 % at 60 % grey for a 0.15 cd/m²
     // black against 0): the greys and colours follow from the black, and a shared target fixes
     // them together; a match after it says what remains.
-    out.push_back(fmt::format("black: A's black is {:.3g} cd/m², B's {:.3g}, and the shadows differ ({}): BT.1886 "
-                              "follows each display's own black, so two displays with different blacks do not match "
-                              "in the shadows (and less so up to the highlights); {}",
-                              std::max(l.reference_black_nits, 0.0), std::max(l.display_black_nits, 0.0),
-                              shadow_text(r), kPlanAdvice));
+    out.push_back(fmt::format(
+        "black: A's black is {:.3g} cd/m², B's {:.3g}, and the shadows differ ({}): BT.1886 "
+        "follows each display's own black, so two displays with different blacks do not match "
+        "in the shadows (and less so up to the highlights); {}",
+        std::max(l.reference_black_nits, 0.0), std::max(l.display_black_nits, 0.0), shadow_text(r), kPlanAdvice));
     return out;
   }
 
@@ -234,11 +238,11 @@ std::vector<std::string> match_advice(const MatchResult& r) {
         de(r.patches[s.patch]) > grey_tolerance && (!worst || de(r.patches[s.patch]) > de(r.patches[worst->patch])))
       worst = &s;
   if (worst)
-    out.push_back(fmt::format("greyscale: the greys above 30 % differ by up to {:.2f} {} (at {}: luminance {:+.1f} %, "
-                              "B's RGB balance {:.0f}/{:.0f}/{:.0f} % of A's): recalibrate B to the target A uses",
-                              de(r.patches[worst->patch]), metric, percent_text(worst->signal),
-                              worst->luminance_difference_pct, worst->rgb_balance.x(), worst->rgb_balance.y(),
-                              worst->rgb_balance.z()));
+    out.push_back(
+        fmt::format("greyscale: the greys above 30 % differ by up to {:.2f} {} (at {}: luminance {:+.1f} %, "
+                    "B's RGB balance {:.0f}/{:.0f}/{:.0f} % of A's): recalibrate B to the target A uses",
+                    de(r.patches[worst->patch]), metric, percent_text(worst->signal), worst->luminance_difference_pct,
+                    worst->rgb_balance.x(), worst->rgb_balance.y(), worst->rgb_balance.z()));
 
   int colours = 0, outside = 0;
   const MatchPatch* worst_colour = nullptr;
@@ -252,11 +256,12 @@ std::vector<std::string> match_advice(const MatchResult& r) {
     }
   }
   if (worst_colour)
-    out.push_back(fmt::format("gamut: {} colours differ by more than {:.1f} {} (worst: signal {}, {:.2f}){}: one display "
-                              "does not show the other's colours there; calkit match plan limits both rooms to the gamut "
-                              "both show",
-                              colours, colour_tolerance, metric, signal_values(worst_colour->signal), de(*worst_colour),
-                              outside ? fmt::format(", {} more one display cannot show", outside) : ""));
+    out.push_back(
+        fmt::format("gamut: {} colours differ by more than {:.1f} {} (worst: signal {}, {:.2f}){}: one display "
+                    "does not show the other's colours there; calkit match plan limits both rooms to the gamut "
+                    "both show",
+                    colours, colour_tolerance, metric, signal_values(worst_colour->signal), de(*worst_colour),
+                    outside ? fmt::format(", {} more one display cannot show", outside) : ""));
   if (out.empty())
     out.push_back(fmt::format("B differs from A by mean {:.2f} {} without one cause standing out: {}",
                               r.hdr ? r.de_itp.mean : r.de2000.mean, metric, kPlanAdvice));
@@ -298,7 +303,8 @@ MatchResult compare_runs(const VerificationResult& reference, const Verification
     p.reference_XYZ = a.measured_XYZ;
     p.display_XYZ = b.measured_XYZ;
     // CIE 142-2001 on CIELAB relative to the reference target white; BT.2124 on absolute ICtCp.
-    p.de2000 = delta_e2000(lab_from_XYZ(p.reference_XYZ, r.lab_white_XYZ), lab_from_XYZ(p.display_XYZ, r.lab_white_XYZ));
+    p.de2000 =
+        delta_e2000(lab_from_XYZ(p.reference_XYZ, r.lab_white_XYZ), lab_from_XYZ(p.display_XYZ, r.lab_white_XYZ));
     p.de_itp = delta_e_itp_XYZ(p.reference_XYZ, p.display_XYZ);
     p.not_shown = not_shown_reason(a, b, black_a, black_b);
     if (p.not_shown.empty()) {
@@ -352,20 +358,22 @@ namespace {
 
 using nlohmann::json;
 
-json vec(const Vec3& v) {
-  return json::array({number_or_null(v[0]), number_or_null(v[1]), number_or_null(v[2])});
-}
+json vec(const Vec3& v) { return json::array({number_or_null(v[0]), number_or_null(v[1]), number_or_null(v[2])}); }
 json xy(Xy c) { return json::array({number_or_null(c.x), number_or_null(c.y)}); }
 
 json stats(const DeStats& s) {
-  return {{"count", s.count}, {"mean", number_or_null(s.mean)}, {"median", number_or_null(s.median)},
-          {"p95", number_or_null(s.p95)}, {"max", number_or_null(s.max)}, {"max_index", s.max_index}};
+  return {{"count", s.count},
+          {"mean", number_or_null(s.mean)},
+          {"median", number_or_null(s.median)},
+          {"p95", number_or_null(s.p95)},
+          {"max", number_or_null(s.max)},
+          {"max_index", s.max_index}};
 }
 
 json info(const VerificationInfo& i, const std::string& file) {
-  return {{"file", file},       {"label", i.label},         {"display", i.display}, {"probe", i.probe},
-          {"correction", i.correction}, {"target", i.target}, {"lut_file", i.lut_file},
-          {"lut_xxh64", i.lut_xxh64}, {"date", i.date}};
+  return {{"file", file},           {"label", i.label},           {"display", i.display},
+          {"probe", i.probe},       {"correction", i.correction}, {"target", i.target},
+          {"lut_file", i.lut_file}, {"lut_xxh64", i.lut_xxh64},   {"date", i.date}};
 }
 
 }  // namespace
@@ -373,16 +381,22 @@ json info(const VerificationInfo& i, const std::string& file) {
 std::string format_match_json(const MatchResult& r) {
   json patches = json::array();
   for (const auto& p : r.patches)
-    patches.push_back({{"signal", vec(p.signal)}, {"group", p.group}, {"reference_XYZ", vec(p.reference_XYZ)},
-                       {"display_XYZ", vec(p.display_XYZ)}, {"de2000", number_or_null(p.de2000)},
+    patches.push_back({{"signal", vec(p.signal)},
+                       {"group", p.group},
+                       {"reference_XYZ", vec(p.reference_XYZ)},
+                       {"display_XYZ", vec(p.display_XYZ)},
+                       {"de2000", number_or_null(p.de2000)},
                        {"de_itp", number_or_null(p.de_itp)},
                        {"not_shown", p.not_shown.empty() ? json(nullptr) : json(p.not_shown)}});
   json steps = json::array();
   for (const auto& s : r.greyscale)
-    steps.push_back({{"patch", s.patch}, {"signal", s.signal}, {"reference_nits", number_or_null(s.reference_nits)},
+    steps.push_back({{"patch", s.patch},
+                     {"signal", s.signal},
+                     {"reference_nits", number_or_null(s.reference_nits)},
                      {"display_nits", number_or_null(s.display_nits)},
                      {"luminance_difference_pct", number_or_null(s.luminance_difference_pct)},
-                     {"rgb_balance", vec(s.rgb_balance)}, {"de2000", number_or_null(s.de2000)},
+                     {"rgb_balance", vec(s.rgb_balance)},
+                     {"de2000", number_or_null(s.de2000)},
                      {"de_itp", number_or_null(s.de_itp)}});
   const auto& w = r.white;
   const auto& l = r.levels;
@@ -396,29 +410,44 @@ std::string format_match_json(const MatchResult& r) {
       {"notes", r.notes},
       {"advice", r.advice},
       {"not_shown", r.not_shown},
-      {"target", {{"name", r.target.name}, {"eotf", r.target.eotf}, {"white", xy(r.target.white)},
-                  {"white_nits", number_or_null(r.target.white_nits)}, {"hdr", r.target.hdr}}},
+      {"target",
+       {{"name", r.target.name},
+        {"eotf", r.target.eotf},
+        {"white", xy(r.target.white)},
+        {"white_nits", number_or_null(r.target.white_nits)},
+        {"hdr", r.target.hdr}}},
       {"lab_white_XYZ", vec(r.lab_white_XYZ)},
-      {"thresholds", {{"mean_de2000", number_or_null(t.mean_de2000)}, {"max_de2000", number_or_null(t.max_de2000)},
-                      {"white_de2000", number_or_null(t.white_de2000)},
-                      {"white_delta_uv", number_or_null(t.white_delta_uv)}, {"mean_de_itp", number_or_null(t.mean_de_itp)},
-                      {"max_de_itp", number_or_null(t.max_de_itp)}}},
+      {"thresholds",
+       {{"mean_de2000", number_or_null(t.mean_de2000)},
+        {"max_de2000", number_or_null(t.max_de2000)},
+        {"white_de2000", number_or_null(t.white_de2000)},
+        {"white_delta_uv", number_or_null(t.white_delta_uv)},
+        {"mean_de_itp", number_or_null(t.mean_de_itp)},
+        {"max_de_itp", number_or_null(t.max_de_itp)}}},
       {"patches", patches},
       {"summary", {{"de2000", stats(r.de2000)}, {"de_itp", stats(r.de_itp)}}},
       {"greyscale", steps},
-      {"white", {{"reference_xy", xy(w.reference_xy)}, {"display_xy", xy(w.display_xy)},
-                 {"delta_xy", number_or_null(w.delta_xy)}, {"delta_uv", number_or_null(w.delta_uv)},
-                 {"reference_cct", number_or_null(w.reference_cct)}, {"display_cct", number_or_null(w.display_cct)},
-                 {"delta_cct", number_or_null(w.delta_cct)}, {"reference_nits", number_or_null(w.reference_nits)},
-                 {"display_nits", number_or_null(w.display_nits)},
-                 {"luminance_difference_pct", number_or_null(w.luminance_difference_pct)},
-                 {"de2000", number_or_null(w.de2000)}, {"de_itp", number_or_null(w.de_itp)}}},
-      {"black", {{"reference_nits", number_or_null(l.reference_black_nits)},
-                 {"display_nits", number_or_null(l.display_black_nits)},
-                 {"difference_nits", number_or_null(l.black_difference_nits)}}},
-      {"peak", {{"reference_nits", number_or_null(l.reference_peak_nits)},
-                {"display_nits", number_or_null(l.display_peak_nits)},
-                {"difference_pct", number_or_null(l.peak_difference_pct)}}},
+      {"white",
+       {{"reference_xy", xy(w.reference_xy)},
+        {"display_xy", xy(w.display_xy)},
+        {"delta_xy", number_or_null(w.delta_xy)},
+        {"delta_uv", number_or_null(w.delta_uv)},
+        {"reference_cct", number_or_null(w.reference_cct)},
+        {"display_cct", number_or_null(w.display_cct)},
+        {"delta_cct", number_or_null(w.delta_cct)},
+        {"reference_nits", number_or_null(w.reference_nits)},
+        {"display_nits", number_or_null(w.display_nits)},
+        {"luminance_difference_pct", number_or_null(w.luminance_difference_pct)},
+        {"de2000", number_or_null(w.de2000)},
+        {"de_itp", number_or_null(w.de_itp)}}},
+      {"black",
+       {{"reference_nits", number_or_null(l.reference_black_nits)},
+        {"display_nits", number_or_null(l.display_black_nits)},
+        {"difference_nits", number_or_null(l.black_difference_nits)}}},
+      {"peak",
+       {{"reference_nits", number_or_null(l.reference_peak_nits)},
+        {"display_nits", number_or_null(l.display_peak_nits)},
+        {"difference_pct", number_or_null(l.peak_difference_pct)}}},
       {"verdict", {{"pass", r.verdict.pass}, {"line", r.verdict.line}}},
   };
   return out.dump(1) + "\n";

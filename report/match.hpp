@@ -18,10 +18,10 @@ namespace calkit {
 struct MatchThresholds {
   double mean_de2000 = 1.0;
   double max_de2000 = 3.0;
-  double white_de2000 = 1.0;          // SDR: dE2000 between the two 100 % whites
-  double white_delta_uv = 0.002;      // advice: the whites' colours differ
-  double mean_de_itp = 3.0;           // HDR
-  double max_de_itp = kNotMeasured;   // HDR, off unless set
+  double white_de2000 = 1.0;         // SDR: dE2000 between the two 100 % whites
+  double white_delta_uv = 0.002;     // advice: the whites' colours differ
+  double mean_de_itp = 3.0;          // HDR
+  double max_de_itp = kNotMeasured;  // HDR, off unless set
 };
 
 struct MatchPatch {
@@ -56,9 +56,9 @@ struct MatchWhite {
 
 struct MatchLevels {
   double reference_black_nits = kNotMeasured, display_black_nits = kNotMeasured;
-  double black_difference_nits = kNotMeasured;  // B - A
+  double black_difference_nits = kNotMeasured;                                  // B - A
   double reference_peak_nits = kNotMeasured, display_peak_nits = kNotMeasured;  // brightest grey
-  double peak_difference_pct = kNotMeasured;    // 100 (B / A - 1)
+  double peak_difference_pct = kNotMeasured;                                    // 100 (B / A - 1)
 };
 
 struct MatchResult {
@@ -74,8 +74,8 @@ struct MatchResult {
   std::vector<std::string> advice;
   MatchThresholds thresholds;
   std::vector<MatchPatch> patches;
-  int not_shown = 0;      // patches left out of the figures (MatchPatch::not_shown)
-  DeStats de2000, de_itp; // over the patches both displays show
+  int not_shown = 0;       // patches left out of the figures (MatchPatch::not_shown)
+  DeStats de2000, de_itp;  // over the patches both displays show
   std::vector<MatchGreyStep> greyscale;
   MatchWhite white;
   MatchLevels levels;
@@ -96,8 +96,8 @@ MeasurementSet readings_of_run(const VerificationResult& run);
 
 // Compares run B (display) with run A (reference). A patch one display cannot show is listed and
 // left out of the figures: A's reading darker than B's black by more than 5 % (or B's than A's),
-// or a patch either run did not judge (outside that display's gamut by its calibration's model). Throws InputError naming the display file
-// and the first patch whose signal differs (or the patch count) when the sets differ, and when
+// or a patch either run did not judge (outside that display's gamut by its calibration's model). Throws InputError
+// naming the display file and the first patch whose signal differs (or the patch count) when the sets differ, and when
 // one run is HDR and the other SDR.
 MatchResult compare_runs(const VerificationResult& reference, const VerificationResult& display,
                          const MatchOptions& options);

@@ -23,7 +23,8 @@ constexpr int kVersion = 1;
 // One list of fields per struct, used both to write and to read (describe(io, value) calls
 // io("key", member) for each member), so the two directions cannot drift apart. Fields added
 // since version 1 are io.optional: always written, read when present (else the default stays).
-template <class Io> void describe(Io& io, VerificationInfo& v) {
+template <class Io>
+void describe(Io& io, VerificationInfo& v) {
   io("label", v.label);
   io("display", v.display);
   io("probe", v.probe);
@@ -35,7 +36,8 @@ template <class Io> void describe(Io& io, VerificationInfo& v) {
   io("calkit_version", v.calkit_version);
 }
 
-template <class Io> void describe(Io& io, TargetDescription& v) {
+template <class Io>
+void describe(Io& io, TargetDescription& v) {
   io("name", v.name);
   io("red", v.red);
   io("green", v.green);
@@ -49,7 +51,8 @@ template <class Io> void describe(Io& io, TargetDescription& v) {
   io.optional("display_peak_nits", v.display_peak_nits);
 }
 
-template <class Io> void describe(Io& io, VerificationThresholds& v) {
+template <class Io>
+void describe(Io& io, VerificationThresholds& v) {
   io("mean_de2000", v.mean_de2000);
   io("max_de2000", v.max_de2000);
   io("greyscale_max_de2000", v.greyscale_max_de2000);
@@ -58,7 +61,8 @@ template <class Io> void describe(Io& io, VerificationThresholds& v) {
   io("max_de_itp", v.max_de_itp);
 }
 
-template <class Io> void describe(Io& io, VerificationPatch& v) {
+template <class Io>
+void describe(Io& io, VerificationPatch& v) {
   io("signal", v.signal);
   io("target_XYZ", v.target_XYZ);
   io("measured_XYZ", v.measured_XYZ);
@@ -73,7 +77,8 @@ template <class Io> void describe(Io& io, VerificationPatch& v) {
   io.optional("de_itp_noise", v.de_itp_noise);
 }
 
-template <class Io> void describe(Io& io, DeStats& v) {
+template <class Io>
+void describe(Io& io, DeStats& v) {
   io("count", v.count);
   io("mean", v.mean);
   io("median", v.median);
@@ -82,13 +87,15 @@ template <class Io> void describe(Io& io, DeStats& v) {
   io("max_index", v.max_index);
 }
 
-template <class Io> void describe(Io& io, GroupStats& v) {
+template <class Io>
+void describe(Io& io, GroupStats& v) {
   io("group", v.group);
   io("de2000", v.de2000);
   io("de_itp", v.de_itp);
 }
 
-template <class Io> void describe(Io& io, Summary& v) {
+template <class Io>
+void describe(Io& io, Summary& v) {
   io.optional("not_judged", v.not_judged);
   io("de2000", v.de2000);
   io("de_itp", v.de_itp);
@@ -97,7 +104,8 @@ template <class Io> void describe(Io& io, Summary& v) {
   io("groups", v.groups);
 }
 
-template <class Io> void describe(Io& io, GreyStep& v) {
+template <class Io>
+void describe(Io& io, GreyStep& v) {
   io("patch", v.patch);
   io("signal", v.signal);
   io("target_nits", v.target_nits);
@@ -112,7 +120,8 @@ template <class Io> void describe(Io& io, GreyStep& v) {
   io("de_itp", v.de_itp);
 }
 
-template <class Io> void describe(Io& io, GreyscaleAnalysis& v) {
+template <class Io>
+void describe(Io& io, GreyscaleAnalysis& v) {
   io("steps", v.steps);
   io("white_nits", v.white_nits);
   io("target_white_nits", v.target_white_nits);
@@ -135,13 +144,15 @@ template <class Io> void describe(Io& io, GreyscaleAnalysis& v) {
   io("rolloff_nits", v.rolloff_nits);
 }
 
-template <class Io> void describe(Io& io, Verdict& v) {
+template <class Io>
+void describe(Io& io, Verdict& v) {
   io("pass", v.pass);
   io.optional("marginal", v.marginal);
   io("line", v.line);
 }
 
-template <class Io> void describe(Io& io, VerificationResult& v) {
+template <class Io>
+void describe(Io& io, VerificationResult& v) {
   io("info", v.info);
   io("target", v.target);
   io("thresholds", v.thresholds);
@@ -163,19 +174,27 @@ struct Writer {
   static Json value(std::string& x) { return x; }
   static Json value(Vec3& x) { return Json::array({value(x.x()), value(x.y()), value(x.z())}); }
   static Json value(Xy& x) { return Json::array({value(x.x), value(x.y)}); }
-  template <class T> static Json value(std::vector<T>& list) {
+  template <class T>
+  static Json value(std::vector<T>& list) {
     Json out = Json::array();
     for (auto& item : list) out.push_back(value(item));
     return out;
   }
-  template <class T> static Json value(T& object) {
+  template <class T>
+  static Json value(T& object) {
     Writer nested;
     describe(nested, object);
     return nested.out;
   }
 
-  template <class T> void operator()(const char* key, T& member) { out[key] = value(member); }
-  template <class T> void optional(const char* key, T& member) { (*this)(key, member); }
+  template <class T>
+  void operator()(const char* key, T& member) {
+    out[key] = value(member);
+  }
+  template <class T>
+  void optional(const char* key, T& member) {
+    (*this)(key, member);
+  }
 };
 
 // ---- reading
@@ -197,8 +216,7 @@ struct Reader {
   void read(const Json& j, const std::string& field, double& x) const { x = read_number(j, field); }
   void read(const Json& j, const std::string& field, int& x) const {
     const bool fits = j.is_number_unsigned()  ? j.get<std::uint64_t>() <= INT_MAX
-                      : j.is_number_integer() ? j.get<std::int64_t>() >= INT_MIN &&
-                                                    j.get<std::int64_t>() <= INT_MAX
+                      : j.is_number_integer() ? j.get<std::int64_t>() >= INT_MIN && j.get<std::int64_t>() <= INT_MAX
                                               : false;
     if (!fits) fail(field, "expected an integer");
     x = j.get<int>();
@@ -223,25 +241,29 @@ struct Reader {
     x.x = read_number(j[0], field + "[0]");
     x.y = read_number(j[1], field + "[1]");
   }
-  template <class T> void read(const Json& j, const std::string& field, std::vector<T>& list) const {
+  template <class T>
+  void read(const Json& j, const std::string& field, std::vector<T>& list) const {
     if (!j.is_array()) fail(field, "expected an array");
     list.assign(j.size(), T{});
     for (std::size_t i = 0; i < j.size(); ++i) read(j[i], fmt::format("{}[{}]", field, i), list[i]);
   }
-  template <class T> void read(const Json& j, const std::string& field, T& object) const {
+  template <class T>
+  void read(const Json& j, const std::string& field, T& object) const {
     if (!j.is_object()) fail(field, "expected an object");
     Reader nested{j, file, field};
     describe(nested, object);
   }
 
-  template <class T> void operator()(const char* key, T& member, bool optional = false) const {
+  template <class T>
+  void operator()(const char* key, T& member, bool optional = false) const {
     std::string field = path.empty() ? key : path + "." + key;
     auto it = in.find(key);
     if (it == in.end() && optional) return;
     if (it == in.end()) fail(field, "missing");
     read(*it, field, member);
   }
-  template <class T> void optional(const char* key, T& member) const {
+  template <class T>
+  void optional(const char* key, T& member) const {
     if (in.contains(key)) (*this)(key, member);
   }
 };
@@ -256,7 +278,9 @@ void check_patch_indices(const VerificationResult& r, const std::string& file) {
   };
   for (std::size_t i = 0; i < r.greyscale.steps.size(); ++i)
     check(r.greyscale.steps[i].patch, fmt::format("greyscale.steps[{}].patch", i), false);
-  auto check_stats = [&](const DeStats& s, const std::string& field) { check(s.max_index, field + ".max_index", true); };
+  auto check_stats = [&](const DeStats& s, const std::string& field) {
+    check(s.max_index, field + ".max_index", true);
+  };
   check_stats(r.summary.de2000, "summary.de2000");
   check_stats(r.summary.de_itp, "summary.de_itp");
   check_stats(r.summary.de76, "summary.de76");

@@ -15,9 +15,15 @@ TargetDescription describe_target(const Target& target) {
   d.white = target.container.white;
   d.hdr = target.hdr();
   switch (target.eotf) {
-    case TargetEotf::Bt1886: d.eotf = "BT.1886"; break;
-    case TargetEotf::Power: d.eotf = fmt::format("gamma {:g}", target.gamma); break;
-    case TargetEotf::Pq: d.eotf = "PQ"; break;
+    case TargetEotf::Bt1886:
+      d.eotf = "BT.1886";
+      break;
+    case TargetEotf::Power:
+      d.eotf = fmt::format("gamma {:g}", target.gamma);
+      break;
+    case TargetEotf::Pq:
+      d.eotf = "PQ";
+      break;
   }
   d.white_nits = d.hdr ? target.mastering_peak : target.white_nits;
   d.black_nits = target.display_black_XYZ.y();

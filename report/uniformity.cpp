@@ -51,16 +51,18 @@ std::string verdict_line(const UniformityResult& r) {
   bool lum_ok = as_reported(lum.value) < t.max_luminance_deviation_pct;
   bool de_ok = as_reported(de.value) <= t.max_de2000;
   std::string line = fmt::format(
-      "{}: max luminance deviation {:.2f} % {} {:g} % (zone {},{} at {} %), max dE2000 {:.2f} {} {:.2f} (zone {},{} at {} %)",
+      "{}: max luminance deviation {:.2f} % {} {:g} % (zone {},{} at {} %), max dE2000 {:.2f} {} {:.2f} (zone {},{} at "
+      "{} %)",
       r.pass ? "PASS" : "FAIL", lum.value, lum_ok ? "<" : ">=", t.max_luminance_deviation_pct, lum.row, lum.col,
-      uniformity_level_text(lum.level), de.value, de_ok ? "<=" : ">", t.max_de2000, de.row, de.col, uniformity_level_text(de.level));
+      uniformity_level_text(lum.level), de.value, de_ok ? "<=" : ">", t.max_de2000, de.row, de.col,
+      uniformity_level_text(de.level));
   if (t.max_delta_c >= 0) {
     Worst dc = worst(r, [](const UniformityZoneResult& z) { return z.delta_c; });
     line += fmt::format(", max ΔC {:.2f} {} {:.2f}", dc.value, as_reported(dc.value) <= t.max_delta_c ? "<=" : ">",
                         t.max_delta_c);
   }
-  return line + fmt::format(" ({}x{} zones, {} level{})", r.rows, r.cols, r.levels.size(),
-                            r.levels.size() == 1 ? "" : "s");
+  return line +
+         fmt::format(" ({}x{} zones, {} level{})", r.rows, r.cols, r.levels.size(), r.levels.size() == 1 ? "" : "s");
 }
 
 }  // namespace
@@ -97,7 +99,8 @@ UniformityResult evaluate_uniformity(const std::vector<UniformityReading>& readi
     }
     auto& slot = slots[static_cast<std::size_t>((r.row - 1) * cols + (r.col - 1))];
     if (slot)
-      throw ValueError("zone", fmt::format("zone {},{} at {} % is read twice", r.row, r.col, uniformity_level_text(r.level)));
+      throw ValueError("zone",
+                       fmt::format("zone {},{} at {} % is read twice", r.row, r.col, uniformity_level_text(r.level)));
     slot = &r;
   }
   if (levels.empty()) throw ValueError("readings", "no uniformity readings");
@@ -105,8 +108,8 @@ UniformityResult evaluate_uniformity(const std::vector<UniformityReading>& readi
     const auto& slots = by_level[level];
     for (std::size_t i = 0; i < slots.size(); ++i)
       if (!slots[i])
-        throw ValueError("zone", fmt::format("zone {},{} at {} % has no reading", int(i) / cols + 1,
-                                                    int(i) % cols + 1, uniformity_level_text(level)));
+        throw ValueError("zone", fmt::format("zone {},{} at {} % has no reading", int(i) / cols + 1, int(i) % cols + 1,
+                                             uniformity_level_text(level)));
     UniformityLevelResult out;
     out.level = level;
     out.centre_XYZ = slots[static_cast<std::size_t>((rows / 2) * cols + cols / 2)]->XYZ;
@@ -120,10 +123,11 @@ UniformityResult evaluate_uniformity(const std::vector<UniformityReading>& readi
       z.XYZ = r->XYZ;
       z.luminance_deviation_pct = 100 * (r->XYZ.y() / out.centre_XYZ.y() - 1);
       z.lab = lab_from_XYZ(r->XYZ, out.centre_XYZ);  // CIE 15:2004
-      z.de2000 = delta_e2000(centre_lab, z.lab);      // CIE 142-2001
-      z.delta_c = std::hypot(z.lab[1], z.lab[2]);      // C*ab - 0: the centre is neutral
+      z.de2000 = delta_e2000(centre_lab, z.lab);     // CIE 142-2001
+      z.delta_c = std::hypot(z.lab[1], z.lab[2]);    // C*ab - 0: the centre is neutral
       z.pass = zone_passes(z, thresholds);
-      out.max_abs_luminance_deviation_pct = std::max(out.max_abs_luminance_deviation_pct, std::abs(z.luminance_deviation_pct));
+      out.max_abs_luminance_deviation_pct =
+          std::max(out.max_abs_luminance_deviation_pct, std::abs(z.luminance_deviation_pct));
       out.max_de2000 = std::max(out.max_de2000, z.de2000);
       out.max_delta_c = std::max(out.max_delta_c, z.delta_c);
       out.pass = out.pass && z.pass;

@@ -13,8 +13,8 @@
 namespace calkit {
 
 struct UniformityReading {
-  int row = 1, col = 1;  // 1-based, top row = 1, left column = 1
-  double level = 1;      // signal 0..1 of the grey shown (1 = white)
+  int row = 1, col = 1;     // 1-based, top row = 1, left column = 1
+  double level = 1;         // signal 0..1 of the grey shown (1 = white)
   Vec3 XYZ = Vec3::Zero();  // absolute cd/m²
 };
 
@@ -22,9 +22,9 @@ struct UniformityReading {
 // deviation < 10 %. ΔC*ab is reported and judged only when max_delta_c is set (DisplayCAL's
 // "recommended" criterion uses ΔC <= 3). Values are judged as reported, rounded to 0.01.
 struct UniformityThresholds {
-  double max_de2000 = 4.0;                   // passes when <=
+  double max_de2000 = 4.0;                    // passes when <=
   double max_luminance_deviation_pct = 10.0;  // passes when |deviation| <
-  double max_delta_c = -1;                   // passes when <=; negative: not judged
+  double max_delta_c = -1;                    // passes when <=; negative: not judged
 };
 
 struct UniformityInfo {

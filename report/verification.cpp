@@ -10,9 +10,9 @@
 #include "color/cct.hpp"
 #include "color/colorimetry.hpp"
 #include "color/difference.hpp"
-#include "core/error.hpp"
 #include "color/rgb_space.hpp"
 #include "color/transfer.hpp"
+#include "core/error.hpp"
 #include "core/time.hpp"
 
 namespace calkit {
@@ -49,8 +49,8 @@ VerificationInfo complete_info(VerificationInfo info, const MeasurementSet& set)
   return info;
 }
 
-std::vector<double> pick(const std::vector<VerificationPatch>& patches,
-                         const std::vector<int>& indices, double VerificationPatch::*field) {
+std::vector<double> pick(const std::vector<VerificationPatch>& patches, const std::vector<int>& indices,
+                         double VerificationPatch::*field) {
   std::vector<double> out;
   out.reserve(indices.size());
   for (int i : indices) out.push_back(patches[i].*field);
@@ -102,13 +102,12 @@ void analyse_white_and_black(GreyscaleAnalysis& grey, const std::vector<Verifica
     if (is_level(step.signal, 1.0)) {
       grey.white_nits = patch.measured_XYZ.y();
       grey.target_white_nits = patch.target_XYZ.y();
-      if (grey.target_white_nits > 0)
-        grey.white_error_pct = 100.0 * (grey.white_nits / grey.target_white_nits - 1.0);
+      if (grey.target_white_nits > 0) grey.white_error_pct = 100.0 * (grey.white_nits / grey.target_white_nits - 1.0);
       if (grey.white_nits > 0) {
         grey.white_xy = xy_from_XYZ(patch.measured_XYZ);
         grey.target_white_xy = xy_from_XYZ(patch.target_XYZ);
-        grey.white_delta_xy = std::hypot(grey.white_xy.x - grey.target_white_xy.x,
-                                         grey.white_xy.y - grey.target_white_xy.y);
+        grey.white_delta_xy =
+            std::hypot(grey.white_xy.x - grey.target_white_xy.x, grey.white_xy.y - grey.target_white_xy.y);
         Uv m = uv_prime_from_xy(grey.white_xy), t = uv_prime_from_xy(grey.target_white_xy);
         grey.white_delta_uv = std::hypot(m.u - t.u, m.v - t.v);
         grey.white_cct = step.cct;
@@ -142,8 +141,8 @@ void find_rolloff(GreyscaleAnalysis& grey, double tolerance) {
   }
 }
 
-GreyscaleAnalysis analyse_greyscale(const std::vector<VerificationPatch>& patches,
-                                    const TargetDescription& target, const VerificationOptions& options) {
+GreyscaleAnalysis analyse_greyscale(const std::vector<VerificationPatch>& patches, const TargetDescription& target,
+                                    const VerificationOptions& options) {
   GreyscaleAnalysis grey;
   grey.window_pct = options.window_pct;
   std::vector<int> indices;
@@ -189,8 +188,7 @@ GreyscaleAnalysis analyse_greyscale(const std::vector<VerificationPatch>& patche
     for (auto& step : grey.steps) {
       if (grey.target_white_nits > 0)
         step.target_gamma = point_gamma(step.signal, step.target_nits / grey.target_white_nits);
-      if (grey.white_nits > 0)
-        step.measured_gamma = point_gamma(step.signal, step.measured_nits / grey.white_nits);
+      if (grey.white_nits > 0) step.measured_gamma = point_gamma(step.signal, step.measured_nits / grey.white_nits);
       if (step.signal >= 0.1 - 1e-9 && step.signal <= 0.9 + 1e-9 && std::isfinite(step.measured_gamma))
         gammas.push_back(step.measured_gamma);
       if (step.signal > 0 && std::isfinite(step.luminance_error_pct))
@@ -199,8 +197,8 @@ GreyscaleAnalysis analyse_greyscale(const std::vector<VerificationPatch>& patche
     grey.mean_gamma = mean_of(gammas);
   } else {
     for (const auto& step : grey.steps)
-      grey.peak_nits = std::isfinite(grey.peak_nits) ? std::max(grey.peak_nits, step.measured_nits)
-                                                     : step.measured_nits;
+      grey.peak_nits =
+          std::isfinite(grey.peak_nits) ? std::max(grey.peak_nits, step.measured_nits) : step.measured_nits;
     grey.tracked_to_nits = grey.peak_nits;
     for (const auto& step : grey.steps)
       if (step.signal > 0 && step.target_nits <= grey.peak_nits && std::isfinite(step.luminance_error_pct))
@@ -353,8 +351,8 @@ Verdict judge(const VerificationResult& result) {
     criteria.push_back(mean_criterion("mean dE2000", judged, &P::de2000, &P::de2000_noise, t.mean_de2000));
     criteria.push_back(max_criterion("max dE2000", judged, &P::de2000, &P::de2000_noise, t.max_de2000));
     if (!greys.empty())
-      criteria.push_back(max_criterion("greyscale max dE2000", greys, &P::de2000, &P::de2000_noise,
-                                       t.greyscale_max_de2000));
+      criteria.push_back(
+          max_criterion("greyscale max dE2000", greys, &P::de2000, &P::de2000_noise, t.greyscale_max_de2000));
   }
   Verdict verdict;
   verdict.pass = !judged.empty();  // every patch outside the display's gamut: nothing passed
@@ -371,7 +369,8 @@ Verdict judge(const VerificationResult& result) {
     parts.push_back(describe_criterion(c));
   }
   verdict.marginal = verdict.pass && verdict.marginal;
-  verdict.line = verdict.pass ? (verdict.marginal ? "PASS (marginal: within the probe's noise): " : "PASS: ") : "FAIL: ";
+  verdict.line =
+      verdict.pass ? (verdict.marginal ? "PASS (marginal: within the probe's noise): " : "PASS: ") : "FAIL: ";
   for (std::size_t i = 0; i < parts.size(); ++i) verdict.line += (i ? ", " : "") + parts[i];
   if (result.summary.not_judged > 0)
     verdict.line += fmt::format(" ({} patches, {} not judged: outside the display's gamut{})", result.patches.size(),
@@ -386,8 +385,7 @@ VerificationResult evaluate(const MeasurementSet& measured, const TargetFunction
   if (measured.readings.empty()) throw ValueError("readings", "no measurements to verify");
   if (!options.groups.empty() && options.groups.size() != measured.readings.size())
     throw ValueError("groups",
-                     fmt::format("{} group names for {} readings", options.groups.size(),
-                                 measured.readings.size()));
+                     fmt::format("{} group names for {} readings", options.groups.size(), measured.readings.size()));
   VerificationResult result;
   result.info = complete_info(options.info, measured);
   result.target = options.target;

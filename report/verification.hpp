@@ -22,20 +22,20 @@ inline constexpr double kNotMeasured = std::numeric_limits<double>::quiet_NaN();
 
 // Facts about the run that the report header shows.
 struct VerificationInfo {
-  std::string label;        // "uncalibrated", "calibrated", ... (the column title in a report)
+  std::string label;  // "uncalibrated", "calibrated", ... (the column title in a report)
   std::string display;
   std::string probe;
-  std::string correction;   // CCSS/CCMX or probe mode
-  std::string target;       // the target's name as the user gave it
-  std::string lut_file;     // the LUT the display was verified through (may be empty)
-  std::string lut_xxh64;    // xxHash64 of lut_file, 16 hex digits big-endian (as ASC MHL)
-  std::string date;         // ISO 8601 UTC
+  std::string correction;  // CCSS/CCMX or probe mode
+  std::string target;      // the target's name as the user gave it
+  std::string lut_file;    // the LUT the display was verified through (may be empty)
+  std::string lut_xxh64;   // xxHash64 of lut_file, 16 hex digits big-endian (as ASC MHL)
+  std::string date;        // ISO 8601 UTC
   std::string calkit_version;
 };
 
 // What the target is, for the header and the charts (the numbers come from target_XYZ).
 struct TargetDescription {
-  std::string name;         // "Rec.709 BT.1886 100 cd/m²"
+  std::string name;  // "Rec.709 BT.1886 100 cd/m²"
   Xy red{0.640, 0.330}, green{0.300, 0.600}, blue{0.150, 0.060}, white{0.3127, 0.3290};
   std::string eotf;         // "BT.1886", "gamma 2.2", "sRGB", "PQ", "HLG"
   double white_nits = 100;  // target white (SDR) or mastering peak (HDR)
@@ -48,11 +48,11 @@ struct TargetDescription {
 };
 
 struct VerificationPatch {
-  Vec3 signal = Vec3::Zero();        // target-encoded RGB shown, 0..1
-  Vec3 target_XYZ = Vec3::Zero();    // cd/m²
-  Vec3 measured_XYZ = Vec3::Zero();  // cd/m²
+  Vec3 signal = Vec3::Zero();          // target-encoded RGB shown, 0..1
+  Vec3 target_XYZ = Vec3::Zero();      // cd/m²
+  Vec3 measured_XYZ = Vec3::Zero();    // cd/m²
   Vec3 measured_stdev = Vec3::Zero();  // the probe's 1-sigma per component (0: not stated)
-  std::string group;                 // "greyscale", "primaries", "secondaries", "colors", ...
+  std::string group;                   // "greyscale", "primaries", "secondaries", "colors", ...
   double de2000 = 0, de76 = 0, de94 = 0, de_itp = 0;
   // Counted in the summary and the verdict. Not: a target the display cannot show (outside its
   // gamut, as the calibration's model says), and in HDR the 0 % black, whose dE ITP compares two
@@ -80,17 +80,17 @@ struct GroupStats {
 struct Summary {
   int not_judged = 0;  // patches left out of the statistics below
   DeStats de2000, de_itp;
-  DeStats de76, de94;  // count 0 unless VerificationOptions::extra_metrics
+  DeStats de76, de94;              // count 0 unless VerificationOptions::extra_metrics
   std::vector<GroupStats> groups;  // in order of first appearance
 };
 
 // One step of the greyscale (a patch with R = G = B), in increasing signal.
 struct GreyStep {
-  int patch = -1;        // index into VerificationResult::patches
+  int patch = -1;  // index into VerificationResult::patches
   double signal = 0;
   double target_nits = 0, measured_nits = 0;
-  double luminance_error_pct = 0;       // 100 * (measured / target - 1)
-  Vec3 rgb_balance = Vec3::Zero();      // % of target per channel (chromaticity only, see README)
+  double luminance_error_pct = 0;                 // 100 * (measured / target - 1)
+  Vec3 rgb_balance = Vec3::Zero();                // % of target per channel (chromaticity only, see README)
   double cct = kNotMeasured, duv = kNotMeasured;  // Ohno 2013 CCT, Ohno 2014 Duv
   double target_gamma = kNotMeasured, measured_gamma = kNotMeasured;  // point gamma (SDR)
   double de2000 = 0, de_itp = 0;
@@ -101,12 +101,12 @@ struct GreyscaleAnalysis {
   double white_nits = kNotMeasured, target_white_nits = kNotMeasured;
   double white_error_pct = kNotMeasured;  // measured white vs target white luminance
   double black_nits = kNotMeasured, target_black_nits = kNotMeasured;
-  double contrast = kNotMeasured;         // white / black; NaN without a black reading above 0
+  double contrast = kNotMeasured;  // white / black; NaN without a black reading above 0
   Xy white_xy{kNotMeasured, kNotMeasured}, target_white_xy{kNotMeasured, kNotMeasured};
-  double white_delta_xy = kNotMeasured;   // Euclidean xy distance
-  double white_delta_uv = kNotMeasured;   // Euclidean u'v' distance
+  double white_delta_xy = kNotMeasured;  // Euclidean xy distance
+  double white_delta_uv = kNotMeasured;  // Euclidean u'v' distance
   double white_cct = kNotMeasured, white_duv = kNotMeasured;
-  double mean_gamma = kNotMeasured;       // mean point gamma over steps 10%..90% (SDR)
+  double mean_gamma = kNotMeasured;                    // mean point gamma over steps 10%..90% (SDR)
   double mean_abs_luminance_error_pct = kNotMeasured;  // over the tracked steps
   // HDR
   double peak_nits = kNotMeasured;        // brightest greyscale reading
@@ -138,7 +138,7 @@ inline constexpr double kNoiseBand = 2;
 struct Verdict {
   bool pass = false;      // no criterion missed beyond the probe's noise
   bool marginal = false;  // some criterion within the probe's noise of its limit
-  std::string line;  // "PASS: mean dE2000 0.42 ≤ 1.00, ...", "PASS (marginal: within the probe's noise): ..."
+  std::string line;       // "PASS: mean dE2000 0.42 ≤ 1.00, ...", "PASS (marginal: within the probe's noise): ..."
 };
 // "PASS", "PASS (marginal)" or "FAIL", for badges.
 std::string verdict_word(const Verdict& verdict);

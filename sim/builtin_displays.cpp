@@ -208,9 +208,8 @@ struct Builtin {
   Factory make;
 };
 constexpr Builtin kBuiltins[] = {
-    {"sim:reference", reference},     {"sim:ips-lcd", ips_lcd},
-    {"sim:woled-tv", woled_tv},       {"sim:qdoled-hdr", qdoled_hdr},
-    {"sim:miniled-hdr", miniled_hdr}, {"sim:projector", projector},
+    {"sim:reference", reference},   {"sim:ips-lcd", ips_lcd},         {"sim:woled-tv", woled_tv},
+    {"sim:qdoled-hdr", qdoled_hdr}, {"sim:miniled-hdr", miniled_hdr}, {"sim:projector", projector},
 };
 
 }  // namespace

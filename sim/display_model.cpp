@@ -26,8 +26,8 @@ void require(bool ok, const std::string& file, const std::string& field, const s
 }
 
 void check_xy(Xy xy, const std::string& file, const std::string& field) {
-  require(std::isfinite(xy.x) && std::isfinite(xy.y) && xy.x > 0 && xy.y > 0 && xy.x + xy.y < 1,
-          file, field, "chromaticity must satisfy x > 0, y > 0, x + y < 1");
+  require(std::isfinite(xy.x) && std::isfinite(xy.y) && xy.x > 0 && xy.y > 0 && xy.x + xy.y < 1, file, field,
+          "chromaticity must satisfy x > 0, y > 0, x + y < 1");
 }
 
 }  // namespace
@@ -85,28 +85,24 @@ void check_display_model(const DisplayModel& m, const std::string& file) {
   check_xy(m.green, file, "primaries.green");
   check_xy(m.blue, file, "primaries.blue");
   check_xy(m.white, file, "primaries.white");
-  double area = (m.green.x - m.red.x) * (m.blue.y - m.red.y) -
-                (m.blue.x - m.red.x) * (m.green.y - m.red.y);
+  double area = (m.green.x - m.red.x) * (m.blue.y - m.red.y) - (m.blue.x - m.red.x) * (m.green.y - m.red.y);
   require(std::abs(area) > 1e-4, file, "primaries", "primaries are collinear");
-  require(std::isfinite(m.peak_nits) && m.peak_nits > 0 && m.peak_nits <= 10000, file,
-          "peak_nits", "must be in (0, 10000]");
-  require(std::isfinite(m.black_nits) && m.black_nits >= 0 && m.black_nits < m.peak_nits, file,
-          "black.nits", "must be >= 0 and below peak_nits");
+  require(std::isfinite(m.peak_nits) && m.peak_nits > 0 && m.peak_nits <= 10000, file, "peak_nits",
+          "must be in (0, 10000]");
+  require(std::isfinite(m.black_nits) && m.black_nits >= 0 && m.black_nits < m.peak_nits, file, "black.nits",
+          "must be >= 0 and below peak_nits");
   check_xy(m.black_xy, file, "black.xy");
-  require(std::isfinite(m.black_bloom_nits) && m.black_bloom_nits >= 0, file, "black.bloom_nits",
-          "must be >= 0");
+  require(std::isfinite(m.black_bloom_nits) && m.black_bloom_nits >= 0, file, "black.bloom_nits", "must be >= 0");
   for (int c = 0; c < 3; ++c) {
     const ToneCurve& t = m.tone[c];
     std::string f = "tone[" + std::to_string(c) + "]";
-    require(std::isfinite(t.gamma) && t.gamma > 0 && t.gamma <= 10, file, f + ".gamma",
-            "must be in (0, 10]");
+    require(std::isfinite(t.gamma) && t.gamma > 0 && t.gamma <= 10, file, f + ".gamma", "must be in (0, 10]");
     require(std::isfinite(t.toe) && t.toe >= 0 && t.toe <= 1, file, f + ".toe", "must be in [0, 1]");
-    require(std::isfinite(t.shoulder) && t.shoulder > -1 && t.shoulder <= 10, file,
-            f + ".shoulder", "must be in (-1, 10]");
+    require(std::isfinite(t.shoulder) && t.shoulder > -1 && t.shoulder <= 10, file, f + ".shoulder",
+            "must be in (-1, 10]");
     if (!t.table.empty()) {
       require(t.table.size() >= 2, file, f + ".table", "needs at least 2 entries");
-      require(t.table.front() == 0 && t.table.back() == 1, file, f + ".table",
-              "must start at 0 and end at 1");
+      require(t.table.front() == 0 && t.table.back() == 1, file, f + ".table", "must start at 0 and end at 1");
       for (std::size_t i = 1; i < t.table.size(); ++i)
         require(std::isfinite(t.table[i]) && t.table[i] >= t.table[i - 1], file, f + ".table",
                 "must be non-decreasing");
@@ -123,31 +119,28 @@ void check_display_model(const DisplayModel& m, const std::string& file) {
     }
   if (std::string why = implausible_correction(m.probe_mismatch); !why.empty())
     require(false, file, "probe_mismatch", "is not a probe's error: " + why);
-  require(m.white_subpixel_fraction >= 0 && m.white_subpixel_fraction < 1, file,
-          "white_subpixel.fraction", "must be in [0, 1)");
+  require(m.white_subpixel_fraction >= 0 && m.white_subpixel_fraction < 1, file, "white_subpixel.fraction",
+          "must be in [0, 1)");
   check_xy(m.white_subpixel_xy, file, "white_subpixel.xy");
   require(m.power_sag >= 0 && m.power_sag < 0.5, file, "power_sag", "must be in [0, 0.5)");
-  require(m.hdr.rolloff_start_nits >= 0 && m.hdr.rolloff_start_nits < m.peak_nits, file,
-          "hdr.rolloff_start_nits", "must be >= 0 and below peak_nits");
-  require(m.hdr.clip_nits > 0 && m.hdr.clip_nits <= 10000, file, "hdr.clip_nits",
-          "must be in (0, 10000]");
+  require(m.hdr.rolloff_start_nits >= 0 && m.hdr.rolloff_start_nits < m.peak_nits, file, "hdr.rolloff_start_nits",
+          "must be >= 0 and below peak_nits");
+  require(m.hdr.clip_nits > 0 && m.hdr.clip_nits <= 10000, file, "hdr.clip_nits", "must be in (0, 10000]");
   for (std::size_t i = 0; i < m.hdr.tracking_error.size(); ++i) {
     const auto& k = m.hdr.tracking_error[i];
     std::string f = "hdr.tracking_error[" + std::to_string(i) + "]";
     require(k[0] >= 0 && k[0] <= 1 && k[1] > -0.9 && k[1] < 10, file, f,
             "needs signal in [0, 1] and error in (-0.9, 10)");
-    require(i == 0 || k[0] > m.hdr.tracking_error[i - 1][0], file, f,
-            "signals must increase");
+    require(i == 0 || k[0] > m.hdr.tracking_error[i - 1][0], file, f, "signals must increase");
   }
   require(m.abl.knee_apl > 0 && m.abl.knee_apl <= 1, file, "abl.knee_apl", "must be in (0, 1]");
-  require(m.abl.full_field_nits >= 0 && m.abl.full_field_nits <= m.peak_nits, file,
-          "abl.full_field_nits", "must be in [0, peak_nits]");
+  require(m.abl.full_field_nits >= 0 && m.abl.full_field_nits <= m.peak_nits, file, "abl.full_field_nits",
+          "must be in [0, peak_nits]");
   require(m.settle.rise_s >= 0 && m.settle.rise_s <= 60, file, "settle.rise_s", "must be in [0, 60]");
   require(m.settle.fall_s >= 0 && m.settle.fall_s <= 60, file, "settle.fall_s", "must be in [0, 60]");
-  require(m.warmup.tau_s >= 0 && m.warmup.start_age_s >= 0, file, "warmup",
-          "tau_s and start_age_s must be >= 0");
-  require((m.warmup.initial_gain.array() > 0).all() && (m.warmup.initial_gain.array() < 10).all(),
-          file, "warmup.initial_gain", "must be in (0, 10)");
+  require(m.warmup.tau_s >= 0 && m.warmup.start_age_s >= 0, file, "warmup", "tau_s and start_age_s must be >= 0");
+  require((m.warmup.initial_gain.array() > 0).all() && (m.warmup.initial_gain.array() < 10).all(), file,
+          "warmup.initial_gain", "must be in (0, 10)");
   const SpatialUniformity& u = m.uniformity;
   require(std::isfinite(u.corner_falloff) && u.corner_falloff >= 0 && u.corner_falloff <= 0.9, file,
           "uniformity.corner_falloff", "must be in [0, 0.9]");

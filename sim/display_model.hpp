@@ -102,8 +102,8 @@ struct DisplayModel {
   Xy red{0.64, 0.33}, green{0.30, 0.60}, blue{0.15, 0.06}, white = kD65;
   double peak_nits = 100;
 
-  double black_nits = 0;     // light with zero drive, black background
-  Xy black_xy = kD65;        // its chromaticity (LCD glow is often bluish)
+  double black_nits = 0;        // light with zero drive, black background
+  Xy black_xy = kD65;           // its chromaticity (LCD glow is often bluish)
   double black_bloom_nits = 0;  // extra black per unit APL (local-dimming bloom)
 
   std::array<ToneCurve, 3> tone;

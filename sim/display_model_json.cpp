@@ -23,12 +23,10 @@ struct Reader {
     throw InputError(file, 0, field, what);
   }
 
-  void only_keys(const json& j, const std::string& path,
-                 std::initializer_list<const char*> allowed) const {
+  void only_keys(const json& j, const std::string& path, std::initializer_list<const char*> allowed) const {
     if (!j.is_object()) fail(path.empty() ? "(top level)" : path, "must be an object");
     for (const auto& item : j.items()) {
-      bool known = std::any_of(allowed.begin(), allowed.end(),
-                               [&](const char* k) { return item.key() == k; });
+      bool known = std::any_of(allowed.begin(), allowed.end(), [&](const char* k) { return item.key() == k; });
       if (!known) fail(join(path, item.key()), "unknown field");
     }
   }
@@ -56,8 +54,7 @@ struct Reader {
     if (!j.is_array() || (n != 0 && j.size() != n))
       fail(path, n ? "must be an array of " + std::to_string(n) + " numbers" : "must be an array");
     std::vector<double> out;
-    for (std::size_t i = 0; i < j.size(); ++i)
-      out.push_back(number(j[i], path + "[" + std::to_string(i) + "]"));
+    for (std::size_t i = 0; i < j.size(); ++i) out.push_back(number(j[i], path + "[" + std::to_string(i) + "]"));
     return out;
   }
 
@@ -94,17 +91,21 @@ struct Reader {
   }
 
   DisplayModel model(const json& j) const {
-    only_keys(j, "", {"name", "description", "technology", "eotf", "primaries", "peak_nits",
-                      "black", "tone", "crosstalk", "white_subpixel", "power_sag", "hdr", "abl",
-                      "settle", "warmup", "panel_bits", "probe_mismatch", "uniformity"});
+    only_keys(j, "",
+              {"name", "description", "technology", "eotf", "primaries", "peak_nits", "black", "tone", "crosstalk",
+               "white_subpixel", "power_sag", "hdr", "abl", "settle", "warmup", "panel_bits", "probe_mismatch",
+               "uniformity"});
     DisplayModel m;
     m.name = text(j, "name");
     m.description = text(j, "description");
     m.technology = text(j, "technology");
     std::string eotf = j.contains("eotf") ? text(j, "eotf") : "gamma";
-    if (eotf == "gamma") m.eotf = PanelEotf::Gamma;
-    else if (eotf == "pq") m.eotf = PanelEotf::Pq;
-    else fail("eotf", "must be \"gamma\" or \"pq\", not \"" + eotf + "\"");
+    if (eotf == "gamma")
+      m.eotf = PanelEotf::Gamma;
+    else if (eotf == "pq")
+      m.eotf = PanelEotf::Pq;
+    else
+      fail("eotf", "must be \"gamma\" or \"pq\", not \"" + eotf + "\"");
 
     if (!j.contains("primaries")) fail("primaries", "missing (red, green, blue, white xy)");
     const json& p = j.at("primaries");
@@ -227,8 +228,8 @@ std::string display_model_to_json(const DisplayModel& m) {
   j["description"] = m.description;
   j["technology"] = m.technology;
   j["eotf"] = m.eotf == PanelEotf::Pq ? "pq" : "gamma";
-  j["primaries"] = {{"red", xy_json(m.red)}, {"green", xy_json(m.green)},
-                    {"blue", xy_json(m.blue)}, {"white", xy_json(m.white)}};
+  j["primaries"] = {
+      {"red", xy_json(m.red)}, {"green", xy_json(m.green)}, {"blue", xy_json(m.blue)}, {"white", xy_json(m.white)}};
   j["peak_nits"] = m.peak_nits;
   j["black"] = {{"nits", m.black_nits}, {"xy", xy_json(m.black_xy)}, {"bloom_nits", m.black_bloom_nits}};
   j["tone"] = json::array({tone_json(m.tone[0]), tone_json(m.tone[1]), tone_json(m.tone[2])});
@@ -237,18 +238,21 @@ std::string display_model_to_json(const DisplayModel& m) {
   j["power_sag"] = m.power_sag;
   json knots = json::array();
   for (const auto& k : m.hdr.tracking_error) knots.push_back(json::array({k[0], k[1]}));
-  j["hdr"] = {{"rolloff_start_nits", m.hdr.rolloff_start_nits}, {"clip_nits", m.hdr.clip_nits},
-              {"tracking_error", knots}};
+  j["hdr"] = {
+      {"rolloff_start_nits", m.hdr.rolloff_start_nits}, {"clip_nits", m.hdr.clip_nits}, {"tracking_error", knots}};
   j["abl"] = {{"knee_apl", m.abl.knee_apl}, {"full_field_nits", m.abl.full_field_nits}};
   j["settle"] = {{"rise_s", m.settle.rise_s}, {"fall_s", m.settle.fall_s}};
   const Vec3& g = m.warmup.initial_gain;
-  j["warmup"] = {{"tau_s", m.warmup.tau_s}, {"start_age_s", m.warmup.start_age_s},
+  j["warmup"] = {{"tau_s", m.warmup.tau_s},
+                 {"start_age_s", m.warmup.start_age_s},
                  {"initial_gain", json::array({g[0], g[1], g[2]})}};
   j["panel_bits"] = m.panel_bits;
   j["probe_mismatch"] = mat_json(m.probe_mismatch);
   const SpatialUniformity& u = m.uniformity;
-  j["uniformity"] = {{"corner_falloff", u.corner_falloff}, {"falloff_exponent", u.falloff_exponent},
-                     {"corner_tint_xy", xy_json(u.corner_tint_xy)}, {"horizontal_tint_xy", xy_json(u.horizontal_tint_xy)},
+  j["uniformity"] = {{"corner_falloff", u.corner_falloff},
+                     {"falloff_exponent", u.falloff_exponent},
+                     {"corner_tint_xy", xy_json(u.corner_tint_xy)},
+                     {"horizontal_tint_xy", xy_json(u.horizontal_tint_xy)},
                      {"vertical_tint_xy", xy_json(u.vertical_tint_xy)}};
   return j.dump(2);
 }

@@ -4,9 +4,9 @@
 #include <cmath>
 
 #include "color/colorimetry.hpp"
-#include "core/error.hpp"
 #include "color/rgb_space.hpp"
 #include "color/transfer.hpp"
+#include "core/error.hpp"
 #include "luts/apply.hpp"
 
 namespace calkit {
@@ -101,20 +101,19 @@ Vec3 VirtualDisplay::light_at(const Vec3& signal, double window_percent, double 
   return model_.peak_nits * sag * abl * patch.cwiseProduct(spatial) + black * black_XYZ_unit_;
 }
 
-Vec3 VirtualDisplay::steady_XYZ(const Vec3& signal, double window_percent,
-                                double background_signal) const {
+Vec3 VirtualDisplay::steady_XYZ(const Vec3& signal, double window_percent, double background_signal) const {
   return light_at(signal, window_percent, background_signal, Vec3::Ones());
 }
 
-Vec3 VirtualDisplay::steady_XYZ_at(const Vec3& signal, double window_percent, double background_signal,
-                                   double centre_x, double centre_y) const {
+Vec3 VirtualDisplay::steady_XYZ_at(const Vec3& signal, double window_percent, double background_signal, double centre_x,
+                                   double centre_y) const {
   return light_at(signal, window_percent, background_signal, Vec3::Ones(), centre_x, centre_y);
 }
 
 Vec3 VirtualDisplay::emitted_XYZ() {
   double t = clock_.now_s();
-  Vec3 target = light_at(shown_signal_, shown_window_, shown_background_, drift_gain(t), shown_centre_x_,
-                         shown_centre_y_);
+  Vec3 target =
+      light_at(shown_signal_, shown_window_, shown_background_, drift_gain(t), shown_centre_x_, shown_centre_y_);
   double settle = rising_ ? model_.settle.rise_s : model_.settle.fall_s;
   double dt = t - change_s_;
   if (settle <= 0 || dt >= settle) return target;

@@ -4,9 +4,9 @@
 #include <cstdint>
 #include <optional>
 
+#include "core/clock.hpp"
 #include "core/types.hpp"
 #include "luts/lut.hpp"
-#include "core/clock.hpp"
 #include "sim/display_model.hpp"
 
 namespace calkit {
@@ -23,8 +23,7 @@ class VirtualDisplay {
   // The same with the patch centred at (centre_x, centre_y), screen fractions from the top left:
   // the light (and what a probe reads, which follows the patch) has the model's spatial
   // non-uniformity at that position. show() is show_at(..., 0.5, 0.5).
-  void show_at(const Vec3& signal, double window_percent, double background_signal, double centre_x,
-               double centre_y);
+  void show_at(const Vec3& signal, double window_percent, double background_signal, double centre_x, double centre_y);
 
   // Absolute XYZ (cd/m²) at the patch centre now: settling towards the last patch, warm-up drift.
   Vec3 emitted_XYZ();
@@ -35,8 +34,7 @@ class VirtualDisplay {
   void clear_lut();
 
   // Noise-free, settled, warmed-up truth for tests and benches (uses the LUT slot if loaded).
-  Vec3 steady_XYZ(const Vec3& signal, double window_percent = 10,
-                  double background_signal = 0) const;
+  Vec3 steady_XYZ(const Vec3& signal, double window_percent = 10, double background_signal = 0) const;
   // At a patch position (screen fractions, (0.5, 0.5) = centre = steady_XYZ).
   Vec3 steady_XYZ_at(const Vec3& signal, double window_percent, double background_signal, double centre_x,
                      double centre_y) const;
@@ -54,15 +52,15 @@ class VirtualDisplay {
 
  private:
   Vec3 relative_XYZ(const Vec3& signal, const Vec3& channel_gain) const;
-  Vec3 light_at(const Vec3& signal, double window_percent, double background_signal,
-                const Vec3& channel_gain, double centre_x = 0.5, double centre_y = 0.5) const;
+  Vec3 light_at(const Vec3& signal, double window_percent, double background_signal, const Vec3& channel_gain,
+                double centre_x = 0.5, double centre_y = 0.5) const;
   Vec3 drift_gain(double t) const;
 
   DisplayModel model_;
   Clock& clock_;
   double created_s_;
   std::optional<Lut3d> lut_;
-  Mat3 rgb_to_XYZ_;   // drive -> relative XYZ of the colour sub-pixels (peak white Y = 1)
+  Mat3 rgb_to_XYZ_;          // drive -> relative XYZ of the colour sub-pixels (peak white Y = 1)
   Vec3 white_subpixel_XYZ_;  // relative XYZ of the white sub-pixel at full drive
   Vec3 black_XYZ_unit_;      // XYZ of black with Y = 1 (black chromaticity)
 

@@ -110,8 +110,7 @@ Eigen::VectorXd residuals(const Problem& pr, const Parameters& p) {
   Eigen::VectorXd extra = regulariser(p, pr.white_Y);
   Eigen::VectorXd r(3 * m + extra.size());
   for (int i = 0; i < m; ++i)
-    r.segment<3>(3 * i) =
-        pr.weight[i] * (pr.space.from_XYZ(base_of(p, pr.data[i].rgb)) - pr.target[i]);
+    r.segment<3>(3 * i) = pr.weight[i] * (pr.space.from_XYZ(base_of(p, pr.data[i].rgb)) - pr.target[i]);
   r.tail(extra.size()) = extra;
   return r;
 }
@@ -137,8 +136,7 @@ Eigen::MatrixXd jacobian(const Problem& pr, const Parameters& p, const std::vect
     f[i] = channel_values(p, rgb, &fw[i]);
     J.block<3, 3>(3 * i, kBlack) = jp[i];
     for (int c = 0; c < 3; ++c)
-      for (int row = 0; row < 3; ++row)
-        J.block<3, 1>(3 * i, kMatrix + 3 * c + row) = jp[i].col(row) * f[i][c];
+      for (int row = 0; row < 3; ++row) J.block<3, 1>(3 * i, kMatrix + 3 * c + row) = jp[i].col(row) * f[i][c];
     if (pr.fit_white)
       for (int row = 0; row < 3; ++row) J.block<3, 1>(3 * i, kWhite + row) = jp[i].col(row) * fw[i];
   }
@@ -183,8 +181,7 @@ Eigen::MatrixXd jacobian(const Problem& pr, const Parameters& p, const std::vect
         } else {
           f_q[c] = after;
           if (f_q[c] == f[i][c]) continue;
-          bool moves_white = p.white_drive == WhiteDrive::SmallestLinear &&
-                             std::min(f_q[c], f[i][c]) <= min3(f[i]);
+          bool moves_white = p.white_drive == WhiteDrive::SmallestLinear && std::min(f_q[c], f[i][c]) <= min3(f[i]);
           if (moves_white) fw_q = p.curves[3](min3(f_q));
         }
         Vec3 d = (p.matrix * (f_q - f[i]) + p.white * (fw_q - fw[i])) / h;
@@ -342,14 +339,12 @@ std::vector<Reading> usable_readings(const MeasurementSet& set) {
       throw InputError("", int(i + 1), "XYZ",
                        "reading " + std::to_string(i + 1) + (why.empty() ? " is not a number" : ": " + why));
     if (r.rgb.minCoeff() < -1e-9 || r.rgb.maxCoeff() > 1 + 1e-9)
-      throw InputError("", int(i + 1), "RGB",
-                       "reading " + std::to_string(i + 1) + " has device RGB outside 0..1");
+      throw InputError("", int(i + 1), "RGB", "reading " + std::to_string(i + 1) + " has device RGB outside 0..1");
     out.push_back(r);
   }
   if (out.size() < 20)
-    throw ValueError("readings",
-                     "the solver needs at least 20 readings to fit a display model (got " +
-                         std::to_string(out.size()) + ")");
+    throw ValueError("readings", "the solver needs at least 20 readings to fit a display model (got " +
+                                     std::to_string(out.size()) + ")");
   return out;
 }
 
@@ -360,8 +355,7 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
   double white_Y = 0;
   bool black_measured = false;
   Parameters p = initial_parameters(data, options.noise_floor_nits, &white_Y, &black_measured);
-  if (!(white_Y > 0))
-    throw ValueError("XYZ", "no reading brighter than black: cannot fit a display model");
+  if (!(white_Y > 0)) throw ValueError("XYZ", "no reading brighter than black: cannot fit a display model");
   Problem pr{data, {}, space, white_Y, options.white_subpixel, {}};
   for (const Reading& r : data) {
     pr.target.push_back(space.from_XYZ(r.XYZ));
@@ -408,8 +402,7 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
   double brightest_signal = 0;
   for (const Reading& r : data) brightest_signal = std::max(brightest_signal, r.rgb.maxCoeff());
   const Parameters& coarse = candidates[best()];
-  double clip = std::min({coarse.curves[0].clip_point(), coarse.curves[1].clip_point(),
-                          coarse.curves[2].clip_point()});
+  double clip = std::min({coarse.curves[0].clip_point(), coarse.curves[1].clip_point(), coarse.curves[2].clip_point()});
   if (clip < brightest_signal) fit_candidates(MonotoneCurve::kFineKnots);
   p = candidates[best()];
   report.iterations = fits_done[best()].iterations;
@@ -436,9 +429,8 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
   report.model_rms = report.base_rms;
   report.gcv_rms = report.base_rms;
   if (options.correction) {
-    int intervals = options.correction_intervals > 0
-                        ? options.correction_intervals
-                        : std::clamp(int(std::lround(std::cbrt(double(m)) / 2)), 2, 5);
+    int intervals = options.correction_intervals > 0 ? options.correction_intervals
+                                                     : std::clamp(int(std::lround(std::cbrt(double(m)) / 2)), 2, 5);
     SplineCorrection correction(intervals);
     report.correction = correction.fit(rgb, residual, pr.weight);
     model.correction_ = correction;
@@ -454,8 +446,8 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
   return report;
 }
 
-FittedDisplayModel fit_display_model(const MeasurementSet& set, const PerceptualSpace& space,
-                               const FitOptions& options, FitReport* report) {
+FittedDisplayModel fit_display_model(const MeasurementSet& set, const PerceptualSpace& space, const FitOptions& options,
+                                     FitReport* report) {
   FittedDisplayModel model;
   FitReport r = fit_display_model_into(model, usable_readings(set), space, options);
   if (report) *report = r;
@@ -501,9 +493,8 @@ Vec3 FittedDisplayModel::perceptual_with_jacobian(const Vec3& rgb, Mat3* J, Vari
   Vec3 base = black_ + matrix_ * f + white_ * fw;
   // d base / d variable; the white term's min() passes its derivative to the smallest channel.
   Mat3 d_base = linear ? matrix_ : Mat3(matrix_ * slope.asDiagonal());
-  double drive_per_variable = white_drive_ == WhiteDrive::SmallestLinear
-                                  ? (linear ? 1.0 : slope[smallest])
-                                  : signal_per_variable[smallest];
+  double drive_per_variable =
+      white_drive_ == WhiteDrive::SmallestLinear ? (linear ? 1.0 : slope[smallest]) : signal_per_variable[smallest];
   d_base.col(smallest) += white_ * (white_slope * drive_per_variable);
   Mat3 d_space;
   Vec3 p = space_.from_XYZ_with_jacobian(base, &d_space);

@@ -16,9 +16,9 @@
 
 #include "core/types.hpp"
 #include "formats/measurement_set.hpp"
+#include "solver/monotone_curve.hpp"
 #include "solver/perceptual_space.hpp"
 #include "solver/spline_correction.hpp"
-#include "solver/monotone_curve.hpp"
 
 namespace calkit {
 
@@ -27,10 +27,10 @@ namespace calkit {
 enum class WhiteDrive { SmallestLinear, SmallestSignal };
 
 struct FitOptions {
-  bool correction = true;          // fit the smooth correction C (false: base model only)
-  int correction_intervals = 0;    // spline intervals per axis; 0 = from the number of readings
-  bool white_subpixel = true;      // fit the w·f_w(min) term
-  int max_iterations = 200;        // Levenberg-Marquardt
+  bool correction = true;        // fit the smooth correction C (false: base model only)
+  int correction_intervals = 0;  // spline intervals per axis; 0 = from the number of readings
+  bool white_subpixel = true;    // fit the w·f_w(min) term
+  int max_iterations = 200;      // Levenberg-Marquardt
   // A colorimeter's absolute noise floor (1 sigma per XYZ component, cd/m²). Readings whose
   // perceptual coordinates this much noise moves by more than ~0.5 dE (deep blacks, above all
   // in PQ) count for correspondingly less.
@@ -45,10 +45,10 @@ struct FitReport {
   bool converged = false;
   // Residuals in dE units per reading, each weighed by how far the meter's noise floor lets it
   // be trusted (1 for all but the darkest readings).
-  double base_rms = 0;       // RMS of the base model
-  double model_rms = 0;      // with the correction
-  double gcv_rms = 0;        // estimated prediction error of the corrected model
-  double max_residual = 0;   // largest residual of the corrected model
+  double base_rms = 0;      // RMS of the base model
+  double model_rms = 0;     // with the correction
+  double gcv_rms = 0;       // estimated prediction error of the corrected model
+  double max_residual = 0;  // largest residual of the corrected model
   SplineFitReport correction;
 };
 
@@ -71,8 +71,8 @@ class FittedDisplayModel {
   // white curve's slope is taken at a drive of at least 1e-3 (fitted_model.cpp says why).
   enum class Variables { Signal, LinearLight };
   Vec3 perceptual_with_jacobian(const Vec3& rgb, Mat3* J, Variables by = Variables::Signal) const;
-  Vec3 linear_light(const Vec3& rgb) const;        // (f_r(r), f_g(g), f_b(b))
-  Vec3 signal_for_linear(const Vec3& light) const;  // the inverse, clamped to 0..top_signal
+  Vec3 linear_light(const Vec3& rgb) const;               // (f_r(r), f_g(g), f_b(b))
+  Vec3 signal_for_linear(const Vec3& light) const;        // the inverse, clamped to 0..top_signal
   const Vec3& top_linear() const { return top_linear_; }  // linear light at top_signal
 
   // A start for the inversion: the base model's matrix and curves inverted, clamped to 0..1.
@@ -83,12 +83,11 @@ class FittedDisplayModel {
   const Vec3& top_signal() const { return top_; }
 
   const Vec3& black() const { return black_; }
-  const Mat3& primaries() const { return matrix_; }   // columns: XYZ of R, G, B above black
+  const Mat3& primaries() const { return matrix_; }  // columns: XYZ of R, G, B above black
   const Vec3& white_subpixel() const { return white_; }
   WhiteDrive white_drive() const { return white_drive_; }
   const MonotoneCurve& curve(int channel) const { return curves_[channel]; }  // 0..2 RGB, 3 white
   const SplineCorrection& correction() const { return correction_; }
-
 
   friend FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Reading>& data,
                                           const PerceptualSpace& space, const FitOptions& options);
@@ -99,7 +98,7 @@ class FittedDisplayModel {
   Vec3 white_ = Vec3::Zero();
   WhiteDrive white_drive_ = WhiteDrive::SmallestSignal;
   MonotoneCurve curves_[4] = {MonotoneCurve::power(2.2), MonotoneCurve::power(2.2), MonotoneCurve::power(2.2),
-                          MonotoneCurve::power(2.2)};
+                              MonotoneCurve::power(2.2)};
   SplineCorrection correction_;
   PerceptualSpace space_;
   Mat3 matrix_inverse_ = Mat3::Identity();
@@ -113,7 +112,7 @@ class FittedDisplayModel {
 FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Reading>& data,
                                  const PerceptualSpace& space, const FitOptions& options = {});
 FittedDisplayModel fit_display_model(const MeasurementSet& set, const PerceptualSpace& space,
-                               const FitOptions& options = {}, FitReport* report = nullptr);
+                                     const FitOptions& options = {}, FitReport* report = nullptr);
 
 // Readings used for fitting: device RGB inside 0..1, finite XYZ; throws InputError otherwise.
 std::vector<Reading> usable_readings(const MeasurementSet& set);

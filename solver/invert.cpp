@@ -33,8 +33,8 @@ using Variables = FittedDisplayModel::Variables;
 // channel at a bound that the descent pushes outwards is held there and the step is solved in
 // the others only (projected Gauss-Newton), so they do not creep along a clamped direction.
 template <class Eval>
-Inversion box_levenberg_marquardt(const FittedDisplayModel& model, const Eval& eval, const Vec3& goal,
-                                  const Mat3& W, const Vec3& start, Variables by, int max_iterations) {
+Inversion box_levenberg_marquardt(const FittedDisplayModel& model, const Eval& eval, const Vec3& goal, const Mat3& W,
+                                  const Vec3& start, Variables by, int max_iterations) {
   const bool linear = by == Variables::LinearLight;
   const Vec3& top = linear ? model.top_linear() : model.top_signal();
   auto clamp = [&](const Vec3& v) { return Vec3(v.cwiseMax(0.0).cwiseMin(top)); };
@@ -117,8 +117,7 @@ bool same_space(const PerceptualSpace& a, const PerceptualSpace& b) {
 
 }  // namespace
 
-Inversion invert_model(const FittedDisplayModel& model, const Vec3& XYZ, const Vec3& start,
-                       int max_iterations) {
+Inversion invert_model(const FittedDisplayModel& model, const Vec3& XYZ, const Vec3& start, int max_iterations) {
   auto eval = [&](const Vec3& rgb, Mat3* J, Variables by) { return model.perceptual_with_jacobian(rgb, J, by); };
   return invert_in_box(model, eval, model.space().from_XYZ(XYZ), Mat3::Identity(), start, max_iterations);
 }
@@ -130,8 +129,7 @@ DeviceMapper::DeviceMapper(const FittedDisplayModel& model, const Target& target
   limit_from_XYZ_ = target.gamut.XYZ_to_rgb();
 }
 
-void DeviceMapper::neutral_range(const FittedDisplayModel& model, Xy white, double* min_nits,
-                                 double* max_nits) {
+void DeviceMapper::neutral_range(const FittedDisplayModel& model, Xy white, double* min_nits, double* max_nits) {
   auto ok = [&](double Y) {
     Vec3 XYZ = XYZ_from_xyY(white, Y);
     return invert_model(model, XYZ, model.initial_rgb(XYZ)).exact;
@@ -222,8 +220,6 @@ Vec3 DeviceMapper::device_rgb(const Vec3& XYZ, const Vec3& start, bool* mapped) 
   return invert(goal, weight, nearest.rgb, 60).rgb;
 }
 
-Vec3 DeviceMapper::mapped_XYZ(const Vec3& XYZ) const {
-  return model_.XYZ(device_rgb(XYZ, model_.initial_rgb(XYZ)));
-}
+Vec3 DeviceMapper::mapped_XYZ(const Vec3& XYZ) const { return model_.XYZ(device_rgb(XYZ, model_.initial_rgb(XYZ))); }
 
 }  // namespace calkit

@@ -8,8 +8,8 @@ namespace calkit {
 
 struct Inversion {
   Vec3 rgb = Vec3::Zero();
-  bool exact = false;    // the model reproduces the colour inside the box (residual < 1e-4 dE)
-  double residual = 0;   // perceptual distance left, dE units of the model's space
+  bool exact = false;   // the model reproduces the colour inside the box (residual < 1e-4 dE)
+  double residual = 0;  // perceptual distance left, dE units of the model's space
   int iterations = 0;
 };
 
@@ -18,8 +18,7 @@ struct Inversion {
 // linear light, then by signal where that did not reproduce the colour (invert.cpp). For a colour
 // outside the display's gamut it ends on the boundary, at the nearest colour the display shows
 // (the box-clipped inverse).
-Inversion invert_model(const FittedDisplayModel& model, const Vec3& XYZ, const Vec3& start,
-                       int max_iterations = 40);
+Inversion invert_model(const FittedDisplayModel& model, const Vec3& XYZ, const Vec3& start, int max_iterations = 40);
 
 // Device RGB for target colours, in a perceptual space of the target: CIELAB relative to the
 // target white for SDR, ICtCp in dE ITP units for PQ.
@@ -49,8 +48,7 @@ class DeviceMapper {
 
   const PerceptualSpace& space() const { return space_; }
   // Luminance range of target-white neutrals the display can show, found by bisection.
-  static void neutral_range(const FittedDisplayModel& model, Xy white, double* min_nits,
-                            double* max_nits);
+  static void neutral_range(const FittedDisplayModel& model, Xy white, double* min_nits, double* max_nits);
 
  private:
   Inversion invert(const Vec3& goal, const Mat3& weight, const Vec3& start, int max_iterations) const;

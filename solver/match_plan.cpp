@@ -64,7 +64,9 @@ bool inside_triangle(Xy p, Xy a, Xy b, Xy c, double tolerance = 0) {
          orientation * distance(c, a, p) >= -tolerance;
 }
 
-bool shown_by(const RoomFacts& room, Xy p) { return inside_triangle(p, room.red, room.green, room.blue, kEdgeTolerance); }
+bool shown_by(const RoomFacts& room, Xy p) {
+  return inside_triangle(p, room.red, room.green, room.blue, kEdgeTolerance);
+}
 
 // The target primary, or the most saturated point towards the white that both rooms show.
 Xy limited_primary(Xy primary, Xy white, const RoomFacts& a, const RoomFacts& b) {
@@ -114,7 +116,8 @@ Xy chromaticity(const json& v, const std::string& file, const std::string& field
   if (!v.is_array() || v.size() != 2 || !v[0].is_number() || !v[1].is_number())
     throw InputError(file, 0, field, "expected [x, y]");
   Xy p{v[0].get<double>(), v[1].get<double>()};
-  if (!(p.x > 0 && p.y > 0 && p.x + p.y < 1)) throw InputError(file, 0, field, "x and y must be positive with x + y < 1");
+  if (!(p.x > 0 && p.y > 0 && p.x + p.y < 1))
+    throw InputError(file, 0, field, "x and y must be positive with x + y < 1");
   return p;
 }
 
@@ -170,9 +173,10 @@ MatchPlan plan_match(const MeasurementSet& a, const std::string& a_file, const M
   std::string white_line = fmt::format("{} shows target-white greys up to {:.1f} cd/m², {} up to {:.1f}: ", name_a,
                                        ra.max_neutral_nits, name_b, rb.max_neutral_nits);
   if (t.white_nits < options.white_nits)
-    white_line += fmt::format("white lowered from {:g} to {:.1f} cd/m² ({:.0f} % of the dimmer, room for the "
-                              "calibration)",
-                              options.white_nits, t.white_nits, kWhiteHeadroom * 100);
+    white_line += fmt::format(
+        "white lowered from {:g} to {:.1f} cd/m² ({:.0f} % of the dimmer, room for the "
+        "calibration)",
+        options.white_nits, t.white_nits, kWhiteHeadroom * 100);
   else
     white_line += fmt::format("white {:g} cd/m² as asked", t.white_nits);
   plan.reasons.push_back(white_line);
@@ -209,8 +213,8 @@ MatchPlan plan_match(const MeasurementSet& a, const std::string& a_file, const M
     *corners[c] = limited_primary(wanted, white, ra, rb);
     if (corners[c]->x != wanted.x || corners[c]->y != wanted.y) {
       std::string who = !shown_by(ra, wanted) && !shown_by(rb, wanted) ? "neither room shows"
-                        : !shown_by(ra, wanted)                         ? name_a + " does not show"
-                                                                        : name_b + " does not show";
+                        : !shown_by(ra, wanted)                        ? name_a + " does not show"
+                                                                       : name_b + " does not show";
       limited.push_back(fmt::format("{} {} {} {}: limited to {}", who, t.container.name, names[c], xy_text(wanted),
                                     xy_text(*corners[c])));
     }
@@ -226,17 +230,18 @@ MatchPlan plan_match(const MeasurementSet& a, const std::string& a_file, const M
 
 std::string format_target_file(const MatchPlan& plan) {
   const Target& t = plan.target;
-  json doc = {{"format", "calkit-target"},
-              {"version", 1},
-              {"eotf", t.eotf == TargetEotf::Power ? "power" : "bt1886"},
-              {"gamma", t.gamma},
-              {"white_nits", t.white_nits},
-              {"black_nits", t.display_black_XYZ.y()},
-              {"white", xy_json(t.container.white)},
-              {"container", t.container.name},
-              {"gamut", {{"red", xy_json(t.gamut.red)}, {"green", xy_json(t.gamut.green)}, {"blue", xy_json(t.gamut.blue)}}},
-              {"reasons", plan.reasons},
-              {"rooms", {{"a", room_json(plan.a)}, {"b", room_json(plan.b)}}}};
+  json doc = {
+      {"format", "calkit-target"},
+      {"version", 1},
+      {"eotf", t.eotf == TargetEotf::Power ? "power" : "bt1886"},
+      {"gamma", t.gamma},
+      {"white_nits", t.white_nits},
+      {"black_nits", t.display_black_XYZ.y()},
+      {"white", xy_json(t.container.white)},
+      {"container", t.container.name},
+      {"gamut", {{"red", xy_json(t.gamut.red)}, {"green", xy_json(t.gamut.green)}, {"blue", xy_json(t.gamut.blue)}}},
+      {"reasons", plan.reasons},
+      {"rooms", {{"a", room_json(plan.a)}, {"b", room_json(plan.b)}}}};
   return doc.dump(2) + "\n";
 }
 
@@ -262,7 +267,8 @@ Target read_target_file(const std::filesystem::path& path) {
   const json& container = member(doc, "container", file);
   if (!container.is_string()) throw InputError(file, 0, "container", "expected a colour space name");
   const json& gamut = member(doc, "gamut", file);
-  if (!gamut.is_object()) throw InputError(file, 0, "gamut", "expected {\"red\": [x, y], \"green\": ..., \"blue\": ...}");
+  if (!gamut.is_object())
+    throw InputError(file, 0, "gamut", "expected {\"red\": [x, y], \"green\": ..., \"blue\": ...}");
 
   Target t = target_by_name("bt1886", o);
   try {

@@ -18,8 +18,8 @@ namespace calkit {
 struct RoomFacts {
   std::string file, display, probe, correction;
   Vec3 black_XYZ = Vec3::Zero(), white_XYZ = Vec3::Zero();
-  Xy red{}, green{}, blue{};       // chromaticity of each full primary, black subtracted
-  double max_neutral_nits = 0;     // brightest grey of the target white it shows
+  Xy red{}, green{}, blue{};    // chromaticity of each full primary, black subtracted
+  double max_neutral_nits = 0;  // brightest grey of the target white it shows
 };
 
 struct MatchPlan {

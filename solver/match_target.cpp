@@ -8,8 +8,7 @@ namespace calkit {
 
 // A's residuals are weighed in the space solve() fits B in (fit_space): CIELAB of A's own full
 // white for SDR, ICtCp for PQ.
-MatchTarget match_target(const MeasurementSet& reference, const std::string& name,
-                         const MatchTargetOptions& options) {
+MatchTarget match_target(const MeasurementSet& reference, const std::string& name, const MatchTargetOptions& options) {
   MatchTarget out;
   auto model = std::make_shared<FittedDisplayModel>();
   try {
@@ -28,8 +27,8 @@ MatchTarget match_target(const MeasurementSet& reference, const std::string& nam
   Vec3 white = model->XYZ(Vec3::Ones());
   if (!(white.y() > 0)) throw InputError(name, 0, "XYZ", "the reference display's white has no luminance");
   const Mat3& m = model->primaries();
-  t.container = RgbSpace{"reference display", xy_from_XYZ(m.col(0)), xy_from_XYZ(m.col(1)),
-                         xy_from_XYZ(m.col(2)), xy_from_XYZ(white)};
+  t.container = RgbSpace{"reference display", xy_from_XYZ(m.col(0)), xy_from_XYZ(m.col(1)), xy_from_XYZ(m.col(2)),
+                         xy_from_XYZ(white)};
   t.gamut = t.container;  // no limit beyond what the reference itself shows
   t.white_nits = white.y();
   t.mastering_peak = white.y();

@@ -80,8 +80,8 @@ double MonotoneCurve::value_and_derivative(double x, double* derivative) const {
     double h = u_[j + 1] - u_[j];
     double t = (u - u_[j]) / h, t2 = t * t, t3 = t2 * t;
     // Cubic Hermite basis and its t-derivative.
-    v = (2 * t3 - 3 * t2 + 1) * v_[j] + (t3 - 2 * t2 + t) * h * slope_[j] +
-        (-2 * t3 + 3 * t2) * v_[j + 1] + (t3 - t2) * h * slope_[j + 1];
+    v = (2 * t3 - 3 * t2 + 1) * v_[j] + (t3 - 2 * t2 + t) * h * slope_[j] + (-2 * t3 + 3 * t2) * v_[j + 1] +
+        (t3 - t2) * h * slope_[j + 1];
     dv_du = ((6 * t2 - 6 * t) * (v_[j] - v_[j + 1])) / h + (3 * t2 - 4 * t + 1) * slope_[j] +
             (3 * t2 - 2 * t) * slope_[j + 1];
   }
@@ -116,8 +116,8 @@ double MonotoneCurve::inverse(double y) const {
   double lo = 0, hi = 1, t = (v - v_[j]) / (v_[j + 1] - v_[j]);
   for (int it = 0; it < 40; ++it) {
     double t2 = t * t, t3 = t2 * t;
-    double value = (2 * t3 - 3 * t2 + 1) * v_[j] + (t3 - 2 * t2 + t) * h * slope_[j] +
-                   (-2 * t3 + 3 * t2) * v_[j + 1] + (t3 - t2) * h * slope_[j + 1] - v;
+    double value = (2 * t3 - 3 * t2 + 1) * v_[j] + (t3 - 2 * t2 + t) * h * slope_[j] + (-2 * t3 + 3 * t2) * v_[j + 1] +
+                   (t3 - t2) * h * slope_[j + 1] - v;
     double slope = 6 * (t2 - t) * (v_[j] - v_[j + 1]) + (3 * t2 - 4 * t + 1) * h * slope_[j] +
                    (3 * t2 - 2 * t) * h * slope_[j + 1];
     (value < 0 ? lo : hi) = t;

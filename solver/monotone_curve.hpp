@@ -21,7 +21,7 @@ class MonotoneCurve {
   // f(x) and df/dx in one pass (the inversion's analytic Jacobian). At x <= 0 the derivative is
   // the end power law's one-sided slope just above 0.
   double value_and_derivative(double x, double* derivative) const;
-  double inverse(double y) const;     // the x with f(x) = y, for y in [0, 1]; clamps outside
+  double inverse(double y) const;  // the x with f(x) = y, for y in [0, 1]; clamps outside
 
   // Free parameters: theta_j = log(log f(x_{j+1}) - log f(x_j) - min_slope (u_{j+1} - u_j)), so
   // any values give a strictly increasing curve with f(1) = 1.
@@ -44,7 +44,7 @@ class MonotoneCurve {
 
  private:
   void update();
-  static double increment(double theta);  // log f increment of a segment above min_slope
+  static double increment(double theta);           // log f increment of a segment above min_slope
   std::vector<double> x_, u_, theta_, v_, slope_;  // u = log x, v = log f, slope = dv/du
   double min_slope_ = 0;
 };

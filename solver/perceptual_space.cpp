@@ -6,14 +6,13 @@
 #include <cmath>
 
 #include "color/colorimetry.hpp"
-#include "color/rgb_space.hpp"
 #include "color/difference.hpp"
+#include "color/rgb_space.hpp"
 #include "color/transfer.hpp"
 
 namespace calkit {
 
 namespace {
-
 
 // BT.2124-0: dE ITP = 720·|(I, 0.5·Ct, Cp)|.
 const Vec3 kItpScale{720.0, 360.0, 720.0};

@@ -40,8 +40,7 @@ int thread_count(int asked) {
 // Runs body(i) for i in [0, count) on `threads` threads, interleaved so work stays balanced;
 // reports progress from the calling thread.
 template <class Body>
-void parallel_for(int count, int threads, const std::function<void(double)>& progress,
-                  Body body) {
+void parallel_for(int count, int threads, const std::function<void(double)>& progress, Body body) {
   std::atomic<int> next{0}, done{0};
   auto worker = [&] {
     for (int i = next++; i < count; i = next++) {
@@ -69,8 +68,8 @@ void parallel_for(int count, int threads, const std::function<void(double)>& pro
 void check_fit(const SolveResult& r) {
   const Vec3 white = r.model.XYZ(Vec3::Ones()), black = r.model.XYZ(Vec3::Zero());
   if (!std::isfinite(r.fit.model_rms) || !white.allFinite() || !black.allFinite())
-    throw InputError(fmt::format("the display model does not fit the readings (residual {}): no LUT is written",
-                                 r.fit.model_rms));
+    throw InputError(
+        fmt::format("the display model does not fit the readings (residual {}): no LUT is written", r.fit.model_rms));
   if (!(white.y() > 0))
     throw InputError(fmt::format("the fitted white has no light ({:g} cd/m²): no LUT is written", white.y()));
 }
@@ -187,10 +186,10 @@ SolveResult solve(const MeasurementSet& set, const Target& target_in, const Solv
   result.fit = fit_display_model_into(result.model, data, fit_space(data, target_in.hdr()), options.fit);
   result.fit_seconds = seconds_since(t0);
   if (!result.fit.converged)
-    result.warnings.push_back(fmt::format(
-        "the display-model fit stopped at its {}-iteration cap before converging (model residual {:.3f} "
-        "RMS): the model may be less accurate than the readings allow",
-        result.fit.iterations, result.fit.model_rms));
+    result.warnings.push_back(
+        fmt::format("the display-model fit stopped at its {}-iteration cap before converging (model residual {:.3f} "
+                    "RMS): the model may be less accurate than the readings allow",
+                    result.fit.iterations, result.fit.model_rms));
   check_fit(result);
   auto t1 = std::chrono::steady_clock::now();
 
@@ -200,14 +199,13 @@ SolveResult solve(const MeasurementSet& set, const Target& target_in, const Solv
   target = target_in;
   Vec3 model_black = result.model.XYZ(Vec3::Zero()).cwiseMax(0.0);
   if (!target.shared_black) target.display_black_XYZ = model_black;
-  DeviceMapper::neutral_range(result.model, target.container.white, &result.neutral_min_nits,
-                              &result.neutral_max_nits);
+  DeviceMapper::neutral_range(result.model, target.container.white, &result.neutral_min_nits, &result.neutral_max_nits);
   if (target.hdr()) {
     target.display_peak_nits = result.neutral_max_nits;
   } else if (target.white_nits > result.neutral_max_nits) {
-    result.notes.push_back(fmt::format(
-        "white lowered from {:g} to {:.2f} cd/m²: the brightest target-white grey the display shows",
-        target.white_nits, result.neutral_max_nits));
+    result.notes.push_back(
+        fmt::format("white lowered from {:g} to {:.2f} cd/m²: the brightest target-white grey the display shows",
+                    target.white_nits, result.neutral_max_nits));
     target.white_nits = result.neutral_max_nits;
   }
   if (!target.hdr() && target.display_black_XYZ.y() >= target.white_nits * 0.5)
@@ -222,9 +220,7 @@ SolveResult solve(const MeasurementSet& set, const Target& target_in, const Solv
   lut.table.assign(size_t(n) * n * n, Vec3::Zero());
   lut.title = "calkit " + target.name;
   std::vector<char> mapped(lut.table.size(), 0);
-  auto signal = [&](int i, int count) {
-    return signal_from_lut_input(double(i) / (count - 1), options.range);
-  };
+  auto signal = [&](int i, int count) { return signal_from_lut_input(double(i) / (count - 1), options.range); };
   std::vector<int> rep = representatives(target, n, options.range);
   std::vector<int> rows;  // g + n·b of the rows that are solved
   for (int b = 0; b < n; ++b)
@@ -274,7 +270,8 @@ SolveResult solve(const MeasurementSet& set, const Target& target_in, const Solv
   for (Vec3& v : lut.table)
     for (int c = 0; c < 3; ++c) v[c] = lut_output_from_device(v[c], options.range);
   for (const Vec3& v : lut.table)
-    if (!v.allFinite()) throw InputError("the model's inversion gave a LUT value that is not a number: no LUT is written");
+    if (!v.allFinite())
+      throw InputError("the model's inversion gave a LUT value that is not a number: no LUT is written");
 
   if (options.lut1d_size > 0) {
     int m = options.lut1d_size;
@@ -282,8 +279,7 @@ SolveResult solve(const MeasurementSet& set, const Target& target_in, const Solv
     Vec3 start = Vec3::Zero();
     for (int i = 0; i < m; ++i) {
       double s = signal(i, m);
-      greys[i] = black_is_zero && s == 0 ? Vec3::Zero()
-                                         : mapper.device_rgb(target.XYZ(Vec3::Constant(s)), start);
+      greys[i] = black_is_zero && s == 0 ? Vec3::Zero() : mapper.device_rgb(target.XYZ(Vec3::Constant(s)), start);
       start = greys[i];
     }
     make_monotonic(greys);
@@ -313,18 +309,18 @@ std::string solve_summary_json(const SolveResult& r) {
   auto xy = [](const Vec3& XYZ) { return xy_json(xy_from_XYZ(XYZ)); };
   const FittedDisplayModel& m = r.model;
   json model = {
-      {"description",
-       "black + M·f(rgb) + w·f_w(min), plus a P-spline correction in " +
-           std::string(m.space().kind() == PerceptualSpace::Kind::Lab ? "CIELAB" : "ICtCp (dE ITP)")},
+      {"description", "black + M·f(rgb) + w·f_w(min), plus a P-spline correction in " +
+                          std::string(m.space().kind() == PerceptualSpace::Kind::Lab ? "CIELAB" : "ICtCp (dE ITP)")},
       {"black_XYZ", vec_json(m.black())},
       {"white_XYZ", vec_json(m.XYZ(Vec3::Ones()))},
       {"red_xy", xy(m.primaries().col(0))},
       {"green_xy", xy(m.primaries().col(1))},
       {"blue_xy", xy(m.primaries().col(2))},
       {"white_subpixel_XYZ", vec_json(m.white_subpixel())},
-      {"white_subpixel_drive", m.white_drive() == WhiteDrive::SmallestLinear ? "smallest linear channel" : "smallest signal"},
-      {"gamma_at_half", json::array({m.curve(0).gamma_at_half(), m.curve(1).gamma_at_half(),
-                                     m.curve(2).gamma_at_half()})},
+      {"white_subpixel_drive",
+       m.white_drive() == WhiteDrive::SmallestLinear ? "smallest linear channel" : "smallest signal"},
+      {"gamma_at_half",
+       json::array({m.curve(0).gamma_at_half(), m.curve(1).gamma_at_half(), m.curve(2).gamma_at_half()})},
       {"correction_intervals", m.correction().intervals()},
   };
   json fit = {

@@ -16,10 +16,10 @@ namespace calkit {
 enum class LutRange { Full, Legal };
 
 struct SolveOptions {
-  int lut_size = 0;           // nodes per axis (any N >= 2); 0: default_lut_size(target)
-  int lut1d_size = 0;         // entries of the greyscale-only 1D LUT; 0: none
+  int lut_size = 0;    // nodes per axis (any N >= 2); 0: default_lut_size(target)
+  int lut1d_size = 0;  // entries of the greyscale-only 1D LUT; 0: none
   LutRange range = LutRange::Full;
-  int threads = 0;            // 0: all cores
+  int threads = 0;  // 0: all cores
   FitOptions fit;
   std::function<void(double done)> progress;  // 0..1, called from the calling thread
 };
@@ -37,12 +37,12 @@ inline constexpr double kInterpolationWarning = 1.0;
 
 struct SolveResult {
   Lut3d lut;
-  Lut1d lut1d;                // empty table when not asked for
+  Lut1d lut1d;  // empty table when not asked for
   FittedDisplayModel model;
   FitReport fit;
-  Target target;              // with the display's black and peak filled in
+  Target target;                                      // with the display's black and peak filled in
   double neutral_min_nits = 0, neutral_max_nits = 0;  // target-white greys the display can show
-  int mapped_nodes = 0;       // LUT nodes whose colour the display could not show exactly
+  int mapped_nodes = 0;                               // LUT nodes whose colour the display could not show exactly
   InterpolationError interpolation;
   double fit_seconds = 0, lut_seconds = 0;
   std::vector<std::string> notes;     // e.g. "white lowered to 92.3 cd/m²: ..."

@@ -61,8 +61,7 @@ Eigen::MatrixXd penalty_matrix(int side, double ridge) {
           // The line runs along `axis`; (j, k) pick it among the other two axes.
           int o1 = stride[(axis + 1) % 3], o2 = stride[(axis + 2) % 3];
           int base = j * o1 + k * o2;
-          int idx[3] = {base + i * stride[axis], base + (i + 1) * stride[axis],
-                        base + (i + 2) * stride[axis]};
+          int idx[3] = {base + i * stride[axis], base + (i + 1) * stride[axis], base + (i + 2) * stride[axis]};
           const double d[3] = {1, -2, 1};
           for (int r = 0; r < 3; ++r)
             for (int c = 0; c < 3; ++c) p(idx[r], idx[c]) += d[r] * d[c];
@@ -129,8 +128,7 @@ Vec3 SplineCorrection::value_and_jacobian(const Vec3& rgb, Mat3* J) const {
   return out;
 }
 
-SplineFitReport SplineCorrection::fit(const std::vector<Vec3>& rgb,
-                                      const std::vector<Vec3>& residuals,
+SplineFitReport SplineCorrection::fit(const std::vector<Vec3>& rgb, const std::vector<Vec3>& residuals,
                                       const std::vector<double>& weights) {
   int s = side();
   int n = s * s * s;
@@ -189,8 +187,7 @@ SplineFitReport SplineCorrection::fit(const std::vector<Vec3>& rgb,
   }
   Eigen::MatrixXd scaled = z;
   for (int k = 0; k < n; ++k) scaled.row(k) /= (e[k] + report.lambda);
-  Eigen::MatrixXd coef =
-      chol.matrixL().transpose().solve(Eigen::MatrixXd(eig.eigenvectors() * scaled));
+  Eigen::MatrixXd coef = chol.matrixL().transpose().solve(Eigen::MatrixXd(eig.eigenvectors() * scaled));
   coef_.resize(n);
   for (int k = 0; k < n; ++k) coef_[k] = coef.row(k).transpose();
   return report;

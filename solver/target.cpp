@@ -8,8 +8,8 @@
 #include <fmt/core.h>
 
 #include "color/colorimetry.hpp"
-#include "core/error.hpp"
 #include "color/transfer.hpp"
+#include "core/error.hpp"
 
 namespace calkit {
 
@@ -27,10 +27,8 @@ bool same_primaries(const RgbSpace& a, const RgbSpace& b) {
 }
 
 void check_options(const TargetOptions& o) {
-  if (!(o.white_nits > 0 && o.white_nits <= 10000))
-    throw ValueError("white-nits", "white must be in (0, 10000] cd/m²");
-  if (!(o.gamma >= 1 && o.gamma <= 4))
-    throw ValueError("gamma", "gamma must be between 1 and 4");
+  if (!(o.white_nits > 0 && o.white_nits <= 10000)) throw ValueError("white-nits", "white must be in (0, 10000] cd/m²");
+  if (!(o.gamma >= 1 && o.gamma <= 4)) throw ValueError("gamma", "gamma must be between 1 and 4");
   if (!(o.mastering_peak > 0 && o.mastering_peak <= 10000))
     throw ValueError("mastering-peak", "mastering peak must be in (0, 10000] cd/m²");
   if (o.white_xy) {
@@ -83,7 +81,8 @@ Vec3 Target::XYZ(const Vec3& signal) const {
       for (int c = 0; c < 3; ++c) light[c] = (white_nits - black) * gamma_eotf(v[c], gamma);
       return m * light + (black > 0 ? display_black_XYZ : Vec3(Vec3::Zero()));
     }
-    case TargetEotf::Pq: return pq_XYZ(v);
+    case TargetEotf::Pq:
+      return pq_XYZ(v);
   }
   return Vec3::Zero();
 }
@@ -138,21 +137,22 @@ std::string Target::description() const {
   Xy w = container.white;
   std::string out;
   if (reference_XYZ)
-    return fmt::format("{}: the reference display's measured response, white xy {:.4f} {:.4f}, {:.1f} cd/m²{}",
-                       name, w.x, w.y, white_nits, hdr() ? " (PQ signal)" : "");
+    return fmt::format("{}: the reference display's measured response, white xy {:.4f} {:.4f}, {:.1f} cd/m²{}", name,
+                       w.x, w.y, white_nits, hdr() ? " (PQ signal)" : "");
   if (eotf == TargetEotf::Pq) {
     out = fmt::format("SMPTE ST 2084 PQ, {} primaries", gamut.name);
     if (!same_primaries(gamut, container)) out += fmt::format(" in a {} container", container.name);
-    out += fmt::format(", white xy {:.4f} {:.4f}, mastering peak {:g} cd/m², roll-off {}", w.x, w.y,
-                       mastering_peak, roll_off == RollOff::Bt2390 ? "BT.2390" : "clip");
+    out += fmt::format(", white xy {:.4f} {:.4f}, mastering peak {:g} cd/m², roll-off {}", w.x, w.y, mastering_peak,
+                       roll_off == RollOff::Bt2390 ? "BT.2390" : "clip");
     if (display_peak_nits > 0)
-      out += fmt::format(" onto display peak {:.1f} cd/m², black {:.4f} cd/m²", display_peak_nits,
-                         display_black_XYZ.y());
+      out +=
+          fmt::format(" onto display peak {:.1f} cd/m², black {:.4f} cd/m²", display_peak_nits, display_black_XYZ.y());
   } else {
-    out = fmt::format("{} gamma {:g}, {} primaries, white xy {:.4f} {:.4f}, {:g} cd/m², black "
-                      "{:.4f} cd/m²",
-                      eotf == TargetEotf::Bt1886 ? "BT.1886" : "pure power", gamma, gamut.name,
-                      w.x, w.y, white_nits, display_black_XYZ.y());
+    out = fmt::format(
+        "{} gamma {:g}, {} primaries, white xy {:.4f} {:.4f}, {:g} cd/m², black "
+        "{:.4f} cd/m²",
+        eotf == TargetEotf::Bt1886 ? "BT.1886" : "pure power", gamma, gamut.name, w.x, w.y, white_nits,
+        display_black_XYZ.y());
     if (shared_black) out += " (shared by two rooms)";
   }
   return out;
@@ -182,9 +182,8 @@ Target target_by_name(std::string_view name, const TargetOptions& options) {
     t.eotf = TargetEotf::Pq;
     t.gamut = rec2020_space();
   } else {
-    throw ValueError("target",
-                     "unknown target '" + std::string(name) +
-                         "' (expected bt1886, pq-p3d65, pq-p3d65-rec2020 or pq-rec2020)");
+    throw ValueError("target", "unknown target '" + std::string(name) +
+                                   "' (expected bt1886, pq-p3d65, pq-p3d65-rec2020 or pq-rec2020)");
   }
   if (options.primaries) t.gamut = *options.primaries;
   if (options.white_xy) t.gamut.white = *options.white_xy;

@@ -21,22 +21,22 @@ RollOff roll_off_by_name(std::string_view name);  // "bt2390" or "clip"; ValueEr
 std::string roll_off_name(RollOff roll_off);      // "bt2390", "clip"
 
 struct TargetOptions {
-  double white_nits = 100;           // SDR white (BT.1886 Lw)
-  double gamma = 2.4;                // BT.1886 / power exponent
-  bool pure_power = false;           // SDR: L = black + (Lw - black)·V^gamma instead of BT.1886
-  std::optional<Xy> white_xy;        // white point override (default: the space's, D65)
-  std::optional<RgbSpace> primaries; // custom primaries (and white) for the signal
-  std::string container;             // PQ: encode in this space ("rec2020"), limit to primaries
-  double mastering_peak = 1000;      // PQ content peak, cd/m²
+  double white_nits = 100;            // SDR white (BT.1886 Lw)
+  double gamma = 2.4;                 // BT.1886 / power exponent
+  bool pure_power = false;            // SDR: L = black + (Lw - black)·V^gamma instead of BT.1886
+  std::optional<Xy> white_xy;         // white point override (default: the space's, D65)
+  std::optional<RgbSpace> primaries;  // custom primaries (and white) for the signal
+  std::string container;              // PQ: encode in this space ("rec2020"), limit to primaries
+  double mastering_peak = 1000;       // PQ content peak, cd/m²
   RollOff roll_off = RollOff::Bt2390;
 };
 
 struct Target {
-  std::string name;             // "bt1886", "pq-p3d65", "pq-rec2020"
+  std::string name;  // "bt1886", "pq-p3d65", "pq-rec2020"
   TargetEotf eotf = TargetEotf::Bt1886;
-  RgbSpace container;           // primaries the signal is encoded in
-  RgbSpace gamut;               // colours are limited to these (P3 inside a Rec.2020 container)
-  double white_nits = 100;      // SDR white; unused for PQ
+  RgbSpace container;       // primaries the signal is encoded in
+  RgbSpace gamut;           // colours are limited to these (P3 inside a Rec.2020 container)
+  double white_nits = 100;  // SDR white; unused for PQ
   double gamma = 2.4;
   double mastering_peak = 1000;
   RollOff roll_off = RollOff::Bt2390;

@@ -69,7 +69,8 @@ class HidapiTransport : public HidTransport {
     if (n >= 0) libusb_free_device_list(list, 1);
     libusb_exit(ctx);
     if (rc != 0 && rc != LIBUSB_ERROR_NOT_FOUND)  // NOT_FOUND after a reset: it re-enumerated
-      throw ProbeError(ProbeErrorKind::Protocol, fmt::format("{}: USB reset failed ({})", path_, libusb_error_name(rc)));
+      throw ProbeError(ProbeErrorKind::Protocol,
+                       fmt::format("{}: USB reset failed ({})", path_, libusb_error_name(rc)));
   }
 
   void write_report(std::span<const std::uint8_t> report) override {
@@ -89,8 +90,7 @@ class HidapiTransport : public HidTransport {
     if (n < 0)
       throw ProbeError(ProbeErrorKind::Disconnected,
                        fmt::format("{}: read failed, device disconnected? ({})", path_, hid_message(dev_)));
-    if (n == 0)
-      throw ProbeError(ProbeErrorKind::Timeout, fmt::format("{}: no reply within {} ms", path_, timeout_ms));
+    if (n == 0) throw ProbeError(ProbeErrorKind::Timeout, fmt::format("{}: no reply within {} ms", path_, timeout_ms));
     buf.resize(static_cast<std::size_t>(n));
     return buf;
   }
@@ -117,8 +117,7 @@ std::unique_ptr<HidTransport> open_hid_path(const std::string& path) {
   errno = 0;
   hid_device* dev = hid_open_path(path.c_str());
   if (!dev) {
-    if (errno == EBUSY)
-      throw ProbeError(ProbeErrorKind::Busy, path + " is busy: another program holds it open");
+    if (errno == EBUSY) throw ProbeError(ProbeErrorKind::Busy, path + " is busy: another program holds it open");
     if (errno == EACCES || errno == EPERM) throw permission_error(path);
     throw ProbeError(ProbeErrorKind::NotFound, fmt::format("{}: cannot open ({})", path, std::strerror(errno)));
   }
@@ -137,9 +136,8 @@ std::unique_ptr<HidTransport> open_hid(std::uint16_t vid, std::uint16_t pid, con
   }
   hid_free_enumeration(list);
   if (path.empty())
-    throw ProbeError(ProbeErrorKind::NotFound,
-                     fmt::format("no HID device {:04x}:{:04x}{} is plugged in", vid, pid,
-                                 serial.empty() ? "" : " with serial " + serial));
+    throw ProbeError(ProbeErrorKind::NotFound, fmt::format("no HID device {:04x}:{:04x}{} is plugged in", vid, pid,
+                                                           serial.empty() ? "" : " with serial " + serial));
   return open_hid_path(path);
 }
 

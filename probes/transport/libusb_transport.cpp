@@ -10,13 +10,18 @@ namespace {
 ProbeError usb_error(int rc, const std::string& path, const std::string& what) {
   std::string msg = fmt::format("{}: {} failed ({})", path, what, libusb_error_name(rc));
   switch (rc) {
-    case LIBUSB_ERROR_ACCESS: return permission_error(path);
+    case LIBUSB_ERROR_ACCESS:
+      return permission_error(path);
     case LIBUSB_ERROR_BUSY:
       return ProbeError(ProbeErrorKind::Busy, path + " is busy: another program has claimed it");
-    case LIBUSB_ERROR_NO_DEVICE: return ProbeError(ProbeErrorKind::Disconnected, msg + ": device disconnected");
-    case LIBUSB_ERROR_NOT_FOUND: return ProbeError(ProbeErrorKind::NotFound, msg);
-    case LIBUSB_ERROR_TIMEOUT: return ProbeError(ProbeErrorKind::Timeout, msg);
-    default: return ProbeError(ProbeErrorKind::Protocol, msg);
+    case LIBUSB_ERROR_NO_DEVICE:
+      return ProbeError(ProbeErrorKind::Disconnected, msg + ": device disconnected");
+    case LIBUSB_ERROR_NOT_FOUND:
+      return ProbeError(ProbeErrorKind::NotFound, msg);
+    case LIBUSB_ERROR_TIMEOUT:
+      return ProbeError(ProbeErrorKind::Timeout, msg);
+    default:
+      return ProbeError(ProbeErrorKind::Protocol, msg);
   }
 }
 
@@ -30,8 +35,8 @@ class LibusbTransport : public UsbTransport {
     libusb_exit(ctx_);
   }
 
-  int control_transfer(std::uint8_t request_type, std::uint8_t request, std::uint16_t value,
-                       std::uint16_t index, std::span<std::uint8_t> data, int timeout_ms) override {
+  int control_transfer(std::uint8_t request_type, std::uint8_t request, std::uint16_t value, std::uint16_t index,
+                       std::span<std::uint8_t> data, int timeout_ms) override {
     int rc = libusb_control_transfer(h_, request_type, request, value, index, data.data(),
                                      static_cast<std::uint16_t>(data.size()), static_cast<unsigned>(timeout_ms));
     if (rc < 0) throw usb_error(rc, path_, fmt::format("control request 0x{:02x}", request));
@@ -62,11 +67,12 @@ class LibusbTransport : public UsbTransport {
   std::string path() const override { return path_; }
 
  private:
-  int transfer(std::uint8_t ep, std::uint8_t* data, std::size_t n, int timeout_ms, bool interrupt,
-               const char* what) {
+  int transfer(std::uint8_t ep, std::uint8_t* data, std::size_t n, int timeout_ms, bool interrupt, const char* what) {
     int moved = 0;
-    int rc = interrupt ? libusb_interrupt_transfer(h_, ep, data, static_cast<int>(n), &moved, static_cast<unsigned>(timeout_ms))
-                       : libusb_bulk_transfer(h_, ep, data, static_cast<int>(n), &moved, static_cast<unsigned>(timeout_ms));
+    int rc =
+        interrupt
+            ? libusb_interrupt_transfer(h_, ep, data, static_cast<int>(n), &moved, static_cast<unsigned>(timeout_ms))
+            : libusb_bulk_transfer(h_, ep, data, static_cast<int>(n), &moved, static_cast<unsigned>(timeout_ms));
     if (rc < 0) throw usb_error(rc, path_, fmt::format("{} on endpoint 0x{:02x}", what, ep));
     return moved;
   }

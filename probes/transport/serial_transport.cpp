@@ -19,16 +19,26 @@ namespace {
 
 speed_t speed_for(int baud) {
   switch (baud) {
-    case 9600: return B9600;
-    case 19200: return B19200;
-    case 38400: return B38400;
-    case 57600: return B57600;
-    case 115200: return B115200;
-    case 230400: return B230400;
-    case 460800: return B460800;
-    case 921600: return B921600;
-    case 3000000: return B3000000;
-    default: throw ProbeError(ProbeErrorKind::Protocol, fmt::format("unsupported baud rate {}", baud));
+    case 9600:
+      return B9600;
+    case 19200:
+      return B19200;
+    case 38400:
+      return B38400;
+    case 57600:
+      return B57600;
+    case 115200:
+      return B115200;
+    case 230400:
+      return B230400;
+    case 460800:
+      return B460800;
+    case 921600:
+      return B921600;
+    case 3000000:
+      return B3000000;
+    default:
+      throw ProbeError(ProbeErrorKind::Protocol, fmt::format("unsupported baud rate {}", baud));
   }
 }
 
@@ -71,9 +81,8 @@ class TermiosTransport : public SerialTransport {
   }
 
   std::string read_until(std::string_view terminators, std::size_t max_length, int timeout_ms) override {
-    return read_loop(max_length, timeout_ms, [&](const std::string& s) {
-      return terminators.find(s.back()) != std::string_view::npos;
-    });
+    return read_loop(max_length, timeout_ms,
+                     [&](const std::string& s) { return terminators.find(s.back()) != std::string_view::npos; });
   }
 
   std::string read_exact(std::size_t count, int timeout_ms) override {
@@ -90,7 +99,8 @@ class TermiosTransport : public SerialTransport {
     auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
     std::string s;
     while (s.size() < max_length) {
-      int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count());
+      int left =
+          static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count());
       if (left <= 0 || !wait_for(POLLIN, left))
         throw ProbeError(ProbeErrorKind::Timeout,
                          fmt::format("{}: no complete reply within {} ms (got {} bytes)", path_, timeout_ms, s.size()));
@@ -117,7 +127,8 @@ class TermiosTransport : public SerialTransport {
   [[noreturn]] void fail(const char* what) {
     int e = errno;
     if (e == EIO || e == ENODEV || e == ENXIO)
-      throw ProbeError(ProbeErrorKind::Disconnected, fmt::format("{}: device disconnected ({})", path_, std::strerror(e)));
+      throw ProbeError(ProbeErrorKind::Disconnected,
+                       fmt::format("{}: device disconnected ({})", path_, std::strerror(e)));
     throw ProbeError(ProbeErrorKind::Protocol, fmt::format("{}: {} failed ({})", path_, what, std::strerror(e)));
   }
 

@@ -56,8 +56,8 @@ const EventKind* find_kind(std::string_view name) {
 
 const EventKind& kind_of(const TraceEvent& e) { return *find_kind(e.kind); }
 
-constexpr const char* kErrorKinds[] = {"NotFound", "Permission", "Busy",     "Disconnected",
-                                       "Saturated", "TooDark",   "Protocol", "Timeout"};
+constexpr const char* kErrorKinds[] = {"NotFound",  "Permission", "Busy",     "Disconnected",
+                                       "Saturated", "TooDark",    "Protocol", "Timeout"};
 
 std::string error_kind_name(ProbeErrorKind k) { return kErrorKinds[static_cast<int>(k)]; }
 
@@ -91,20 +91,28 @@ std::string hex_bytes(std::span<const std::uint8_t> data) {
 std::string printable(std::span<const std::uint8_t> data) {
   std::string out = "\"";
   for (std::uint8_t b : data) {
-    if (b == '\r') out += "\\r";
-    else if (b == '\n') out += "\\n";
-    else if (b == '"' || b == '\\') out += std::string("\\") + static_cast<char>(b);
-    else if (b >= 0x20 && b < 0x7F) out += static_cast<char>(b);
-    else out += fmt::format("\\x{:02x}", b);
+    if (b == '\r')
+      out += "\\r";
+    else if (b == '\n')
+      out += "\\n";
+    else if (b == '"' || b == '\\')
+      out += std::string("\\") + static_cast<char>(b);
+    else if (b >= 0x20 && b < 0x7F)
+      out += static_cast<char>(b);
+    else
+      out += fmt::format("\\x{:02x}", b);
   }
   return out + "\"";
 }
 
 std::string format_arg(Arg a, std::uint32_t v) {
   switch (a) {
-    case Arg::Hex8: return fmt::format("{:02x}", v);
-    case Arg::Hex16: return fmt::format("{:04x}", v);
-    case Arg::Dec: return fmt::format("{}", v);
+    case Arg::Hex8:
+      return fmt::format("{:02x}", v);
+    case Arg::Hex16:
+      return fmt::format("{:04x}", v);
+    case Arg::Dec:
+      return fmt::format("{}", v);
   }
   return "";
 }
@@ -139,8 +147,8 @@ void parse_failure(std::string_view text, TraceEvent& e, const std::string& name
   const std::size_t space = t.find(' ');
   const std::string kind = t.substr(0, space);
   if (!error_kind_named(kind, e.error_kind))
-    throw InputError(name, e.line, "error", fmt::format("'{}' is not a probe error kind ({})", kind,
-                                                        fmt::join(kErrorKinds, ", ")));
+    throw InputError(name, e.line, "error",
+                     fmt::format("'{}' is not a probe error kind ({})", kind, fmt::join(kErrorKinds, ", ")));
   e.failed = true;
   e.message = space == std::string::npos ? "" : trim(t.substr(space + 1));
 }
@@ -171,7 +179,8 @@ TraceEvent parse_event(std::string_view line, int line_no, TransportKind wire, c
     return e;
   }
   if (!failure.empty()) {
-    if (kind->side != Side::Host) throw InputError(name, line_no, "event", "only a request can carry ' ! KIND MESSAGE'");
+    if (kind->side != Side::Host)
+      throw InputError(name, line_no, "event", "only a request can carry ' ! KIND MESSAGE'");
     parse_failure(failure, e, name);
   }
   e.failed = e.failed || e.kind == "timeout";
@@ -193,8 +202,8 @@ TraceEvent parse_event(std::string_view line, int line_no, TransportKind wire, c
     std::uint32_t byte = 0, count = 1;
     const std::size_t star = token.find('*');
     if (!parse_unsigned(std::string_view(token).substr(0, star), 16, 0xFF, byte) || star == 0 ||
-        (star != std::string::npos && (!parse_unsigned(std::string_view(token).substr(star + 1), 10, 1 << 20, count) ||
-                                       count == 0)))
+        (star != std::string::npos &&
+         (!parse_unsigned(std::string_view(token).substr(star + 1), 10, 1 << 20, count) || count == 0)))
       throw InputError(name, line_no, e.kind, "'" + token + "' is not a byte (HH or HH*N)");
     e.data.insert(e.data.end(), count, static_cast<std::uint8_t>(byte));
   }
@@ -211,7 +220,8 @@ std::string format_trace_event(const TraceEvent& e) {
   const EventKind& kind = kind_of(e);
   if (e.kind == "error") return fmt::format("error {} {}", error_kind_name(e.error_kind), e.message);
   std::string out = e.kind;
-  for (std::size_t i = 0; i < e.args.size() && i < kind.args.size(); ++i) out += " " + format_arg(kind.args[i], e.args[i]);
+  for (std::size_t i = 0; i < e.args.size() && i < kind.args.size(); ++i)
+    out += " " + format_arg(kind.args[i], e.args[i]);
   if (!e.data.empty()) out += " " + hex_bytes(e.data);
   if (e.failed && e.kind != "timeout") out += fmt::format(" ! {} {}", error_kind_name(e.error_kind), e.message);
   return out;
@@ -235,16 +245,21 @@ Trace parse_trace(std::string_view text, const std::string& name) {
       if (!trace.events.empty()) throw InputError(name, line_no, w[0], "header lines come before the events");
       if (w.size() != 2) throw InputError(name, line_no, w[0], "expected one value");
       if (w[0] == "calkit-trace") {
-        if (w[1] != "1") throw InputError(name, line_no, w[0], "unsupported version '" + w[1] + "' (this calkit reads 1)");
+        if (w[1] != "1")
+          throw InputError(name, line_no, w[0], "unsupported version '" + w[1] + "' (this calkit reads 1)");
         have_version = true;
       } else if (w[0] == "probe") {
         trace.probe = w[1];
         have_probe = true;
       } else {
-        if (w[1] == "hid") trace.wire = TransportKind::Hid;
-        else if (w[1] == "usb") trace.wire = TransportKind::Usb;
-        else if (w[1] == "serial") trace.wire = TransportKind::Serial;
-        else throw InputError(name, line_no, "wire", "expected hid, usb or serial, got '" + w[1] + "'");
+        if (w[1] == "hid")
+          trace.wire = TransportKind::Hid;
+        else if (w[1] == "usb")
+          trace.wire = TransportKind::Usb;
+        else if (w[1] == "serial")
+          trace.wire = TransportKind::Serial;
+        else
+          throw InputError(name, line_no, "wire", "expected hid, usb or serial, got '" + w[1] + "'");
         have_wire = true;
       }
       continue;
@@ -255,7 +270,8 @@ Trace parse_trace(std::string_view text, const std::string& name) {
     trace.events.push_back(parse_event(line, line_no, trace.wire, name));
   }
   if (!have_version || !have_probe || !have_wire)
-    throw InputError(name, line_no, "calkit-trace", "not a calkit trace (no 'calkit-trace 1', 'probe' and 'wire' lines)");
+    throw InputError(name, line_no, "calkit-trace",
+                     "not a calkit trace (no 'calkit-trace 1', 'probe' and 'wire' lines)");
   return trace;
 }
 
@@ -278,10 +294,12 @@ void TraceWriter::set_probe(const std::string& probe_spec) { probe_ = probe_spec
 void TraceWriter::write_line(const std::string& line) {
   if (!header_written_) {
     header_written_ = true;
-    write_line(fmt::format("# calkit probe trace (docs/probes.md): time_s event fields\ncalkit-trace 1\nprobe {}\nwire {}",
-                           probe_, wire_name(wire_)));
+    write_line(
+        fmt::format("# calkit probe trace (docs/probes.md): time_s event fields\ncalkit-trace 1\nprobe {}\nwire {}",
+                    probe_, wire_name(wire_)));
   }
-  if (std::fputs((line + "\n").c_str(), file_) < 0 || std::fflush(file_) != 0) throw_io_error(path_, "cannot write the trace");
+  if (std::fputs((line + "\n").c_str(), file_) < 0 || std::fflush(file_) != 0)
+    throw_io_error(path_, "cannot write the trace");
 }
 
 void TraceWriter::record(TraceEvent e) {
@@ -329,7 +347,8 @@ auto traced_request(TraceWriter& w, TraceEvent e, F&& send) {
 
 class TracedHid : public HidTransport {
  public:
-  TracedHid(std::unique_ptr<HidTransport> inner, std::shared_ptr<TraceWriter> w) : inner_(std::move(inner)), w_(std::move(w)) {}
+  TracedHid(std::unique_ptr<HidTransport> inner, std::shared_ptr<TraceWriter> w)
+      : inner_(std::move(inner)), w_(std::move(w)) {}
   void write_report(std::span<const std::uint8_t> report) override {
     traced_request(*w_, event("out", {}, report), [&] {
       inner_->write_report(report);
@@ -361,24 +380,28 @@ class TracedHid : public HidTransport {
 
 class TracedUsb : public UsbTransport {
  public:
-  TracedUsb(std::unique_ptr<UsbTransport> inner, std::shared_ptr<TraceWriter> w) : inner_(std::move(inner)), w_(std::move(w)) {}
+  TracedUsb(std::unique_ptr<UsbTransport> inner, std::shared_ptr<TraceWriter> w)
+      : inner_(std::move(inner)), w_(std::move(w)) {}
   int control_transfer(std::uint8_t request_type, std::uint8_t request, std::uint16_t value, std::uint16_t index,
                        std::span<std::uint8_t> data, int timeout_ms) override {
     const bool in = request_type & 0x80;
     TraceEvent setup = event("ctrl", {request_type, request, value, index, static_cast<std::uint32_t>(data.size())},
                              in ? std::span<const std::uint8_t>() : std::span<const std::uint8_t>(data));
-    int n = traced_request(*w_, setup, [&] { return inner_->control_transfer(request_type, request, value, index, data, timeout_ms); });
+    int n = traced_request(
+        *w_, setup, [&] { return inner_->control_transfer(request_type, request, value, index, data, timeout_ms); });
     if (in) w_->record(event("ctrl-in", {}, data.first(static_cast<std::size_t>(std::max(n, 0)))));
     return n;
   }
   int bulk_write(std::uint8_t endpoint, std::span<const std::uint8_t> data, int timeout_ms) override {
-    return traced_request(*w_, event("bulk-out", {endpoint}, data), [&] { return inner_->bulk_write(endpoint, data, timeout_ms); });
+    return traced_request(*w_, event("bulk-out", {endpoint}, data),
+                          [&] { return inner_->bulk_write(endpoint, data, timeout_ms); });
   }
   Bytes bulk_read(std::uint8_t endpoint, std::size_t max_length, int timeout_ms) override {
     return read("bulk-in", endpoint, [&] { return inner_->bulk_read(endpoint, max_length, timeout_ms); });
   }
   int interrupt_write(std::uint8_t endpoint, std::span<const std::uint8_t> data, int timeout_ms) override {
-    return traced_request(*w_, event("int-out", {endpoint}, data), [&] { return inner_->interrupt_write(endpoint, data, timeout_ms); });
+    return traced_request(*w_, event("int-out", {endpoint}, data),
+                          [&] { return inner_->interrupt_write(endpoint, data, timeout_ms); });
   }
   Bytes interrupt_read(std::uint8_t endpoint, std::size_t max_length, int timeout_ms) override {
     return read("int-in", endpoint, [&] { return inner_->interrupt_read(endpoint, max_length, timeout_ms); });
@@ -427,7 +450,8 @@ class TracedSerial : public SerialTransport {
   }
   using SerialTransport::write;
   std::string read_until(std::string_view terminators, std::size_t max_length, int timeout_ms) override {
-    return read(max_length, timeout_ms, [&](const std::string& s) { return terminators.find(s.back()) != std::string_view::npos; });
+    return read(max_length, timeout_ms,
+                [&](const std::string& s) { return terminators.find(s.back()) != std::string_view::npos; });
   }
   std::string read_exact(std::size_t count, int timeout_ms) override {
     return read(count, timeout_ms, [](const std::string&) { return false; });
@@ -509,8 +533,8 @@ class Replay {
     const TraceEvent& want = trace_.events[next_];
     if (want.kind != sent.kind || want.args != sent.args || want.data != sent.data)
       throw ProbeError(ProbeErrorKind::Protocol,
-                       fmt::format("{}:{}: replay: the driver sent `{}` where the trace has `{}`", trace_.name, want.line,
-                                   format_trace_event(sent), format_trace_event(want)));
+                       fmt::format("{}:{}: replay: the driver sent `{}` where the trace has `{}`", trace_.name,
+                                   want.line, format_trace_event(sent), format_trace_event(want)));
     ++next_;
     if (want.failed) throw ProbeError(want.error_kind, want.message);
   }
@@ -520,8 +544,8 @@ class Replay {
   const TraceEvent& reply(const char* kind, std::vector<std::uint32_t> args = {}) {
     if (pending_.empty()) release();
     if (pending_.empty())
-      throw ProbeError(ProbeErrorKind::Timeout,
-                       fmt::format("{}: replay: the device sends nothing more after line {}", trace_.name, last_line()));
+      throw ProbeError(ProbeErrorKind::Timeout, fmt::format("{}: replay: the device sends nothing more after line {}",
+                                                            trace_.name, last_line()));
     const TraceEvent& e = *pending_.front();
     pending_.pop_front();
     if (clock_.now_s() - start_s_ < e.time_s) clock_.sleep_s(e.time_s - (clock_.now_s() - start_s_));
@@ -598,7 +622,9 @@ class ReplayUsb : public UsbTransport {
   std::string path() const override { return r_->path(); }
 
  private:
-  static Bytes first(const Bytes& b, std::size_t n) { return Bytes(b.begin(), b.begin() + static_cast<long>(std::min(n, b.size()))); }
+  static Bytes first(const Bytes& b, std::size_t n) {
+    return Bytes(b.begin(), b.begin() + static_cast<long>(std::min(n, b.size())));
+  }
   std::shared_ptr<Replay> r_;
 };
 
@@ -649,9 +675,12 @@ ProbeWire replay_wire(Trace trace, Clock& clock) {
   const TransportKind wire = trace.wire;
   auto replay = std::make_shared<Replay>(std::move(trace), clock);
   switch (wire) {
-    case TransportKind::Hid: return std::make_unique<ReplayHid>(replay);
-    case TransportKind::Usb: return std::make_unique<ReplayUsb>(replay);
-    case TransportKind::Serial: return std::make_unique<ReplaySerial>(replay);
+    case TransportKind::Hid:
+      return std::make_unique<ReplayHid>(replay);
+    case TransportKind::Usb:
+      return std::make_unique<ReplayUsb>(replay);
+    case TransportKind::Serial:
+      return std::make_unique<ReplaySerial>(replay);
   }
   throw ProbeError(ProbeErrorKind::Protocol, "unknown wire");
 }

@@ -46,12 +46,12 @@ namespace calkit {
 struct TraceEvent {
   int line = 0;
   double time_s = 0;
-  std::string kind;                  // "out", "in", "ctrl", "rx", "timeout", "error", ...
-  std::vector<std::uint32_t> args;   // setup packet, endpoint or baud rate
+  std::string kind;                 // "out", "in", "ctrl", "rx", "timeout", "error", ...
+  std::vector<std::uint32_t> args;  // setup packet, endpoint or baud rate
   Bytes data;
-  bool failed = false;               // a request that failed, or an "error"/"timeout" event
+  bool failed = false;  // a request that failed, or an "error"/"timeout" event
   ProbeErrorKind error_kind = ProbeErrorKind::Protocol;
-  std::string message;               // the failure's message
+  std::string message;  // the failure's message
 };
 
 struct Trace {
@@ -82,7 +82,7 @@ class TraceWriter {
   TraceWriter& operator=(const TraceWriter&) = delete;
 
   void set_probe(const std::string& probe_spec);
-  void record(TraceEvent event);  // time_s is set here
+  void record(TraceEvent event);                 // time_s is set here
   void record_failure(const ProbeError& error);  // a read that failed: "timeout" or "error"
   Clock& clock() { return clock_; }
 

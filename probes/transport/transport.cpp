@@ -76,8 +76,7 @@ void find_usb(std::vector<FoundDevice>& out) {
       f.problem = "no access to " + path + udev_hint();
     } else if (rc == 0) {
       unsigned char buf[128];
-      if (desc.iSerialNumber &&
-          libusb_get_string_descriptor_ascii(h, desc.iSerialNumber, buf, sizeof buf) > 0)
+      if (desc.iSerialNumber && libusb_get_string_descriptor_ascii(h, desc.iSerialNumber, buf, sizeof buf) > 0)
         f.serial = reinterpret_cast<char*>(buf);
       libusb_close(h);
     }

@@ -54,10 +54,9 @@ class UsbTransport {
                                std::uint16_t index, std::span<std::uint8_t> data, int timeout_ms) = 0;
   virtual int bulk_write(std::uint8_t endpoint, std::span<const std::uint8_t> data, int timeout_ms) = 0;
   virtual Bytes bulk_read(std::uint8_t endpoint, std::size_t max_length, int timeout_ms) = 0;
-  virtual int interrupt_write(std::uint8_t endpoint, std::span<const std::uint8_t> data,
-                              int timeout_ms) = 0;
+  virtual int interrupt_write(std::uint8_t endpoint, std::span<const std::uint8_t> data, int timeout_ms) = 0;
   virtual Bytes interrupt_read(std::uint8_t endpoint, std::size_t max_length, int timeout_ms) = 0;
-  virtual void reset_device() {}  // as HidTransport::reset_device
+  virtual void reset_device() {}         // as HidTransport::reset_device
   virtual std::string path() const = 0;  // "usb:1-4" or "emulated:spyderx"
 };
 
@@ -75,13 +74,13 @@ class SerialTransport {
   virtual std::string read_until(std::string_view terminators, std::size_t max_length, int timeout_ms) = 0;
   // Reads exactly `count` bytes (fixed-length replies, e.g. the Klein K10).
   virtual std::string read_exact(std::size_t count, int timeout_ms) = 0;
-  virtual void discard_input() = 0;  // drop whatever the device sent that nobody read
+  virtual void discard_input() = 0;      // drop whatever the device sent that nobody read
   virtual std::string path() const = 0;  // "/dev/ttyUSB0" or "emulated:k10"
 };
 
 // The wire a probe kind talks through: one of the three above (probe_table.hpp).
-using ProbeWire = std::variant<std::unique_ptr<HidTransport>, std::unique_ptr<UsbTransport>,
-                               std::unique_ptr<SerialTransport>>;
+using ProbeWire =
+    std::variant<std::unique_ptr<HidTransport>, std::unique_ptr<UsbTransport>, std::unique_ptr<SerialTransport>>;
 
 // The wire of the kind a driver needs; ProbeError Protocol when it holds another kind.
 template <typename Transport>

@@ -31,8 +31,8 @@ svg::Plot uv_diagram() {
   for (const auto& p : kSpectralLocus1931) locus.push_back(uv_point(Xy{p.x, p.y}));
   plot.polygon(locus, "locus");
   for (const auto& p : kSpectralLocus1931) {
-    if (p.nm != 460 && p.nm != 480 && p.nm != 500 && p.nm != 520 && p.nm != 540 && p.nm != 560 &&
-        p.nm != 580 && p.nm != 600 && p.nm != 700)
+    if (p.nm != 460 && p.nm != 480 && p.nm != 500 && p.nm != 520 && p.nm != 540 && p.nm != 560 && p.nm != 580 &&
+        p.nm != 600 && p.nm != 700)
       continue;
     Point q = uv_point(Xy{p.x, p.y});
     double dx = p.nm <= 500 ? -30 : 6, dy = p.nm <= 480 ? 4 : p.nm <= 520 ? -4 : -6;

@@ -111,11 +111,11 @@ std::string runs_table(const std::vector<HistoryRun>& runs, const std::vector<do
         "<tr><td class=\"l\">{}</td><td class=\"l\">{}</td><td class=\"l\">{}</td><td class=\"l\">{}</td>"
         "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
         "<td>{}</td><td class=\"{}\" title=\"{}\">{}</td><td class=\"l mono\">{}</td></tr>",
-        escape(r.date), escape(r.probe), escape(r.target), escape(r.label), num(r.white_xy.x, 4),
-        num(r.white_xy.y, 4), num(drift[i], 2), num(r.white_nits, 1), r.hdr ? num(r.peak_nits, 0) : "—",
-        num(r.black_nits, 4), std::isfinite(r.contrast) ? num(r.contrast, 0) + ":1" : "—", num(r.mean_de2000, 2),
-        num(r.max_de2000, 2), num(r.mean_de_itp, 2), r.pass ? "good" : "bad", escape(r.verdict),
-        r.pass ? "PASS" : "FAIL", escape(r.lut_file));
+        escape(r.date), escape(r.probe), escape(r.target), escape(r.label), num(r.white_xy.x, 4), num(r.white_xy.y, 4),
+        num(drift[i], 2), num(r.white_nits, 1), r.hdr ? num(r.peak_nits, 0) : "—", num(r.black_nits, 4),
+        std::isfinite(r.contrast) ? num(r.contrast, 0) + ":1" : "—", num(r.mean_de2000, 2), num(r.max_de2000, 2),
+        num(r.mean_de_itp, 2), r.pass ? "good" : "bad", escape(r.verdict), r.pass ? "PASS" : "FAIL",
+        escape(r.lut_file));
   }
   return html + "</tbody></table></div>";
 }
@@ -126,7 +126,8 @@ double history_time(const std::string& date) {
   std::tm tm{};
   char z = 0;
   if (std::sscanf(date.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-                  &tm.tm_min, &tm.tm_sec, &z) != 7 || z != 'Z')
+                  &tm.tm_min, &tm.tm_sec, &z) != 7 ||
+      z != 'Z')
     return NAN;
   tm.tm_year -= 1900;
   tm.tm_mon -= 1;
@@ -141,23 +142,20 @@ std::string render_history_html(const std::string& display, const std::vector<Hi
   TimeAxis axis = time_axis(runs);
   bool any_hdr = std::any_of(runs.begin(), runs.end(), [](const HistoryRun& r) { return r.hdr; });
 
-  std::vector<Series> drift_series = series_by_group(runs, axis, "dE2000", [&](const HistoryRun& r) {
-    return drift[static_cast<std::size_t>(&r - runs.data())];
-  });
+  std::vector<Series> drift_series = series_by_group(
+      runs, axis, "dE2000", [&](const HistoryRun& r) { return drift[static_cast<std::size_t>(&r - runs.data())]; });
   // HDR runs add their peak and mean dE ITP as series of their own.
   auto add_hdr = [&](std::vector<Series>& to, const char* unit, double HistoryRun::*field, const char* suffix) {
     if (!any_hdr) return;
-    for (auto& s : series_by_group(runs, axis, unit, [field](const HistoryRun& r) { return r.hdr ? r.*field : NAN; },
-                                   suffix))
+    for (auto& s : series_by_group(
+             runs, axis, unit, [field](const HistoryRun& r) { return r.hdr ? r.*field : NAN; }, suffix))
       to.push_back(std::move(s));
   };
-  std::vector<Series> luminance = series_by_group(runs, axis, "cd/m²", [](const HistoryRun& r) {
-    return r.white_nits;
-  }, " white");
+  std::vector<Series> luminance = series_by_group(
+      runs, axis, "cd/m²", [](const HistoryRun& r) { return r.white_nits; }, " white");
   add_hdr(luminance, "cd/m²", &HistoryRun::peak_nits, " peak");
-  std::vector<Series> de = series_by_group(runs, axis, "dE2000", [](const HistoryRun& r) {
-    return r.mean_de2000;
-  }, " dE2000");
+  std::vector<Series> de = series_by_group(
+      runs, axis, "dE2000", [](const HistoryRun& r) { return r.mean_de2000; }, " dE2000");
   add_hdr(de, "dE ITP", &HistoryRun::mean_de_itp, " dE ITP");
 
   const HistoryRun& last = runs.back();
@@ -177,13 +175,15 @@ std::string render_history_html(const std::string& display, const std::vector<Hi
                  "White-point drift: dE2000 (CIE 142-2001) of each run's white reading from the first run's of the "
                  "same probe, target and label, in CIELAB relative to that first white (luminance counts too). x: " +
                      escape(axis.title) + ".");
-  html += figure(line_chart(luminance, axis.title, "luminance (cd/m²)", "Luminance"),
-                 "Luminance of the 100 % white" + std::string(any_hdr ? " and, for HDR, the peak (brightest grey)" : "") +
-                     ". x: " + escape(axis.title) + ".");
+  html +=
+      figure(line_chart(luminance, axis.title, "luminance (cd/m²)", "Luminance"),
+             "Luminance of the 100 % white" + std::string(any_hdr ? " and, for HDR, the peak (brightest grey)" : "") +
+                 ". x: " + escape(axis.title) + ".");
   html += "<div class=\"wide\">" +
           figure(line_chart(de, axis.title, "mean dE", "Mean dE", 1160),
-                 "Mean dE2000 over the verification set" + std::string(any_hdr ? " and mean dE ITP (BT.2124) for HDR" : "") +
-                     ". x: " + escape(axis.title) + ".") +
+                 "Mean dE2000 over the verification set" +
+                     std::string(any_hdr ? " and mean dE ITP (BT.2124) for HDR" : "") + ". x: " + escape(axis.title) +
+                     ".") +
           "</div></div>";
   html += "<h2>Runs</h2><div class=\"card\">" + runs_table(runs, drift) + "</div>";
   html += page_end("Generated by calkit " CALKIT_VERSION

@@ -70,13 +70,13 @@ std::string uv_chart(const MatchResult& r) {
     if (!(p.reference_XYZ.y() > 0) || !(p.display_XYZ.y() > 0)) continue;
     Point a = uv_point(p.reference_XYZ), b = uv_point(p.display_XYZ);
     plot.segment(a, b, "link");
-    std::string tip = fmt::format("#{} {} · dE2000 {} · dE ITP {}", i + 1, signal_text(p.signal), num(p.de2000, 2),
-                                  num(p.de_itp, 2));
+    std::string tip =
+        fmt::format("#{} {} · dE2000 {} · dE ITP {}", i + 1, signal_text(p.signal), num(p.de2000, 2), num(p.de_itp, 2));
     plot.dot(a, 3.4, "pt-a", srgb_hex(p.reference_XYZ, ref), "A " + tip);
     double s = 3.2;
-    plot.raw(fmt::format(R"(<rect class="pt-b" x="{:.2f}" y="{:.2f}" width="{:.2f}" height="{:.2f}" fill="{}"><title>{}</title></rect>)",
-                         plot.px(b.x) - s, plot.py(b.y) - s, 2 * s, 2 * s, srgb_hex(p.display_XYZ, ref),
-                         escape("B " + tip)));
+    plot.raw(fmt::format(
+        R"(<rect class="pt-b" x="{:.2f}" y="{:.2f}" width="{:.2f}" height="{:.2f}" fill="{}"><title>{}</title></rect>)",
+        plot.px(b.x) - s, plot.py(b.y) - s, 2 * s, 2 * s, srgb_hex(p.display_XYZ, ref), escape("B " + tip)));
   }
   plot.legend({{"key-a", "A (reference) ●"}, {"key-b", "B (display) ■"}, {"link", "A → B per patch"}}, true);
   return plot.finish("CIE 1976 u′v′ diagram of both displays' patches");
@@ -115,15 +115,17 @@ std::string balance_chart(const MatchResult& r) {
 }
 
 std::string greyscale_table(const MatchResult& r) {
-  std::string out = R"(<div class="table-wrap"><table><thead><tr><th>signal %</th><th>A cd/m²</th><th>B cd/m²</th>)"
-                    R"(<th>B − A %</th><th>R %</th><th>G %</th><th>B %</th><th>dE2000</th><th>dE ITP</th></tr></thead><tbody>)";
+  std::string out =
+      R"(<div class="table-wrap"><table><thead><tr><th>signal %</th><th>A cd/m²</th><th>B cd/m²</th>)"
+      R"(<th>B − A %</th><th>R %</th><th>G %</th><th>B %</th><th>dE2000</th><th>dE ITP</th></tr></thead><tbody>)";
   for (const auto& s : r.greyscale) {
     int d = s.reference_nits < 1 ? 4 : s.reference_nits < 100 ? 3 : 1;
-    out += fmt::format(R"(<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class="{}">{}</td><td class="{}">{}</td></tr>)",
-                       num(100 * s.signal, 1), num(s.reference_nits, d), num(s.display_nits, d),
-                       num(s.luminance_difference_pct, 1), num(s.rgb_balance.x(), 1), num(s.rgb_balance.y(), 1),
-                       num(s.rgb_balance.z(), 1), r.hdr ? "" : de_grade(r.thresholds, s.de2000, false),
-                       num(s.de2000, 2), r.hdr ? de_grade(r.thresholds, s.de_itp, true) : "", num(s.de_itp, 2));
+    out += fmt::format(
+        R"(<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class="{}">{}</td><td class="{}">{}</td></tr>)",
+        num(100 * s.signal, 1), num(s.reference_nits, d), num(s.display_nits, d), num(s.luminance_difference_pct, 1),
+        num(s.rgb_balance.x(), 1), num(s.rgb_balance.y(), 1), num(s.rgb_balance.z(), 1),
+        r.hdr ? "" : de_grade(r.thresholds, s.de2000, false), num(s.de2000, 2),
+        r.hdr ? de_grade(r.thresholds, s.de_itp, true) : "", num(s.de_itp, 2));
   }
   return out + "</tbody></table></div>";
 }
@@ -140,9 +142,8 @@ std::string patch_table(const MatchResult& r) {
                        R"(<td class="l">{}</td></tr>)",
                        i + 1, escape(p.group), signal_text(p.signal),
                        swatch_pair("A | B", p.reference_XYZ, p.display_XYZ, ref), xyY_text(p.reference_XYZ),
-                       xyY_text(p.display_XYZ), r.hdr ? "" : de_grade(r.thresholds, p.de2000, false),
-                       num(p.de2000, 2), r.hdr ? de_grade(r.thresholds, p.de_itp, true) : "", num(p.de_itp, 2),
-                       escape(p.not_shown));
+                       xyY_text(p.display_XYZ), r.hdr ? "" : de_grade(r.thresholds, p.de2000, false), num(p.de2000, 2),
+                       r.hdr ? de_grade(r.thresholds, p.de_itp, true) : "", num(p.de_itp, 2), escape(p.not_shown));
   }
   return out + "</tbody></table></div>";
 }
@@ -164,8 +165,9 @@ std::string render_match_html(const MatchResult& r) {
                       r.verdict.pass);
   html += fmt::format(R"(<p class="verdict {}">{}</p>)", pass_class(r.verdict.pass), escape(r.verdict.line));
   if (r.probes_differ)
-    html += R"(<p class="warn-box"><b>Different probes or corrections.</b> The runs were not read with the same )"
-            R"(instrument setup, so part of any difference may be the probes': each run's probe and correction are below.</p>)";
+    html +=
+        R"(<p class="warn-box"><b>Different probes or corrections.</b> The runs were not read with the same )"
+        R"(instrument setup, so part of any difference may be the probes': each run's probe and correction are below.</p>)";
   for (const auto& note : r.notes) html += fmt::format(R"(<p class="note">{}</p>)", escape(note));
   if (!r.advice.empty()) {
     html += R"(<section class="card"><h2>What differs and what to do</h2><ul class="advice">)";
@@ -174,20 +176,24 @@ std::string render_match_html(const MatchResult& r) {
   }
 
   html += R"(<div class="runs keep" style="--n:2">)";
-  html += fmt::format(R"(<section class="card"><div class="run-head"><span class="run-label">A · reference</span></div>{}</section>)",
-                      meta(r.reference, r.reference_file));
-  html += fmt::format(R"(<section class="card"><div class="run-head"><span class="run-label">B · display</span></div>{}</section>)",
-                      meta(r.display, r.display_file));
+  html += fmt::format(
+      R"(<section class="card"><div class="run-head"><span class="run-label">A · reference</span></div>{}</section>)",
+      meta(r.reference, r.reference_file));
+  html += fmt::format(
+      R"(<section class="card"><div class="run-head"><span class="run-label">B · display</span></div>{}</section>)",
+      meta(r.display, r.display_file));
   html += "</div>";
 
   html += "<h2>Summary</h2>" + summary(r);
 
   html += R"(<h2 class="page">Chromaticity and greyscale</h2><div class="charts">)";
-  html += figure(uv_chart(r), "CIE 1976 u′v′. Spectral locus: CIE 1931 2° observer. ● A, ■ B, each in its screen "
-                              "colour, joined per patch.");
+  html += figure(uv_chart(r),
+                 "CIE 1976 u′v′. Spectral locus: CIE 1931 2° observer. ● A, ■ B, each in its screen "
+                 "colour, joined per patch.");
   html += figure(luminance_chart(r), "Luminance of every grey step on A (dashed) and B.");
-  html += figure(balance_chart(r), "RGB balance: each channel of B's grey in the reference target's linear RGB, "
-                                   "chromaticity only, as % of A's grey.");
+  html += figure(balance_chart(r),
+                 "RGB balance: each channel of B's grey in the reference target's linear RGB, "
+                 "chromaticity only, as % of A's grey.");
   html += "</div>";
   html += R"(<div class="card" style="margin-top:16px">)" + greyscale_table(r) + "</div>";
 
@@ -196,10 +202,11 @@ std::string render_match_html(const MatchResult& r) {
           "the reference target white" +
           std::string(r.hdr ? ", HDR at 203 cd/m² = sRGB white (BT.2408), clipped" : "") +
           "): a guide for the eye, not a reference. Judge the numbers.</p></div>";
-  html += page_end(fmt::format("Generated by calkit {}. dE2000: CIE 142-2001 on CIELAB relative to the reference "
-                               "run's target white ({} cd/m²); dE ITP: ITU-R BT.2124 on absolute ICtCp; CCT: Ohno 2013. "
-                               "All luminances in cd/m².",
-                               escape(CALKIT_VERSION), num(r.lab_white_XYZ.y(), 1)));
+  html +=
+      page_end(fmt::format("Generated by calkit {}. dE2000: CIE 142-2001 on CIELAB relative to the reference "
+                           "run's target white ({} cd/m²); dE ITP: ITU-R BT.2124 on absolute ICtCp; CCT: Ohno 2013. "
+                           "All luminances in cd/m².",
+                           escape(CALKIT_VERSION), num(r.lab_white_XYZ.y(), 1)));
   return html;
 }
 

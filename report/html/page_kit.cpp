@@ -129,11 +129,12 @@ std::string srgb_hex(const Vec3& XYZ, const Vec3& reference_white_XYZ) {
 namespace html {
 
 std::string html_head(std::string_view title, std::string_view extra_css) {
-  return fmt::format(R"(<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">)"
-                     R"(<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">)"
-                     R"(<meta name="viewport" content="width=device-width, initial-scale=1">)"
-                     "<title>{}</title><style>{}{}</style></head><body><main>",
-                     svg::escape(title), kPageCss, extra_css);
+  return fmt::format(
+      R"(<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">)"
+      R"(<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">)"
+      R"(<meta name="viewport" content="width=device-width, initial-scale=1">)"
+      "<title>{}</title><style>{}{}</style></head><body><main>",
+      svg::escape(title), kPageCss, extra_css);
 }
 
 std::string page_header(std::string_view kicker, std::string_view title, std::string_view subtitle, bool pass,
@@ -171,8 +172,9 @@ std::string xyY_text(const Vec3& XYZ) {
 const char* pass_class(bool pass) { return pass ? "pass" : "fail"; }
 
 std::string kpi(std::string_view key, const std::string& value, std::string_view unit, std::string_view state) {
-  return fmt::format(R"(<div class="kpi {}"><div class="k">{}</div><div class="v">{}<span class="u">{}</span></div></div>)",
-                     state, key, value, unit);
+  return fmt::format(
+      R"(<div class="kpi {}"><div class="k">{}</div><div class="v">{}<span class="u">{}</span></div></div>)", state,
+      key, value, unit);
 }
 
 std::string limit_state(double value, double limit) {
@@ -195,8 +197,9 @@ Vec3 swatch_white(const Vec3& white, bool hdr) {
 }
 
 std::string swatch_pair(std::string_view title, const Vec3& left_XYZ, const Vec3& right_XYZ, const Vec3& white) {
-  return fmt::format(R"(<span class="sw" title="{}"><span style="background:{}"></span><span style="background:{}"></span></span>)",
-                     title, srgb_hex(left_XYZ, white), srgb_hex(right_XYZ, white));
+  return fmt::format(
+      R"(<span class="sw" title="{}"><span style="background:{}"></span><span style="background:{}"></span></span>)",
+      title, srgb_hex(left_XYZ, white), srgb_hex(right_XYZ, white));
 }
 
 }  // namespace html

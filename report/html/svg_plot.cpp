@@ -12,12 +12,23 @@ std::string escape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -77,17 +88,17 @@ void Plot::axes() {
   for (double t : y_.ticks) {
     double y = py(t);
     body_ += fmt::format(R"(<line class="grid" x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}"/>)", x0, y, x1, y);
-    on_top_ += fmt::format(R"(<text class="tick" x="{:.1f}" y="{:.1f}" text-anchor="end">{}</text>)", x0 - 6,
-                           y + 3.5, format_tick(t, y_.decimals));
+    on_top_ += fmt::format(R"(<text class="tick" x="{:.1f}" y="{:.1f}" text-anchor="end">{}</text>)", x0 - 6, y + 3.5,
+                           format_tick(t, y_.decimals));
   }
   for (double t : x_.ticks) {
     double x = px(t);
     body_ += fmt::format(R"(<line class="grid" x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}"/>)", x, y0, x, y1);
-    on_top_ += fmt::format(R"(<text class="tick" x="{:.1f}" y="{:.1f}" text-anchor="middle">{}</text>)", x,
-                           y0 + 15, format_tick(t, x_.decimals));
+    on_top_ += fmt::format(R"(<text class="tick" x="{:.1f}" y="{:.1f}" text-anchor="middle">{}</text>)", x, y0 + 15,
+                           format_tick(t, x_.decimals));
   }
-  on_top_ += fmt::format(R"(<rect class="frame" x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}"/>)", x0,
-                         y1, x1 - x0, y0 - y1);
+  on_top_ += fmt::format(R"(<rect class="frame" x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}"/>)", x0, y1,
+                         x1 - x0, y0 - y1);
   on_top_ += fmt::format(R"(<text class="axis-title" x="{:.1f}" y="{:.1f}" text-anchor="middle">{}</text>)",
                          (x0 + x1) / 2, height_ - 8, escape(x_.title));
   on_top_ += fmt::format(
@@ -117,25 +128,24 @@ void Plot::polygon(const std::vector<Point>& points, std::string_view css_class)
   body_ += fmt::format(R"(<polygon class="{}" points="{}"/>)", css_class, points_attr(*this, points));
 }
 
-void Plot::dot(Point p, double radius, std::string_view css_class, std::string_view fill,
-               std::string_view tooltip) {
+void Plot::dot(Point p, double radius, std::string_view css_class, std::string_view fill, std::string_view tooltip) {
   if (!std::isfinite(p.x) || !std::isfinite(p.y)) return;
   std::string style = fill.empty() ? std::string() : fmt::format(R"( style="fill:{}")", fill);
-  body_ += fmt::format(R"(<circle class="{}" cx="{:.2f}" cy="{:.2f}" r="{:.2f}"{}>{}</circle>)", css_class,
-                       px(p.x), py(p.y), radius, style, title_element(tooltip));
+  body_ += fmt::format(R"(<circle class="{}" cx="{:.2f}" cy="{:.2f}" r="{:.2f}"{}>{}</circle>)", css_class, px(p.x),
+                       py(p.y), radius, style, title_element(tooltip));
 }
 
 void Plot::segment(Point a, Point b, std::string_view css_class) {
   if (!std::isfinite(a.x) || !std::isfinite(a.y) || !std::isfinite(b.x) || !std::isfinite(b.y)) return;
-  body_ += fmt::format(R"(<line class="{}" x1="{:.2f}" y1="{:.2f}" x2="{:.2f}" y2="{:.2f}"/>)", css_class,
-                       px(a.x), py(a.y), px(b.x), py(b.y));
+  body_ += fmt::format(R"(<line class="{}" x1="{:.2f}" y1="{:.2f}" x2="{:.2f}" y2="{:.2f}"/>)", css_class, px(a.x),
+                       py(a.y), px(b.x), py(b.y));
 }
 
 void Plot::hline(double y, std::string_view css_class, std::string_view label) {
   if (!std::isfinite(y)) return;
   double yy = py(y);
-  body_ += fmt::format(R"(<line class="{}" x1="{:.1f}" y1="{:.2f}" x2="{:.1f}" y2="{:.2f}"/>)", css_class, left,
-                       yy, width_ - right, yy);
+  body_ += fmt::format(R"(<line class="{}" x1="{:.1f}" y1="{:.2f}" x2="{:.1f}" y2="{:.2f}"/>)", css_class, left, yy,
+                       width_ - right, yy);
   if (!label.empty())
     on_top_ += fmt::format(R"(<text class="mark-label {}" x="{:.1f}" y="{:.1f}" text-anchor="end">{}</text>)",
                            css_class, width_ - right - 4, yy - 4, escape(label));
@@ -144,27 +154,25 @@ void Plot::hline(double y, std::string_view css_class, std::string_view label) {
 void Plot::vline(double x, std::string_view css_class, std::string_view label) {
   if (!std::isfinite(x)) return;
   double xx = px(x);
-  body_ += fmt::format(R"(<line class="{}" x1="{:.2f}" y1="{:.1f}" x2="{:.2f}" y2="{:.1f}"/>)", css_class, xx,
-                       top, xx, height_ - bottom);
+  body_ += fmt::format(R"(<line class="{}" x1="{:.2f}" y1="{:.1f}" x2="{:.2f}" y2="{:.1f}"/>)", css_class, xx, top, xx,
+                       height_ - bottom);
   if (!label.empty())
     on_top_ += fmt::format(R"(<text class="mark-label {}" x="{:.1f}" y="{:.1f}" text-anchor="end">{}</text>)",
                            css_class, xx - 4, top + 12, escape(label));
 }
 
-void Plot::bar(double x_center, double width_units, double y, std::string_view css_class,
-               std::string_view tooltip) {
+void Plot::bar(double x_center, double width_units, double y, std::string_view css_class, std::string_view tooltip) {
   if (!std::isfinite(y)) return;
   double xa = px(x_center - width_units / 2), xb = px(x_center + width_units / 2);
   double y0 = py(std::max(y_.lo, 0.0)), y1 = py(std::min(y, y_.hi));
-  body_ += fmt::format(R"(<rect class="{}" x="{:.2f}" y="{:.2f}" width="{:.2f}" height="{:.2f}">{}</rect>)",
-                       css_class, xa, std::min(y0, y1), std::max(0.5, xb - xa), std::abs(y0 - y1),
-                       title_element(tooltip));
+  body_ += fmt::format(R"(<rect class="{}" x="{:.2f}" y="{:.2f}" width="{:.2f}" height="{:.2f}">{}</rect>)", css_class,
+                       xa, std::min(y0, y1), std::max(0.5, xb - xa), std::abs(y0 - y1), title_element(tooltip));
 }
 
 void Plot::text(Point p, std::string_view text, std::string_view css_class, double dx, double dy) {
   if (!std::isfinite(p.x) || !std::isfinite(p.y)) return;
-  on_top_ += fmt::format(R"(<text class="{}" x="{:.1f}" y="{:.1f}">{}</text>)", css_class, px(p.x) + dx,
-                         py(p.y) + dy, escape(text));
+  on_top_ += fmt::format(R"(<text class="{}" x="{:.1f}" y="{:.1f}">{}</text>)", css_class, px(p.x) + dx, py(p.y) + dy,
+                         escape(text));
 }
 
 void Plot::legend(const std::vector<std::pair<std::string, std::string>>& entries, bool bottom_right) {
@@ -186,16 +194,16 @@ void Plot::legend(const std::vector<std::pair<std::string, std::string>>& entrie
 }
 
 void Plot::legend_entry(double x, double y, const std::string& css_class, const std::string& label) {
-  on_top_ += fmt::format(R"(<line class="{}" x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}"/>)", css_class, x,
-                         y - 4, x + 18, y - 4);
+  on_top_ += fmt::format(R"(<line class="{}" x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}"/>)", css_class, x, y - 4,
+                         x + 18, y - 4);
   on_top_ += fmt::format(R"(<text class="legend" x="{:.1f}" y="{:.1f}">{}</text>)", x + 24, y, escape(label));
 }
 
 std::string Plot::finish(std::string_view aria_label) const {
   return fmt::format(R"(<svg class="chart" viewBox="0 0 {:.0f} {:.0f}" role="img" aria-label="{}">)"
                      R"(<rect class="plot-bg" x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}"/>{}{}</svg>)",
-                     width_, height_, escape(aria_label), left, top, width_ - right - left,
-                     height_ - bottom - top, body_, on_top_);
+                     width_, height_, escape(aria_label), left, top, width_ - right - left, height_ - bottom - top,
+                     body_, on_top_);
 }
 
 }  // namespace calkit::svg

@@ -38,8 +38,7 @@ class Plot {
   void segment(Point a, Point b, std::string_view css_class);
   void hline(double y, std::string_view css_class, std::string_view label = {});
   void vline(double x, std::string_view css_class, std::string_view label = {});
-  void bar(double x_center, double width_units, double y, std::string_view css_class,
-           std::string_view tooltip = {});
+  void bar(double x_center, double width_units, double y, std::string_view css_class, std::string_view tooltip = {});
   void text(Point p, std::string_view text, std::string_view css_class, double dx = 0, double dy = 0);
   // Entries are (css class, label); at the top left, or the bottom right of the plot area.
   void legend(const std::vector<std::pair<std::string, std::string>>& entries, bool bottom_right = false);

@@ -43,10 +43,12 @@ Vec3 reference_white(const VerificationResult& run) {
 // peak 644 cd/m² · black 0.0005 cd/m²".
 std::string eotf_text(const TargetDescription& t) {
   if (t.eotf.empty()) return "";
-  if (!t.hdr) return fmt::format("{} · white {} cd/m² · black {} cd/m²", t.eotf, num(t.white_nits, 0), num(t.black_nits, 3));
+  if (!t.hdr)
+    return fmt::format("{} · white {} cd/m² · black {} cd/m²", t.eotf, num(t.white_nits, 0), num(t.black_nits, 3));
   std::string out = fmt::format("{} · mastering peak {} cd/m²", t.eotf, num(t.white_nits, 0));
   if (!t.roll_off.empty()) out += t.roll_off == "bt2390" ? " · BT.2390 roll-off" : " · clipped";
-  if (std::isfinite(t.display_peak_nits)) out += fmt::format(" onto display peak {} cd/m²", num(t.display_peak_nits, 0));
+  if (std::isfinite(t.display_peak_nits))
+    out += fmt::format(" onto display peak {} cd/m²", num(t.display_peak_nits, 0));
   return out + fmt::format(" · black {} cd/m²", num(t.black_nits, 4));
 }
 
@@ -54,8 +56,7 @@ std::string meta_list(const VerificationResult& run) {
   const auto& i = run.info;
   std::string target = i.target.empty() ? run.target.name : i.target;
   return "<dl class=\"meta\">" + meta_row("Display", i.display) + meta_row("Probe", i.probe) +
-         meta_row("Correction", i.correction) + meta_row("Target", target) +
-         meta_row("EOTF", eotf_text(run.target)) +
+         meta_row("Correction", i.correction) + meta_row("Target", target) + meta_row("EOTF", eotf_text(run.target)) +
          meta_row("LUT file", i.lut_file, true) + meta_row("LUT xxHash64", i.lut_xxh64, true) +
          meta_row("Date", i.date) + meta_row("calkit", i.calkit_version) + "</dl>";
 }
@@ -118,8 +119,9 @@ std::string comparison_strip(const VerificationResult& before, const Verificatio
     return kNotMeasured;
   };
   auto item = [](std::string_view key, const std::string& a, const std::string& b) {
-    return fmt::format(R"(<div class="cmp"><span class="k">{}</span><span class="v">{} <span class="arrow">→</span> <b>{}</b></span></div>)",
-                       key, a, b);
+    return fmt::format(
+        R"(<div class="cmp"><span class="k">{}</span><span class="v">{} <span class="arrow">→</span> <b>{}</b></span></div>)",
+        key, a, b);
   };
   std::string out = R"(<div class="card strip">)";
   if (is_hdr(after)) {
@@ -163,8 +165,10 @@ std::string uv_chart(const VerificationResult& run) {
              fmt::format("{} {} · dE2000 {}", p.group, signal_text(p.signal), num(p.de2000, 2)));
   }
   plot.dot(uv_point(t.white), 5, "white-target");
-  plot.legend({{"gamut-target", "target gamut " + t.name}, {"gamut-measured", "measured gamut (100% R, G, B)"},
-               {"link", "target ○ → measured ●"}}, true);
+  plot.legend({{"gamut-target", "target gamut " + t.name},
+               {"gamut-measured", "measured gamut (100% R, G, B)"},
+               {"link", "target ○ → measured ●"}},
+              true);
   return plot.finish("CIE 1976 u′v′ chromaticity diagram");
 }
 
@@ -241,8 +245,8 @@ std::string eotf_chart(const VerificationResult& run, double width = 560) {
   plot.polyline(target, "curve-target");
   plot.polyline(measured, "curve-measured");
   for (const auto& p : measured) plot.dot(p, 2.6, "dot-measured");
-  std::vector<std::pair<std::string, std::string>> legend{
-      {"curve-target", "target " + run.target.eotf}, {"curve-measured", "measured"}};
+  std::vector<std::pair<std::string, std::string>> legend{{"curve-target", "target " + run.target.eotf},
+                                                          {"curve-measured", "measured"}};
   if (is_hdr(run)) {
     plot.hline(run.greyscale.peak_nits, "peak", fmt::format("peak {} cd/m²", num(run.greyscale.peak_nits, 0)));
     plot.vline(run.greyscale.rolloff_signal, "peak",
@@ -281,7 +285,8 @@ std::string luminance_error_chart(const VerificationResult& run) {
   for (const auto* s : lit_steps(run))
     if (std::isfinite(s->luminance_error_pct)) dev = std::max(dev, std::abs(s->luminance_error_pct) * 1.15);
   dev = std::min(std::ceil(dev), 100.0);
-  svg::Axis x{0, 100, false, is_hdr(run) ? "PQ signal (%)" : "signal (%)", {0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100}, 0};
+  svg::Axis x{0, 100, false, is_hdr(run) ? "PQ signal (%)" : "signal (%)", {0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100},
+              0};
   svg::Axis y{-dev, dev, false, "luminance error (% of target)", {}, -1};
   svg::Plot plot(560, 300, x, y);
   plot.axes();
@@ -314,9 +319,9 @@ std::string de_bar_chart(const VerificationResult& run) {
   for (std::size_t i = 0; i < run.patches.size(); ++i) {
     const auto& p = run.patches[i];
     double de = itp ? p.de_itp : p.de2000;
-    plot.bar(static_cast<double>(i + 1), 0.72, de, "bar-" + de_grade(run.thresholds, de, itp),
-             fmt::format("#{} {} {} · {} {}", i + 1, p.group, signal_text(p.signal), itp ? "dE ITP" : "dE2000",
-                         num(de, 2)));
+    plot.bar(
+        static_cast<double>(i + 1), 0.72, de, "bar-" + de_grade(run.thresholds, de, itp),
+        fmt::format("#{} {} {} · {} {}", i + 1, p.group, signal_text(p.signal), itp ? "dE ITP" : "dE2000", num(de, 2)));
   }
   plot.hline(mean_limit, "thr-mean", fmt::format("mean limit {}", num(mean_limit, 1)));
   plot.hline(max_limit, "thr-max", fmt::format("max limit {}", num(max_limit, 1)));
@@ -337,10 +342,10 @@ std::string patch_table(const VerificationResult& run) {
     const auto& p = run.patches[i];
     // A patch left out of the verdict (outside the display's gamut, or the HDR black) says so.
     std::string group = escape(p.group) + (p.judged ? "" : " · not judged");
-    out += fmt::format(R"(<tr><td>{}</td><td class="l"><span class="group-tag">{}</span></td><td>{}</td><td class="l">{}</td><td>{}</td><td>{}</td>)",
-                       i + 1, group, signal_text(p.signal),
-                       swatch_pair("target | measured", p.target_XYZ, p.measured_XYZ, ref), xyY_text(p.target_XYZ),
-                       xyY_text(p.measured_XYZ));
+    out += fmt::format(
+        R"(<tr><td>{}</td><td class="l"><span class="group-tag">{}</span></td><td>{}</td><td class="l">{}</td><td>{}</td><td>{}</td>)",
+        i + 1, group, signal_text(p.signal), swatch_pair("target | measured", p.target_XYZ, p.measured_XYZ, ref),
+        xyY_text(p.target_XYZ), xyY_text(p.measured_XYZ));
     out += fmt::format(R"(<td class="{}">{}</td><td class="{}">{}</td>)",
                        itp ? "" : de_grade(run.thresholds, p.de2000, false), num(p.de2000, 2),
                        itp ? de_grade(run.thresholds, p.de_itp, true) : "", num(p.de_itp, 2));
@@ -353,16 +358,17 @@ std::string patch_table(const VerificationResult& run) {
 
 std::string greyscale_table(const VerificationResult& run) {
   bool hdr = is_hdr(run);
-  std::string out = R"(<div class="table-wrap"><table><thead><tr><th>signal %</th><th>target cd/m²</th>)"
-                    R"(<th>measured cd/m²</th><th>error %</th><th>R %</th><th>G %</th><th>B %</th><th>CCT K</th><th>Duv</th>)";
+  std::string out =
+      R"(<div class="table-wrap"><table><thead><tr><th>signal %</th><th>target cd/m²</th>)"
+      R"(<th>measured cd/m²</th><th>error %</th><th>R %</th><th>G %</th><th>B %</th><th>CCT K</th><th>Duv</th>)";
   out += hdr ? "<th>dE ITP</th>" : "<th>gamma target</th><th>gamma measured</th><th>dE2000</th>";
   out += "</tr></thead><tbody>";
   for (const auto& s : run.greyscale.steps) {
     int d = s.measured_nits < 1 ? 4 : s.measured_nits < 100 ? 3 : 1;
-    out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
-                       percent_text(s.signal), num(s.target_nits, d), num(s.measured_nits, d),
-                       num(s.luminance_error_pct, 1), num(s.rgb_balance.x(), 1), num(s.rgb_balance.y(), 1),
-                       num(s.rgb_balance.z(), 1), num(s.cct, 0), num(s.duv, 4));
+    out += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
+        percent_text(s.signal), num(s.target_nits, d), num(s.measured_nits, d), num(s.luminance_error_pct, 1),
+        num(s.rgb_balance.x(), 1), num(s.rgb_balance.y(), 1), num(s.rgb_balance.z(), 1), num(s.cct, 0), num(s.duv, 4));
     if (hdr)
       out += fmt::format(R"(<td class="{}">{}</td>)", de_grade(run.thresholds, s.de_itp, true), num(s.de_itp, 2));
     else
@@ -375,25 +381,27 @@ std::string greyscale_table(const VerificationResult& run) {
 }
 
 std::string group_table(const VerificationResult& run) {
-  std::string out = R"(<div class="table-wrap"><table><thead><tr><th class="l">group</th><th>patches</th>)"
-                    R"(<th>mean dE2000</th><th>median</th><th>p95</th><th>max</th><th>mean dE ITP</th><th>max dE ITP</th></tr></thead><tbody>)";
+  std::string out =
+      R"(<div class="table-wrap"><table><thead><tr><th class="l">group</th><th>patches</th>)"
+      R"(<th>mean dE2000</th><th>median</th><th>p95</th><th>max</th><th>mean dE ITP</th><th>max dE ITP</th></tr></thead><tbody>)";
   // Colour the figures the verdict is about: dE2000 for SDR, dE ITP for HDR.
   bool hdr = is_hdr(run);
   const auto& t = run.thresholds;
   auto row = [&](const std::string& name, const DeStats& de, const DeStats& itp) {
-    out += fmt::format(R"(<tr><td class="l">{}</td><td>{}</td><td class="{}">{}</td><td>{}</td><td>{}</td><td class="{}">{}</td><td class="{}">{}</td><td class="{}">{}</td></tr>)",
-                       escape(name), de.count, hdr ? "" : de_grade(t, de.mean, false), num(de.mean, 2),
-                       num(de.median, 2), num(de.p95, 2), hdr ? "" : de_grade(t, de.max, false), num(de.max, 2),
-                       hdr ? de_grade(t, itp.mean, true) : "", num(itp.mean, 2), hdr ? de_grade(t, itp.max, true) : "",
-                       num(itp.max, 2));
+    out += fmt::format(
+        R"(<tr><td class="l">{}</td><td>{}</td><td class="{}">{}</td><td>{}</td><td>{}</td><td class="{}">{}</td><td class="{}">{}</td><td class="{}">{}</td></tr>)",
+        escape(name), de.count, hdr ? "" : de_grade(t, de.mean, false), num(de.mean, 2), num(de.median, 2),
+        num(de.p95, 2), hdr ? "" : de_grade(t, de.max, false), num(de.max, 2), hdr ? de_grade(t, itp.mean, true) : "",
+        num(itp.mean, 2), hdr ? de_grade(t, itp.max, true) : "", num(itp.max, 2));
   };
   for (const auto& g : run.summary.groups) row(g.group, g.de2000, g.de_itp);
   row("all patches", run.summary.de2000, run.summary.de_itp);
   if (run.extra_metrics) {
-    out += fmt::format(R"(<tr><td class="l">dE76 / dE94, all</td><td>{}</td><td>{} / {}</td><td>{} / {}</td><td>{} / {}</td><td>{} / {}</td><td></td><td></td></tr>)",
-                       run.summary.de76.count, num(run.summary.de76.mean, 2), num(run.summary.de94.mean, 2),
-                       num(run.summary.de76.median, 2), num(run.summary.de94.median, 2), num(run.summary.de76.p95, 2),
-                       num(run.summary.de94.p95, 2), num(run.summary.de76.max, 2), num(run.summary.de94.max, 2));
+    out += fmt::format(
+        R"(<tr><td class="l">dE76 / dE94, all</td><td>{}</td><td>{} / {}</td><td>{} / {}</td><td>{} / {}</td><td>{} / {}</td><td></td><td></td></tr>)",
+        run.summary.de76.count, num(run.summary.de76.mean, 2), num(run.summary.de94.mean, 2),
+        num(run.summary.de76.median, 2), num(run.summary.de94.median, 2), num(run.summary.de76.p95, 2),
+        num(run.summary.de94.p95, 2), num(run.summary.de76.max, 2), num(run.summary.de94.max, 2));
   }
   out += "</tbody></table></div>";
   return out;
@@ -401,8 +409,8 @@ std::string group_table(const VerificationResult& run) {
 
 // One section: per run, a card with the run's title over `body(run)`.
 template <class Body>
-std::string per_run(const std::vector<VerificationResult>& runs, const std::vector<std::string>& titles,
-                    Body body, bool side_by_side = true) {
+std::string per_run(const std::vector<VerificationResult>& runs, const std::vector<std::string>& titles, Body body,
+                    bool side_by_side = true) {
   std::string out = fmt::format(R"(<div class="runs" style="--n:{}">)", side_by_side ? runs.size() : 1);
   for (std::size_t i = 0; i < runs.size(); ++i) {
     out += "<div>";
@@ -424,11 +432,10 @@ std::string render_html(const std::vector<VerificationResult>& runs) {
   std::string target = last.info.target.empty() ? last.target.name : last.info.target;
 
   std::string html = html_head("Verification · " + display + " · " + target);
-  html += page_header(runs.size() == 2 ? "calkit display verification · before and after"
-                                      : "calkit display verification",
-                      escape(display),
-                      fmt::format("{} · {} patches · {}", escape(target), last.patches.size(), escape(last.info.date)),
-                      last.verdict.pass);
+  html += page_header(
+      runs.size() == 2 ? "calkit display verification · before and after" : "calkit display verification",
+      escape(display), fmt::format("{} · {} patches · {}", escape(target), last.patches.size(), escape(last.info.date)),
+      last.verdict.pass);
 
   html += "<h2>Summary</h2>";
   if (runs.size() == 2) html += comparison_strip(runs[0], runs[1]);
@@ -437,60 +444,79 @@ std::string render_html(const std::vector<VerificationResult>& runs) {
   html += "</div>";
 
   html += "<h2 class=\"page\">Gamut and chromaticity</h2>";
-  html += per_run(runs, titles, [](const VerificationResult& run) {
-    return fmt::format(R"(<div class="charts">{}{}</div>)",
-                       figure(uv_chart(run), "CIE 1976 u′v′. Spectral locus: CIE 1931 2° observer. Dashed: target "
-                                             "gamut; blue: measured 100% primaries; ○ target, ● measured (in its "
-                                             "screen colour), joined per patch."),
-                       figure(white_zoom_chart(run), "Greyscale chromaticity as Δu′v′ from each step's target, "
-                                                     "labelled with the signal in %."));
-  }, false);
+  html += per_run(
+      runs, titles,
+      [](const VerificationResult& run) {
+        return fmt::format(R"(<div class="charts">{}{}</div>)",
+                           figure(uv_chart(run),
+                                  "CIE 1976 u′v′. Spectral locus: CIE 1931 2° observer. Dashed: target "
+                                  "gamut; blue: measured 100% primaries; ○ target, ● measured (in its "
+                                  "screen colour), joined per patch."),
+                           figure(white_zoom_chart(run),
+                                  "Greyscale chromaticity as Δu′v′ from each step's target, "
+                                  "labelled with the signal in %."));
+      },
+      false);
 
   html += "<h2 class=\"page\">Greyscale</h2>";
-  html += per_run(runs, titles, [](const VerificationResult& run) {
-    std::string charts = figure(balance_chart(run), "RGB balance: each channel of the measured grey in the "
-                                                     "target's linear RGB, chromaticity only, as % of the target.");
-    charts += figure(luminance_error_chart(run),
-                     is_hdr(run) ? "Luminance error per step; hollow: above the display's peak, not counted."
-                                 : "Luminance error per step: measured against the target EOTF.");
-    if (is_hdr(run)) {
-      charts += "<div class=\"wide\">" +
-                figure(eotf_chart(run, 1160), "PQ tracking: measured luminance against the target, counted up to the "
-                                        "display's peak; the roll-off is the last step still within the "
-                                        "tolerance of the PQ curve.") +
-                "</div>";
-    } else {
-      charts += figure(eotf_chart(run), "EOTF tracking: measured luminance against the target.");
-      charts += figure(gamma_chart(run), "Point gamma log(Y/Y<sub>white</sub>) / log(V) of the target and "
-                                         "of the measurement.");
-    }
-    return fmt::format(R"(<div class="charts">{}</div>)", charts) + "<div class=\"card\" style=\"margin-top:16px\">" +
-           greyscale_table(run) + "</div>";
-  }, false);
+  html += per_run(
+      runs, titles,
+      [](const VerificationResult& run) {
+        std::string charts = figure(balance_chart(run),
+                                    "RGB balance: each channel of the measured grey in the "
+                                    "target's linear RGB, chromaticity only, as % of the target.");
+        charts += figure(luminance_error_chart(run),
+                         is_hdr(run) ? "Luminance error per step; hollow: above the display's peak, not counted."
+                                     : "Luminance error per step: measured against the target EOTF.");
+        if (is_hdr(run)) {
+          charts += "<div class=\"wide\">" +
+                    figure(eotf_chart(run, 1160),
+                           "PQ tracking: measured luminance against the target, counted up to the "
+                           "display's peak; the roll-off is the last step still within the "
+                           "tolerance of the PQ curve.") +
+                    "</div>";
+        } else {
+          charts += figure(eotf_chart(run), "EOTF tracking: measured luminance against the target.");
+          charts += figure(gamma_chart(run),
+                           "Point gamma log(Y/Y<sub>white</sub>) / log(V) of the target and "
+                           "of the measurement.");
+        }
+        return fmt::format(R"(<div class="charts">{}</div>)", charts) +
+               "<div class=\"card\" style=\"margin-top:16px\">" + greyscale_table(run) + "</div>";
+      },
+      false);
 
   html += "<h2 class=\"page\">Colour error</h2>";
-  html += per_run(runs, titles, [](const VerificationResult& run) {
-    return fmt::format(R"(<div class="charts one">{}</div><div class="card" style="margin-top:16px">{}</div>)",
-                       figure(de_bar_chart(run), is_hdr(run) ? "dE ITP (ITU-R BT.2124) per patch, with the "
-                                                               "report's thresholds."
-                                                             : "dE2000 (CIE 142-2001) per patch, CIELAB relative "
-                                                               "to the target white, with the report's thresholds."),
-                       group_table(run));
-  }, false);
+  html += per_run(
+      runs, titles,
+      [](const VerificationResult& run) {
+        return fmt::format(
+            R"(<div class="charts one">{}</div><div class="card" style="margin-top:16px">{}</div>)",
+            figure(de_bar_chart(run), is_hdr(run) ? "dE ITP (ITU-R BT.2124) per patch, with the "
+                                                    "report's thresholds."
+                                                  : "dE2000 (CIE 142-2001) per patch, CIELAB relative "
+                                                    "to the target white, with the report's thresholds."),
+            group_table(run));
+      },
+      false);
 
   html += "<h2 class=\"page\">Patches</h2>";
-  html += per_run(runs, titles, [](const VerificationResult& run) {
-    return "<div class=\"card\">" + patch_table(run) +
-           "<p class=\"note\">Swatches are the target and the measured colour converted to sRGB for this screen "
-           "(relative to the target white" +
-           std::string(is_hdr(run) ? ", HDR at 203 cd/m² = sRGB white (BT.2408), clipped" : "") +
-           "): a guide for the eye, not a reference. Judge the numbers.</p></div>";
-  }, false);
+  html += per_run(
+      runs, titles,
+      [](const VerificationResult& run) {
+        return "<div class=\"card\">" + patch_table(run) +
+               "<p class=\"note\">Swatches are the target and the measured colour converted to sRGB for this screen "
+               "(relative to the target white" +
+               std::string(is_hdr(run) ? ", HDR at 203 cd/m² = sRGB white (BT.2408), clipped" : "") +
+               "): a guide for the eye, not a reference. Judge the numbers.</p></div>";
+      },
+      false);
 
-  html += page_end(fmt::format("Generated by calkit {}. dE2000: CIE 142-2001 on CIELAB relative to the target white; "
-                               "dE ITP: ITU-R BT.2124 on absolute ICtCp; CCT: Ohno 2013; Duv: Ohno 2014; percentiles: "
-                               "linear between order statistics. All luminances in cd/m².",
-                               escape(last.info.calkit_version)));
+  html +=
+      page_end(fmt::format("Generated by calkit {}. dE2000: CIE 142-2001 on CIELAB relative to the target white; "
+                           "dE ITP: ITU-R BT.2124 on absolute ICtCp; CCT: Ohno 2013; Duv: Ohno 2014; percentiles: "
+                           "linear between order statistics. All luminances in cd/m².",
+                           escape(last.info.calkit_version)));
   return html;
 }
 

@@ -25,13 +25,13 @@
 #include <thread>
 #include <vector>
 
+#include "color/transfer.hpp"
 #include "formats/measurement_file.hpp"
 #include "luts/lut.hpp"
 #include "luts/lut_io.hpp"
 #include "measure/journal.hpp"
 #include "report/report_json.hpp"
 #include "report/verification.hpp"
-#include "color/transfer.hpp"
 #include "sim/display_model.hpp"
 #include "solver/solve.hpp"
 #include "solver/target.hpp"
@@ -66,8 +66,8 @@ void check_same_stats(const DeStats& a, const DeStats& b) {
 }
 
 std::string sdr_args(const fs::path& out, int patches, const std::string& display = "sim:woled-tv") {
-  return "calibrate --quiet --probe sim --display " + display + " --target bt1886 --patches " + std::to_string(patches) +
-         " -o " + out.string();
+  return "calibrate --quiet --probe sim --display " + display + " --target bt1886 --patches " +
+         std::to_string(patches) + " -o " + out.string();
 }
 
 }  // namespace
@@ -103,7 +103,8 @@ TEST_CASE("calibrate on the IPS LCD: before fails, after passes, the report's nu
     VerificationOptions options;
     options.thresholds = result.thresholds;
     options.shown_by_display = shown;
-    VerificationResult again = evaluate(readings, [&](const Vec3& s) { return target.XYZ(s); }, options);
+    VerificationResult again = evaluate(
+        readings, [&](const Vec3& s) { return target.XYZ(s); }, options);
     check_same_stats(again.summary.de2000, result.summary.de2000);
     CHECK(again.summary.not_judged == result.summary.not_judged);
     CHECK(again.verdict.pass == result.verdict.pass);
@@ -134,8 +135,8 @@ TEST_CASE("verify through an identity LUT reads what the display shows without o
     for (int g = 0; g < n; ++g)
       for (int r = 0; r < n; ++r) identity.at(r, g, b) = Vec3(r, g, b) / double(n - 1);
   write_lut3d(out / "identity.cube", identity);
-  std::string common = "verify --quiet --probe sim --display sim:ips-lcd --target bt1886 --set extended -o " +
-                       out.string();
+  std::string common =
+      "verify --quiet --probe sim --display sim:ips-lcd --target bt1886 --set extended -o " + out.string();
   REQUIRE(run(common + " --name plain") == 0);
   REQUIRE(run(common + " --name identity --lut " + (out / "identity.cube").string()) == 0);
   MeasurementSet plain = read_measurements(out / "plain-readings.json");
@@ -207,12 +208,24 @@ void check_hdr_calibrate(const std::string& display, const std::string& target) 
 
 }  // namespace
 
-TEST_CASE("calibrate HDR: sim:woled-tv pq-p3d65 fails before, passes after") { check_hdr_calibrate("sim:woled-tv", "pq-p3d65"); }
-TEST_CASE("calibrate HDR: sim:woled-tv pq-rec2020 fails before, passes after") { check_hdr_calibrate("sim:woled-tv", "pq-rec2020"); }
-TEST_CASE("calibrate HDR: sim:qdoled-hdr pq-p3d65 fails before, passes after") { check_hdr_calibrate("sim:qdoled-hdr", "pq-p3d65"); }
-TEST_CASE("calibrate HDR: sim:qdoled-hdr pq-rec2020 fails before, passes after") { check_hdr_calibrate("sim:qdoled-hdr", "pq-rec2020"); }
-TEST_CASE("calibrate HDR: sim:miniled-hdr pq-p3d65 fails before, passes after") { check_hdr_calibrate("sim:miniled-hdr", "pq-p3d65"); }
-TEST_CASE("calibrate HDR: sim:miniled-hdr pq-rec2020 fails before, passes after") { check_hdr_calibrate("sim:miniled-hdr", "pq-rec2020"); }
+TEST_CASE("calibrate HDR: sim:woled-tv pq-p3d65 fails before, passes after") {
+  check_hdr_calibrate("sim:woled-tv", "pq-p3d65");
+}
+TEST_CASE("calibrate HDR: sim:woled-tv pq-rec2020 fails before, passes after") {
+  check_hdr_calibrate("sim:woled-tv", "pq-rec2020");
+}
+TEST_CASE("calibrate HDR: sim:qdoled-hdr pq-p3d65 fails before, passes after") {
+  check_hdr_calibrate("sim:qdoled-hdr", "pq-p3d65");
+}
+TEST_CASE("calibrate HDR: sim:qdoled-hdr pq-rec2020 fails before, passes after") {
+  check_hdr_calibrate("sim:qdoled-hdr", "pq-rec2020");
+}
+TEST_CASE("calibrate HDR: sim:miniled-hdr pq-p3d65 fails before, passes after") {
+  check_hdr_calibrate("sim:miniled-hdr", "pq-p3d65");
+}
+TEST_CASE("calibrate HDR: sim:miniled-hdr pq-rec2020 fails before, passes after") {
+  check_hdr_calibrate("sim:miniled-hdr", "pq-rec2020");
+}
 
 TEST_CASE("calibrate killed with SIGKILL mid-measurement and resumed gives the uninterrupted result") {
   fs::path dir = scratch("calibrate-kill");
@@ -223,7 +236,7 @@ TEST_CASE("calibrate killed with SIGKILL mid-measurement and resumed gives the u
   std::mt19937 rng(std::random_device{}());
   std::size_t kill_after = 5 + rng() % 200;  // journal lines before the kill
   bool finished_first = !test::spawn_calkit_and_kill(test::split_words(sdr_args(killed, 300) + " --size 17"), journal,
-                                                      kill_after, std::chrono::microseconds(200));
+                                                     kill_after, std::chrono::microseconds(200));
   REQUIRE_MESSAGE(!finished_first, "calibrate ended before it could be killed");
   REQUIRE_FALSE(fs::exists(killed / "profile.ti3"));
   CHECK(run(sdr_args(killed, 300) + " --size 17 2>/dev/null") == 2);  // refuses to overwrite the journal
@@ -272,9 +285,12 @@ TEST_CASE("calibrate killed after its profile is written and resumed writes the 
 
 TEST_CASE("calibrate and verify refuse bad input with exit status 2") {
   fs::path out = scratch("bad");
-  CHECK(run("calibrate --quiet --probe sim --display sim:no-such --target bt1886 -o " + out.string() + " 2>/dev/null") == 2);
-  CHECK(run("calibrate --quiet --probe sim --display sim:woled-tv --target xyz -o " + out.string() + " 2>/dev/null") == 2);
-  CHECK(run("verify --quiet --probe sim --display sim:woled-tv --set nothing -o " + out.string() + " 2>/dev/null") == 2);
+  CHECK(run("calibrate --quiet --probe sim --display sim:no-such --target bt1886 -o " + out.string() +
+            " 2>/dev/null") == 2);
+  CHECK(run("calibrate --quiet --probe sim --display sim:woled-tv --target xyz -o " + out.string() + " 2>/dev/null") ==
+        2);
+  CHECK(run("verify --quiet --probe sim --display sim:woled-tv --set nothing -o " + out.string() + " 2>/dev/null") ==
+        2);
   CHECK(run("verify --quiet --probe sim --display sim:woled-tv --lut " + (out / "missing.cube").string() + " -o " +
             out.string() + " 2>/dev/null") == 2);
 }

@@ -34,7 +34,8 @@ Output run(const std::string& args) { return test::run_calkit(args); }
 TEST_CASE("calibrate through the Resolve protocol gives the LUT of the direct virtual path") {
   fs::path direct = scratch("direct");
   fs::path resolve = scratch("resolve");
-  const std::string common = "calibrate --quiet --probe sim --display sim:ips-lcd --target bt1886 --patches 300 --seed 7";
+  const std::string common =
+      "calibrate --quiet --probe sim --display sim:ips-lcd --target bt1886 --patches 300 --seed 7";
   REQUIRE(run(common + " -o " + direct.string()).status == 0);
   REQUIRE(run(common + " --pattern resolve:emulate -o " + resolve.string()).status == 0);
   REQUIRE(fs::exists(resolve / "calibration.cube"));
@@ -101,8 +102,10 @@ TEST_CASE("ambient with a monochrome sensor reports lux and no colour") {
 
 TEST_CASE("verify --pure-power expects black plus a pure power law over the measured black") {
   fs::path dir = scratch("pure-power");
-  Output out = run("verify --quiet --no-history --probe sim --display sim:ips-lcd --target bt1886 --pure-power "
-                   "--set greyscale -o " + dir.string());
+  Output out =
+      run("verify --quiet --no-history --probe sim --display sim:ips-lcd --target bt1886 --pure-power "
+          "--set greyscale -o " +
+          dir.string());
   REQUIRE(out.status == 0);
   VerificationResult result = read_verification_json(dir / "verify.json");
   // BT.1886 Annex 1 "pure power" variant: L = Lb + (Lw - Lb)·V^2.4, with Lb the display's black.

@@ -1,9 +1,9 @@
 // The `calkit color` calculator, run as a process (CALKIT_BINARY).
 #include <doctest/doctest.h>
 
+#include <sys/wait.h>
 #include <cstdio>
 #include <string>
-#include <sys/wait.h>
 
 namespace {
 struct Run {

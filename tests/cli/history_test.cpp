@@ -73,7 +73,8 @@ TEST_CASE("history shows two verify runs with the white drift their JSON files g
   // One label: drift is measured within a series (verify would label them uncalibrated/calibrated).
   REQUIRE(run(kVerify + " --label weekly --history " + db.string() + " -o " + (dir / "a").string()).status == 0);
   REQUIRE(run(kVerify + " --label weekly --history " + db.string() + " --lut " + (dir / "tint.cube").string() + " -o " +
-              (dir / "b").string()).status == 0);
+              (dir / "b").string())
+              .status == 0);
   fs::path json_a = dir / "a" / "verify.json";  // verify's default --name
   fs::path json_b = dir / "b" / "verify.json";
   REQUIRE(fs::exists(json_a));
@@ -163,7 +164,8 @@ TEST_CASE("a corrupt history database is one line and exit 2 but recording into 
   fs::path damaged = dir / "damaged.db";
   REQUIRE(run(kVerify + " --history " + damaged.string() + " -o " + (dir / "c").string()).status == 0);
   std::string bytes = calkit::test::read_file_bytes(damaged);
-  const std::size_t page = 256 * std::size_t(static_cast<unsigned char>(bytes[16])) + static_cast<unsigned char>(bytes[17]);
+  const std::size_t page =
+      256 * std::size_t(static_cast<unsigned char>(bytes[16])) + static_cast<unsigned char>(bytes[17]);
   REQUIRE(bytes.size() >= 3 * page);
   for (std::size_t i = 2 * page + 3; i < 2 * page + 12; ++i) bytes[i] = char(0xff);  // the last page's b-tree header
   calkit::test::write_file_bytes(damaged, bytes);
@@ -189,11 +191,15 @@ TEST_CASE("a corrupt history database is one line and exit 2 but recording into 
 TEST_CASE("verify records into XDG_DATA_HOME by default and not at all with --no-history") {
   fs::path dir = scratch("xdg");
   fs::path xdg = dir / "data";
-  REQUIRE(run(kVerify + " --no-history -o " + (dir / "a").string(), "env -u CALKIT_HISTORY XDG_DATA_HOME=" + xdg.string()).status == 0);
+  REQUIRE(
+      run(kVerify + " --no-history -o " + (dir / "a").string(), "env -u CALKIT_HISTORY XDG_DATA_HOME=" + xdg.string())
+          .status == 0);
   CHECK_FALSE(fs::exists(xdg / "calkit" / "history.db"));
-  REQUIRE(run(kVerify + " -o " + (dir / "b").string(), "env -u CALKIT_HISTORY XDG_DATA_HOME=" + xdg.string()).status == 0);
+  REQUIRE(run(kVerify + " -o " + (dir / "b").string(), "env -u CALKIT_HISTORY XDG_DATA_HOME=" + xdg.string()).status ==
+          0);
   REQUIRE(fs::exists(xdg / "calkit" / "history.db"));
-  nlohmann::json list = nlohmann::json::parse(run("history --list --json", "env -u CALKIT_HISTORY XDG_DATA_HOME=" + xdg.string()).output);
+  nlohmann::json list =
+      nlohmann::json::parse(run("history --list --json", "env -u CALKIT_HISTORY XDG_DATA_HOME=" + xdg.string()).output);
   REQUIRE(list["displays"].size() == 1);
   CHECK(list["displays"][0]["runs"] == 1);
   CHECK(run(kVerify + " --history x.db --no-history -o " + (dir / "c").string()).status == 2);  // exclusive

@@ -13,8 +13,8 @@
 #include <sstream>
 #include <vector>
 
-#include "tests/luts/lut_test_util.hpp"
 #include "luts/lut_io.hpp"
+#include "tests/luts/lut_test_util.hpp"
 
 extern char** environ;
 
@@ -75,10 +75,13 @@ TEST_CASE("calkit lut apply prints what OpenColorIO computes (tetrahedral and tr
   const Vec3 in(0.25, 0.5, 0.75);
   Run t = run("lut apply " + path.string() + " 0.25 0.5 0.75");
   REQUIRE(t.status == 0);
-  CHECK((three_numbers(t.out) - lut_test::ocio_apply_file(path, OCIO::INTERP_TETRAHEDRAL, in)).cwiseAbs().maxCoeff() < 1e-6);
+  CHECK((three_numbers(t.out) - lut_test::ocio_apply_file(path, OCIO::INTERP_TETRAHEDRAL, in)).cwiseAbs().maxCoeff() <
+        1e-6);
   Run l = run("lut apply " + path.string() + " 0.9 0.1 0.5 --interp trilinear");
   REQUIRE(l.status == 0);
-  CHECK((three_numbers(l.out) - lut_test::ocio_apply_file(path, OCIO::INTERP_LINEAR, Vec3(0.9, 0.1, 0.5))).cwiseAbs().maxCoeff() < 1e-6);
+  CHECK((three_numbers(l.out) - lut_test::ocio_apply_file(path, OCIO::INTERP_LINEAR, Vec3(0.9, 0.1, 0.5)))
+            .cwiseAbs()
+            .maxCoeff() < 1e-6);
   Run j = run("lut apply " + path.string() + " 0.25 0.5 0.75 --json");
   REQUIRE(j.status == 0);
   CHECK(j.out.find("\"output\"") != std::string::npos);
@@ -111,7 +114,7 @@ TEST_CASE("calkit lut info reports size and title and the table range and bad in
   REQUIRE(r.status == 0);
   CHECK(r.out.find("\"size\": 2") != std::string::npos);
   CHECK(r.out.find("oracle test") != std::string::npos);  // TITLE in the published file
-  CHECK(r.out.find("0.95") != std::string::npos);          // largest red value in the file
+  CHECK(r.out.find("0.95") != std::string::npos);         // largest red value in the file
   auto bad = lut_test::scratch("cli_bad.cube");
   std::ofstream(bad) << "LUT_3D_SIZE 2\n0 0 0\n";
   Run e = run("lut info " + bad.string());

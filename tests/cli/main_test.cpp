@@ -79,16 +79,17 @@ TEST_CASE("an unknown command exits 2 and names the closest one") {
 
 TEST_CASE("exit status: 2 for bad input, 1 when the world fails, each a single line naming the path") {
   fs::path dir = scratch_dir("cli", "exit-status");
-  CalkitOutput missing_folder = run_calkit("patches --set greyscale -o " + (dir / "no" / "set.ti1").string(),
-                                           Stderr::Capture);
+  CalkitOutput missing_folder =
+      run_calkit("patches --set greyscale -o " + (dir / "no" / "set.ti1").string(), Stderr::Capture);
   CHECK(missing_folder.status == 2);
   CHECK(missing_folder.output.find((dir / "no" / "set.ti1").string()) != std::string::npos);
   // A folder nobody may create files in, whoever runs the test (sysfs refuses even root).
   CalkitOutput unwritable = run_calkit("patches --set greyscale -o /sys/calkit-set.ti1", Stderr::Capture);
   CHECK(unwritable.status == 1);
-  CHECK(unwritable.output == "calkit: /sys/calkit-set.ti1: cannot create a temporary file next to it: Permission denied\n");
-  CalkitOutput absent = run_calkit("convert " + (dir / "absent.ti3").string() + " " + (dir / "x.json").string(),
-                                   Stderr::Capture);
+  CHECK(unwritable.output ==
+        "calkit: /sys/calkit-set.ti1: cannot create a temporary file next to it: Permission denied\n");
+  CalkitOutput absent =
+      run_calkit("convert " + (dir / "absent.ti3").string() + " " + (dir / "x.json").string(), Stderr::Capture);
   CHECK(absent.status == 2);
   CHECK(absent.output == "calkit: " + (dir / "absent.ti3").string() + ": no such file\n");
 }
@@ -112,7 +113,8 @@ TEST_CASE("--json on patches, measure, lut convert, probe match and probe setup 
 
   const std::string cube = (dir / "id.cube").string();
   write_file_bytes(cube, "LUT_3D_SIZE 2\n0 0 0\n1 0 0\n0 1 0\n1 1 0\n0 0 1\n1 0 1\n0 1 1\n1 1 1\n");
-  auto converted = nlohmann::json::parse(run_calkit("lut convert " + cube + " " + (dir / "id.clf").string() + " --json").output);
+  auto converted =
+      nlohmann::json::parse(run_calkit("lut convert " + cube + " " + (dir / "id.clf").string() + " --json").output);
   CHECK(converted["kind"] == "3D");
   CHECK(converted["size"] == 2);
   CHECK(fs::exists(dir / "id.clf"));
@@ -126,9 +128,11 @@ TEST_CASE("--json on patches, measure, lut convert, probe match and probe setup 
   auto reading = [](double r, double g, double b, double X, double Y, double Z) {
     return nlohmann::json{{"rgb", {r, g, b}}, {"XYZ", {X, Y, Z}}};
   };
-  nlohmann::json ref_set{{"format", "calkit-measurements"}, {"version", 1},
-                         {"readings", {reading(1, 0, 0, 41, 21, 2), reading(0, 1, 0, 36, 72, 12),
-                                       reading(0, 0, 1, 18, 7, 95), reading(1, 1, 1, 95, 100, 109)}}};
+  nlohmann::json ref_set{{"format", "calkit-measurements"},
+                         {"version", 1},
+                         {"readings",
+                          {reading(1, 0, 0, 41, 21, 2), reading(0, 1, 0, 36, 72, 12), reading(0, 0, 1, 18, 7, 95),
+                           reading(1, 1, 1, 95, 100, 109)}}};
   nlohmann::json col_set = ref_set;
   for (auto& r : col_set["readings"])
     for (auto& v : r["XYZ"]) v = v.get<double>() * 1.1;
@@ -147,9 +151,11 @@ TEST_CASE("progress goes to a terminal only: a log gets one line per stage and n
   const std::string set = (dir / "set.ti1").string(), meas = (dir / "meas.ti3").string();
   REQUIRE(run_calkit("patches --set recommended --count 64 -o " + set).status == 0);
   REQUIRE(run_calkit("measure --probe sim --display sim:ips-lcd --patches " + set + " -o " + meas + " 2>" +
-                     (dir / "measure.log").string()).status == 0);
+                     (dir / "measure.log").string())
+              .status == 0);
   REQUIRE(run_calkit("solve -m " + meas + " --target bt1886 --size 9 -o " + (dir / "out").string() + " 2>" +
-                     (dir / "solve.log").string()).status == 0);
+                     (dir / "solve.log").string())
+              .status == 0);
   for (const char* log : {"measure.log", "solve.log"}) {
     CAPTURE(log);
     std::string text = read_file_bytes(dir / log);

@@ -59,9 +59,9 @@ TEST_CASE("match: two suites on different displays fail uncalibrated and pass ca
   // on the accuracy set; verify-after.json the same set through its BT.1886 LUT).
   for (const char* display : {"reference", "ips-lcd"}) {
     fs::path out = dir / display;
-    int code = run("calibrate --quiet --probe sim --display sim:"s + display + " --target bt1886 --patches 500 -o " +
-                       out.string(),
-                   dir / (display + ".log"s));
+    int code = run(
+        "calibrate --quiet --probe sim --display sim:"s + display + " --target bt1886 --patches 500 -o " + out.string(),
+        dir / (display + ".log"s));
     INFO(calkit::test::read_file_bytes(dir / (display + ".log"s)));
     REQUIRE(code == 0);
   }

@@ -50,8 +50,8 @@ TEST_CASE("calkit measure on every built-in display writes a .ti3 that ArgyllCMS
     REQUIRE(run("measure --quiet --probe sim --display " + display + " --patches " + (dir / "set.ti1").string() +
                 " -o " + ti3.string()) == 0);
     CHECK_FALSE(fs::exists(journal_path_for(ti3)));  // removed once the .ti3 is safely written
-    std::string colprof = "cd '" + dir.string() + "' && colprof -ql -as -D '" + base + "' " + base + " > " + base +
-                          ".log 2>&1";
+    std::string colprof =
+        "cd '" + dir.string() + "' && colprof -ql -as -D '" + base + "' " + base + " > " + base + ".log 2>&1";
     CHECK(std::system(colprof.c_str()) == 0);
     CHECK(fs::exists(dir / (base + ".icc")));
   }
@@ -170,8 +170,8 @@ TEST_CASE("a damaged journal is cut back to its good readings, and a journal res
   const MeasurementSet whole = read_measurements(dir / "whole.json");
 
   fs::path killed = dir / "killed.json";
-  REQUIRE(test::spawn_calkit_and_kill(test::split_words(common + " -o " + killed.string()), journal_path_for(killed), 40,
-                                      std::chrono::microseconds(200)));
+  REQUIRE(test::spawn_calkit_and_kill(test::split_words(common + " -o " + killed.string()), journal_path_for(killed),
+                                      40, std::chrono::microseconds(200)));
   const std::string journal = test::read_file_bytes(journal_path_for(killed));
   const std::vector<std::string> lines = split_lines(journal);
   REQUIRE(lines.size() >= 30);
@@ -231,7 +231,8 @@ TEST_CASE("a damaged journal is cut back to its good readings, and a journal res
          {std::pair{"--probe sim --display sim:ips-lcd --window 20", "display: was 'sim:woled-tv', now 'sim:ips-lcd'"},
           std::pair{"--probe sim --display sim:woled-tv --window 20 --seed 2", "seed: was '1', now '2'"},
           std::pair{"--probe sim --display sim:woled-tv --window 50", "window: was '20', now '50'"},
-          std::pair{"--probe emulated:i1d3 --display sim:woled-tv --window 20", "probe: was 'calkit SimProbe #sim-1'"}}) {
+          std::pair{"--probe emulated:i1d3 --display sim:woled-tv --window 20",
+                    "probe: was 'calkit SimProbe #sim-1'"}}) {
       CAPTURE(other);
       test::CalkitOutput r = resume_edited("rig", journal, other);
       CHECK(r.status == 2);

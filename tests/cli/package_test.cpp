@@ -68,9 +68,9 @@ TEST_CASE("package --help shows an example, package verify --help too") {
 TEST_CASE("package a calibrate run, verify it, and catch every kind of tampering") {
   fs::path dir = scratch("calibrate");
   fs::path out = dir / "out", pkg = dir / "suiteB-2026-11-21";
-  Run calibrate = run_calkit_in("calibrate --probe sim --display sim:reference --target bt1886 --patches 100 --size 17 -o '" +
-                             out.string() + "'",
-                         dir);
+  Run calibrate = run_calkit_in(
+      "calibrate --probe sim --display sim:reference --target bt1886 --patches 100 --size 17 -o '" + out.string() + "'",
+      dir);
   REQUIRE_MESSAGE(calibrate.status == 0, calibrate.err);
 
   Run package = run_calkit_in("package '" + out.string() + "' -o '" + pkg.string() + "' --json", dir);
@@ -83,7 +83,9 @@ TEST_CASE("package a calibrate run, verify it, and catch every kind of tampering
     CHECK_MESSAGE(std::find(paths.begin(), paths.end(), expected) != paths.end(), expected);
   for (const auto& file : packaged["files"]) {
     fs::path copy = pkg / file["path"].get<std::string>();
-    CHECK(std::system(("cmp -s '" + (out / file["path"].get<std::string>()).string() + "' '" + copy.string() + "'").c_str()) == 0);
+    CHECK(std::system(
+              ("cmp -s '" + (out / file["path"].get<std::string>()).string() + "' '" + copy.string() + "'").c_str()) ==
+          0);
     std::string command = "md5sum '" + copy.string() + "' > '" + (dir / "md5.txt").string() + "'";
     REQUIRE(std::system(command.c_str()) == 0);
     CHECK(read_file_bytes(dir / "md5.txt").substr(0, 32) == file["md5"].get<std::string>());
@@ -162,15 +164,16 @@ TEST_CASE("a package copied to a second site and verified there with --record ho
   REQUIRE(made.status == 0);
   // The second site receives a copy (new modification times, as a plain cp gives).
   REQUIRE(std::system(("cp -r '" + (dir / "siteA").string() + "' '" + (dir / "siteB").string() + "'").c_str()) == 0);
-  Run recorded = run_calkit_in("package verify '" + (dir / "siteB").string() +
-                                   "' --record --author 'Bo Client' --location 'Suite B' --json",
-                               dir);
+  Run recorded = run_calkit_in(
+      "package verify '" + (dir / "siteB").string() + "' --record --author 'Bo Client' --location 'Suite B' --json",
+      dir);
   REQUIRE(recorded.status == 0);
   auto check = nlohmann::json::parse(recorded.out);
   CHECK(check["intact"] == true);
   CHECK(check["generations"] == 1);
   CHECK(fs::exists(check["recorded"].get<std::string>()));
-  auto again = nlohmann::json::parse(run_calkit_in("package verify '" + (dir / "siteB").string() + "' --json", dir).out);
+  auto again =
+      nlohmann::json::parse(run_calkit_in("package verify '" + (dir / "siteB").string() + "' --json", dir).out);
   CHECK(again["generations"] == 2);
   CHECK(again["intact"] == true);
   // The second generation says who verified where, and what was found, in ASC MHL's own terms.
@@ -182,7 +185,8 @@ TEST_CASE("a package copied to a second site and verified there with --record ho
   CHECK(second.find("<comment>calkit package verify: intact, 3 files</comment>") != std::string::npos);
 
   std::string ascmhl = calkit::test::shared_oracle("ascmhl");
-  if (ascmhl.empty() || calkit::test::run_shell("PYTHONPATH='" + ascmhl + "' /usr/bin/python3 -c 'import ascmhl'") != 0) {
+  if (ascmhl.empty() ||
+      calkit::test::run_shell("PYTHONPATH='" + ascmhl + "' /usr/bin/python3 -c 'import ascmhl'") != 0) {
     MESSAGE("skipped the ascmhl half: ../shared/oracles/ascmhl or its Debian python3 packages are not present");
     return;
   }

@@ -26,7 +26,7 @@ test::CalkitOutput run_cli(const std::string& args) { return test::run_calkit(ar
 fs::path measured(const fs::path& dir) {
   REQUIRE(run_cli("patches --set recommended --count 60 -o " + (dir / "set.ti1").string()).status == 0);
   REQUIRE(run_cli("measure --quiet --probe sim --display sim:reference --patches " + (dir / "set.ti1").string() +
-                 " -o " + (dir / "m.json").string())
+                  " -o " + (dir / "m.json").string())
               .status == 0);
   return dir / "m.json";
 }
@@ -40,10 +40,11 @@ std::string replaced(std::string text, const std::string& from, const std::strin
 
 // A spectral set (.ccss) of three samples at 380..730 nm in 10 nm steps.
 std::string ccss(const std::string& sample_values) {
-  std::string head = "CCSS\n\nDESCRIPTOR \"test\"\nORIGINATOR \"calkit test\"\nKEYWORD \"SPECTRAL_BANDS\"\n"
-                     "SPECTRAL_BANDS \"36\"\nKEYWORD \"SPECTRAL_START_NM\"\nSPECTRAL_START_NM \"380\"\n"
-                     "KEYWORD \"SPECTRAL_END_NM\"\nSPECTRAL_END_NM \"730\"\nKEYWORD \"SPECTRAL_NORM\"\n"
-                     "SPECTRAL_NORM \"1\"\n\nNUMBER_OF_FIELDS 37\nBEGIN_DATA_FORMAT\nSAMPLE_ID";
+  std::string head =
+      "CCSS\n\nDESCRIPTOR \"test\"\nORIGINATOR \"calkit test\"\nKEYWORD \"SPECTRAL_BANDS\"\n"
+      "SPECTRAL_BANDS \"36\"\nKEYWORD \"SPECTRAL_START_NM\"\nSPECTRAL_START_NM \"380\"\n"
+      "KEYWORD \"SPECTRAL_END_NM\"\nSPECTRAL_END_NM \"730\"\nKEYWORD \"SPECTRAL_NORM\"\n"
+      "SPECTRAL_NORM \"1\"\n\nNUMBER_OF_FIELDS 37\nBEGIN_DATA_FORMAT\nSAMPLE_ID";
   for (int nm = 380; nm <= 730; nm += 10) head += " SPEC_" + std::to_string(nm);
   head += "\nEND_DATA_FORMAT\n\nNUMBER_OF_SETS 3\nBEGIN_DATA\n";
   for (int s = 1; s <= 3; ++s) head += std::to_string(s) + sample_values + "\n";
@@ -68,7 +69,8 @@ std::string with_first_X(std::string csv, const std::string& x) {
 std::string ccmx(const std::string& rows) {
   return "CCMX\n\nDESCRIPTOR \"test\"\nKEYWORD \"INSTRUMENT\"\nINSTRUMENT \"SimProbe\"\nKEYWORD \"COLOR_REP\"\n"
          "COLOR_REP \"XYZ\"\n\nNUMBER_OF_FIELDS 3\nBEGIN_DATA_FORMAT\nXYZ_X XYZ_Y XYZ_Z\nEND_DATA_FORMAT\n\n"
-         "NUMBER_OF_SETS 3\nBEGIN_DATA\n" + rows + "END_DATA\n";
+         "NUMBER_OF_SETS 3\nBEGIN_DATA\n" +
+         rows + "END_DATA\n";
 }
 
 }  // namespace

@@ -11,13 +11,13 @@
 #include <nlohmann/json.hpp>
 
 #include "color/colorimetry.hpp"
+#include "core/clock.hpp"
+#include "emulators/display_spectrum.hpp"
+#include "emulators/i1d3_emulator.hpp"
 #include "formats/ccmx.hpp"
 #include "formats/ccss.hpp"
 #include "formats/measurement_file.hpp"
-#include "emulators/display_spectrum.hpp"
-#include "emulators/i1d3_emulator.hpp"
 #include "probes/transport/transport.hpp"
-#include "core/clock.hpp"
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"
 
@@ -58,7 +58,9 @@ Vec3 truth(const char* display, const Vec3& rgb) {
   return d.steady_XYZ(coded, 10);
 }
 
-Vec3 json_xyz(const nlohmann::json& j) { return Vec3(j["XYZ"][0].get<double>(), j["XYZ"][1].get<double>(), j["XYZ"][2].get<double>()); }
+Vec3 json_xyz(const nlohmann::json& j) {
+  return Vec3(j["XYZ"][0].get<double>(), j["XYZ"][1].get<double>(), j["XYZ"][2].get<double>());
+}
 
 }  // namespace
 
@@ -106,7 +108,8 @@ TEST_CASE("calkit ambient: lux and verdict against the review-room limits") {
   CHECK(bright["verdict"] == "fail");
   CHECK(bright["level"] == "bright");
 
-  auto warm = nlohmann::json::parse(run_calkit("ambient --probe emulated:i1d3,lux=5,kelvin=3000 --json", "amb_warm").out);
+  auto warm =
+      nlohmann::json::parse(run_calkit("ambient --probe emulated:i1d3,lux=5,kelvin=3000 --json", "amb_warm").out);
   CHECK(warm["neutral"] == false);
   CHECK(warm["verdict"] == "fail");
   Run text = run_calkit("ambient --probe emulated:i1d3", "amb_text");
@@ -123,8 +126,9 @@ TEST_CASE("calkit spot --probe emulated:i1d3 reads the display, a CCSS of its sp
   DisplaySpectra ccss;
   ccss.samples = DisplaySpectralModel(load_display_model("sim:ips-lcd")).primary_spectra();
   write_ccss(tmp("ips.ccss"), ccss);
-  Run corrected = run_calkit("spot --probe emulated:i1d3,correction=" + tmp("ips.ccss") +
-                             " --display sim:ips-lcd --rgb 0.2,0.7,0.4 --json", "spot_ccss");
+  Run corrected = run_calkit(
+      "spot --probe emulated:i1d3,correction=" + tmp("ips.ccss") + " --display sim:ips-lcd --rgb 0.2,0.7,0.4 --json",
+      "spot_ccss");
   REQUIRE(corrected.code == 0);
   Vec3 t2 = truth("sim:ips-lcd", Vec3(0.2, 0.7, 0.4));
   CHECK((json_xyz(nlohmann::json::parse(corrected.out)) - t2).norm() < 0.003 * t2.norm());
@@ -137,8 +141,9 @@ TEST_CASE("calkit probe match writes a CCMX that corrects the colorimeter to the
   patches.rgb = rgbw;
   patches.rgb.push_back(Vec3(0.6, 0.3, 0.8));
   write_patches(tmp("match.ti1"), patches);
-  Run col = run_calkit("measure --probe emulated:i1d3 --display sim:qdoled-hdr --patches " + tmp("match.ti1") +
-                       " -o " + tmp("match_col.ti3") + " -q --window 10", "match_measure");
+  Run col = run_calkit("measure --probe emulated:i1d3 --display sim:qdoled-hdr --patches " + tmp("match.ti1") + " -o " +
+                           tmp("match_col.ti3") + " -q --window 10",
+                       "match_measure");
   REQUIRE(col.code == 0);
   MeasurementSet ref;
   for (const Vec3& p : rgbw) {
@@ -153,7 +158,8 @@ TEST_CASE("calkit probe match writes a CCMX that corrects the colorimeter to the
   for (const char* method : {"fcmm", "lsq"}) {
     const std::string out = tmp(std::string("match_") + method + ".ccmx");
     Run m = run_calkit("probe match --reference " + tmp("match_ref.ti3") + " --colorimeter " + tmp("match_col.ti3") +
-                       " -o " + out + " --method " + method, std::string("match_") + method);
+                           " -o " + out + " --method " + method,
+                       std::string("match_") + method);
     REQUIRE(m.code == 0);
     ColorimeterMatrix ccmx = read_ccmx(out);
     CHECK(ccmx.reference == "reference spectro");
@@ -163,7 +169,8 @@ TEST_CASE("calkit probe match writes a CCMX that corrects the colorimeter to the
     CHECK((ccmx.apply(other) - t).norm() < 0.003 * t.norm());
   }
   Run bad = run_calkit("probe match --reference " + tmp("match_ref.ti3") + " --colorimeter " + tmp("match_col.ti3") +
-                       " -o " + tmp("x.ccmx") + " --method magic", "match_bad");
+                           " -o " + tmp("x.ccmx") + " --method magic",
+                       "match_bad");
   CHECK(bad.code == 2);
 }
 
@@ -211,6 +218,7 @@ TEST_CASE("calkit probe info --trace then --probe replay: gives the same answer 
     b.erase("rig");
     CHECK(a == b);
   }
-  Run both = run_calkit("probe info --probe replay:" + tmp("trace_i1d3.txt") + " --display sim:ips-lcd", "replay_display");
+  Run both =
+      run_calkit("probe info --probe replay:" + tmp("trace_i1d3.txt") + " --display sim:ips-lcd", "replay_display");
   CHECK(both.code == 2);
 }

@@ -24,10 +24,11 @@ namespace {
 fs::path scratch(const std::string& name) { return fs::path(CALKIT_TEST_TMP) / name; }
 
 // Runs calkit with arguments; returns the exit status and stdout, stderr into files.
-int run_calkit(const std::string& args, const std::string& name, std::string* out = nullptr, std::string* err = nullptr) {
+int run_calkit(const std::string& args, const std::string& name, std::string* out = nullptr,
+               std::string* err = nullptr) {
   fs::path o = scratch(name + ".out"), e = scratch(name + ".err");
-  int status = std::system((std::string("'") + CALKIT_BINARY + "' " + args + " > '" + o.string() + "' 2> '" +
-                            e.string() + "'").c_str());
+  int status = std::system(
+      (std::string("'") + CALKIT_BINARY + "' " + args + " > '" + o.string() + "' 2> '" + e.string() + "'").c_str());
   auto slurp = [](const fs::path& p) {
     std::ifstream in(p);
     return std::string(std::istreambuf_iterator<char>(in), {});
@@ -56,7 +57,7 @@ TEST_CASE("calkit report renders before and after into one HTML file") {
   fs::remove(html);
   std::string out;
   REQUIRE(run_calkit("report '" + before.string() + "' '" + after.string() + "' -o '" + html.string() + "' --json",
-                 "cli_report", &out) == 0);
+                     "cli_report", &out) == 0);
   auto json = nlohmann::json::parse(out);
   CHECK(json["html"] == html.string());
   CHECK(json["runs"][0]["pass"] == false);
@@ -72,7 +73,7 @@ TEST_CASE("calkit report on a malformed file exits 2 with one line naming it") {
   std::ofstream(bad) << R"({"format": "calkit-verification", "version": 1, "info": {}})";
   std::string err;
   CHECK(run_calkit("report '" + bad.string() + "' -o '" + scratch("cli_report_bad.html").string() + "'",
-               "cli_report_bad", nullptr, &err) == 2);
+                   "cli_report_bad", nullptr, &err) == 2);
   CHECK(err.find("cli_report_bad.json") != std::string::npos);
   CHECK(err.find("info.label") != std::string::npos);
   CHECK(std::count(err.begin(), err.end(), '\n') == 1);
@@ -93,10 +94,12 @@ TEST_CASE("calkit report refuses a verification JSON whose steps name patches it
     std::string field;
   };
   const std::vector<Case> cases = {
-      {"past_end", [&](nlohmann::json& j) { j["greyscale"]["steps"][1]["patch"] = count + 1000; }, "greyscale.steps[1].patch"},
+      {"past_end", [&](nlohmann::json& j) { j["greyscale"]["steps"][1]["patch"] = count + 1000; },
+       "greyscale.steps[1].patch"},
       {"no_patches", [](nlohmann::json& j) { j["patches"] = nlohmann::json::array(); }, "greyscale.steps[0].patch"},
       {"negative", [](nlohmann::json& j) { j["greyscale"]["steps"][2]["patch"] = -3; }, "greyscale.steps[2].patch"},
-      {"huge", [](nlohmann::json& j) { j["greyscale"]["steps"][0]["patch"] = 4294967306ll; }, "greyscale.steps[0].patch"},
+      {"huge", [](nlohmann::json& j) { j["greyscale"]["steps"][0]["patch"] = 4294967306ll; },
+       "greyscale.steps[0].patch"},
       {"worst", [&](nlohmann::json& j) { j["summary"]["de2000"]["max_index"] = count; }, "summary.de2000.max_index"},
   };
   for (const Case& c : cases) {

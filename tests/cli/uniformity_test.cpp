@@ -73,7 +73,8 @@ TEST_CASE("sim:ips-lcd fails the luminance tolerance in the corners of a 3x3 gri
   CHECK(a["verdict"]["line"].get<std::string>().rfind("FAIL: max luminance deviation", 0) == 0);
   CHECK(fs::exists(ips / "uniformity.html"));
   CHECK_FALSE(fs::exists(ips / "uniformity.json.journal"));
-  CHECK(run("uniformity --quiet --strict --probe sim --display sim:ips-lcd --grid 3x3 -o " + scratch("strict").string()) == 1);
+  CHECK(run("uniformity --quiet --strict --probe sim --display sim:ips-lcd --grid 3x3 -o " +
+            scratch("strict").string()) == 1);
 }
 
 TEST_CASE("zone readings follow the patch position on the virtual display, through every level") {
@@ -112,7 +113,7 @@ TEST_CASE("uniformity killed with SIGKILL and resumed reads what an uninterrupte
   std::mt19937 rng(std::random_device{}());
   std::size_t kill_after = 3 + rng() % 150;  // journal lines before the kill
   bool finished_first = !test::spawn_calkit_and_kill(test::split_words(args + killed.string()), journal, kill_after,
-                                                      std::chrono::microseconds(100));
+                                                     std::chrono::microseconds(100));
   REQUIRE_MESSAGE(!finished_first, "uniformity ended before it could be killed");
   REQUIRE_FALSE(fs::exists(killed / "uniformity.json"));
   CHECK(run(args + killed.string() + " 2>/dev/null") == 2);  // refuses to overwrite the journal

@@ -27,8 +27,7 @@ std::vector<calkit::test::CsvRow> rows_of(const std::string& method) {
 TEST_CASE("McCamy 1992 matches colour-science") {
   auto rows = rows_of("McCamy1992");
   REQUIRE(rows.size() == 3);
-  for (const auto& r : rows)
-    CHECK(std::abs(cct_mccamy(input_xy(r)) - r.num("expected_CCT_K")) < 1e-6);
+  for (const auto& r : rows) CHECK(std::abs(cct_mccamy(input_xy(r)) - r.num("expected_CCT_K")) < 1e-6);
 }
 
 TEST_CASE("Ohno 2013 matches colour-science within its table tolerance") {

@@ -6,8 +6,8 @@
 #include "color/adaptation.hpp"
 #include "color/colorimetry.hpp"
 #include "color/difference.hpp"
-#include "core/error.hpp"
 #include "color/rgb_space.hpp"
+#include "core/error.hpp"
 #include "csv_rows.hpp"
 
 using namespace calkit;
@@ -34,15 +34,12 @@ TEST_CASE("RP 177 normalised primary matrices") {
   check_matrix(rec709_space().rgb_to_XYZ(), "Rec.709 RGB->XYZ (NPM)");
   check_matrix(p3d65_space().rgb_to_XYZ(), "P3-D65 RGB->XYZ (NPM)");
   check_matrix(rec2020_space().rgb_to_XYZ(), "Rec.2020 RGB->XYZ (NPM)");
-  CHECK((rec709_space().XYZ_to_rgb() * rec709_space().rgb_to_XYZ() - Mat3::Identity())
-            .cwiseAbs().maxCoeff() < 1e-12);
+  CHECK((rec709_space().XYZ_to_rgb() * rec709_space().rgb_to_XYZ() - Mat3::Identity()).cwiseAbs().maxCoeff() < 1e-12);
 }
 
 TEST_CASE("Gamut conversion matrices 709->2020 and P3->2020") {
-  check_matrix(rec2020_space().XYZ_to_rgb() * rec709_space().rgb_to_XYZ(),
-               "Rec.709->Rec.2020 (linear RGB)");
-  check_matrix(rec2020_space().XYZ_to_rgb() * p3d65_space().rgb_to_XYZ(),
-               "P3-D65->Rec.2020 (linear RGB)");
+  check_matrix(rec2020_space().XYZ_to_rgb() * rec709_space().rgb_to_XYZ(), "Rec.709->Rec.2020 (linear RGB)");
+  check_matrix(rec2020_space().XYZ_to_rgb() * p3d65_space().rgb_to_XYZ(), "P3-D65->Rec.2020 (linear RGB)");
 }
 
 TEST_CASE("DCI-P3 white maps to its own xy") {

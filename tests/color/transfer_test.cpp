@@ -3,8 +3,8 @@
 
 #include <cmath>
 
-#include "core/error.hpp"
 #include "color/transfer.hpp"
+#include "core/error.hpp"
 #include "csv_rows.hpp"
 
 using namespace calkit;
@@ -97,12 +97,10 @@ TEST_CASE("HLG EOTF matches colour-science eotf_BT2100_HLG_2 (BT.2100-2 black li
   CHECK(hlg_eotf(Vec3::Zero(), 1000).y() == doctest::Approx(0.0));
   CHECK(std::abs(hlg_eotf(Vec3::Constant(0.212132034355964), 1000).y() - 6.476039825649814) < 1e-7);
   CHECK(std::abs(hlg_eotf(Vec3::Ones(), 1000).y() - 1000.000032321769100) < 1e-7);
-  CHECK(std::abs(hlg_eotf(Vec3::Constant(0.212132034355964), 10000, 0.001, 1.4).y() -
-                 29.581261576946076) < 1e-7);
-  CHECK(std::abs(hlg_inverse_eotf(Vec3::Constant(6.476039825649814), 1000).y() -
-                 0.212132034355964) < 1e-9);
-  CHECK(std::abs(hlg_inverse_eotf(Vec3::Constant(29.581261576946076), 10000, 0.001, 1.4).y() -
-                 0.212132034355964) < 1e-9);
+  CHECK(std::abs(hlg_eotf(Vec3::Constant(0.212132034355964), 10000, 0.001, 1.4).y() - 29.581261576946076) < 1e-7);
+  CHECK(std::abs(hlg_inverse_eotf(Vec3::Constant(6.476039825649814), 1000).y() - 0.212132034355964) < 1e-9);
+  CHECK(std::abs(hlg_inverse_eotf(Vec3::Constant(29.581261576946076), 10000, 0.001, 1.4).y() - 0.212132034355964) <
+        1e-9);
 }
 
 TEST_CASE("BT.2390 EETF: identity below the knee, peak to peak, monotonic") {
@@ -110,8 +108,7 @@ TEST_CASE("BT.2390 EETF: identity below the knee, peak to peak, monotonic") {
   double knee = eetf.knee_nits();
   CHECK(knee < 1000);
   CHECK(knee > 100);
-  for (double L : {0.0, 0.1, 1.0, 10.0, 100.0, knee * 0.999})
-    CHECK(eetf.nits(L) == doctest::Approx(L).epsilon(1e-9));
+  for (double L : {0.0, 0.1, 1.0, 10.0, 100.0, knee * 0.999}) CHECK(eetf.nits(L) == doctest::Approx(L).epsilon(1e-9));
   CHECK(eetf.nits(4000) == doctest::Approx(1000).epsilon(1e-9));
   double prev = -1;
   for (double s = 0; s <= 1.0; s += 0.001) {

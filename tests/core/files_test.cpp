@@ -39,9 +39,9 @@ fs::path special(const fs::path& dir, const std::string& kind, const std::string
 TEST_CASE("a FIFO, a device or a folder given to any reader is refused at once, naming it, exit 2") {
   fs::path dir = scratch_dir("core-files", "special");
   const std::vector<std::pair<std::string, std::string>> readers = {
-      {"lut info ", "lut.cube"},   {"lut info ", "lut.clf"},         {"lut info ", "lut.3dl"},
-      {"lut info ", "lut.icc"},    {"display show ", "model.json"},  {"report ", "run.json"},
-      {"convert ", "m.ti3"},       {"convert ", "m.json"},           {"probe match --reference ", "m.csv"},
+      {"lut info ", "lut.cube"}, {"lut info ", "lut.clf"},        {"lut info ", "lut.3dl"},
+      {"lut info ", "lut.icc"},  {"display show ", "model.json"}, {"report ", "run.json"},
+      {"convert ", "m.ti3"},     {"convert ", "m.json"},          {"probe match --reference ", "m.csv"},
   };
   for (const std::string kind : {"fifo", "device", "folder"}) {
     const std::string says = kind == "fifo" ? "is a FIFO" : kind == "device" ? "is a device" : "is a folder";
@@ -49,7 +49,8 @@ TEST_CASE("a FIFO, a device or a folder given to any reader is refused at once, 
       fs::path input = special(dir, kind, name);
       std::string args = command + input.string();
       if (command == "convert ") args += " " + (dir / "out.csv").string();
-      if (command.rfind("probe match", 0) == 0) args += " --colorimeter " + input.string() + " -o " + (dir / "c.ccmx").string();
+      if (command.rfind("probe match", 0) == 0)
+        args += " --colorimeter " + input.string() + " -o " + (dir / "c.ccmx").string();
       if (command == "report ") args += " -o " + (dir / "r.html").string();
       CAPTURE(args);
       CalkitOutput out = run_limited(args);

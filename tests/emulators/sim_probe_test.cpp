@@ -5,8 +5,8 @@
 #include <cmath>
 #include <vector>
 
-#include "emulators/sim_probe.hpp"
 #include "core/clock.hpp"
+#include "emulators/sim_probe.hpp"
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"
 

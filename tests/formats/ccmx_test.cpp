@@ -54,8 +54,7 @@ std::string ccss_text(int sets) {
       "SPECTRAL_NORM \"1.000000\"\n\nNUMBER_OF_FIELDS 5\nBEGIN_DATA_FORMAT\n"
       "SAMPLE_ID SPEC_400 SPEC_500 SPEC_600 SPEC_700\nEND_DATA_FORMAT\n\nNUMBER_OF_SETS " +
       std::to_string(sets) + "\nBEGIN_DATA\n";
-  for (int i = 1; i <= sets; ++i)
-    s += std::to_string(i) + " 0.1 0.2 " + std::to_string(i) + " 0.05\n";
+  for (int i = 1; i <= sets; ++i) s += std::to_string(i) + " 0.1 0.2 " + std::to_string(i) + " 0.05\n";
   return s + "END_DATA\n";
 }
 

@@ -76,8 +76,7 @@ TEST_CASE("cgats written text parses back to the same tables") {
 }
 
 TEST_CASE("cgats numbers are written so they read back exactly") {
-  for (double v : {0.1, 1.0 / 3.0, 95.0455, 1e-9, 123456.789, -0.0})
-    CHECK(std::stod(cgats_format_number(v)) == v);
+  for (double v : {0.1, 1.0 / 3.0, 95.0455, 1e-9, 123456.789, -0.0}) CHECK(std::stod(cgats_format_number(v)) == v);
 }
 
 TEST_CASE("cgats malformed input names file, line and field") {

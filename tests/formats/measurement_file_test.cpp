@@ -180,8 +180,7 @@ TEST_CASE("patch sets round trip through ti1 and json") {
   auto dir = scratch_dir("patches");
   PatchSet p;
   p.description = "five patches";
-  p.rgb = {Vec3(0, 0, 0), Vec3(1, 1, 1), Vec3(0.5, 0.25, 0.125), Vec3(1.0 / 3, 0.1, 0.9),
-           Vec3(0.01, 0.02, 0.03)};
+  p.rgb = {Vec3(0, 0, 0), Vec3(1, 1, 1), Vec3(0.5, 0.25, 0.125), Vec3(1.0 / 3, 0.1, 0.9), Vec3(0.01, 0.02, 0.03)};
   for (const char* name : {"p.ti1", "p.json"}) {
     write_patches(dir / name, p);
     PatchSet back = read_patches(dir / name);
@@ -237,17 +236,14 @@ TEST_CASE("malformed json and csv name file, line and field") {
   const char* good = R"({"format": "calkit-measurements", "version": 1, "readings": [)";
   e = error_of([&] { parse_measurement_json(std::string(good) + R"({"rgb": [0, 0, 1]}]})", "m.json"); });
   CHECK(e.field() == "readings[0].XYZ");
-  e = error_of([&] {
-    parse_measurement_json(std::string(good) + R"({"rgb": [0, 0, 1], "XYZ": [1, "x", 2]}]})", "m.json");
-  });
+  e = error_of(
+      [&] { parse_measurement_json(std::string(good) + R"({"rgb": [0, 0, 1], "XYZ": [1, "x", 2]}]})", "m.json"); });
   CHECK(e.field() == "readings[0].XYZ[1]");
-  e = error_of([&] {
-    parse_measurement_json(std::string(good) + R"({"rgb": [0, 2, 1], "XYZ": [1, 1, 2]}]})", "m.json");
-  });
+  e = error_of(
+      [&] { parse_measurement_json(std::string(good) + R"({"rgb": [0, 2, 1], "XYZ": [1, 1, 2]}]})", "m.json"); });
   CHECK(e.field() == "readings[0].rgb[1]");
-  e = error_of([&] {
-    parse_measurement_json(R"({"format": "calkit-measurements", "version": 7, "readings": []})", "m.json");
-  });
+  e = error_of(
+      [&] { parse_measurement_json(R"({"format": "calkit-measurements", "version": 7, "readings": []})", "m.json"); });
   CHECK(e.field() == "version");
 
   e = error_of([] { parse_measurement_csv("R,G,B,X,Y,Z\n0,0,0,1,1,1\n0,0,1,1,1\n", "m.csv"); });

@@ -29,11 +29,17 @@ MhlHashList sample_list() {
   list.tool_version = "0.1.0";
   list.ignore_patterns = {"ascmhl", "ascmhl/"};
   list.files = {
-      {"calibration.cube", 1234, "2026-11-20T18:00:00+00:00",
+      {"calibration.cube",
+       1234,
+       "2026-11-20T18:00:00+00:00",
        {{"xxh64", "0ea03b369a463d9d", "original", "2026-11-21T09:15:07+00:00"},
-        {"md5", "d41d8cd98f00b204e9800998ecf8427e", "original", "2026-11-21T09:15:07+00:00"}}, 0},
-      {"verify/report & notes.html", 0, "2026-11-20T18:00:01+00:00",
-       {{"xxh64", "ef46db3751d8e999", "original", "2026-11-21T09:15:07+00:00"}}, 0},
+        {"md5", "d41d8cd98f00b204e9800998ecf8427e", "original", "2026-11-21T09:15:07+00:00"}},
+       0},
+      {"verify/report & notes.html",
+       0,
+       "2026-11-20T18:00:01+00:00",
+       {{"xxh64", "ef46db3751d8e999", "original", "2026-11-21T09:15:07+00:00"}},
+       0},
   };
   return list;
 }
@@ -96,12 +102,12 @@ TEST_CASE("a written manifest and chain validate against the ASC MHL v2.0 schema
   fs::path dir = calkit::test::scratch_dir("mhl-xmllint");
   write_file_atomically(dir / "0001_pkg_2026-11-21_091507Z.mhl", format_mhl(sample_list()));
   MhlChain chain;
-  chain.generations.push_back({1, "0001_pkg_2026-11-21_091507Z.mhl",
-                               {"c4", "c4" + std::string(88, '1'), "", ""}, 0});
+  chain.generations.push_back({1, "0001_pkg_2026-11-21_091507Z.mhl", {"c4", "c4" + std::string(88, '1'), "", ""}, 0});
   write_file_atomically(dir / "ascmhl_chain.xml", format_mhl_chain(chain));
   const std::string xsd = (kMhlData / "ASCMHL.xsd").string();
   const std::string chain_xsd = (kMhlData / "ASCMHLDirectory.xsd").string();
-  CHECK(calkit::test::run_in(dir, "xmllint --noout --nonet --schema '" + xsd + "' 0001_pkg_2026-11-21_091507Z.mhl") == 0);
+  CHECK(calkit::test::run_in(dir, "xmllint --noout --nonet --schema '" + xsd + "' 0001_pkg_2026-11-21_091507Z.mhl") ==
+        0);
   CHECK(calkit::test::run_in(dir, "xmllint --noout --nonet --schema '" + chain_xsd + "' ascmhl_chain.xml") == 0);
   // Negative control: the schema does reject a manifest without <processinfo>.
   std::string text = format_mhl(sample_list());
@@ -193,14 +199,15 @@ TEST_CASE("malformed chains throw InputError naming the field") {
   CHECK(error_with("sequencenr=\"2\"", "sequencenr=\"1\"").field() == "sequencenr");
   CHECK(error_with("sequencenr=\"2\"", "sequencenr=\"-2\"").field() == "sequencenr");
   CHECK(error_with("<path>0002", "<path>../0002").field() == "path");
-  CHECK(error_with("c4324Sd21", "c4324Sd20").field() == "c4");  // '0' is not base58
+  CHECK(error_with("c4324Sd21", "c4324Sd20").field() == "c4");   // '0' is not base58
   CHECK(error_with("<c4>c4324", "<c4>c4324x").field() == "c4");  // 91 characters
   CHECK(error_with("DIRECTORY", "OTHER").field() == "xmlns");
   InputError e = error_with("<c4>c4324", "<c4>c4324x");
   CHECK(e.line() == 9);
 }
 
-TEST_CASE("creator info round-trips, namespace prefixes are read (spec v1.0 6.1), xxh32 and action new are not ASC MHL") {
+TEST_CASE(
+    "creator info round-trips, namespace prefixes are read (spec v1.0 6.1), xxh32 and action new are not ASC MHL") {
   MhlHashList list = sample_list();
   list.authors = {{"Ann Op", "ann@example.com", "", "DIT"}};
   list.location = "Suite A";

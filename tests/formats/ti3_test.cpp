@@ -4,8 +4,8 @@
 
 #include <cmath>
 
-#include "core/files.hpp"
 #include "color/observer.hpp"
+#include "core/files.hpp"
 #include "formats/cgats.hpp"
 #include "formats/measurement_file.hpp"
 #include "formats/ti1.hpp"

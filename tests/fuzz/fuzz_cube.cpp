@@ -14,7 +14,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size > 1 << 20) return 0;
-  static const std::string base = (std::filesystem::temp_directory_path() / ("fuzz_cube_" + std::to_string(getpid()))).string();
+  static const std::string base =
+      (std::filesystem::temp_directory_path() / ("fuzz_cube_" + std::to_string(getpid()))).string();
   // The first byte picks the parser so one corpus reaches all three text formats.
   const char* ext = size > 0 && data[0] == '<' ? ".clf" : size > 0 && data[0] == '3' ? ".3dl" : ".cube";
   const std::string path = base + ext;

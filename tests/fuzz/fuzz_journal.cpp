@@ -17,7 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size > 1 << 20) return 0;
   static const std::string path =
       (std::filesystem::temp_directory_path() / ("fuzz_journal_" + std::to_string(getpid()))).string();
-  std::ofstream(path, std::ios::binary | std::ios::trunc).write(reinterpret_cast<const char*>(data), std::streamsize(size));
+  std::ofstream(path, std::ios::binary | std::ios::trunc)
+      .write(reinterpret_cast<const char*>(data), std::streamsize(size));
   calkit::fuzz::expect_input_error_only([&] {
     calkit::JournalContents contents = calkit::read_journal(path);
     if (contents.valid_bytes > size) std::abort();

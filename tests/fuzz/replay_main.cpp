@@ -33,13 +33,47 @@ std::vector<std::string> read_corpus(const std::filesystem::path& dir) {
 }
 
 // Tokens that steer mutations toward the interesting corners of CGATS, JSON and CSV.
-const char* const kTokens[] = {
-    "\n", " ", "\"", "#", ",", "{", "}", "[", "]", ":", "null", "true", "-", ".", "e",
-    "BEGIN_DATA", "END_DATA", "BEGIN_DATA_FORMAT", "END_DATA_FORMAT", "NUMBER_OF_SETS 100000000",
-    "NUMBER_OF_FIELDS 0", "KEYWORD", "nan", "inf", "-1e308", "1e309", "4.9e-324", "-0",
-    "99999999999999999999", "LUMINANCE_XYZ_CDM2 \"0 0 0\"", "NORMALIZED_TO_Y_100 \"YES\"",
-    "SPECTRAL_BANDS \"100000\"", "\"XYZ\": [", "\"rgb\": [", "\"spectrum\": {", "\\u0000",
-    "LUT_3D_SIZE 65536", "TITLE \"", "DOMAIN_MIN", "\xff\xfe", "\r\n"};
+const char* const kTokens[] = {"\n",
+                               " ",
+                               "\"",
+                               "#",
+                               ",",
+                               "{",
+                               "}",
+                               "[",
+                               "]",
+                               ":",
+                               "null",
+                               "true",
+                               "-",
+                               ".",
+                               "e",
+                               "BEGIN_DATA",
+                               "END_DATA",
+                               "BEGIN_DATA_FORMAT",
+                               "END_DATA_FORMAT",
+                               "NUMBER_OF_SETS 100000000",
+                               "NUMBER_OF_FIELDS 0",
+                               "KEYWORD",
+                               "nan",
+                               "inf",
+                               "-1e308",
+                               "1e309",
+                               "4.9e-324",
+                               "-0",
+                               "99999999999999999999",
+                               "LUMINANCE_XYZ_CDM2 \"0 0 0\"",
+                               "NORMALIZED_TO_Y_100 \"YES\"",
+                               "SPECTRAL_BANDS \"100000\"",
+                               "\"XYZ\": [",
+                               "\"rgb\": [",
+                               "\"spectrum\": {",
+                               "\\u0000",
+                               "LUT_3D_SIZE 65536",
+                               "TITLE \"",
+                               "DOMAIN_MIN",
+                               "\xff\xfe",
+                               "\r\n"};
 
 std::string mutate(std::string s, const std::vector<std::string>& seeds, std::mt19937& rng) {
   auto pick = [&](size_t n) { return n == 0 ? size_t{0} : std::uniform_int_distribution<size_t>(0, n - 1)(rng); };
@@ -105,7 +139,6 @@ int main(int argc, char** argv) {
     std::string input = mutate(seeds[i % static_cast<long>(seeds.size())], seeds, rng);
     run(input);
   }
-  std::printf("%s: %zu seeds and %ld mutations ran without a crash\n", argv[0], seeds.size(),
-              mutations);
+  std::printf("%s: %zu seeds and %ld mutations ran without a crash\n", argv[0], seeds.size(), mutations);
   return 0;
 }

@@ -111,8 +111,8 @@ TEST_CASE("ociochecklut on a written .cube prints the same numbers as apply_tetr
     }
     REQUIRE(nums.size() >= 3);
     Vec3 got(nums[nums.size() - 3], nums[nums.size() - 2], nums[nums.size() - 1]);
-    Vec3 want = apply_tetrahedral(lut, Vec3(std::stod(std::to_string(p[0])), std::stod(std::to_string(p[1])),
-                                            std::stod(std::to_string(p[2]))));
+    Vec3 want = apply_tetrahedral(
+        lut, Vec3(std::stod(std::to_string(p[0])), std::stod(std::to_string(p[1])), std::stod(std::to_string(p[2]))));
     INFO(out);
     CHECK((got - want).cwiseAbs().maxCoeff() < 2e-6);
   }

@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <fstream>
 
-#include "lut_test_util.hpp"
 #include "core/error.hpp"
+#include "lut_test_util.hpp"
 #include "luts/lut_io.hpp"
 #include "luts/threedl_format.hpp"
 
@@ -227,8 +227,9 @@ TEST_CASE("OCIO config with a 1D LUT applies it through the view") {
   auto path = lut_test::scratch("calib1d.ocio");
   write_lut1d(path, lut);
   auto cfg = OCIO::Config::CreateFromFile(path.c_str());
-  auto cpu = cfg->getProcessor("raw", cfg->getDisplay(0), cfg->getView(cfg->getDisplay(0), 0), OCIO::TRANSFORM_DIR_FORWARD)
-                 ->getDefaultCPUProcessor();
+  auto cpu =
+      cfg->getProcessor("raw", cfg->getDisplay(0), cfg->getView(cfg->getDisplay(0), 0), OCIO::TRANSFORM_DIR_FORWARD)
+          ->getDefaultCPUProcessor();
   for (const Vec3& p : lut_test::random_points(100, 19)) {
     float px[3] = {float(p[0]), float(p[1]), float(p[2])};
     cpu->applyRGB(px);

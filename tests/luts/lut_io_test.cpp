@@ -14,10 +14,10 @@ using namespace calkit;
 namespace {
 
 struct Expect {
-  std::string name;      // scratch file name (extension picks the format)
+  std::string name;  // scratch file name (extension picks the format)
   std::string text;
-  int line;              // expected InputError::line() (0: whole file)
-  std::string field;     // expected InputError::field()
+  int line;           // expected InputError::line() (0: whole file)
+  std::string field;  // expected InputError::field()
 };
 
 void expect_error(const Expect& e) {
@@ -25,8 +25,10 @@ void expect_error(const Expect& e) {
   std::ofstream(path, std::ios::binary) << e.text;
   INFO(e.name);
   try {
-    if (path.extension() == ".cube" && e.text.find("LUT_1D_SIZE") != std::string::npos) (void)read_lut1d(path);
-    else (void)read_lut3d(path);
+    if (path.extension() == ".cube" && e.text.find("LUT_1D_SIZE") != std::string::npos)
+      (void)read_lut1d(path);
+    else
+      (void)read_lut3d(path);
     FAIL("no InputError for " << e.name);
   } catch (const InputError& err) {
     INFO(err.what());
@@ -79,13 +81,21 @@ TEST_CASE("malformed CLF files name file and line and field") {
   const std::string head = "<?xml version=\"1.0\"?>\n<ProcessList id=\"a\" compCLFversion=\"3\">\n";
   expect_error({"notxml.clf", "<ProcessList>\n<LUT3D>\n</ProcessList>\n", 3, "xml"});
   expect_error({"noroot.clf", "<?xml version=\"1.0\"?>\n<Other/>\n", 0, "ProcessList"});
-  expect_error({"dim.clf", head + "<LUT3D inBitDepth=\"32f\" outBitDepth=\"32f\">\n<Array dim=\"2 2 3 3\">0</Array>\n</LUT3D>\n</ProcessList>\n",
+  expect_error({"dim.clf",
+                head + "<LUT3D inBitDepth=\"32f\" outBitDepth=\"32f\">\n<Array dim=\"2 2 3 "
+                       "3\">0</Array>\n</LUT3D>\n</ProcessList>\n",
                 3, "Array dim"});
-  expect_error({"count.clf", head + "<LUT3D inBitDepth=\"32f\" outBitDepth=\"32f\">\n<Array dim=\"2 2 2 3\">0 0 0</Array>\n</LUT3D>\n</ProcessList>\n",
+  expect_error({"count.clf",
+                head + "<LUT3D inBitDepth=\"32f\" outBitDepth=\"32f\">\n<Array dim=\"2 2 2 3\">0 0 "
+                       "0</Array>\n</LUT3D>\n</ProcessList>\n",
                 3, "Array"});
-  expect_error({"nan.clf", head + "<LUT3D inBitDepth=\"32f\" outBitDepth=\"32f\">\n<Array dim=\"2 2 2 3\">nan</Array>\n</LUT3D>\n</ProcessList>\n",
+  expect_error({"nan.clf",
+                head + "<LUT3D inBitDepth=\"32f\" outBitDepth=\"32f\">\n<Array dim=\"2 2 2 "
+                       "3\">nan</Array>\n</LUT3D>\n</ProcessList>\n",
                 3, "Array"});
-  expect_error({"depth.clf", head + "<LUT3D inBitDepth=\"32f\" outBitDepth=\"7i\">\n<Array dim=\"2 2 2 3\">0</Array>\n</LUT3D>\n</ProcessList>\n",
+  expect_error({"depth.clf",
+                head + "<LUT3D inBitDepth=\"32f\" outBitDepth=\"7i\">\n<Array dim=\"2 2 2 "
+                       "3\">0</Array>\n</LUT3D>\n</ProcessList>\n",
                 3, "outBitDepth"});
   expect_error({"node.clf", head + "<ASC_CDL id=\"x\"/>\n</ProcessList>\n", 3, "ASC_CDL"});
   expect_error({"empty.clf", head + "</ProcessList>\n", 0, "LUT3D"});
@@ -107,7 +117,8 @@ TEST_CASE("malformed ICC and OCIO files name the file and field") {
     }
   }
   expect_error({"nolut.ocio", "ocio_profile_version: 2\nroles:\n  default: raw\n", 0, "FileTransform"});
-  expect_error({"missing.ocio", "ocio_profile_version: 2\n    from_scene_reference: !<FileTransform> {src: nowhere.cube}\n", 2, "src"});
+  expect_error({"missing.ocio",
+                "ocio_profile_version: 2\n    from_scene_reference: !<FileTransform> {src: nowhere.cube}\n", 2, "src"});
 }
 
 TEST_CASE("reading a 1D file as 3D (and the reverse) is an InputError and not a wrong LUT") {

@@ -45,7 +45,8 @@ inline calkit::Lut1d curvy_lut1d(int size) {
   return lut;
 }
 
-inline calkit::Vec3 ocio_apply_file(const std::filesystem::path& file, OCIO::Interpolation interp, const calkit::Vec3& rgb) {
+inline calkit::Vec3 ocio_apply_file(const std::filesystem::path& file, OCIO::Interpolation interp,
+                                    const calkit::Vec3& rgb) {
   auto cfg = OCIO::Config::CreateRaw();
   auto ft = OCIO::FileTransform::Create();
   ft->setSrc(file.c_str());

@@ -180,5 +180,6 @@ TEST_CASE("a repeated patch or a patch outside the set ends the good prefix") {
     Journal j = Journal::create(outside, header);
     j.append(entry(3, set.rgb[0], Vec3(0.01, 0.01, 0.01)));
   }
-  CHECK(read_journal(outside).damage == "line 2 is not a reading of this patch set (patch 3 is outside the patch set (0..2))");
+  CHECK(read_journal(outside).damage ==
+        "line 2 is not a reading of this patch set (patch 3 is outside the patch set (0..2))");
 }

@@ -7,10 +7,10 @@
 #include <memory>
 #include <vector>
 
+#include "emulators/sim_probe.hpp"
+#include "emulators/virtual_pattern_generator.hpp"
 #include "measure/journal.hpp"
 #include "measure/session.hpp"
-#include "emulators/virtual_pattern_generator.hpp"
-#include "emulators/sim_probe.hpp"
 #include "sim/display_model.hpp"
 
 using namespace calkit;
@@ -20,8 +20,7 @@ namespace {
 
 // Clock, display, probe and pattern backend of one simulated run.
 struct Bench {
-  explicit Bench(DisplayModel model)
-      : display(std::move(model), clock), probe(display), pattern(display) {
+  explicit Bench(DisplayModel model) : display(std::move(model), clock), probe(display), pattern(display) {
     probe.open();
   }
   SimulatedClock clock;
@@ -97,8 +96,8 @@ TEST_CASE("read-until-stable waits longer on a slow-settling display and lands o
   SessionResult on_slow = Session(slow.probe, slow.pattern, slow.clock, stable).run(set, nullptr);
   REQUIRE(on_fast.complete);
   REQUIRE(on_slow.complete);
-  INFO("fast: " << on_fast.probe_reads << " reads, " << on_fast.settle_wait_s << " s; slow: "
-                << on_slow.probe_reads << " reads, " << on_slow.settle_wait_s << " s");
+  INFO("fast: " << on_fast.probe_reads << " reads, " << on_fast.settle_wait_s << " s; slow: " << on_slow.probe_reads
+                << " reads, " << on_slow.settle_wait_s << " s");
   CHECK(on_slow.probe_reads > on_fast.probe_reads + 6);
   CHECK(on_slow.settle_wait_s > on_fast.settle_wait_s);
   // The accepted readings are the display's settled light (its noise-free truth), within a
@@ -130,13 +129,15 @@ TEST_CASE("stabilising patches are shown before every N-th patch and never measu
   REQUIRE(recorder.shown.size() == 12);  // 10 patches + before patch 4 and patch 8
   for (std::size_t k : {4u, 9u}) {
     CHECK(recorder.shown[k].window_percent == 100);
-    CHECK((recorder.shown[k].signal() - Vec3::Constant(0.15)).cwiseAbs().maxCoeff() < 0.5 / 1023 + 1e-12);  // half a 10-bit code
+    CHECK((recorder.shown[k].signal() - Vec3::Constant(0.15)).cwiseAbs().maxCoeff() <
+          0.5 / 1023 + 1e-12);  // half a 10-bit code
   }
   // Everything else is the patch set, in order.
   std::vector<Patch> measured;
   for (std::size_t k = 0; k < recorder.shown.size(); ++k)
     if (k != 4 && k != 9) measured.push_back(recorder.shown[k]);
-  for (std::size_t i = 0; i < 10; ++i) CHECK((measured[i].signal() - set.rgb[i]).cwiseAbs().maxCoeff() < 0.5 / 1023 + 1e-12);
+  for (std::size_t i = 0; i < 10; ++i)
+    CHECK((measured[i].signal() - set.rgb[i]).cwiseAbs().maxCoeff() < 0.5 / 1023 + 1e-12);
   CHECK(read_journal(dir / "j").entries.size() == 10);
 }
 

@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "measure/uniformity.hpp"
-#include "emulators/virtual_pattern_generator.hpp"
 #include "emulators/sim_probe.hpp"
+#include "emulators/virtual_pattern_generator.hpp"
+#include "measure/uniformity.hpp"
 #include "sim/display_model.hpp"
 
 using namespace calkit;

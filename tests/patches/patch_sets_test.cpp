@@ -175,7 +175,9 @@ TEST_CASE("nearest-neighbour ordering is a permutation and shortens the tour") {
   PatchSet set = random_set(400, 11);
   PatchSet ordered = order_for_measurement(set);
   REQUIRE(ordered.rgb.size() == set.rgb.size());
-  auto key = [](const Vec3& a, const Vec3& b) { return std::lexicographical_compare(a.data(), a.data() + 3, b.data(), b.data() + 3); };
+  auto key = [](const Vec3& a, const Vec3& b) {
+    return std::lexicographical_compare(a.data(), a.data() + 3, b.data(), b.data() + 3);
+  };
   std::vector<Vec3> a = set.rgb, b = ordered.rgb;
   std::sort(a.begin(), a.end(), key);
   std::sort(b.begin(), b.end(), key);

@@ -6,13 +6,13 @@
 
 #include <string>
 
-#include "patterns/patch_codes.hpp"
-#include "patterns/pgenerator_client.hpp"
+#include "core/clock.hpp"
 #include "emulators/pgenerator_emulator.hpp"
 #include "emulators/resolve_client_emulator.hpp"
-#include "patterns/resolve_server.hpp"
 #include "emulators/virtual_pattern_generator.hpp"
-#include "core/clock.hpp"
+#include "patterns/patch_codes.hpp"
+#include "patterns/pgenerator_client.hpp"
+#include "patterns/resolve_server.hpp"
 #include "sim/display_model.hpp"
 
 using namespace calkit;

@@ -5,10 +5,10 @@
 #include <sstream>
 #include <string>
 
-#include "core/error.hpp"
-#include "patterns/pattern_generator.hpp"
-#include "emulators/virtual_pattern_generator.hpp"
 #include "core/clock.hpp"
+#include "core/error.hpp"
+#include "emulators/virtual_pattern_generator.hpp"
+#include "patterns/pattern_generator.hpp"
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"
 
@@ -53,7 +53,10 @@ TEST_CASE("10-bit codes of the published PQ vectors") {
   bool header = true;
   while (std::getline(in, line)) {
     if (line.empty() || line[0] == '#') continue;
-    if (header) { header = false; continue; }
+    if (header) {
+      header = false;
+      continue;
+    }
     std::istringstream f(line);
     std::string nits, signal, full, narrow;
     std::getline(f, nits, ',');
@@ -82,7 +85,8 @@ TEST_CASE("code values round trip within half a code") {
     for (SignalRange range : {SignalRange::Full, SignalRange::Legal})
       for (double v = 0; v <= 1.0; v += 0.0371) {
         Patch p = Patch::from_rgb(Vec3(v, 1 - v, v * v), bits, range);
-        double step = range == SignalRange::Full ? 1 / (std::ldexp(1.0, bits) - 1) : 1 / (219 * std::ldexp(1.0, bits - 8));
+        double step =
+            range == SignalRange::Full ? 1 / (std::ldexp(1.0, bits) - 1) : 1 / (219 * std::ldexp(1.0, bits - 8));
         CHECK((p.signal() - Vec3(v, 1 - v, v * v)).cwiseAbs().maxCoeff() <= 0.5 * step + 1e-12);
       }
 }

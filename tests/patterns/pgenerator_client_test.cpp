@@ -9,13 +9,13 @@
 #include <thread>
 #include <vector>
 
+#include "core/clock.hpp"
 #include "core/error.hpp"
-#include "patterns/pgenerator_client.hpp"
 #include "emulators/emulated_patterns.hpp"
-#include "patterns/pattern_backends.hpp"
 #include "emulators/pgenerator_emulator.hpp"
 #include "emulators/virtual_pattern_generator.hpp"
-#include "core/clock.hpp"
+#include "patterns/pattern_backends.hpp"
+#include "patterns/pgenerator_client.hpp"
 #include "sim/display_model.hpp"
 #include "tests/support/calkit_test_support.hpp"
 
@@ -105,11 +105,11 @@ TEST_CASE("emulator error replies for bad commands, the client raises them") {
   PGeneratorClient client(client_options(emulator.port()));
   CHECK(client.width() == 1920);
   CHECK(client.height() == 1080);
-  for (const char* bad : {"HELLO", "RGB=RECTANGLE;10,10;100;256,0,0;0,0,0;-1,-1",
-                          "RGB=RECTANGLE10bit;10,10;100;1024,0,0;0,0,0;-1,-1", "RGB=CIRCLE;10,10;100;1,1,1;0,0,0;-1,-1",
-                          "RGB=RECTANGLE;2000,10;100;1,1,1;0,0,0;-1,-1", "RGB=RECTANGLE;10,10;100;1,1;0,0,0;-1,-1",
-                          "RGB=RECTANGLE;10,10;100;1,1,1;0,0,0;1915,0", "CMD:SET_PGENERATOR_CONF_EOTF:7",
-                          "CMD:SET_PGENERATOR_CONF_NOPE:1", "CMD:SET_PGENERATOR_CONF_MAX_BPC:x"}) {
+  for (const char* bad :
+       {"HELLO", "RGB=RECTANGLE;10,10;100;256,0,0;0,0,0;-1,-1", "RGB=RECTANGLE10bit;10,10;100;1024,0,0;0,0,0;-1,-1",
+        "RGB=CIRCLE;10,10;100;1,1,1;0,0,0;-1,-1", "RGB=RECTANGLE;2000,10;100;1,1,1;0,0,0;-1,-1",
+        "RGB=RECTANGLE;10,10;100;1,1;0,0,0;-1,-1", "RGB=RECTANGLE;10,10;100;1,1,1;0,0,0;1915,0",
+        "CMD:SET_PGENERATOR_CONF_EOTF:7", "CMD:SET_PGENERATOR_CONF_NOPE:1", "CMD:SET_PGENERATOR_CONF_MAX_BPC:x"}) {
     CAPTURE(bad);
     CHECK_THROWS_AS(client.command(bad), ProtocolError);
   }
@@ -280,9 +280,9 @@ class FakePGenerator {
 };
 
 test::CalkitOutput show_on(const FakePGenerator& peer) {
-  return test::run_calkit("pattern show --pattern pgenerator:127.0.0.1:port=" + std::to_string(peer.port()) +
-                              " --rgb 500,500,500 --hold 0",
-                          test::Stderr::Capture);
+  return test::run_calkit(
+      "pattern show --pattern pgenerator:127.0.0.1:port=" + std::to_string(peer.port()) + " --rgb 500,500,500 --hold 0",
+      test::Stderr::Capture);
 }
 
 }  // namespace
@@ -298,7 +298,9 @@ TEST_CASE("calkit pattern show refuses a screen size no PGenerator has and never
     CHECK(r.status == 1);
     CHECK(r.output.find("screen (each side must be 1..16384)") != std::string::npos);
   }
-  FakePGenerator hostile("ERR \x1b]2;owned\x07\x1b[2J\x9b" "31m");
+  FakePGenerator hostile(
+      "ERR \x1b]2;owned\x07\x1b[2J\x9b"
+      "31m");
   test::CalkitOutput r = show_on(hostile);
   CHECK(r.status == 1);
   CHECK(r.output.find('\x1b') == std::string::npos);

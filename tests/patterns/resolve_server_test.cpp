@@ -12,11 +12,11 @@
 #include <thread>
 #include <vector>
 
+#include "core/clock.hpp"
 #include "core/error.hpp"
 #include "emulators/resolve_client_emulator.hpp"
-#include "patterns/resolve_server.hpp"
 #include "emulators/virtual_pattern_generator.hpp"
-#include "core/clock.hpp"
+#include "patterns/resolve_server.hpp"
 #include "sim/display_model.hpp"
 #include "tests/support/calkit_test_support.hpp"
 
@@ -119,10 +119,14 @@ TEST_CASE("both dialects carry the published video levels at 8 and 10 bits, full
   // Legal: BT.709-6 16/235 at 8 bits, BT.2100-2 64/940 at 10 bits (a 2-bit shift of 16/235).
   // Full: 0 / 2^n - 1.
   std::vector<Case> cases{
-      {ResolveDialect::Cm, 10, SignalRange::Legal, 10, 64, 940}, {ResolveDialect::Cm, 8, SignalRange::Legal, 8, 16, 235},
-      {ResolveDialect::Cm, 10, SignalRange::Full, 10, 0, 1023},  {ResolveDialect::Cm, 8, SignalRange::Full, 8, 0, 255},
-      {ResolveDialect::Ls, 10, SignalRange::Legal, 8, 16, 235},  {ResolveDialect::Ls, 8, SignalRange::Legal, 8, 16, 235},
-      {ResolveDialect::Ls, 10, SignalRange::Full, 8, 0, 255},    {ResolveDialect::Ls, 8, SignalRange::Full, 8, 0, 255},
+      {ResolveDialect::Cm, 10, SignalRange::Legal, 10, 64, 940},
+      {ResolveDialect::Cm, 8, SignalRange::Legal, 8, 16, 235},
+      {ResolveDialect::Cm, 10, SignalRange::Full, 10, 0, 1023},
+      {ResolveDialect::Cm, 8, SignalRange::Full, 8, 0, 255},
+      {ResolveDialect::Ls, 10, SignalRange::Legal, 8, 16, 235},
+      {ResolveDialect::Ls, 8, SignalRange::Legal, 8, 16, 235},
+      {ResolveDialect::Ls, 10, SignalRange::Full, 8, 0, 255},
+      {ResolveDialect::Ls, 8, SignalRange::Full, 8, 0, 255},
   };
   for (const Case& c : cases) {
     CAPTURE(static_cast<int>(c.dialect));
@@ -146,7 +150,8 @@ TEST_CASE("both dialects carry the published video levels at 8 and 10 bits, full
 TEST_CASE("window geometry is the centred square root of the area") {
   for (double pct : {1.0, 4.0, 10.0, 18.0, 25.0, 50.0, 100.0}) {
     CAPTURE(pct);
-    ResolveFrame f = parse_resolve_xml(resolve_xml(grey(Vec3::Constant(0.5), 10, SignalRange::Full, pct), ResolveDialect::Cm));
+    ResolveFrame f =
+        parse_resolve_xml(resolve_xml(grey(Vec3::Constant(0.5), 10, SignalRange::Full, pct), ResolveDialect::Cm));
     double side = std::sqrt(pct / 100);
     CHECK(f.cx == doctest::Approx(side).epsilon(1e-4));
     CHECK(f.cy == doctest::Approx(side).epsilon(1e-4));
@@ -264,11 +269,11 @@ TEST_CASE("the emulator flags a server that vanishes mid-frame, oversized and ma
   };
   std::string good = resolve_xml(grey(Vec3::Ones(), 10, SignalRange::Full), ResolveDialect::Cm);
   std::vector<Case> cases{
-      {resolve_frame(good).substr(0, 30), "peer closed inside"},               // vanished mid-frame
-      {std::string("\x00\x01\x11\x71", 4), "frame length 70001"},             // oversized
-      {std::string("\x00\x00\x00\x00", 4), "frame length 0"},                 // empty
-      {resolve_frame("<calibration/>"), "missing <?xml"},                     // no declaration
-      {resolve_frame(good.substr(0, good.size() - 1)), "malformed XML"},      // truncated document
+      {resolve_frame(good).substr(0, 30), "peer closed inside"},          // vanished mid-frame
+      {std::string("\x00\x01\x11\x71", 4), "frame length 70001"},         // oversized
+      {std::string("\x00\x00\x00\x00", 4), "frame length 0"},             // empty
+      {resolve_frame("<calibration/>"), "missing <?xml"},                 // no declaration
+      {resolve_frame(good.substr(0, good.size() - 1)), "malformed XML"},  // truncated document
   };
   for (const Case& c : cases) {
     CAPTURE(c.error);
@@ -297,8 +302,9 @@ TEST_CASE("strict XML checks reject malformed and out-of-range frames") {
       decl + "<calibration><color red=\"1\" green=\"0\" blue=\"0\" bits=\"10\"/></calibration>",
       decl + "<calibration><color red=\"1\" green=\"0\" blue=\"0\" bits=\"10\"/>" + geo + "text</calibration>",
       decl + "<calibration><color red=\"1\" green=\"0\" blue=\"0\" bits=\"10\"/>" + geo + "</calibraton>",
-      decl + "<calibration><color red=\"1\" green=\"0\" blue=\"0\" bits=\"10\"/>"
-             "<geometry x=\"0.5\" y=\"0\" cx=\"0.6\" cy=\"1\"/></calibration>",
+      decl +
+          "<calibration><color red=\"1\" green=\"0\" blue=\"0\" bits=\"10\"/>"
+          "<geometry x=\"0.5\" y=\"0\" cx=\"0.6\" cy=\"1\"/></calibration>",
       decl + "<calibration><color red=\"1\" green=\"0\" blue=\"0\" bits=\"10\"/>" + geo + "</calibration><x/>",
       decl + "<calibration><color red=\"1\" green=\"0\" blue=\"0\" bits=\"10\"/>" + geo + "<extra/></calibration>",
       decl + "<calibration><shapes><rectangle><color red=\"256\" green=\"0\" blue=\"0\" />" + geo +

@@ -81,7 +81,8 @@ TEST_CASE("window shows 10-bit codes on an 8-bit framebuffer shifted right by tw
     p.background = {BackgroundKind::Black, 0};
     window.show(p);
     // Legal black is 64 at 10 bits, 16 at 8 bits.
-    std::array<int, 3> black = c.range == SignalRange::Legal ? std::array<int, 3>{16, 16, 16} : std::array<int, 3>{0, 0, 0};
+    std::array<int, 3> black =
+        c.range == SignalRange::Legal ? std::array<int, 3>{16, 16, 16} : std::array<int, 3>{0, 0, 0};
     check_frame(grab(x, "ten"), 20, c.code8, black);
   }
 }

@@ -26,7 +26,6 @@
 
 namespace calkit::test {
 
-
 // An X server of its own for one test case; killed (bounded wait) when the case ends.
 class Xvfb {
  public:
@@ -41,8 +40,8 @@ class Xvfb {
       ::dup2(null, 1);
       ::dup2(null, 2);
       std::string fd = std::to_string(fds[1]);
-      ::execlp("Xvfb", "Xvfb", "-displayfd", fd.c_str(), "-screen", "0", screen.c_str(), "-nolisten", "tcp",
-               "-noreset", static_cast<char*>(nullptr));
+      ::execlp("Xvfb", "Xvfb", "-displayfd", fd.c_str(), "-screen", "0", screen.c_str(), "-nolisten", "tcp", "-noreset",
+               static_cast<char*>(nullptr));
       ::_exit(127);
     }
     ::close(fds[1]);
@@ -126,7 +125,8 @@ inline Screen grab(const Xvfb& x, const std::string& tag) {
       std::uint32_t v = 0;
       for (std::size_t k = 0; k < bytes; ++k)  // byte_order 0: least significant byte first
         v |= std::uint32_t{b[at + k]} << (8 * (byte_order == 0 ? k : bytes - 1 - k));
-      for (int c = 0; c < 3; ++c) s.pixels[std::size_t(y) * s.width + x0][c] = int((v & masks[c]) >> std::countr_zero(masks[c]));
+      for (int c = 0; c < 3; ++c)
+        s.pixels[std::size_t(y) * s.width + x0][c] = int((v & masks[c]) >> std::countr_zero(masks[c]));
     }
   return s;
 }
@@ -158,7 +158,8 @@ inline Found classify(const Screen& s, std::array<int, 3> patch, std::array<int,
 // The patch must cover `percent` of the area (within one pixel row and column of rounding), be a
 // solid rectangle with the screen's aspect, centred to a pixel; everything else background.
 inline void check_frame(const Screen& s, double percent, std::array<int, 3> patch, std::array<int, 3> background) {
-  INFO("patch " << patch[0] << "," << patch[1] << "," << patch[2] << " on " << background[0] << " at " << percent << " %");
+  INFO("patch " << patch[0] << "," << patch[1] << "," << patch[2] << " on " << background[0] << " at " << percent
+                << " %");
   Found f = classify(s, patch, background);
   CHECK(f.other == 0);
   long total = long(s.width) * s.height;

@@ -9,15 +9,15 @@
 #include <vector>
 
 #include "color/colorimetry.hpp"
+#include "core/clock.hpp"
 #include "core/error.hpp"
+#include "emulators/display_spectrum.hpp"
+#include "emulators/i1d3_emulator.hpp"
+#include "emulators/sim_probe.hpp"
 #include "formats/ccmx.hpp"
 #include "formats/ccss.hpp"
 #include "probes/corrections.hpp"
-#include "emulators/display_spectrum.hpp"
 #include "probes/i1d3_driver.hpp"
-#include "emulators/i1d3_emulator.hpp"
-#include "emulators/sim_probe.hpp"
-#include "core/clock.hpp"
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <utility>
 
-#include "probes/probe.hpp"
 #include "core/clock.hpp"
+#include "probes/probe.hpp"
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"
 

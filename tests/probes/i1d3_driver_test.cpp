@@ -10,14 +10,14 @@
 #include "color/cct.hpp"
 #include "color/colorimetry.hpp"
 #include "color/observer.hpp"
-#include "emulators/display_spectrum.hpp"
-#include "probes/i1d3_driver.hpp"
-#include "emulators/i1d3_emulator.hpp"
-#include "probes/i1d3_protocol.hpp"
 #include "core/clock.hpp"
+#include "emulator_bench.hpp"
+#include "emulators/display_spectrum.hpp"
+#include "emulators/i1d3_emulator.hpp"
+#include "probes/i1d3_driver.hpp"
+#include "probes/i1d3_protocol.hpp"
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"
-#include "emulator_bench.hpp"
 
 using namespace calkit;
 
@@ -46,8 +46,8 @@ double dxy(const Vec3& a, const Vec3& b) {
   return std::hypot(p.x - q.x, p.y - q.y);
 }
 
-const std::vector<Vec3> kPatches = {{1, 1, 1}, {1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {0.5, 0.5, 0.5},
-                                    {0.8, 0.4, 0.2}, {0.2, 0.6, 0.9}, {0.1, 0.1, 0.1}};
+const std::vector<Vec3> kPatches = {{1, 1, 1},       {1, 0, 0},       {0, 1, 0},       {0, 0, 1},
+                                    {0.5, 0.5, 0.5}, {0.8, 0.4, 0.2}, {0.2, 0.6, 0.9}, {0.1, 0.1, 0.1}};
 
 }  // namespace
 

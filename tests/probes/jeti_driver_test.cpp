@@ -9,11 +9,11 @@
 #include <cmath>
 
 #include "color/colorimetry.hpp"
-#include "core/error.hpp"
 #include "color/observer.hpp"
+#include "core/error.hpp"
 #include "emulators/display_spectrum.hpp"
-#include "probes/jeti_driver.hpp"
 #include "emulators/jeti_emulator.hpp"
+#include "probes/jeti_driver.hpp"
 #include "probes/jeti_protocol.hpp"
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"
@@ -48,13 +48,15 @@ TEST_CASE("JETI finds the baud rate and identifies") {
 TEST_CASE("JETI spectrum integrates to the display's XYZ (CIE 1931 2°), with luminance") {
   Bench b;
   b.probe->open();
-  for (Vec3 s : {Vec3(1, 1, 1), Vec3(1, 0, 0), Vec3(0, 1, 0), Vec3(0, 0, 1), Vec3(0.3, 0.3, 0.3), Vec3(0.05, 0.05, 0.05)}) {
+  for (Vec3 s :
+       {Vec3(1, 1, 1), Vec3(1, 0, 0), Vec3(0, 1, 0), Vec3(0, 0, 1), Vec3(0.3, 0.3, 0.3), Vec3(0.05, 0.05, 0.05)}) {
     auto [reading, truth] = b.read(s);
     // The range the device states (*para:wavbeg?, *para:wavend?), its end held to 830 nm
     // (ArgyllCMS specbos_init_inst), in 1 nm steps.
     CHECK(reading.spectrum.start_nm == JetiEmulator::kFirstNm);
-    REQUIRE(reading.spectrum.values.size() ==
-            std::size_t(std::min<double>(JetiEmulator::kLastNm, calkit::jeti::kLongestEndNm) - JetiEmulator::kFirstNm + 1));
+    REQUIRE(
+        reading.spectrum.values.size() ==
+        std::size_t(std::min<double>(JetiEmulator::kLastNm, calkit::jeti::kLongestEndNm) - JetiEmulator::kFirstNm + 1));
     CHECK(reading.spectrum.step_nm == 1);
     CHECK(relative_error(reading.XYZ, truth) < 1e-3);
     CHECK(b.probe->last_luminance() == doctest::Approx(truth[1]).epsilon(1e-3));

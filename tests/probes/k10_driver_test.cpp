@@ -16,8 +16,8 @@
 
 #include "color/colorimetry.hpp"
 #include "core/error.hpp"
-#include "probes/k10_driver.hpp"
 #include "emulators/k10_emulator.hpp"
+#include "probes/k10_driver.hpp"
 #include "probes/k10_protocol.hpp"
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"
@@ -124,12 +124,16 @@ TEST_CASE("K10 faults: disconnect mid-reply, lost reply, corrupted reply, busy a
   {
     Bench b("disconnect-after=8");
     b.probe->open();
-    CHECK(error_kind([&] { for (int i = 0; i < 10; ++i) b.read({1, 1, 1}); }) == ProbeErrorKind::Disconnected);
+    CHECK(error_kind([&] {
+            for (int i = 0; i < 10; ++i) b.read({1, 1, 1});
+          }) == ProbeErrorKind::Disconnected);
   }
   {
     Bench b("mute-after=5");
     b.probe->open();
-    CHECK(error_kind([&] { for (int i = 0; i < 5; ++i) b.read({1, 1, 1}); }) == ProbeErrorKind::Timeout);
+    CHECK(error_kind([&] {
+            for (int i = 0; i < 5; ++i) b.read({1, 1, 1});
+          }) == ProbeErrorKind::Timeout);
   }
   {
     Bench b("garble-after=1");
@@ -155,7 +159,8 @@ TEST_CASE("K10 flicker stream: the strongest line is the display's flicker rate"
   double best = 0, best_f = 0;
   for (double f = 5; f < 128; f += 0.5) {
     std::complex<double> sum = 0;
-    for (std::size_t i = 0; i < x.size(); ++i) sum += (x[i] - mean) * std::polar(1.0, -2 * std::numbers::pi * f * i / 256.0);
+    for (std::size_t i = 0; i < x.size(); ++i)
+      sum += (x[i] - mean) * std::polar(1.0, -2 * std::numbers::pi * f * i / 256.0);
     if (std::abs(sum) > best) best = std::abs(sum), best_f = f;
   }
   CHECK(best_f == doctest::Approx(50).epsilon(0.01));

@@ -7,12 +7,12 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "core/error.hpp"
 #include "color/observer.hpp"
-#include "formats/measurement_file.hpp"
+#include "core/error.hpp"
 #include "emulators/display_spectrum.hpp"
-#include "probes/pr655_driver.hpp"
 #include "emulators/pr655_emulator.hpp"
+#include "formats/measurement_file.hpp"
+#include "probes/pr655_driver.hpp"
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"
 
@@ -66,7 +66,8 @@ TEST_CASE("PR-655 1964 10° observer on request") {
   auto [reading, truth] = b.read({1, 1, 1});
   DisplaySpectralModel model(b.display.model());
   Spectrum s = model.spectrum_of(truth);
-  CHECK(relative_error(reading.XYZ, XYZ_from_spectrum(s.values, s.start_nm, s.step_nm, Observer::Cie1964_10deg)) < 2e-3);
+  CHECK(relative_error(reading.XYZ, XYZ_from_spectrum(s.values, s.start_nm, s.step_nm, Observer::Cie1964_10deg)) <
+        2e-3);
 }
 
 // Issue 14 item 7: the PR-655's codes as the MATLAB SpectraScan driver reads them: −8 weak light
@@ -123,7 +124,8 @@ TEST_CASE("CLI measure through emulated spyderx, k10, jeti and pr655 reads near 
   SimulatedClock clock;
   VirtualDisplay truth(load_display_model("sim:reference"), clock);
   // The K10's factory calibration is for white-LED LCDs: on board, "Reference monitor" fits this panel.
-  for (std::string probe : {"emulated:spyderx", "emulated:k10,mode=Reference monitor", "emulated:jeti", "emulated:pr655"}) {
+  for (std::string probe :
+       {"emulated:spyderx", "emulated:k10,mode=Reference monitor", "emulated:jeti", "emulated:pr655"}) {
     CAPTURE(probe);
     const std::string out = dir + probe.substr(9, probe.find(',') - 9) + ".json";
     std::filesystem::remove(out);
@@ -149,8 +151,9 @@ TEST_CASE("CLI calibrate through every emulated probe passes verification") {
     CAPTURE(probe);
     const std::string out = std::string(CALKIT_TEST_TMP) + "/spectro_calibrate_" + probe;
     std::filesystem::remove_all(out);
-    const std::string cmd = std::string(CALKIT_BINARY) + " calibrate -q --display sim:reference --probe emulated:" +
-                            probe + " --patches 100 -o " + out + " 2>&1";
+    const std::string cmd = std::string(CALKIT_BINARY) +
+                            " calibrate -q --display sim:reference --probe emulated:" + probe + " --patches 100 -o " +
+                            out + " 2>&1";
     FILE* pipe = popen(cmd.c_str(), "r");
     REQUIRE(pipe);
     std::string text;

@@ -8,8 +8,8 @@
 #include <cmath>
 
 #include "core/error.hpp"
-#include "probes/spyderx_driver.hpp"
 #include "emulators/spyderx_emulator.hpp"
+#include "probes/spyderx_driver.hpp"
 #include "probes/spyderx_protocol.hpp"
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"
@@ -36,7 +36,9 @@ TEST_CASE("SpyderX frames: command and reply layouts with nonce and length") {
   CHECK(r.nonce == 0x1234);
   CHECK(r.status == 0);
   CHECK(r.payload == Bytes{0xAA, 0xBB});
-  CHECK(error_kind([] { spyderx::decode_reply(Bytes{0x12, 0x34, 0x00, 0x00, 0x03, 0xAA}); }) == ProbeErrorKind::Protocol);
+  CHECK(error_kind([] {
+          spyderx::decode_reply(Bytes{0x12, 0x34, 0x00, 0x00, 0x03, 0xAA});
+        }) == ProbeErrorKind::Protocol);
   CHECK(spyderx::checksum(Bytes{0x80, 0x90, 0x01}) == 0x11);  // (128 + 144 + 1) mod 256
 }
 
@@ -139,7 +141,10 @@ TEST_CASE("SpyderX errors: saturation, disconnect, lost reply, busy, permission"
   CHECK(error_kind([&] { hot.read({1, 1, 1}); }) == ProbeErrorKind::Saturated);
   Bench gone("disconnect-after=6");
   gone.probe->open();  // version, serial, calibration, setup, black = 5 commands
-  CHECK(error_kind([&] { gone.read({1, 1, 1}); gone.read({1, 1, 1}); }) == ProbeErrorKind::Disconnected);
+  CHECK(error_kind([&] {
+          gone.read({1, 1, 1});
+          gone.read({1, 1, 1});
+        }) == ProbeErrorKind::Disconnected);
   Bench mute("mute-after=0");
   CHECK(error_kind([&] { mute.probe->open(); }) == ProbeErrorKind::Timeout);
   SimulatedClock clock;

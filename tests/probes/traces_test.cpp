@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "core/clock.hpp"
-#include "emulators/emulated_probes.hpp"
 #include "emulator_bench.hpp"
+#include "emulators/emulated_probes.hpp"
 #include "probes/probe_table.hpp"
 #include "probes/transport/trace.hpp"
 
@@ -26,16 +26,16 @@ const fs::path kTraces = fs::path(CALKIT_TEST_DATA).parent_path() / "probes" / "
 
 struct Expected {
   const char* file;
-  int good_readings;       // readings the trace holds, in order
-  bool then_too_dark;      // and one more the instrument answers "too dark"
+  int good_readings;   // readings the trace holds, in order
+  bool then_too_dark;  // and one more the instrument answers "too dark"
 };
 
 }  // namespace
 
 TEST_CASE("hand-made traces of independent drivers replay through the unchanged drivers") {
-  for (const Expected& e : {Expected{"i1d3.txt", 2, false}, Expected{"spyderx.txt", 1, false},
-                            Expected{"k10.txt", 2, false}, Expected{"jeti-1211.txt", 1, false},
-                            Expected{"jeti-1201.txt", 1, false}, Expected{"pr655.txt", 1, true}}) {
+  for (const Expected& e :
+       {Expected{"i1d3.txt", 2, false}, Expected{"spyderx.txt", 1, false}, Expected{"k10.txt", 2, false},
+        Expected{"jeti-1211.txt", 1, false}, Expected{"jeti-1201.txt", 1, false}, Expected{"pr655.txt", 1, true}}) {
     CAPTURE(e.file);
     SimulatedClock clock;
     std::unique_ptr<Probe> probe = open_replayed_probe(kTraces / e.file, clock);

@@ -28,7 +28,9 @@ struct Pty {
     if (slave >= 0) close(slave);
     if (master >= 0) close(master);
   }
-  void send(const std::string& s) const { REQUIRE(::write(master, s.data(), s.size()) == static_cast<ssize_t>(s.size())); }
+  void send(const std::string& s) const {
+    REQUIRE(::write(master, s.data(), s.size()) == static_cast<ssize_t>(s.size()));
+  }
 };
 
 template <class F>

@@ -69,12 +69,20 @@ void check_same(double stored, double expected) {
   }
 }
 
-VerificationResult sdr_run(const std::string& label, const std::string& probe, const std::string& date, bool calibrated) {
+VerificationResult sdr_run(const std::string& label, const std::string& probe, const std::string& date,
+                           bool calibrated) {
   auto target = rec709_bt1886(100, 0.05);
   VerificationOptions options;
   options.target = rec709_description(100, 0.05);
-  options.info = {label, "Suite A monitor", probe, "", "bt1886", calibrated ? "cal.cube" : "",
-                  calibrated ? "0123456789abcdef" : "", date, "test"};
+  options.info = {label,
+                  "Suite A monitor",
+                  probe,
+                  "",
+                  "bt1886",
+                  calibrated ? "cal.cube" : "",
+                  calibrated ? "0123456789abcdef" : "",
+                  date,
+                  "test"};
   TargetFunction display = calibrated ? calibrated_panel(target) : uncalibrated_panel();
   return evaluate(measure(verification_signals(), display), target, options);
 }
@@ -270,7 +278,8 @@ TEST_CASE("two processes recording at once into a new database both land") {
     CHECK(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 0);
   }
-  CHECK(trimmed(sqlite_shell(db_path, "-batch", "SELECT display, count(*) FROM runs GROUP BY display ORDER BY display")) ==
+  CHECK(trimmed(
+            sqlite_shell(db_path, "-batch", "SELECT display, count(*) FROM runs GROUP BY display ORDER BY display")) ==
         "display 0|40\ndisplay 1|40");
   CHECK(trimmed(sqlite_shell(db_path, "-batch", "PRAGMA integrity_check")) == "ok");
 }

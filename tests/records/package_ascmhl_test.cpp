@@ -48,10 +48,10 @@ std::string ascmhl(const char* module = "ascmhl") {
   return "PYTHONPATH='" + dir + "' /usr/bin/python3 -m ascmhl.cli." + std::string(module);
 }
 
-#define REQUIRE_ASCMHL(command)                                                                 \
-  if ((command).empty()) {                                                                      \
+#define REQUIRE_ASCMHL(command)                                                                  \
+  if ((command).empty()) {                                                                       \
     MESSAGE("skipped: ../shared/oracles/ascmhl or its Debian python3 packages are not present"); \
-    return;                                                                                     \
+    return;                                                                                      \
   }
 
 // ascmhl's own schema check of one manifest (-df: a chain file); 0 = "validated".
@@ -142,14 +142,16 @@ TEST_CASE("calkit verifies what ascmhl writes: every hash format, generations, a
     CHECK(check.intact());
     CHECK(check.files_listed == 3);
     write_bytes(pkg / "report.html", "<!doctype html><p>changed</p>\n");
-    CHECK(problem_lines(verify_package(pkg)) == std::vector<std::string>{"changed: report.html (size, " + format + ")"});
+    CHECK(problem_lines(verify_package(pkg)) ==
+          std::vector<std::string>{"changed: report.html (size, " + format + ")"});
   }
 
   // Two generations, the second listing one new file only (ascmhl create -sf).
   fs::path pkg = make_source(dir / "generations");
   REQUIRE(test::run_shell(tool + " create -h xxh64 -h md5 '" + pkg.string() + "'") == 0);
   write_bytes(pkg / "added.ti3", "CTI3\n");
-  REQUIRE(test::run_shell(tool + " create -h xxh64 '" + pkg.string() + "' -sf '" + (pkg / "added.ti3").string() + "'") == 0);
+  REQUIRE(test::run_shell(tool + " create -h xxh64 '" + pkg.string() + "' -sf '" + (pkg / "added.ti3").string() +
+                          "'") == 0);
   PackageCheck check = verify_package(pkg);
   CHECK(check.generations == 2);
   CHECK(check.intact());  // earlier generations' files still verify: not "extra"
@@ -169,14 +171,15 @@ TEST_CASE("a package never follows a link: each is listed, the package is not in
   create_package(src, pkg);
   REQUIRE(verify_package(pkg).intact());
 
-  fs::create_directory_symlink("/etc", pkg / "etc");                   // a link out of the folder
-  fs::create_symlink(pkg / "loop", pkg / "loop");                      // a link to itself
-  fs::copy_file(pkg / "report.html", dir / "outside.html");            // a listed file replaced by a
-  fs::remove(pkg / "report.html");                                     // link to an identical copy
+  fs::create_directory_symlink("/etc", pkg / "etc");         // a link out of the folder
+  fs::create_symlink(pkg / "loop", pkg / "loop");            // a link to itself
+  fs::copy_file(pkg / "report.html", dir / "outside.html");  // a listed file replaced by a
+  fs::remove(pkg / "report.html");                           // link to an identical copy
   fs::create_symlink(dir / "outside.html", pkg / "report.html");
   PackageCheck check = verify_package(pkg);
   CHECK_FALSE(check.intact());
-  CHECK(problem_lines(check) == std::vector<std::string>{"link: etc -> /etc", "link: loop -> " + (pkg / "loop").string(),
+  CHECK(problem_lines(check) == std::vector<std::string>{"link: etc -> /etc",
+                                                         "link: loop -> " + (pkg / "loop").string(),
                                                          "link: report.html -> " + (dir / "outside.html").string()});
 
   // A history behind a link is refused outright.

@@ -190,7 +190,8 @@ TEST_CASE("match: runs read with different probes say so and keep each run's cor
 // BT.1886 Annex 1 with two blacks (0 and 0.5 cd/m²): A's 0 % and 10 % greys are darker than B's
 // black (the formula: 0 and 0.50 · 0.1^2.4·… < 0.5), so B cannot show them whatever its
 // calibration; they are listed and left out, and the advice names the black.
-TEST_CASE("match: patches darker than the other display's black are listed and not counted and the advice names the black") {
+TEST_CASE(
+    "match: patches darker than the other display's black are listed and not counted and the advice names the black") {
   VerificationResult a = run_on(test::rec709_bt1886(100, 0));
   VerificationResult b = run_on(test::rec709_bt1886(100, 0.5));
   MatchResult r = compare_runs(a, b, {});
@@ -209,8 +210,8 @@ TEST_CASE("match: patches darker than the other display's black are listed and n
   CHECK(r.advice.front().rfind("black:", 0) == 0);
 
   // Plain readings make the same comparison: each run's readings, without its target.
-  MatchResult plain = compare_runs(run_from_readings(readings_of_run(a), false),
-                                   run_from_readings(readings_of_run(b), false), {});
+  MatchResult plain =
+      compare_runs(run_from_readings(readings_of_run(a), false), run_from_readings(readings_of_run(b), false), {});
   REQUIRE(plain.patches.size() == r.patches.size());
   for (std::size_t i = 0; i < r.patches.size(); ++i) {
     CHECK(plain.patches[i].display_XYZ == r.patches[i].display_XYZ);

@@ -16,17 +16,13 @@ namespace calkit::test {
 inline TargetFunction rec709_bt1886(double white_nits = 100, double black_nits = 0) {
   Mat3 npm = rec709_space().rgb_to_XYZ();
   Bt1886Eotf eotf(white_nits, black_nits);
-  return [npm, eotf](const Vec3& s) {
-    return Vec3(npm * Vec3(eotf.nits(s.x()), eotf.nits(s.y()), eotf.nits(s.z())));
-  };
+  return [npm, eotf](const Vec3& s) { return Vec3(npm * Vec3(eotf.nits(s.x()), eotf.nits(s.y()), eotf.nits(s.z()))); };
 }
 
 // Rec.2020 primaries with the absolute PQ EOTF (SMPTE ST 2084), no tone mapping.
 inline TargetFunction rec2020_pq() {
   Mat3 npm = rec2020_space().rgb_to_XYZ();
-  return [npm](const Vec3& s) {
-    return Vec3(npm * Vec3(pq_eotf(s.x()), pq_eotf(s.y()), pq_eotf(s.z())));
-  };
+  return [npm](const Vec3& s) { return Vec3(npm * Vec3(pq_eotf(s.x()), pq_eotf(s.y()), pq_eotf(s.z()))); };
 }
 
 inline TargetDescription rec709_description(double white_nits = 100, double black_nits = 0) {

@@ -39,8 +39,8 @@ void write_ti3(const fs::path& path, const std::vector<Vec3>& rgb, const std::ve
          "SAMPLE_ID RGB_R RGB_G RGB_B XYZ_X XYZ_Y XYZ_Z\nEND_DATA_FORMAT\n\n";
   out << "NUMBER_OF_SETS " << rgb.size() << "\nBEGIN_DATA\n";
   for (std::size_t i = 0; i < rgb.size(); ++i)
-    out << fmt::format("{} {:.6f} {:.6f} {:.6f} {:.12f} {:.12f} {:.12f}\n", i + 1, 100 * rgb[i].x(),
-                       100 * rgb[i].y(), 100 * rgb[i].z(), XYZ[i].x(), XYZ[i].y(), XYZ[i].z());
+    out << fmt::format("{} {:.6f} {:.6f} {:.6f} {:.12f} {:.12f} {:.12f}\n", i + 1, 100 * rgb[i].x(), 100 * rgb[i].y(),
+                       100 * rgb[i].z(), XYZ[i].x(), XYZ[i].y(), XYZ[i].z());
   out << "END_DATA\n";
 }
 
@@ -50,8 +50,8 @@ struct ColverifyResult {
 };
 
 ColverifyResult run_colverify(const fs::path& ref, const fs::path& meas, const fs::path& log) {
-  std::string command = fmt::format("colverify -k -v2 '{}' '{}' > '{}' 2>&1", ref.string(), meas.string(),
-                                    log.string());
+  std::string command =
+      fmt::format("colverify -k -v2 '{}' '{}' > '{}' 2>&1", ref.string(), meas.string(), log.string());
   REQUIRE_MESSAGE(std::system(command.c_str()) == 0, "colverify (Debian argyll) failed or is missing");
   ColverifyResult result;
   std::ifstream in(log);

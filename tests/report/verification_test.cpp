@@ -40,9 +40,7 @@ TEST_CASE("point gamma of a pure power-law display equals its exponent") {
   // BT.1886 with zero black is the pure 2.4 power law; the display is a pure 2.2 power law.
   auto target = rec709_bt1886(100, 0);
   Mat3 npm = rec709_space().rgb_to_XYZ();
-  TargetFunction display = [npm](const Vec3& s) {
-    return Vec3(npm * (100.0 * s.array().pow(2.2)).matrix());
-  };
+  TargetFunction display = [npm](const Vec3& s) { return Vec3(npm * (100.0 * s.array().pow(2.2)).matrix()); };
   auto result = evaluate(measure(verification_signals(), display), target, sdr_options());
   int checked = 0;
   for (const auto& step : result.greyscale.steps) {

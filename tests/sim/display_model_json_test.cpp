@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "core/error.hpp"
 #include "core/clock.hpp"
+#include "core/error.hpp"
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"
 #include "tests/support/calkit_test_support.hpp"
@@ -61,8 +61,7 @@ TEST_CASE("a minimal JSON model is an ideal display and files load by path") {
   CHECK(m.crosstalk == Mat3::Identity());
   std::string path = std::string(CALKIT_TEST_TMP) + "/sim_model_roundtrip.json";
   save_display_model(load_display_model("sim:woled-tv"), path);
-  CHECK(display_model_to_json(load_display_model(path)) ==
-        display_model_to_json(load_display_model("sim:woled-tv")));
+  CHECK(display_model_to_json(load_display_model(path)) == display_model_to_json(load_display_model("sim:woled-tv")));
   CHECK_THROWS_AS(load_display_model(std::string(CALKIT_TEST_TMP) + "/sim_no_such_model.json"), InputError);
 }
 
@@ -78,7 +77,10 @@ TEST_CASE("malformed JSON names the file and line") {
 
 TEST_CASE("bad fields throw InputError naming the field") {
   CHECK(field_of_error(R"({"name": "x", "peak_nits": 100})") == "primaries");
-  CHECK(field_of_error(R"({"primaries": {"red": [0.64, 0.33], "green": [0.3, 0.6], "blue": [0.15, 0.06], "white": [0.3127, 0.329]}})") == "peak_nits");
+  CHECK(
+      field_of_error(
+          R"({"primaries": {"red": [0.64, 0.33], "green": [0.3, 0.6], "blue": [0.15, 0.06], "white": [0.3127, 0.329]}})") ==
+      "peak_nits");
   CHECK(field_of_error(with(R"("abl": {"knee_apl": "high"})")) == "abl.knee_apl");
   CHECK(field_of_error(with(R"("abl": {"knee_apl": 0.1, "full_field_nits": 500})")) == "abl.full_field_nits");
   CHECK(field_of_error(with(R"("black": {"nits": -1})")) == "black.nits");

@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "color/colorimetry.hpp"
+#include "core/clock.hpp"
 #include "core/error.hpp"
 #include "luts/apply.hpp"
-#include "core/clock.hpp"
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"
 
@@ -39,7 +39,10 @@ std::vector<std::pair<double, double>> pq_vectors() {
   bool header = true;
   while (std::getline(in, line)) {
     if (line.empty() || line[0] == '#') continue;
-    if (header) { header = false; continue; }
+    if (header) {
+      header = false;
+      continue;
+    }
     std::istringstream s(line);
     std::string nits, signal;
     std::getline(s, nits, ',');
@@ -53,8 +56,7 @@ std::vector<std::pair<double, double>> pq_vectors() {
 
 TEST_CASE("every built-in loads and passes its own checks") {
   auto names = builtin_display_names();
-  for (const char* required : {"sim:reference", "sim:ips-lcd", "sim:woled-tv", "sim:qdoled-hdr",
-                               "sim:projector"}) {
+  for (const char* required : {"sim:reference", "sim:ips-lcd", "sim:woled-tv", "sim:qdoled-hdr", "sim:projector"}) {
     CHECK(std::find(names.begin(), names.end(), required) != names.end());
   }
   for (const auto& name : names) {
@@ -240,7 +242,8 @@ TEST_CASE("LUT slot: identity changes nothing and a LUT's effect is the LUT then
 
   // A curved 9-node LUT: display(LUT(s)) == display with the LUT loaded.
   Lut3d curved = identity_lut3d(9);
-  for (Vec3& v : curved.table) v = Vec3(0.9 * v[0] * v[0] + 0.05 * v[1], 0.95 * std::sqrt(v[1]), 0.8 * v[2] + 0.1 * v[0]);
+  for (Vec3& v : curved.table)
+    v = Vec3(0.9 * v[0] * v[0] + 0.05 * v[1], 0.95 * std::sqrt(v[1]), 0.8 * v[2] + 0.1 * v[0]);
   for (const Vec3& s : signals) {
     Vec3 expected = d.steady_XYZ(apply_tetrahedral(curved, s));
     d.load_lut(curved);

@@ -5,8 +5,8 @@
 #include <cmath>
 
 #include "color/colorimetry.hpp"
-#include "core/error.hpp"
 #include "core/clock.hpp"
+#include "core/error.hpp"
 #include "sim/display_model.hpp"
 #include "sim/virtual_display.hpp"
 

@@ -14,9 +14,7 @@ using namespace calkit;
 
 namespace {
 
-PerceptualSpace lab_space(const synthetic::Display& d) {
-  return PerceptualSpace::lab(d.XYZ(Vec3::Ones()));
-}
+PerceptualSpace lab_space(const synthetic::Display& d) { return PerceptualSpace::lab(d.XYZ(Vec3::Ones())); }
 
 struct Errors {
   double mean = 0, max = 0;
@@ -45,8 +43,7 @@ TEST_CASE("fit: noise-free readings of an additive display give back its black, 
   CHECK((m.black() - d.black).norm() < 1e-3 * d.black.norm());
   for (int c = 0; c < 3; ++c) {
     INFO("channel " << c);
-    CHECK((Vec3(m.primaries().col(c)) - Vec3(d.primaries.col(c))).norm() <
-          2e-3 * d.primaries.col(c).norm());
+    CHECK((Vec3(m.primaries().col(c)) - Vec3(d.primaries.col(c))).norm() < 2e-3 * d.primaries.col(c).norm());
     CHECK(m.curve(c).gamma_at_half() == doctest::Approx(d.gamma[c]).epsilon(2e-3));
     // The curve itself, in the shadows too (relative).
     for (double x : {0.02, 0.1, 0.3, 0.7})
@@ -105,8 +102,8 @@ TEST_CASE("fit: noisy readings still predict the display to well under a just-no
   FitReport report;
   FittedDisplayModel m = fit_display_model(set, lab_space(d), {}, &report);
   Errors e = prediction_errors(m, d);
-  MESSAGE("noisy: mean dE00 " << e.mean << " max " << e.max << " fit rms " << report.model_rms
-                               << " lambda " << report.correction.lambda);
+  MESSAGE("noisy: mean dE00 " << e.mean << " max " << e.max << " fit rms " << report.model_rms << " lambda "
+                              << report.correction.lambda);
   CHECK(e.mean < 0.15);
   CHECK(e.max < 0.6);
   // The smoothing did not chase the noise: the fit residual stays near the noise level.
@@ -131,9 +128,7 @@ static void check_jacobian(const FittedDisplayModel& m) {
   for (const Vec3& rgb : synthetic::random_rgb(200, 5)) {
     Vec3 sorted = rgb;
     std::sort(sorted.data(), sorted.data() + 3);
-    if (sorted[1] - sorted[0] < 1e-3 || sorted[2] - sorted[1] < 1e-3 || sorted[0] < 0.01 ||
-        sorted[2] > 0.99)
-      continue;
+    if (sorted[1] - sorted[0] < 1e-3 || sorted[2] - sorted[1] < 1e-3 || sorted[0] < 0.01 || sorted[2] > 0.99) continue;
     bool steep = true;
     for (int c = 0; c < 3; ++c) {
       double slope = 0;

@@ -28,7 +28,8 @@ const Mat3 kSrgbMatrix = (Mat3() << 0.4124, 0.3576, 0.1805, 0.2126, 0.7152, 0.07
 MeasurementSet additive_display(const Mat3& primaries_XYZ, const Vec3& black_XYZ, double white_boost = 1) {
   MeasurementSet set;
   for (Vec3 rgb : {Vec3(0, 0, 0), Vec3(1, 1, 1), Vec3(1, 0, 0), Vec3(0, 1, 0), Vec3(0, 0, 1), Vec3(0.5, 0.5, 0.5)})
-    set.readings.push_back(Reading{rgb, black_XYZ + primaries_XYZ * rgb * (rgb.minCoeff() == 1 ? white_boost : 1), {}, Vec3::Zero()});
+    set.readings.push_back(
+        Reading{rgb, black_XYZ + primaries_XYZ * rgb * (rgb.minCoeff() == 1 ? white_boost : 1), {}, Vec3::Zero()});
   return set;
 }
 
@@ -119,11 +120,11 @@ TEST_CASE("match plan: readings without a primary, and broken target files, name
   struct Case {
     std::string from, to, field;
   };
-  for (const Case& c : {Case{"\"calkit-target\"", "\"calkit-match\"", "format"},
-                        Case{"\"gamma\": 2.4", "\"gamma\": 9", "gamma"},
-                        Case{"\"eotf\": \"bt1886\"", "\"eotf\": \"hlg\"", "eotf"},
-                        Case{"\"container\": \"Rec.709\"", "\"container\": \"rec999\"", "container"},
-                        Case{"\"white_nits\"", "\"whitenits\"", "white_nits"}}) {
+  for (const Case& c :
+       {Case{"\"calkit-target\"", "\"calkit-match\"", "format"}, Case{"\"gamma\": 2.4", "\"gamma\": 9", "gamma"},
+        Case{"\"eotf\": \"bt1886\"", "\"eotf\": \"hlg\"", "eotf"},
+        Case{"\"container\": \"Rec.709\"", "\"container\": \"rec999\"", "container"},
+        Case{"\"white_nits\"", "\"whitenits\"", "white_nits"}}) {
     std::string text = good;
     REQUIRE(text.rfind(c.from) != std::string::npos);
     text.replace(text.rfind(c.from), c.from.size(), c.to);  // the target's own field, after the rooms'

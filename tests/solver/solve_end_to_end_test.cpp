@@ -9,13 +9,13 @@
 #include "color/difference.hpp"
 #include "color/rgb_space.hpp"
 #include "color/transfer.hpp"
-#include "patches/patch_sets.hpp"
-#include "emulators/sim_probe.hpp"
 #include "core/clock.hpp"
+#include "emulators/sim_probe.hpp"
+#include "patches/patch_sets.hpp"
 #include "sim/virtual_display.hpp"
+#include "sim_readings.hpp"
 #include "solver/invert.hpp"
 #include "solver/solve.hpp"
-#include "sim_readings.hpp"
 
 using namespace calkit;
 
@@ -136,13 +136,16 @@ void check_near_black(const std::string& display) {
 // Item 4 of issue 13: below 1 cd/m² (and above what a meter resolves) the calibrated greyscale
 // follows the target (BT.2390's lift onto the measured black) within 2 dE ITP and is never
 // further from it than the display without the LUT.
-TEST_CASE("end to end: near black on sim:woled-tv the PQ greys follow the BT.2390 lift, never worse than uncalibrated") {
+TEST_CASE(
+    "end to end: near black on sim:woled-tv the PQ greys follow the BT.2390 lift, never worse than uncalibrated") {
   check_near_black("sim:woled-tv");
 }
-TEST_CASE("end to end: near black on sim:qdoled-hdr the PQ greys follow the BT.2390 lift, never worse than uncalibrated") {
+TEST_CASE(
+    "end to end: near black on sim:qdoled-hdr the PQ greys follow the BT.2390 lift, never worse than uncalibrated") {
   check_near_black("sim:qdoled-hdr");
 }
-TEST_CASE("end to end: near black on sim:miniled-hdr the PQ greys follow the BT.2390 lift, never worse than uncalibrated") {
+TEST_CASE(
+    "end to end: near black on sim:miniled-hdr the PQ greys follow the BT.2390 lift, never worse than uncalibrated") {
   check_near_black("sim:miniled-hdr");
 }
 

@@ -4,13 +4,13 @@
 #include <algorithm>
 #include <cmath>
 
+#include "box_search.hpp"
 #include "color/colorimetry.hpp"
 #include "color/difference.hpp"
 #include "core/error.hpp"
 #include "luts/apply.hpp"
 #include "solver/invert.hpp"
 #include "solver/solve.hpp"
-#include "box_search.hpp"
 #include "synthetic_display.hpp"
 
 using namespace calkit;
@@ -140,8 +140,7 @@ TEST_CASE("solve: noisy readings give a smooth LUT (no ripples beyond the noise-
   options.lut_size = 17;
   auto rgb = synthetic::patch_rgb(1000);
   SolveResult clean = solve(synthetic::measure(d, rgb), target_by_name("bt1886"), options);
-  SolveResult noisy =
-      solve(synthetic::measure(d, rgb, 0.004, 0.002, 3), target_by_name("bt1886"), options);
+  SolveResult noisy = solve(synthetic::measure(d, rgb, 0.004, 0.002, 3), target_by_name("bt1886"), options);
   // Second differences of the device values along each LUT axis, noisy minus clean, on nodes
   // above the deep shadows (where device values are steep and a noisy black legitimately moves
   // them) and away from the gamut boundary (where the mapper clips, kinks move with the noise).

@@ -16,11 +16,11 @@ using calkit::Vec3;
 
 struct Display {
   Vec3 black{0.05, 0.052, 0.06};
-  Mat3 primaries;                 // XYZ of full R, G, B above black, columns
+  Mat3 primaries;  // XYZ of full R, G, B above black, columns
   Vec3 gamma{2.3, 2.2, 2.45};
   Vec3 white_subpixel = Vec3::Zero();  // XYZ of the white sub-pixel at full drive
   bool white_from_linear = false;      // W from the smallest linear channel, else the smallest signal
-  double crosstalk = 0;           // each channel's drive leaks this much into its neighbours
+  double crosstalk = 0;                // each channel's drive leaks this much into its neighbours
 
   Display() {
     // Roughly P3 primaries and a slightly cool white of about 130 cd/m².
@@ -61,9 +61,8 @@ inline std::vector<Vec3> patch_rgb(int random_count, unsigned seed = 7) {
 }
 
 // Readings of `display` with relative noise (1-sigma, each component) plus an absolute floor.
-inline calkit::MeasurementSet measure(const Display& display, const std::vector<Vec3>& rgb,
-                                      double relative_noise = 0, double floor_nits = 0,
-                                      unsigned seed = 11) {
+inline calkit::MeasurementSet measure(const Display& display, const std::vector<Vec3>& rgb, double relative_noise = 0,
+                                      double floor_nits = 0, unsigned seed = 11) {
   calkit::MeasurementSet set;
   std::mt19937 rng(seed);
   std::normal_distribution<double> n(0, 1);

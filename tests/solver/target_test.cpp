@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "color/colorimetry.hpp"
-#include "core/error.hpp"
 #include "color/transfer.hpp"
+#include "core/error.hpp"
 #include "solver/target.hpp"
 
 using namespace calkit;
@@ -132,7 +132,8 @@ TEST_CASE("target: the clip roll-off is absolute PQ up to the display's peak and
   for (double nits : {0.01, 1.0, 100.0, 599.0})
     CHECK(t.XYZ(Vec3::Constant(pq_inverse_eotf(nits))).y() == doctest::Approx(nits).epsilon(1e-9));
   CHECK(t.XYZ(Vec3::Constant(pq_inverse_eotf(800))).y() == doctest::Approx(600).epsilon(1e-12));
-  Xy clipped = xy_from_XYZ(t.XYZ(Vec3(0.9, 0.8, 0.7))), absolute = xy_from_XYZ(target_by_name("pq-rec2020", o).XYZ(Vec3(0.9, 0.8, 0.7)));
+  Xy clipped = xy_from_XYZ(t.XYZ(Vec3(0.9, 0.8, 0.7))),
+     absolute = xy_from_XYZ(target_by_name("pq-rec2020", o).XYZ(Vec3(0.9, 0.8, 0.7)));
   CHECK(clipped.x == doctest::Approx(absolute.x).epsilon(1e-12));
   CHECK(clipped.y == doctest::Approx(absolute.y).epsilon(1e-12));
   CHECK(roll_off_by_name("clip") == RollOff::Clip);

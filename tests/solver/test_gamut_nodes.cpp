@@ -115,6 +115,4 @@ TEST_CASE("gamut nodes: sim:woled-tv, every node against the clipped inverse") {
 TEST_CASE("gamut nodes: sim:qdoled-hdr, every node against the clipped inverse") { check_display("sim:qdoled-hdr"); }
 TEST_CASE("gamut nodes: sim:miniled-hdr, every node against the clipped inverse") { check_display("sim:miniled-hdr"); }
 
-TEST_CASE("gamut nodes: the test covers every built-in display") {
-  CHECK(builtin_display_names().size() == 6);
-}
+TEST_CASE("gamut nodes: the test covers every built-in display") { CHECK(builtin_display_names().size() == 6); }

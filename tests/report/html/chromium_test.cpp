@@ -52,15 +52,15 @@ PageLoad load_page(const fs::path& html, const std::string& name) {
   fs::create_directories(dir);
   PageLoad load;
   load.screenshot = dir / "screenshot.png";
-  std::string command =
-      "'" + chromium + "' --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
-      "--disable-background-networking --disable-component-update --disable-sync "
-      "--disable-default-apps --disable-extensions --no-default-browser-check "
-      "'--host-resolver-rules=MAP * ~NOTFOUND' --user-data-dir='" + (dir / "profile").string() +
-      "' --enable-logging=stderr --v=0 --log-net-log='" + (dir / "netlog.json").string() +
-      "' --window-size=1280,1800 --hide-scrollbars --screenshot='" + load.screenshot.string() +
-      "' 'file://" + fs::absolute(html).string() + "' > '" + (dir / "stdout.txt").string() + "' 2> '" +
-      (dir / "stderr.txt").string() + "'";
+  std::string command = "'" + chromium +
+                        "' --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+                        "--disable-background-networking --disable-component-update --disable-sync "
+                        "--disable-default-apps --disable-extensions --no-default-browser-check "
+                        "'--host-resolver-rules=MAP * ~NOTFOUND' --user-data-dir='" +
+                        (dir / "profile").string() + "' --enable-logging=stderr --v=0 --log-net-log='" +
+                        (dir / "netlog.json").string() + "' --window-size=1280,1800 --hide-scrollbars --screenshot='" +
+                        load.screenshot.string() + "' 'file://" + fs::absolute(html).string() + "' > '" +
+                        (dir / "stdout.txt").string() + "' 2> '" + (dir / "stderr.txt").string() + "'";
   load.status = std::system(command.c_str());
   std::ifstream err(dir / "stderr.txt");
   load.log.assign(std::istreambuf_iterator<char>(err), {});
@@ -92,7 +92,8 @@ std::vector<std::string> page_requests(const PageLoad& load) {
     if (!params.contains("url")) continue;  // the end of a job
     std::string url = params.value("url", "");
     std::string initiator = params.contains("initiator") && params["initiator"].is_string()
-                                ? params["initiator"].get<std::string>() : "null";
+                                ? params["initiator"].get<std::string>()
+                                : "null";
     if (initiator == "not an origin") continue;  // the browser's own services
     if (url.rfind("file:", 0) == 0 || url.rfind("data:", 0) == 0) continue;
     out.push_back(url);
@@ -167,8 +168,9 @@ TEST_CASE("chromium loads the before/after report with no console message or req
 TEST_CASE("the browser checks catch a page that fetches or logs (negative control)") {
   // The same checks must fail on a page that requests an image from a loopback port (nothing
   // listens there) and on a page whose CSP blocks such a request (a console message).
-  fs::path fetching = write_text("report_fetching.html",
-                                 "<!DOCTYPE html><html><body><p>x</p><img src=\"http://127.0.0.1:9/x.png\"></body></html>");
+  fs::path fetching =
+      write_text("report_fetching.html",
+                 "<!DOCTYPE html><html><body><p>x</p><img src=\"http://127.0.0.1:9/x.png\"></body></html>");
   CHECK_FALSE(page_requests(load_page(fetching, "fetching")).empty());
   fs::path blocked = write_text(
       "report_blocked.html",
