@@ -273,3 +273,13 @@ TEST_CASE("i1d3 lost and corrupted replies: Timeout and a Protocol error") {
   INFO(msg);
   CHECK(msg.find("echoes") != std::string::npos);
 }
+
+// Issue 14 item 7: ArgyllCMS (i1d3.c, i1d3_take_XYZ_measurement) refuses a display reading while
+// the diffuser is in the ambient position; the driver read the room through it.
+TEST_CASE("i1d3 refuses a display reading with the ambient diffuser over the sensor") {
+  Bench b("diffuser=ambient");
+  b.probe->open();
+  std::string msg;
+  CHECK(error_kind([&] { b.read({1, 1, 1}); }, &msg) == ProbeErrorKind::Protocol);
+  CHECK(msg.find("diffuser") != std::string::npos);
+}

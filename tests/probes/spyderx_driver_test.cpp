@@ -163,3 +163,12 @@ TEST_CASE("SpyderX ambient: lux from the diffuser sensor, gain stepped down when
     CHECK_FALSE(a.has_chromaticity);
   }
 }
+
+// Issue 14 item 4: ArgyllCMS (spydX.c) sends the reset before every reading and ignores its
+// result; the driver threw when it failed. The emulator's reset=stall fails every one.
+TEST_CASE("SpyderX reads although the reset before each reading stalls") {
+  Bench b("reset=stall");
+  b.probe->open();
+  auto [got, truth] = b.read({1, 1, 1});
+  CHECK(relative_error(got.XYZ, truth) < 5e-3);
+}

@@ -14,6 +14,7 @@
 #include "core/clock.hpp"
 #include "emulator_bench.hpp"
 #include "emulators/emulated_probes.hpp"
+#include "probes/k10_driver.hpp"
 #include "probes/probe_table.hpp"
 #include "probes/transport/trace.hpp"
 
@@ -47,5 +48,10 @@ TEST_CASE("hand-made traces of independent drivers replay through the unchanged 
       CHECK(r.XYZ.y() > 0);
     }
     if (e.then_too_dark) CHECK(error_kind([&] { probe->read(); }) == ProbeErrorKind::TooDark);
+    // The K10 trace then fixes a range as ArgyllCMS does (J7, then Jn) and auto-ranges again.
+    if (auto* k10 = dynamic_cast<K10Driver*>(probe.get())) {
+      k10->set_fixed_range(3);
+      k10->set_auto_range();
+    }
   }
 }
