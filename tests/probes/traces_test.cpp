@@ -42,6 +42,8 @@ TEST_CASE("hand-made traces of independent drivers replay through the unchanged 
     std::unique_ptr<Probe> probe = open_replayed_probe(kTraces / e.file, clock);
     probe->open();
     CHECK_FALSE(probe->identity().serial.empty());
+    // The PR-655 manual's D110 reply "00000,67065106" (p.118): a status, then the serial.
+    if (std::string(e.file) == "pr655.txt") CHECK(probe->identity().serial == "67065106");
     for (int i = 0; i < e.good_readings; ++i) {
       ProbeReading r = probe->read();
       CHECK(r.XYZ.allFinite());
