@@ -283,3 +283,13 @@ TEST_CASE("i1d3 refuses a display reading with the ambient diffuser over the sen
   CHECK(error_kind([&] { b.read({1, 1, 1}); }, &msg) == ProbeErrorKind::Protocol);
   CHECK(msg.find("diffuser") != std::string::npos);
 }
+
+// Issue 14 item 7: on Linux an i1d3 closed without a USB reset may not open again; ArgyllCMS
+// resets it before closing (usbio_lx.c usb_close_port). The hand-made trace ends with that reset.
+TEST_CASE("i1d3 resets the device when it closes") {
+  Bench b;
+  b.probe->open();
+  const std::size_t before = b.emulator->resets();
+  b.probe->close();
+  CHECK(b.emulator->resets() == before + 1);
+}
