@@ -2,6 +2,8 @@
 // uncalibrated display → solve the LUT → load it → verify again → before/after report. Every
 // stage writes its file into the output folder; --resume skips the stages whose file exists and
 // continues an interrupted measurement from its journal.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -42,6 +44,7 @@ struct CalibrateArgs {
   std::string out_dir;
   bool resume = false;
   bool no_wait = false;
+  bool no_adjust = false;
   bool strict = false;
   bool json = false;
 };
@@ -165,6 +168,14 @@ void run(const CalibrateArgs& a) {
   Files f(a);
   const std::atomic<bool>* stop = install_stop_flag();
 
+  // On a terminal, the display's own controls come first (issue 18): a white far from the
+  // target's costs the LUT code range, which no calibration gives back.
+  if (!a.no_adjust && !(a.resume && fs::exists(f.profile)) && ::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO)) {
+    say(a, "first bring the display's white near the target with its own controls (--no-adjust skips this)");
+    run_adjust_screen(rig, a.chain, adjust_target_for(target, 0.002, 0.03), {false, 0, true});
+    if (stop->load())
+      throw CommandFailed{kExitInterrupted, "interrupted while adjusting the display: nothing measured"};
+  }
   PatchSet patches = profiling_patches(a, f, target, rig);
   MeasurementSet profile = measure_profile(a, f, rig, patches, stop);
   // One target for the solve and both verifications: the LUT carries the display facts it was
@@ -227,6 +238,8 @@ void add_calibrate(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("-o,--out", a->out_dir, "output folder")->required();
   cmd->add_flag("--resume", a->resume, "skip stages whose file exists; continue an interrupted measurement");
+  cmd->add_flag("--no-adjust", a->no_adjust,
+                "do not start with the adjust screen (on a terminal, calibrate first shows `calkit adjust`)");
   cmd->add_flag("--no-wait", a->no_wait, "real displays: do not wait for Enter after writing the LUT");
   cmd->add_flag("--strict", a->strict, "exit with status 1 when the calibrated verdict is FAIL");
   cmd->add_flag("--json", a->json, "print the LUT, report and verdicts as JSON");

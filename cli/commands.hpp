@@ -9,6 +9,8 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/rig.hpp"
+#include "measure/adjust.hpp"
+#include "solver/target.hpp"
 
 namespace calkit::cli {
 
@@ -51,5 +53,19 @@ void add_calibrate(CLI::App& app);   // calkit calibrate (cli/cmd_calibrate.cpp)
 void add_uniformity(CLI::App& app);  // calkit uniformity (cli/cmd_uniformity.cpp)
 void add_history(CLI::App& app);     // calkit history (cli/cmd_history.cpp)
 void add_match(CLI::App& app);       // calkit match (cli/cmd_match.cpp)
+void add_adjust(CLI::App& app);      // calkit adjust (cli/cmd_adjust.cpp)
+
+// The adjust screen (cli/cmd_adjust.cpp), also run by `calkit calibrate` before profiling: reads
+// the primaries, then white (and every fourth time black) until q, Enter, Ctrl-C or `count`
+// readings; returns the last guidance.
+struct AdjustScreen {
+  bool json = false;
+  int count = 0;
+  bool in_calibrate = false;
+};
+struct ChainArgs;
+AdjustTarget adjust_target_for(const Target& target, double tolerance_uv, double tolerance_light);
+AdjustGuidance run_adjust_screen(Rig& rig, const ChainArgs& chain, const AdjustTarget& target,
+                                 const AdjustScreen& screen);
 
 }  // namespace calkit::cli

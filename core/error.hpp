@@ -59,6 +59,12 @@ class IoError : public std::runtime_error {
   IoError(const std::string& path, const std::string& what) : std::runtime_error(path + ": " + what) {}
 };
 
+// A network failure (refused, timed out, peer gone). Not an InputError: the input was fine.
+class NetworkError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // IoError for `path` with errno's text: "PATH: cannot write: No space left on device".
 [[noreturn]] void throw_io_error(const std::string& path, const std::string& what);
 

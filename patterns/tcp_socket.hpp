@@ -5,13 +5,9 @@
 #include <stdexcept>
 #include <string>
 
-namespace calkit {
+#include "core/error.hpp"
 
-// A network failure (refused, timed out, peer gone). Not an InputError: the input was fine.
-class NetworkError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+namespace calkit {
 
 // The peer closed the connection (orderly or by reset) while we were reading or writing.
 class PeerClosed : public NetworkError {

@@ -60,6 +60,13 @@ void VirtualDisplay::load_lut(const Lut3d& lut) {
 
 void VirtualDisplay::clear_lut() { lut_.reset(); }
 
+void VirtualDisplay::set_controls(const DisplayControls& controls) {
+  if (!std::isfinite(controls.light) || !controls.gain.allFinite())
+    throw ValueError("controls", "virtual display: non-finite control value");
+  controls_.light = std::clamp(controls.light, 0.05, 2.0);
+  controls_.gain = controls.gain.cwiseMax(0.5).cwiseMin(1.0);
+}
+
 Vec3 VirtualDisplay::drift_gain(double t) const {
   const WarmupParams& w = model_.warmup;
   if (w.tau_s <= 0) return Vec3::Ones();
@@ -91,14 +98,16 @@ Vec3 VirtualDisplay::relative_XYZ(const Vec3& signal, const Vec3& channel_gain) 
 Vec3 VirtualDisplay::light_at(const Vec3& signal, double window_percent, double background_signal,
                               const Vec3& channel_gain, double centre_x, double centre_y) const {
   double area = std::clamp(window_percent / 100, 1e-4, 1.0);
-  Vec3 patch = relative_XYZ(signal, channel_gain);
-  double bg_Y = area < 1 ? relative_XYZ(Vec3::Constant(background_signal), channel_gain)[1] : 0;
+  const Vec3 gain = channel_gain.cwiseProduct(controls_.gain);
+  Vec3 patch = relative_XYZ(signal, gain);
+  double bg_Y = area < 1 ? relative_XYZ(Vec3::Constant(background_signal), gain)[1] : 0;
   double apl = std::max(area * patch[1] + (1 - area) * bg_Y, 0.0);
   double sag = 1 - model_.power_sag * std::clamp(patch[1], 0.0, 1.0);
   double abl = model_.abl.gain(apl, model_.peak_nits);
   double black = model_.black_nits + model_.black_bloom_nits * apl;
+  if (model_.technology.rfind("lcd", 0) == 0) black *= controls_.light;  // leakage of the backlight
   Vec3 spatial = model_.uniformity.gain(centre_x, centre_y, model_.white);
-  return model_.peak_nits * sag * abl * patch.cwiseProduct(spatial) + black * black_XYZ_unit_;
+  return controls_.light * model_.peak_nits * sag * abl * patch.cwiseProduct(spatial) + black * black_XYZ_unit_;
 }
 
 Vec3 VirtualDisplay::steady_XYZ(const Vec3& signal, double window_percent, double background_signal) const {

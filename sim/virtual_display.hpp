@@ -11,6 +11,15 @@
 
 namespace calkit {
 
+// The controls a person moves on the display itself (its menu, before any calibration): the
+// light output (an LCD's backlight, an OLED's panel light; a projector's lamp) and the RGB gains
+// of the white balance, which scale each channel's drive. An LCD's backlight also lifts or
+// lowers its black (the leakage is the backlight's light), an emissive panel's black stays.
+struct DisplayControls {
+  double light = 1;          // 0.05..2, relative to the model's peak
+  Vec3 gain = Vec3::Ones();  // each 0.5..1 (a white balance lowers channels from full drive)
+};
+
 class VirtualDisplay {
  public:
   // The clock must outlive the display. The display starts showing full-field black, settled.
@@ -32,6 +41,11 @@ class VirtualDisplay {
   // background) before the panel, like a monitor's 3D LUT. Takes effect at the next show().
   void load_lut(const Lut3d& lut);
   void clear_lut();
+
+  // The display's own controls (calkit adjust moves them on a simulated display); clamped to
+  // their ranges. Take effect at once, like a real menu.
+  void set_controls(const DisplayControls& controls);
+  const DisplayControls& controls() const { return controls_; }
 
   // Noise-free, settled, warmed-up truth for tests and benches (uses the LUT slot if loaded).
   Vec3 steady_XYZ(const Vec3& signal, double window_percent = 10, double background_signal = 0) const;
@@ -60,6 +74,7 @@ class VirtualDisplay {
   Clock& clock_;
   double created_s_;
   std::optional<Lut3d> lut_;
+  DisplayControls controls_;
   Mat3 rgb_to_XYZ_;          // drive -> relative XYZ of the colour sub-pixels (peak white Y = 1)
   Vec3 white_subpixel_XYZ_;  // relative XYZ of the white sub-pixel at full drive
   Vec3 black_XYZ_unit_;      // XYZ of black with Y = 1 (black chromaticity)

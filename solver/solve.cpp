@@ -267,6 +267,17 @@ SolveResult solve(const MeasurementSet& set, const Target& target_in, const Solv
           "the exact solve on average (p95 {:.2f}, max {:.2f}); use --size {}",
           n, e.mean, target.hdr() ? "dE ITP" : "dE76", e.p95, e.max, std::max(default_lut_size(target), 2 * n - 1)));
   }
+  if (!target.hdr()) {
+    // A display much brighter (or far off the target white) is calibrated by never driving it
+    // near full: every code the LUT does not reach is precision thrown away (issue 18).
+    double top = 0;
+    for (const Vec3& v : lut.table) top = std::max(top, v.maxCoeff());
+    if (top < kCodeRangeWarning)
+      result.warnings.push_back(fmt::format(
+          "the LUT drives the display to at most {:.0f} % of its code range ({:.0f} % thrown away): its own white is "
+          "far from the target's; bring it near with the display's controls first (calkit adjust), then calibrate",
+          top * 100, (1 - top) * 100));
+  }
   for (Vec3& v : lut.table)
     for (int c = 0; c < 3; ++c) v[c] = lut_output_from_device(v[c], options.range);
   for (const Vec3& v : lut.table)

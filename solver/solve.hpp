@@ -34,6 +34,8 @@ struct InterpolationError {
 // A LUT whose interpolation error is on average more than this (dE ITP for PQ, dE76 for SDR:
 // about one just-noticeable difference) is too coarse for its target, and solve() warns.
 inline constexpr double kInterpolationWarning = 1.0;
+// An SDR LUT whose largest output is below this warns: more than 20 % of the code range unused.
+inline constexpr double kCodeRangeWarning = 0.8;
 
 struct SolveResult {
   Lut3d lut;

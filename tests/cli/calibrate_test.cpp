@@ -310,3 +310,30 @@ TEST_CASE("calibrate gives the same verdict for noise seeds 1 to 5") {
   }
   CHECK(verdicts.size() == 1);
 }
+
+// The code range a LUT keeps is its largest output value (read here from the .cube text): the
+// 320 cd/m² LCD calibrated to 100 cd/m² without adjusting first throws ~40 % of it away and is
+// warned about; the 80 cd/m² projector calibrated to 75 cd/m² keeps nearly all of it.
+TEST_CASE("calibrate warns when the LUT throws away more than 20 % of the code range") {
+  auto largest_output = [](const fs::path& cube) {
+    std::istringstream lines(test::read_file_bytes(cube));
+    double top = 0;
+    for (std::string line; std::getline(lines, line);) {
+      double r, g, b;
+      if (std::sscanf(line.c_str(), "%lf %lf %lf", &r, &g, &b) == 3) top = std::max({top, r, g, b});
+    }
+    return top;
+  };
+  for (const auto& [display, nits] : {std::pair{"sim:ips-lcd", 100}, std::pair{"sim:projector", 75}}) {
+    fs::path out = scratch(std::string("calibrate-range-") + (display + 4));
+    test::CalkitOutput run = test::run_calkit(
+        sdr_args(out, 200, display) + " --no-history --white-nits " + std::to_string(nits), test::Stderr::Capture);
+    REQUIRE(run.status == 0);
+    double top = largest_output(out / "calibration.cube");
+    bool warned = run.output.find("of its code range") != std::string::npos;
+    MESSAGE(std::string(display), ": largest LUT output ", top);
+    CHECK(warned == (top < 0.8));
+    CHECK(warned == (std::string(display) == "sim:ips-lcd"));
+    if (warned) CHECK(run.output.find(fmt::format("at most {:.0f} %", top * 100)) != std::string::npos);
+  }
+}
