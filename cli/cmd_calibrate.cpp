@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <fmt/format.h>
@@ -29,6 +30,7 @@
 #include "patches/patch_sets.hpp"
 #include "report/html/verification_page.hpp"
 #include "solver/solve.hpp"
+#include "upload/upload_destinations.hpp"
 
 namespace calkit::cli {
 namespace {
@@ -45,6 +47,7 @@ struct CalibrateArgs {
   bool resume = false;
   bool no_wait = false;
   bool no_adjust = false;
+  std::string upload;  // --upload DEST (upload/upload_destinations.hpp)
   bool strict = false;
   bool json = false;
 };
@@ -160,6 +163,7 @@ void keep_input(const CalibrateArgs& a, const std::string& path) {
 void run(const CalibrateArgs& a) {
   if (a.patches < 20 || a.patches > 20000) throw ValueError("--patches", "must be 20..20000");
   Target target = target_from(a.chain);
+  if (!a.upload.empty()) check_upload_spec(a.upload);  // a bad destination stops the run before it measures
   if (!a.verify_set.empty()) patch_set_kind(a.verify_set);  // an unknown set stops the run before it measures
   Rig rig = build_rig(a.chain.rig);
   create_output_folder(a.out_dir);
@@ -186,7 +190,15 @@ void run(const CalibrateArgs& a) {
   PatchSet verify_set = verification_patches(a.verify_set, target, 1, "accuracy");
   VerificationResult before =
       verify_stage(a, rig, judged, verify_set, "uncalibrated", f.before_readings, f.before, nullptr, {}, stop);
-  if (!rig.display) {
+  // The LUT the calibrated display applies: what the destination holds when it can be read back
+  // (an LG TV's, as it decoded it), else the file's.
+  std::optional<Lut3d> held;
+  if (!a.upload.empty()) {
+    UploadRequest request{f.lut, lut, target.hdr(), [&](const std::string& line) { say(a, line); }};
+    UploadResult uploaded = upload_lut(a.upload, request);
+    say(a, uploaded.summary);
+    held = uploaded.held_lut;
+  } else if (!rig.display) {
     // A real chain: the user loads the LUT into the monitor or grading system.
     std::fprintf(stderr, "calkit: load %s into the display or grading system, then press Enter\n", f.lut.c_str());
     if (!a.no_wait) {
@@ -194,8 +206,8 @@ void run(const CalibrateArgs& a) {
       std::getline(std::cin, line);
     }
   }
-  VerificationResult after =
-      verify_stage(a, rig, judged, verify_set, "calibrated", f.after_readings, f.after, &lut, f.lut, stop);
+  VerificationResult after = verify_stage(a, rig, judged, verify_set, "calibrated", f.after_readings, f.after,
+                                          held ? &*held : &lut, f.lut, stop);
   rig.pattern->close();
   write_html_report(f.report, {before, after});
 
@@ -238,6 +250,8 @@ void add_calibrate(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("-o,--out", a->out_dir, "output folder")->required();
   cmd->add_flag("--resume", a->resume, "skip stages whose file exists; continue an interrupted measurement");
+  cmd->add_option("--upload", a->upload,
+                  "put the LUT onto the display chain before the calibrated verification: " + upload_usage());
   cmd->add_flag("--no-adjust", a->no_adjust,
                 "do not start with the adjust screen (on a terminal, calibrate first shows `calkit adjust`)");
   cmd->add_flag("--no-wait", a->no_wait, "real displays: do not wait for Enter after writing the LUT");

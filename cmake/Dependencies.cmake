@@ -13,4 +13,6 @@ pkg_check_modules(LIBUSB REQUIRED IMPORTED_TARGET libusb-1.0)
 pkg_check_modules(HIDAPI REQUIRED IMPORTED_TARGET hidapi-hidraw)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
+# Boost.Beast (header-only, libboost-dev): the WebSocket client and the LG TV emulator's server.
+find_package(Boost 1.74 REQUIRED)
 find_package(OpenSSL REQUIRED)  # MD5 and SHA-512 (EVP) for calibration-package manifests
