@@ -270,13 +270,17 @@ SolveResult solve(const MeasurementSet& set, const Target& target_in, const Solv
   if (!target.hdr()) {
     // A display much brighter (or far off the target white) is calibrated by never driving it
     // near full: every code the LUT does not reach is precision thrown away (issue 18).
-    double top = 0;
+    // The range is the one measured: an SDR target on a PQ-input display is profiled only up to
+    // twice its white (patches/patch_sets.hpp scale_for_sdr_on_pq_input), as it is shown.
+    double top = 0, measured = 0;
     for (const Vec3& v : lut.table) top = std::max(top, v.maxCoeff());
-    if (top < kCodeRangeWarning)
+    for (const Reading& r : set.readings) measured = std::max(measured, r.rgb.maxCoeff());
+    double used = measured > 0 ? top / measured : 1;
+    if (used < kCodeRangeWarning)
       result.warnings.push_back(fmt::format(
           "the LUT drives the display to at most {:.0f} % of its code range ({:.0f} % thrown away): its own white is "
           "far from the target's; bring it near with the display's controls first (calkit adjust), then calibrate",
-          top * 100, (1 - top) * 100));
+          used * 100, (1 - used) * 100));
   }
   for (Vec3& v : lut.table)
     for (int c = 0; c < 3; ++c) v[c] = lut_output_from_device(v[c], options.range);
