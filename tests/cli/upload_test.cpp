@@ -21,7 +21,7 @@
 using namespace calkit;
 namespace fs = std::filesystem;
 
-TEST_CASE("upload resolve:DIR installs the LUT in a calkit folder; another format becomes a .cube OCIO reads alike") {
+TEST_CASE("upload resolve:DIR installs the LUT in a calkit folder, another format as a .cube OCIO reads alike") {
   fs::path dir = test::scratch_dir("cli", "upload-resolve");
   fs::create_directories(dir / "LUT");
   fs::path cube = dir / "suite-a.cube";
