@@ -63,6 +63,7 @@ void add_apply(CLI::App& lut) {
 
 struct ConvertArgs {
   std::string from, to;
+  int icc_version = 4;
   bool json = false;
 };
 
@@ -73,16 +74,20 @@ void add_convert(CLI::App& lut) {
   auto* cmd =
       lut.add_subcommand("convert", "Convert a 1D or 3D LUT between formats (" + names +
                                         "), chosen by extension. Title and metadata are kept where the "
-                                        "format can hold them.\nExample: calkit lut convert display.cube display.clf");
+                                        "format can hold them.\nExample: calkit lut convert display.cube display.clf\n"
+                                        "         calkit lut convert display.cube display.icc --icc-version 2");
   cmd->add_option("input", a->from, "LUT file to read")->required();
   cmd->add_option("output", a->to, "LUT file to write")->required();
+  cmd->add_option("--icc-version", a->icc_version, "ICC device links: 4, or 2 for v2-only tools (ArgyllCMS 2.3)")
+      ->check(CLI::IsMember({2, 4}))
+      ->capture_default_str();
   cmd->add_flag("--json", a->json, "print what was written as JSON");
   cmd->callback([a] {
     lut_format_for(a->to);  // unknown output extension fails before reading
     json written{{"input", a->from}, {"out", a->to}, {"format", lut_format_for(a->to)}};
     if (file_is_lut3d(a->from)) {
       Lut3d lut = read_lut3d(a->from);
-      write_lut3d(a->to, lut);
+      write_lut3d(a->to, lut, IccOptions{a->icc_version});
       written.update({{"kind", "3D"}, {"size", lut.size}});
     } else {
       Lut1d lut = read_lut1d(a->from);

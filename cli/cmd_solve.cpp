@@ -30,6 +30,7 @@ struct SolveCliOptions {
   std::string target = "bt1886";
   int size = 0;
   std::string formats = "cube";
+  int icc_version = 4;
   std::string out_dir;
   std::string name = "calibration";
   double white_nits = 100;
@@ -138,7 +139,7 @@ void run_solve(const SolveCliOptions& o) {
   std::vector<std::string> written;
   for (const std::string& ext : extensions) {
     auto path = std::filesystem::path(o.out_dir) / (o.name + ext);
-    write_lut3d(path, result.lut);
+    write_lut3d(path, result.lut, IccOptions{o.icc_version});
     written.push_back(path.string());
   }
   if (o.lut1d > 0) {
@@ -195,6 +196,9 @@ void add_solve(CLI::App& app) {
   cmd->add_option("--size,-s", o->size,
                   "3D LUT nodes per axis (17, 33, 65, ...); default 33 for SDR targets, 65 for PQ");
   cmd->add_option("--format,-f", o->formats, "comma-separated LUT formats: cube, 3dl, clf, icc, ocio")
+      ->capture_default_str();
+  cmd->add_option("--icc-version", o->icc_version, "ICC device links: 4, or 2 for v2-only tools (ArgyllCMS 2.3)")
+      ->check(CLI::IsMember({2, 4}))
       ->capture_default_str();
   cmd->add_option("-o,--out", o->out_dir, "output folder")->required();
   cmd->add_option("--name", o->name, "base name of the files written")->capture_default_str();

@@ -1,9 +1,12 @@
-// ICC v4 device link (RGB -> RGB) written and read with LittleCMS. The LUT becomes the CLUT of
-// an AToB0 lutAtoBType (identity A and B curves around a 16-bit CLUT, first input channel
-// slowest: ICC.1:2010 §10.12.3). ICC CLUTs hold 16-bit values, so the table is clamped to 0..1
-// and rounded to 1/65535. The title and metadata go into the description (readable in any ICC
-// tool) and, exactly, into a v4 'meta' dictionary. Reading samples the link at every node
-// through a floating-point LittleCMS transform.
+// ICC device link (RGB -> RGB) written and read with LittleCMS, v4 by default, v2 for peers that
+// read no v4 (ArgyllCMS 2.3 refuses it: "ICC V4 not supported"). The LUT becomes the CLUT of the
+// AToB0 tag (identity curves around a 16-bit CLUT, first input channel slowest): lutAtoBType in
+// v4 (ICC.1:2010 §10.12.3), lut16Type in v2 (ICC.1:2001-04 §6.5.7), which LittleCMS picks from the
+// profile version. ICC CLUTs hold 16-bit values, so the table is clamped to 0..1 and rounded to
+// 1/65535. The title and metadata go into the description (readable in any ICC tool) and, in v4,
+// exactly into a 'meta' dictionary, which v2 does not have: a v2 link's metadata is read back
+// from its description. Reading samples the link at every node through a floating-point
+// LittleCMS transform.
 #include <lcms2.h>
 #include <lcms2_plugin.h>
 
@@ -15,6 +18,7 @@
 #include "core/files.hpp"
 #include "core/text.hpp"
 #include "luts/apply.hpp"
+#include "luts/icc_format.hpp"
 #include "luts/lut_format.hpp"
 
 namespace calkit {
@@ -94,15 +98,34 @@ std::string description_text(const Lut3d& lut) {
   return out;
 }
 
-void write_icc(const std::filesystem::path& path, const Lut3d& lut) {
+// "title; key=value; key=value" (description_text) back into title and metadata.
+void read_description(const std::string& text, Lut3d& lut) {
+  std::size_t start = 0;
+  for (bool first = true;; first = false) {
+    std::size_t end = text.find("; ", start);
+    std::string item = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    std::size_t eq = item.find('=');
+    if (first)
+      lut.title = item;
+    else if (eq != std::string::npos)
+      lut.metadata[item.substr(0, eq)] = item.substr(eq + 1);
+    if (end == std::string::npos) return;
+    start = end + 2;
+  }
+}
+
+}  // namespace
+
+void write_icc_link(const std::filesystem::path& path, const Lut3d& lut, const IccOptions& options) {
   const std::string file = path.string();
+  if (options.version != 2 && options.version != 4) throw ValueError("--icc-version", "2 or 4");
   check_lut3d(lut, file);
   if (lut.domain_min != Vec3::Zero() || lut.domain_max != Vec3::Ones())
     throw InputError(file, 0, "domain", "ICC device links take 0..1 input: the LUT's domain must be 0..1");
   if (lut.size > 255) throw InputError(file, 0, "size", "ICC CLUTs have at most 255 points per axis");
   cmsSetLogErrorHandler(quiet_lcms);
   Profile h(cmsCreateProfilePlaceholder(nullptr));
-  cmsSetProfileVersion(h.get(), 4.3);
+  cmsSetProfileVersion(h.get(), options.version == 4 ? 4.3 : 2.4);
   cmsSetDeviceClass(h.get(), cmsSigLinkClass);
   cmsSetColorSpace(h.get(), cmsSigRgbData);
   cmsSetPCS(h.get(), cmsSigRgbData);
@@ -128,12 +151,14 @@ void write_icc(const std::filesystem::path& path, const Lut3d& lut) {
 
   set_text_tag(h.get(), cmsSigProfileDescriptionTag, description_text(lut));
   set_text_tag(h.get(), cmsSigCopyrightTag, "No copyright, use freely");
-  cmsHANDLE dict = cmsDictAlloc(nullptr);
-  if (!lut.title.empty()) cmsDictAddEntry(dict, L"title", widen(lut.title).c_str(), nullptr, nullptr);
-  for (const auto& [key, value] : lut.metadata)
-    cmsDictAddEntry(dict, widen("calkit:" + key).c_str(), widen(value).c_str(), nullptr, nullptr);
-  ok = ok && cmsWriteTag(h.get(), cmsSigMetaTag, dict);
-  cmsDictFree(dict);
+  if (options.version == 4) {
+    cmsHANDLE dict = cmsDictAlloc(nullptr);
+    if (!lut.title.empty()) cmsDictAddEntry(dict, L"title", widen(lut.title).c_str(), nullptr, nullptr);
+    for (const auto& [key, value] : lut.metadata)
+      cmsDictAddEntry(dict, widen("calkit:" + key).c_str(), widen(value).c_str(), nullptr, nullptr);
+    ok = ok && cmsWriteTag(h.get(), cmsSigMetaTag, dict);
+    cmsDictFree(dict);
+  }
   cmsUInt32Number bytes = 0;
   if (!ok || !cmsSaveProfileToMem(h.get(), nullptr, &bytes))
     throw InputError(file, 0, "", "LittleCMS could not write the device link");
@@ -142,6 +167,8 @@ void write_icc(const std::filesystem::path& path, const Lut3d& lut) {
     throw InputError(file, 0, "", "LittleCMS could not write the device link");
   write_file_atomically(path, profile);
 }
+
+namespace {
 
 int clut_size(cmsHPROFILE h, const std::string& file) {
   auto* pipe = static_cast<cmsPipeline*>(cmsReadTag(h, cmsSigAToB0Tag));
@@ -186,9 +213,10 @@ Lut3d read_icc(const std::filesystem::path& path) {
   lut.table.resize(size_t(n) * n * n);
   for (size_t i = 0; i < lut.table.size(); ++i) lut.table[i] = Vec3(out[3 * i], out[3 * i + 1], out[3 * i + 2]);
 
-  lut.title = read_text_tag(h.get(), cmsSigProfileDescriptionTag);
+  read_description(read_text_tag(h.get(), cmsSigProfileDescriptionTag), lut);
   if (cmsHANDLE dict = cmsReadTag(h.get(), cmsSigMetaTag)) {
     lut.title.clear();
+    lut.metadata.clear();
     for (const cmsDICTentry* e = cmsDictGetEntryList(dict); e; e = cmsDictNextEntry(e)) {
       std::string key = narrow(e->Name), value = narrow(e->Value);
       if (key == "title")
@@ -206,10 +234,10 @@ Lut3d read_icc(const std::filesystem::path& path) {
 LutFormat icc_format() {
   return {"icc",
           {".icc", ".icm"},
-          "ICC v4 RGB device link (LittleCMS), 16-bit CLUT",
+          "ICC RGB device link (LittleCMS), 16-bit CLUT; v4, or v2 with --icc-version 2",
           "first input (red) slowest",
           read_icc,
-          write_icc,
+          [](const std::filesystem::path& p, const Lut3d& l) { write_icc_link(p, l, {}); },
           nullptr,
           nullptr,
           nullptr};

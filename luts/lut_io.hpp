@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "luts/icc_format.hpp"
 #include "luts/lut.hpp"
 
 namespace calkit {
@@ -13,6 +14,8 @@ namespace calkit {
 Lut3d read_lut3d(const std::filesystem::path& path);
 Lut1d read_lut1d(const std::filesystem::path& path);
 void write_lut3d(const std::filesystem::path& path, const Lut3d& lut);
+// The same, an ICC device link in the version asked for (other formats ignore it).
+void write_lut3d(const std::filesystem::path& path, const Lut3d& lut, const IccOptions& icc);
 void write_lut1d(const std::filesystem::path& path, const Lut1d& lut);
 
 // True when the file holds a 3D LUT (false: a 1D LUT). Reads the file.
