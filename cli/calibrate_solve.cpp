@@ -6,18 +6,38 @@
 #include <fmt/format.h>
 
 #include "core/files.hpp"
+#include "luts/apply.hpp"
 #include "luts/lut_io.hpp"
+#include "solver/display_profile.hpp"
 #include "solver/solve.hpp"
 
 namespace calkit::cli {
 
 void solve_to_files(const MeasurementSet& profile, const Target& target, int size, const std::filesystem::path& lut,
-                    const std::filesystem::path& summary, const std::function<void(const std::string&)>& say) {
+                    const std::filesystem::path& summary, const std::function<void(const std::string&)>& say,
+                    bool curves_only) {
   SolveOptions options;
   options.lut_size = size;
+  if (curves_only) options.lut1d_size = 256;  // the size of an 8-bit video card table, as dispcal writes
   auto start = std::chrono::steady_clock::now();
   SolveResult solved = solve(profile, target, options);
-  write_lut3d(lut, solved.lut);
+  std::filesystem::path stem = lut.parent_path() / lut.stem();
+  DisplayProfileOptions display;
+  display.description = "calkit display profile: " + lut.filename().string();
+  if (curves_only) {
+    solved.lut1d.metadata = solved.lut.metadata;
+    write_lut1d(stem.string() + ".cal", solved.lut1d);
+    display.calibration = solved.lut1d;
+    Lut3d applied = identity_lut3d(solved.lut.size);
+    for (Vec3& v : applied.table) v = apply_1d(solved.lut1d, v);
+    applied.title = solved.lut1d.title;
+    applied.metadata = solved.lut.metadata;
+    write_lut3d(lut, applied);
+    say("curves only: wrote " + stem.string() + ".cal (load it with the display's or the video card's 1D LUT)");
+  } else {
+    write_lut3d(lut, solved.lut);
+  }
+  write_file_atomically(stem.string() + "-display.icc", display_profile_icc(solved.model, display));
   write_file_atomically(summary, solve_summary_json(solved));
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   say(fmt::format("solved a {}³ LUT in {:.1f} s (model residual {:.3f}); wrote {}", solved.lut.size, seconds,

@@ -47,6 +47,7 @@ struct CalibrateArgs {
   bool resume = false;
   bool no_wait = false;
   bool no_adjust = false;
+  bool curves_only = false;
   std::string upload;  // --upload DEST (upload/upload_destinations.hpp)
   bool strict = false;
   bool json = false;
@@ -129,7 +130,8 @@ Lut3d solve_lut(const CalibrateArgs& a, const Files& f, const MeasurementSet& pr
       std::fprintf(stderr, "calkit: warning: resume: %s; solving it again\n", e.what());
     }
   }
-  solve_to_files(profile, target, a.size, f.lut, f.solve_summary, [&](const std::string& line) { say(a, line); });
+  solve_to_files(
+      profile, target, a.size, f.lut, f.solve_summary, [&](const std::string& line) { say(a, line); }, a.curves_only);
   return read_lut3d(f.lut);
 }
 
@@ -163,7 +165,7 @@ void keep_input(const CalibrateArgs& a, const std::string& path) {
 void run(const CalibrateArgs& a) {
   if (a.patches < 20 || a.patches > 20000) throw ValueError("--patches", "must be 20..20000");
   Target target = target_from(a.chain);
-  if (!a.upload.empty()) check_upload_spec(a.upload);  // a bad destination stops the run before it measures
+  if (!a.upload.empty()) check_upload_spec(a.upload);       // a bad destination stops the run before it measures
   if (!a.verify_set.empty()) patch_set_kind(a.verify_set);  // an unknown set stops the run before it measures
   Rig rig = build_rig(a.chain.rig);
   create_output_folder(a.out_dir);
@@ -252,6 +254,9 @@ void add_calibrate(CLI::App& app) {
   cmd->add_flag("--resume", a->resume, "skip stages whose file exists; continue an interrupted measurement");
   cmd->add_option("--upload", a->upload,
                   "put the LUT onto the display chain before the calibrated verification: " + upload_usage());
+  cmd->add_flag("--curves-only", a->curves_only,
+                "1D calibration curves (white point and tone) for displays that take no 3D LUT: <lut>.cal, "
+                "and the LUT file applies the same curves");
   cmd->add_flag("--no-adjust", a->no_adjust,
                 "do not start with the adjust screen (on a terminal, calibrate first shows `calkit adjust`)");
   cmd->add_flag("--no-wait", a->no_wait, "real displays: do not wait for Enter after writing the LUT");

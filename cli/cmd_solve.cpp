@@ -1,5 +1,6 @@
 // `calkit solve`: readings (.ti3 from calkit or ArgyllCMS dispread, calkit JSON, CSV) + a target
 // -> calibration LUT(s) and a JSON summary of the fitted display model and its residuals.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -18,6 +19,7 @@
 #include "core/progress.hpp"
 #include "formats/measurement_file.hpp"
 #include "luts/lut_io.hpp"
+#include "solver/display_profile.hpp"
 #include "solver/match_plan.hpp"
 #include "solver/solve.hpp"
 
@@ -30,7 +32,7 @@ struct SolveCliOptions {
   std::string target = "bt1886";
   int size = 0;
   std::string formats = "cube";
-  int icc_version = 4;
+  int icc_version = 0;  // 0: 4 for device links, 2 for display profiles
   std::string out_dir;
   std::string name = "calibration";
   double white_nits = 100;
@@ -116,7 +118,16 @@ void run_solve(const SolveCliOptions& o) {
   else
     throw ValueError("range", "expected full or legal, got '" + o.range + "'");
   std::vector<std::string> formats = split(o.formats);
-  if (formats.empty()) throw ValueError("format", "no LUT format given");
+  // Two outputs are not 3D LUTs: the display profile and the calibration curves (.cal).
+  auto take = [&](const std::string& name) {
+    auto found = std::find(formats.begin(), formats.end(), name);
+    if (found == formats.end()) return false;
+    formats.erase(found);
+    return true;
+  };
+  const bool display_profile = take("icc-display"), curves = take("cal");
+  if (formats.empty() && !display_profile && !curves) throw ValueError("format", "no LUT format given");
+  if (curves) options.lut1d_size = std::max(options.lut1d_size, 256);
   std::vector<std::string> extensions;
   for (const std::string& f : formats) extensions.push_back(extension_for(f));
   Target target = target_from(o);
@@ -139,12 +150,26 @@ void run_solve(const SolveCliOptions& o) {
   std::vector<std::string> written;
   for (const std::string& ext : extensions) {
     auto path = std::filesystem::path(o.out_dir) / (o.name + ext);
-    write_lut3d(path, result.lut, IccOptions{o.icc_version});
+    write_lut3d(path, result.lut, IccOptions{o.icc_version ? o.icc_version : 4});
     written.push_back(path.string());
   }
   if (o.lut1d > 0) {
     auto path = std::filesystem::path(o.out_dir) / (o.name + "-greyscale.cube");
     write_lut1d(path, result.lut1d);
+    written.push_back(path.string());
+  }
+  if (curves) {
+    auto path = std::filesystem::path(o.out_dir) / (o.name + ".cal");
+    write_lut1d(path, result.lut1d);
+    written.push_back(path.string());
+  }
+  if (display_profile) {
+    DisplayProfileOptions d;
+    d.icc_version = o.icc_version ? o.icc_version : 2;
+    d.description = "calkit " + o.name + (curves ? " (with its calibration curves)" : "");
+    if (curves) d.calibration = result.lut1d;
+    auto path = std::filesystem::path(o.out_dir) / (o.name + "-display.icc");
+    write_file_atomically(path, display_profile_icc(result.model, d));
     written.push_back(path.string());
   }
   auto summary_path = std::filesystem::path(o.out_dir) / (o.name + "-solve.json");
@@ -195,11 +220,14 @@ void add_solve(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--size,-s", o->size,
                   "3D LUT nodes per axis (17, 33, 65, ...); default 33 for SDR targets, 65 for PQ");
-  cmd->add_option("--format,-f", o->formats, "comma-separated LUT formats: cube, 3dl, clf, icc, ocio")
+  cmd->add_option("--format,-f", o->formats,
+                  "comma-separated: cube, 3dl, clf, icc, ocio (3D LUTs); cal (1D calibration curves, ArgyllCMS); "
+                  "icc-display (an ICC display profile of the display, through the .cal curves when both)")
       ->capture_default_str();
-  cmd->add_option("--icc-version", o->icc_version, "ICC device links: 4, or 2 for v2-only tools (ArgyllCMS 2.3)")
-      ->check(CLI::IsMember({2, 4}))
-      ->capture_default_str();
+  cmd->add_option("--icc-version", o->icc_version,
+                  "ICC version, 2 or 4 (default: 4 for device links, 2 for display profiles, which every desktop "
+                  "and ArgyllCMS 2.3 read)")
+      ->check(CLI::IsMember({2, 4}));
   cmd->add_option("-o,--out", o->out_dir, "output folder")->required();
   cmd->add_option("--name", o->name, "base name of the files written")->capture_default_str();
   cmd->add_option("--white-nits", o->white_nits, "SDR white luminance, cd/m²")->capture_default_str();

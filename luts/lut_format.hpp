@@ -28,6 +28,7 @@ LutFormat threedl_format();
 LutFormat clf_format();
 LutFormat icc_format();
 LutFormat ocio_config_format();
+LutFormat cal_format();
 
 const std::vector<LutFormat>& lut_format_table();
 

@@ -11,7 +11,7 @@ namespace calkit {
 
 const std::vector<LutFormat>& lut_format_table() {
   static const std::vector<LutFormat> table = {
-      cube_format(), threedl_format(), clf_format(), icc_format(), ocio_config_format(),
+      cube_format(), threedl_format(), clf_format(), icc_format(), ocio_config_format(), cal_format(),
   };
   return table;
 }
