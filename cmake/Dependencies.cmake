@@ -15,4 +15,6 @@ pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 # Boost.Beast (header-only, libboost-dev): the WebSocket client and the LG TV emulator's server.
 find_package(Boost 1.74 REQUIRED)
+# cpp-httplib (libcpp-httplib-dev): the web pattern page and `calkit serve`.
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 find_package(OpenSSL REQUIRED)  # MD5 and SHA-512 (EVP) for calibration-package manifests

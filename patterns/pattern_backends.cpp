@@ -1,4 +1,5 @@
 #include "patterns/pattern_backends.hpp"
+#include "patterns/web_pattern.hpp"
 
 #include <cstdio>
 
@@ -12,6 +13,10 @@ namespace calkit {
 namespace {
 
 std::unique_ptr<PatternGenerator> open_window(const std::string& spec) { return open_window_pattern(spec); }
+
+std::unique_ptr<PatternGenerator> open_web(const std::string& spec) {
+  return std::make_unique<WebPatternServer>(parse_web_pattern_spec(spec));
+}
 
 std::unique_ptr<PatternGenerator> open_resolve(const std::string& spec) {
   bool emulate = false;
@@ -44,6 +49,7 @@ const std::vector<PatternBackend>& pattern_backend_table() {
        open_resolve},
       {"pgenerator", "pgenerator:HOST[:port=85,bits=8|10,hdr=sdr|pq|hlg,maxcll=N,maxfall=N] or pgenerator:discover",
        open_pgenerator},
+      {"web", web_pattern_usage(), open_web},
   };
   return table;
 }
