@@ -3,6 +3,7 @@
 // and when it is close enough (measure/adjust.hpp). A screen that redraws in place on a terminal,
 // one line per reading otherwise, JSON lines with --json. `calkit calibrate` runs it first.
 #include <poll.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -29,10 +30,13 @@ namespace calkit::cli {
 namespace {
 
 // Keys read one at a time without echo while the screen runs; the terminal is restored however
-// the screen ends (Ctrl-C still signals: ISIG stays on).
+// the screen ends (Ctrl-C still signals: ISIG stays on). From a pipe (`calkit serve` runs adjust
+// with the page's buttons behind one) keys are read as they come.
 class KeyReader {
  public:
   KeyReader() : terminal_(::isatty(STDIN_FILENO) != 0) {
+    struct stat st {};
+    pipe_ = !terminal_ && ::fstat(STDIN_FILENO, &st) == 0 && S_ISFIFO(st.st_mode);
     if (!terminal_ || ::tcgetattr(STDIN_FILENO, &saved_) != 0) {
       terminal_ = false;
       return;
@@ -50,11 +54,12 @@ class KeyReader {
   KeyReader& operator=(const KeyReader&) = delete;
 
   bool terminal() const { return terminal_; }
+  bool pipe() const { return pipe_; }
 
   // The keys pressed so far, waiting up to `wait` for the first.
   std::string keys(std::chrono::milliseconds wait) {
     std::string out;
-    if (!terminal_) {
+    if (!terminal_ && !pipe_) {
       std::this_thread::sleep_for(wait);
       return out;
     }
@@ -63,7 +68,10 @@ class KeyReader {
     char buffer[64];
     while (::poll(&p, 1, timeout) > 0 && (p.revents & POLLIN)) {
       ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
-      if (n <= 0) break;
+      if (n <= 0) {
+        pipe_ = false;  // the writer has gone: no more keys
+        break;
+      }
       out.append(buffer, size_t(n));
       timeout = 0;
     }
@@ -71,7 +79,7 @@ class KeyReader {
   }
 
  private:
-  bool terminal_;
+  bool terminal_, pipe_ = false;
   termios saved_{};
 };
 
@@ -182,8 +190,8 @@ AdjustGuidance run_adjust_screen(Rig& rig, const ChainArgs& chain, const AdjustT
   const std::atomic<bool>* stop = install_stop_flag();
   KeyReader keys;
   const bool redraw = !screen.json && keys.terminal() && ::isatty(STDOUT_FILENO);
-  // A simulated display reads instantly: pace it so that a person can follow the screen.
-  const auto pause = std::chrono::milliseconds(rig.simulated && redraw ? 100 : 0);
+  // A simulated display reads instantly: pace it so that a person can follow the screen (or the page).
+  const auto pause = std::chrono::milliseconds(rig.simulated && (redraw || keys.pipe()) ? 100 : 0);
   const std::string title = fmt::format("calkit adjust: {}", rig.description);
 
   auto read_primaries = [&] {

@@ -55,6 +55,7 @@ void add_history(CLI::App& app);     // calkit history (cli/cmd_history.cpp)
 void add_match(CLI::App& app);       // calkit match (cli/cmd_match.cpp)
 void add_adjust(CLI::App& app);      // calkit adjust (cli/cmd_adjust.cpp)
 void add_upload(CLI::App& app);      // calkit upload (cli/cmd_upload.cpp)
+void add_serve(CLI::App& app);       // calkit serve (cli/cmd_serve.cpp)
 
 // The adjust screen (cli/cmd_adjust.cpp), also run by `calkit calibrate` before profiling: reads
 // the primaries, then white (and every fourth time black) until q, Enter, Ctrl-C or `count`

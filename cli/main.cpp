@@ -25,7 +25,8 @@ constexpr AddCommand kCommands[] = {
     calkit::cli::add_measure, calkit::cli::add_spot,          calkit::cli::add_report,    calkit::cli::add_package,
     calkit::cli::add_pattern, calkit::cli::add_convert_files, calkit::cli::add_probe,     calkit::cli::add_ambient,
     calkit::cli::add_solve,   calkit::cli::add_verify,        calkit::cli::add_calibrate, calkit::cli::add_uniformity,
-    calkit::cli::add_history, calkit::cli::add_match,         calkit::cli::add_adjust, calkit::cli::add_upload,
+    calkit::cli::add_history, calkit::cli::add_match,         calkit::cli::add_adjust,    calkit::cli::add_upload,
+    calkit::cli::add_serve,
 };
 
 // The exit status of every outcome, in one place (README "Exit status"):

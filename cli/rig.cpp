@@ -64,7 +64,7 @@ Rig build_rig(const RigSpec& requested) {
     if (spec.probe != "sim") throw ValueError("--probe", "sim takes no options (use --seed)");
     if (!spec.trace.empty()) throw ValueError("--trace", "the simulated probe has no wire to trace");
     rig.simulated = true;
-    rig.clock = std::make_unique<SimulatedClock>();
+    rig.clock = std::make_unique<SimulatedClock>(0, spec.sim_speed);
     rig.display = simulated_display(spec, "the simulated probe", *rig.clock);
     SimProbeOptions options;
     options.seed = spec.seed;
@@ -80,7 +80,7 @@ Rig build_rig(const RigSpec& requested) {
     if (correction.empty()) correction = probe.correction;
     rig.simulated = probe.emulated;
     if (probe.emulated) {
-      rig.clock = std::make_unique<SimulatedClock>();
+      rig.clock = std::make_unique<SimulatedClock>(0, spec.sim_speed);
       rig.display = simulated_display(spec, "emulated:" + probe.name, *rig.clock);
       rig.probe = open_emulated_probe(probe, *rig.display, trace_writer(spec, probe, *rig.clock));
     } else {
@@ -132,6 +132,10 @@ void add_rig_options(CLI::App* cmd, RigSpec& rig) {
   cmd->add_option("--pattern", rig.pattern, "pattern generator: sim:NAME (a simulated display), " + pattern_usage());
   cmd->add_option("--correction", rig.correction, "probe correction: .ccmx, or .ccss for an i1d3");
   cmd->add_option("--seed", rig.seed, "seed of the simulated probe's noise")->capture_default_str();
+  cmd->add_option("--sim-speed", rig.sim_speed,
+                  "simulated probe and display: run at this many times real time (settling, integration), "
+                  "e.g. 50 to follow a run; 0: as fast as the computer goes")
+      ->check(CLI::NonNegativeNumber);
   add_trace_option(cmd, rig);
 }
 

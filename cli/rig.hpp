@@ -25,6 +25,7 @@ struct RigSpec {
   std::string correction;     // .ccmx (any probe) or .ccss (i1d3); also probe option correction=FILE
   bool needs_pattern = true;  // false: the probe alone (probe info, ambient)
   std::string trace;          // --trace FILE: every transaction of the probe's wire (probes/transport/trace.hpp)
+  double sim_speed = 0;       // simulated rigs: times real time (0: as fast as the computer goes)
 };
 
 struct Rig {

@@ -20,4 +20,10 @@ void SystemClock::sleep_s(double seconds) {
   if (seconds > 0) std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
 }
 
+void SimulatedClock::sleep_s(double seconds) {
+  if (seconds <= 0) return;
+  now_ += seconds;
+  if (speed_ > 0) std::this_thread::sleep_for(std::chrono::duration<double>(seconds / speed_));
+}
+
 }  // namespace calkit

@@ -22,17 +22,18 @@ class SystemClock : public Clock {
   double origin_s_;
 };
 
-// Starts at start_s; sleep_s(d) adds d and returns at once.
+// Starts at start_s; sleep_s(d) adds d and returns at once, or, with a speed above 0, after
+// d / speed real seconds (a simulated run paced like a real one, `--sim-speed`, for a page or a
+// person to follow).
 class SimulatedClock : public Clock {
  public:
-  explicit SimulatedClock(double start_s = 0) : now_(start_s) {}
+  explicit SimulatedClock(double start_s = 0, double speed = 0) : now_(start_s), speed_(speed) {}
   double now_s() override { return now_; }
-  void sleep_s(double seconds) override {
-    if (seconds > 0) now_ += seconds;
-  }
+  void sleep_s(double seconds) override;
 
  private:
   double now_;
+  double speed_;
 };
 
 }  // namespace calkit
