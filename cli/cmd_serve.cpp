@@ -11,6 +11,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/verify_steps.hpp"
+#include "core/files.hpp"
 #include "emulators/emulated_probes.hpp"
 #include "probes/probe_table.hpp"
 #include "serve/app_server.hpp"
@@ -29,11 +30,9 @@ struct ServeArgs {
 
 // $XDG_DATA_HOME/calkit/runs, else ~/.local/share/calkit/runs.
 std::filesystem::path default_runs_folder() {
-  const char* xdg = std::getenv("XDG_DATA_HOME");
-  if (xdg && *xdg && std::filesystem::path(xdg).is_absolute()) return std::filesystem::path(xdg) / "calkit" / "runs";
-  const char* home = std::getenv("HOME");
-  if (!home || !*home) throw ValueError("--dir", "no HOME to keep runs in; give --dir");
-  return std::filesystem::path(home) / ".local" / "share" / "calkit" / "runs";
+  std::filesystem::path folder = calkit_user_folder(UserFolder::Data);
+  if (folder.empty()) throw ValueError("--dir", "no HOME to keep runs in; give --dir");
+  return folder / "runs";
 }
 
 void run(const ServeArgs& a) {

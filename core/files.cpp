@@ -1,10 +1,12 @@
 #include "core/files.hpp"
 
 #include <fcntl.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <random>
 
 #include <fmt/core.h>
@@ -176,6 +178,19 @@ void create_output_folder(const std::filesystem::path& path) {
   Fd f{::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)};
   if (f.fd < 0) throw_io_error(path.string(), "cannot write into the folder");
   ::unlink(probe.c_str());
+}
+
+std::filesystem::path calkit_user_folder(UserFolder kind) {
+  const char* xdg = std::getenv(kind == UserFolder::Data ? "XDG_DATA_HOME" : "XDG_CONFIG_HOME");
+  if (xdg && *xdg && std::filesystem::path(xdg).is_absolute()) return std::filesystem::path(xdg) / "calkit";
+  const char* home = std::getenv("HOME");
+  if (!home || !*home) {
+    const passwd* pw = getpwuid(getuid());
+    home = pw ? pw->pw_dir : nullptr;
+  }
+  if (!home || !*home) return {};
+  std::filesystem::path base(home);
+  return (kind == UserFolder::Data ? base / ".local" / "share" : base / ".config") / "calkit";
 }
 
 }  // namespace calkit

@@ -39,4 +39,10 @@ void write_file_atomically(const std::filesystem::path& path, const std::functio
 // IoError when the folder cannot be created or written (permission, read-only, full disk).
 void create_output_folder(const std::filesystem::path& path);
 
+// calkit's folder for the user's data or configuration (XDG Base Directory Specification 0.8:
+// $XDG_DATA_HOME or ~/.local/share, $XDG_CONFIG_HOME or ~/.config, then "calkit"; an unset,
+// empty or relative variable is ignored). Empty when there is no home to put it in.
+enum class UserFolder { Data, Config };
+std::filesystem::path calkit_user_folder(UserFolder kind);
+
 }  // namespace calkit

@@ -1,6 +1,5 @@
 #include "records/history.hpp"
 
-#include <pwd.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -345,15 +344,9 @@ HistoryRun history_run_from(const VerificationResult& result, const fs::path& js
 fs::path default_history_path() {
   const char* explicit_path = std::getenv("CALKIT_HISTORY");
   if (explicit_path && *explicit_path) return explicit_path;
-  const char* xdg = std::getenv("XDG_DATA_HOME");
-  if (xdg && *xdg && fs::path(xdg).is_absolute()) return fs::path(xdg) / "calkit" / "history.db";
-  const char* home = std::getenv("HOME");
-  if (!home || !*home) {
-    const passwd* pw = getpwuid(getuid());
-    home = pw ? pw->pw_dir : nullptr;
-  }
-  if (!home || !*home) throw ValueError("--history", "no HOME to keep the history in; give --history PATH");
-  return fs::path(home) / ".local" / "share" / "calkit" / "history.db";
+  fs::path folder = calkit_user_folder(UserFolder::Data);
+  if (folder.empty()) throw ValueError("--history", "no HOME to keep the history in; give --history PATH");
+  return folder / "history.db";
 }
 
 double white_drift_de2000(const HistoryRun& reference, const HistoryRun& run) {

@@ -1,8 +1,5 @@
 #include "upload/lg_tv.hpp"
 
-#include <pwd.h>
-#include <unistd.h>
-
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -72,16 +69,9 @@ LgTvSpec parse_lg_spec(const std::string& text) {
 }
 
 fs::path default_lg_key_file() {
-  // XDG Base Directory Specification 0.8: an unset, empty or relative XDG_CONFIG_HOME is ignored.
-  const char* xdg = std::getenv("XDG_CONFIG_HOME");
-  if (xdg && *xdg && fs::path(xdg).is_absolute()) return fs::path(xdg) / "calkit" / "lg-tv-keys.json";
-  const char* home = std::getenv("HOME");
-  if (!home || !*home) {
-    const passwd* pw = getpwuid(getuid());
-    home = pw ? pw->pw_dir : nullptr;
-  }
-  if (!home || !*home) throw ValueError("--upload", "no HOME to keep the TV's key in; give lg:HOST,keys=FILE");
-  return fs::path(home) / ".config" / "calkit" / "lg-tv-keys.json";
+  fs::path folder = calkit_user_folder(UserFolder::Config);
+  if (folder.empty()) throw ValueError("--upload", "no HOME to keep the TV's key in; give lg:HOST,keys=FILE");
+  return folder / "lg-tv-keys.json";
 }
 
 LgTv::LgTv(const LgTvSpec& spec, Say say, std::chrono::seconds pairing_timeout) : spec_(spec), say_(std::move(say)) {
@@ -94,8 +84,8 @@ LgTv::LgTv(const LgTvSpec& spec, Say say, std::chrono::seconds pairing_timeout) 
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0)
-      throw NetworkError(fmt::format("the TV at {} did not accept the pairing within {} s", spec_.host,
-                                     pairing_timeout.count()));
+      throw NetworkError(
+          fmt::format("the TV at {} did not accept the pairing within {} s", spec_.host, pairing_timeout.count()));
     nlohmann::json m = nlohmann::json::parse(socket_->receive(left), nullptr, false);
     if (m.is_discarded()) throw NetworkError("the TV at " + spec_.host + " sent something that is not JSON");
     std::string type = m.value("type", "");
@@ -136,7 +126,9 @@ nlohmann::json LgTv::request(const std::string& uri, const nlohmann::json& paylo
   }
 }
 
-std::string LgTv::model_name() { return request(lg::kSoftwareInfoUri, nlohmann::json::object()).value("model_name", ""); }
+std::string LgTv::model_name() {
+  return request(lg::kSoftwareInfoUri, nlohmann::json::object()).value("model_name", "");
+}
 
 std::vector<std::uint16_t> LgTv::read_lut3d(int size) {
   nlohmann::json answer = request(lg::kGetCalibrationUri, {{"command", lg::kGet3dLut}});
