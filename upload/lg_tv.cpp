@@ -1,7 +1,5 @@
 #include "upload/lg_tv.hpp"
 
-#include <cstdlib>
-
 #include <fmt/format.h>
 
 #include "core/device_spec.hpp"
