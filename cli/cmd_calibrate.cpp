@@ -200,9 +200,11 @@ void run(const CalibrateArgs& a) {
     UploadResult uploaded = upload_lut(a.upload, request);
     say(a, uploaded.summary);
     held = uploaded.held_lut;
-  } else if (!rig.display) {
-    // A real chain: the user loads the LUT into the monitor or grading system.
-    std::fprintf(stderr, "calkit: load %s into the display or grading system, then press Enter\n", f.lut.c_str());
+  }
+  if (!rig.display && !held) {
+    // A real chain: the user loads (or, uploaded to Resolve, picks) the LUT, then verifies.
+    std::fprintf(stderr, "calkit: %s %s in the display or grading system, then press Enter\n",
+                 a.upload.empty() ? "load" : "select", f.lut.c_str());
     if (!a.no_wait) {
       std::string line;
       std::getline(std::cin, line);
