@@ -11,6 +11,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/verify_steps.hpp"
+#include "core/error.hpp"
 #include "core/files.hpp"
 #include "emulators/emulated_probes.hpp"
 #include "probes/probe_table.hpp"

@@ -1,6 +1,8 @@
 #include "patterns/web_pattern.hpp"
 
 #include <httplib.h>
+// <resolv.h>, which httplib.h includes, defines _res as a macro, and Eigen names parameters _res.
+#undef _res
 
 #include <chrono>
 #include <condition_variable>

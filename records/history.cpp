@@ -13,6 +13,7 @@
 #include "color/colorimetry.hpp"
 #include "color/difference.hpp"
 #include "core/error.hpp"
+#include "core/files.hpp"
 
 namespace calkit {
 

@@ -1,6 +1,8 @@
 #include "serve/app_server.hpp"
 
 #include <httplib.h>
+// <resolv.h>, which httplib.h includes, defines _res as a macro, and Eigen names parameters _res.
+#undef _res
 #include <openssl/rand.h>
 
 #include <algorithm>
