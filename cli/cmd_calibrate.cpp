@@ -48,7 +48,8 @@ struct CalibrateArgs {
   bool no_wait = false;
   bool no_adjust = false;
   bool curves_only = false;
-  std::string upload;  // --upload DEST (upload/upload_destinations.hpp)
+  int icc_version = 0;  // 0: 4 for an ICC device link (--lut NAME.icc), 2 for the display profile
+  std::string upload;   // --upload DEST (upload/upload_destinations.hpp)
   bool strict = false;
   bool json = false;
 };
@@ -130,8 +131,8 @@ Lut3d solve_lut(const CalibrateArgs& a, const Files& f, const MeasurementSet& pr
       std::fprintf(stderr, "calkit: warning: resume: %s; solving it again\n", e.what());
     }
   }
-  solve_to_files(
-      profile, target, a.size, f.lut, f.solve_summary, [&](const std::string& line) { say(a, line); }, a.curves_only);
+  solve_to_files(profile, target, {a.size, a.curves_only, a.icc_version}, f.lut, f.solve_summary,
+                 [&](const std::string& line) { say(a, line); });
   return read_lut3d(f.lut);
 }
 
@@ -240,7 +241,8 @@ void add_calibrate(CLI::App& app) {
       "measurement. Both verifications judge against the target the LUT was solved for (PQ: its\n"
       "mastering peak and roll-off onto the display's measured black and peak) and leave out colours\n"
       "the display cannot show (reported, not judged).\n"
-      "Example: calkit calibrate --probe sim --display sim:woled-tv --target bt1886 --patches 1000 -o out/");
+      "Example: calkit calibrate --probe sim --display sim:woled-tv --target bt1886 --patches 1000 -o out/\n"
+      "         calkit calibrate --probe sim --display sim:ips-lcd --lut calibration.icc --icc-version 2 -o out/");
   add_chain_options(cmd, a->chain);
   cmd->add_option("--patches,-n", a->patches, "profiling patches (the recommended set for the target)")
       ->capture_default_str();
@@ -257,6 +259,10 @@ void add_calibrate(CLI::App& app) {
   cmd->add_flag("--curves-only", a->curves_only,
                 "1D calibration curves (white point and tone) for displays that take no 3D LUT: <lut>.cal, "
                 "and the LUT file applies the same curves");
+  cmd->add_option("--icc-version", a->icc_version,
+                  "ICC version, 2 or 4, of the LUT when --lut names an .icc device link (default 4) and of the "
+                  "display profile (default 2, which every desktop and ArgyllCMS 2.3 read)")
+      ->check(CLI::IsMember({2, 4}));
   cmd->add_flag("--no-adjust", a->no_adjust,
                 "do not start with the adjust screen (on a terminal, calibrate first shows `calkit adjust`)");
   cmd->add_flag("--no-wait", a->no_wait, "real displays: do not wait for Enter after writing the LUT");

@@ -18,7 +18,7 @@
 namespace calkit {
 namespace {
 
-void write_cal(const std::filesystem::path& path, const Lut1d& lut) {
+void write_cal(const std::filesystem::path& path, const Lut1d& lut, const LutWriteOptions&) {
   const std::string file = path.string();
   if (lut.table.size() < 2) throw InputError(file, 0, "table", "a calibration curve needs at least 2 entries");
   if (lut.domain_min != Vec3::Zero() || lut.domain_max != Vec3::Ones())
