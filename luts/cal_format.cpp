@@ -3,7 +3,11 @@
 // argyllcms.com/doc/cal_format.html) and the .cal files dispcal writes (e.g. bscpylgtv's test data,
 // ../shared/oracles/bscpylgtv/tests/data/1dlut_01.cal): the file type "CAL", DEVICE_CLASS
 // "DISPLAY", COLOR_REP "RGB", the fields RGB_I RGB_R RGB_G RGB_B, one row per input step, input
-// and outputs in 0..1. calkit writes the curves as they are (1D only) and reads any such file.
+// and outputs in 0..1. The documentation's further facts: the file identifier is the first 7
+// characters ("CAL" padded), DEVICE_CLASS and COLOR_REP are required, a DISPLAY file may say
+// VIDEO_LUT_CALIBRATION_POSSIBLE and TV_OUTPUT_ENCODING (calkit writes neither: its curves are
+// full range, the default). calkit writes the curves as they are (1D only) and reads any such
+// file; ArgyllCMS's xicclu reads calkit's (tests/luts/cal_format_test.cpp).
 #include <algorithm>
 #include <cmath>
 
