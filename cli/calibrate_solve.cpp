@@ -30,13 +30,15 @@ void solve_to_files(const MeasurementSet& profile, const Target& target, const S
   if (curves_only) {
     solved.lut1d.metadata = solved.lut.metadata;
     write_lut1d(stem.string() + ".cal", solved.lut1d);
+    write_lut1d(stem.string() + "-curves.cube", solved.lut1d);
     display.calibration = solved.lut1d;
     Lut3d applied = identity_lut3d(solved.lut.size);
     for (Vec3& v : applied.table) v = apply_1d(solved.lut1d, v);
     applied.title = solved.lut1d.title;
     applied.metadata = solved.lut.metadata;
     write_lut3d(lut, applied, write);
-    say("curves only: wrote " + stem.string() + ".cal (load it with the display's or the video card's 1D LUT)");
+    say("curves only: wrote " + stem.string() + ".cal and " + stem.string() +
+        "-curves.cube (load one into the display's or the video card's 1D LUT)");
   } else {
     write_lut3d(lut, solved.lut, write);
   }

@@ -14,8 +14,8 @@ namespace calkit::cli {
 struct SolveStageOptions {
   int size = 0;  // 3D LUT nodes per axis; 0: the target's default
   // 1D calibration curves (white point and tone, for displays that take no 3D LUT) instead of
-  // the 3D correction: written as <lut stem>.cal, and as the LUT file (a 3D LUT that applies the
-  // same curves, which the chain verifies through).
+  // the 3D correction: written as <lut stem>.cal and <lut stem>-curves.cube (a 1D .cube), and as
+  // the LUT file (a 3D LUT that applies the same curves, for destinations that take only 3D).
   bool curves_only = false;
   int icc_version = 0;  // --icc-version; 0: 4 for an ICC device link, 2 for the display profile
 };

@@ -61,9 +61,10 @@ std::string display_profile_icc(const FittedDisplayModel& model, const DisplayPr
   set_text(p, cmsSigProfileDescriptionTag, o.description);
   set_text(p, cmsSigCopyrightTag, "No copyright, use freely");
   // The media white point. v4: the PCS illuminant, D50, in every display profile (ICC.1:2010
-  // 9.2.34), the display's own white being what 'chad' takes to D50 (Annex D.3); LittleCMS's
+  // mediaWhitePointTag), the display's own white being what 'chad' (chromaticAdaptationTag, the
+  // Bradford matrix of ICC Technical Note 02-2003) takes to D50; LittleCMS's
   // cmsCreateRGBProfile writes D50 and 'chad' so. v2: the display's white itself, normalised to
-  // Y = 1 (ICC.1:2001-04 6.4.25: the media white of ICC-absolute colorimetry), as ArgyllCMS's
+  // Y = 1 (ICC.1:2001-04 mediaWhitePointTag: the media white of ICC-absolute colorimetry), as ArgyllCMS's
   // colprof writes its v2 display profiles, so that v2-only CMMs keep absolute colorimetry. The
   // 'chad' tag goes into both: LittleCMS takes a v2 display profile's white as D50 and adapts
   // with 'chad' (cmsio1.c, _cmsReadMediaWhitePoint and _cmsReadCHAD), and ArgyllCMS 2.3 uses it

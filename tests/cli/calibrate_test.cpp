@@ -27,6 +27,7 @@
 
 #include "color/transfer.hpp"
 #include "formats/measurement_file.hpp"
+#include "luts/apply.hpp"
 #include "luts/lut.hpp"
 #include "luts/lut_io.hpp"
 #include "measure/journal.hpp"
@@ -171,6 +172,16 @@ TEST_CASE("verify through an identity LUT reads what the display shows without o
   }
   VerificationResult with_lut = read_verification_json(out / "identity.json");
   CHECK(with_lut.info.lut_file == "identity.cube");
+
+  // The same through the display's 1D LUT slot: identity curves as a 1D .cube.
+  write_lut1d(out / "identity-1d.cube", identity_lut1d(256));
+  REQUIRE(run(common + " --name identity-1d --lut " + (out / "identity-1d.cube").string()) == 0);
+  MeasurementSet through_1d = read_measurements(out / "identity-1d-readings.json");
+  REQUIRE(plain.readings.size() == through_1d.readings.size());
+  for (std::size_t i = 0; i < plain.readings.size(); ++i)
+    for (int c = 0; c < 3; ++c)
+      CHECK(through_1d.readings[i].XYZ[c] == doctest::Approx(plain.readings[i].XYZ[c]).epsilon(1e-9));
+  CHECK(read_verification_json(out / "identity-1d.json").info.lut_file == "identity-1d.cube");
 }
 
 namespace {

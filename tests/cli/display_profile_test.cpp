@@ -257,13 +257,18 @@ TEST_CASE(".cal files: dispcal's read as bscpylgtv reads them (../shared)") {
   CHECK(differ < 30);
 }
 
-TEST_CASE("calibrate --curves-only: a .cal, a LUT that applies the same curves, and a greyscale that passes") {
+TEST_CASE(
+    "calibrate --curves-only: .cal and 1D .cube curves, verified through the display's 1D LUT, greyscale passes") {
   fs::path out = test::scratch_dir("cli", "calibrate-curves-only");
   REQUIRE(test::run_calkit("calibrate -q --no-history --probe sim --display sim:reference --patches 200 "
                            "--curves-only -o " +
                            out.string())
               .status == 0);
   Lut1d curves = read_lut1d(out / "calibration.cal");
+  Lut1d cube = read_lut1d(out / "calibration-curves.cube");
+  REQUIRE(cube.table.size() == curves.table.size());
+  for (std::size_t i = 0; i < cube.table.size(); ++i)  // .cal: 7 decimals
+    CHECK((cube.table[i] - curves.table[i]).cwiseAbs().maxCoeff() < 1e-7);
   Lut3d lut = read_lut3d(out / "calibration.cube");
   for (int r = 0; r < lut.size; r += 4)
     for (int b = 0; b < lut.size; b += 8) {
@@ -271,6 +276,7 @@ TEST_CASE("calibrate --curves-only: a .cal, a LUT that applies the same curves, 
       CHECK((lut.at(r, r / 2, b) - apply_1d(curves, node)).cwiseAbs().maxCoeff() < 2e-6);
     }
   VerificationResult after = read_verification_json(out / "verify-after.json");
+  CHECK(after.info.lut_file == "calibration-curves.cube");  // measured through the 1D LUT slot
   // The greyscale is what 1D curves can correct (colours outside their reach are not).
   double grey_max = 0;
   for (const GreyStep& step : after.greyscale.steps) grey_max = std::max(grey_max, step.de2000);
