@@ -11,14 +11,20 @@
 
 namespace calkit::cli {
 
-// Solves a size³ LUT from the profile, writes it (format by extension) and the solver's summary
-// JSON, and reports one line per fact through `say` (the solver's warnings go to stderr).
-// curves_only: 1D calibration curves (white point and tone, for displays that take no 3D LUT)
-// instead of the 3D correction: written as <lut stem>.cal, and as the LUT file (a 3D LUT that
-// applies the same curves, which the chain verifies through).
-// Both ways, <lut stem>-display.icc is the display's ICC profile (through the curves, with them as 'vcgt').
-void solve_to_files(const MeasurementSet& profile, const Target& target, int size, const std::filesystem::path& lut,
-                    const std::filesystem::path& summary, const std::function<void(const std::string&)>& say,
-                    bool curves_only = false);
+struct SolveStageOptions {
+  int size = 0;  // 3D LUT nodes per axis; 0: the target's default
+  // 1D calibration curves (white point and tone, for displays that take no 3D LUT) instead of
+  // the 3D correction: written as <lut stem>.cal and <lut stem>-curves.cube (a 1D .cube), and as
+  // the LUT file (a 3D LUT that applies the same curves, for destinations that take only 3D).
+  bool curves_only = false;
+  int icc_version = 0;  // --icc-version; 0: 4 for an ICC device link, 2 for the display profile
+};
+
+// Solves a LUT from the profile, writes it (format by extension) and the solver's summary JSON,
+// and reports one line per fact through `say` (the solver's warnings go to stderr). Either way,
+// <lut stem>-display.icc is the display's ICC profile (through the curves, with them as 'vcgt').
+void solve_to_files(const MeasurementSet& profile, const Target& target, const SolveStageOptions& stage,
+                    const std::filesystem::path& lut, const std::filesystem::path& summary,
+                    const std::function<void(const std::string&)>& say);
 
 }  // namespace calkit::cli

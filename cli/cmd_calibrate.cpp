@@ -48,19 +48,21 @@ struct CalibrateArgs {
   bool no_wait = false;
   bool no_adjust = false;
   bool curves_only = false;
-  std::string upload;  // --upload DEST (upload/upload_destinations.hpp)
+  int icc_version = 0;  // 0: 4 for an ICC device link (--lut NAME.icc), 2 for the display profile
+  std::string upload;   // --upload DEST (upload/upload_destinations.hpp)
   bool strict = false;
   bool json = false;
 };
 
 // Stage files in the output folder.
 struct Files {
-  fs::path patches, profile, lut, solve_summary, before_readings, before, after_readings, after, report;
+  fs::path patches, profile, lut, curves, solve_summary, before_readings, before, after_readings, after, report;
   explicit Files(const CalibrateArgs& a) {
     fs::path o = a.out_dir;
     patches = o / "patches.ti1";
     profile = o / "profile.ti3";
     lut = o / a.lut_name;
+    curves = o / (fs::path(a.lut_name).stem().string() + "-curves.cube");  // --curves-only
     solve_summary = o / (fs::path(a.lut_name).stem().string() + "-solve.json");
     before_readings = o / "verify-before-readings.json";
     before = o / "verify-before.json";
@@ -120,7 +122,7 @@ MeasurementSet measure_profile(const CalibrateArgs& a, const Files& f, Rig& rig,
 // Solves and writes the LUT; the LUT verified is read back from its file, so what is verified
 // (and checksummed in the report) is exactly what the file holds.
 Lut3d solve_lut(const CalibrateArgs& a, const Files& f, const MeasurementSet& profile, const Target& target) {
-  if (a.resume && fs::exists(f.lut)) {
+  if (a.resume && fs::exists(f.lut) && (!a.curves_only || fs::exists(f.curves))) {
     // calkit writes LUTs atomically, but one torn by anything else is solved again, not kept.
     try {
       Lut3d kept = read_lut3d(f.lut);
@@ -130,20 +132,22 @@ Lut3d solve_lut(const CalibrateArgs& a, const Files& f, const MeasurementSet& pr
       std::fprintf(stderr, "calkit: warning: resume: %s; solving it again\n", e.what());
     }
   }
-  solve_to_files(
-      profile, target, a.size, f.lut, f.solve_summary, [&](const std::string& line) { say(a, line); }, a.curves_only);
+  solve_to_files(profile, target, {a.size, a.curves_only, a.icc_version}, f.lut, f.solve_summary,
+                 [&](const std::string& line) { say(a, line); });
   return read_lut3d(f.lut);
 }
 
 VerificationResult verify_stage(const CalibrateArgs& a, Rig& rig, const Judged& judged, const PatchSet& set,
                                 const std::string& label, const fs::path& readings, const fs::path& result,
-                                const Lut3d* lut, const fs::path& lut_file, const std::atomic<bool>* stop) {
+                                const Lut3d* lut, const Lut1d* curves, const fs::path& lut_file,
+                                const std::atomic<bool>* stop) {
   VerifyRun run;
   run.judged = judged;
   run.label = label;
   run.readings = readings;
   run.result = result;
   run.lut = lut;
+  run.lut1d = curves;
   run.lut_file = lut_file;
   run.resume = a.resume;
   run.stop = stop;
@@ -191,10 +195,14 @@ void run(const CalibrateArgs& a) {
   Judged judged{target, shown_colours(profile, target)};
   PatchSet verify_set = verification_patches(a.verify_set, target, 1, "accuracy");
   VerificationResult before =
-      verify_stage(a, rig, judged, verify_set, "uncalibrated", f.before_readings, f.before, nullptr, {}, stop);
+      verify_stage(a, rig, judged, verify_set, "uncalibrated", f.before_readings, f.before, nullptr, nullptr, {}, stop);
   // The LUT the calibrated display applies: what the destination holds when it can be read back
-  // (an LG TV's, as it decoded it), else the file's.
+  // (an LG TV's, as it decoded it), else the file's; with --curves-only, the curves file in the
+  // display's 1D LUT (a destination that takes a 3D LUT gets the 3D LUT that applies them).
   std::optional<Lut3d> held;
+  std::optional<Lut1d> curves;
+  if (a.curves_only && a.upload.empty()) curves = read_lut1d(f.curves);
+  const fs::path& loaded = curves ? f.curves : f.lut;
   if (!a.upload.empty()) {
     UploadRequest request{f.lut, lut, target.hdr(), [&](const std::string& line) { say(a, line); }};
     UploadResult uploaded = upload_lut(a.upload, request);
@@ -204,14 +212,17 @@ void run(const CalibrateArgs& a) {
   if (!rig.display && !held) {
     // A real chain: the user loads (or, uploaded to Resolve, picks) the LUT, then verifies.
     std::fprintf(stderr, "calkit: %s %s in the display or grading system, then press Enter\n",
-                 a.upload.empty() ? "load" : "select", f.lut.c_str());
+                 a.upload.empty() ? "load" : "select", loaded.c_str());
     if (!a.no_wait) {
       std::string line;
       std::getline(std::cin, line);
     }
   }
   VerificationResult after = verify_stage(a, rig, judged, verify_set, "calibrated", f.after_readings, f.after,
-                                          held ? &*held : &lut, f.lut, stop);
+                                          curves ? nullptr
+                                          : held ? &*held
+                                                 : &lut,
+                                          curves ? &*curves : nullptr, loaded, stop);
   rig.pattern->close();
   write_html_report(f.report, {before, after});
 
@@ -242,7 +253,9 @@ void add_calibrate(CLI::App& app) {
       "measurement. Both verifications judge against the target the LUT was solved for (PQ: its\n"
       "mastering peak and roll-off onto the display's measured black and peak) and leave out colours\n"
       "the display cannot show (reported, not judged).\n"
-      "Example: calkit calibrate --probe sim --display sim:woled-tv --target bt1886 --patches 1000 -o out/");
+      "Example: calkit calibrate --probe sim --display sim:woled-tv --target bt1886 --patches 1000 -o out/\n"
+      "         calkit calibrate --probe sim --display sim:ips-lcd --curves-only -o desk/\n"
+      "         calkit calibrate --probe sim --display sim:ips-lcd --lut calibration.icc --icc-version 2 -o out/");
   add_chain_options(cmd, a->chain);
   cmd->add_option("--patches,-n", a->patches, "profiling patches (the recommended set for the target)")
       ->capture_default_str();
@@ -257,8 +270,13 @@ void add_calibrate(CLI::App& app) {
   cmd->add_option("--upload", a->upload,
                   "put the LUT onto the display chain before the calibrated verification: " + upload_usage());
   cmd->add_flag("--curves-only", a->curves_only,
-                "1D calibration curves (white point and tone) for displays that take no 3D LUT: <lut>.cal, "
-                "and the LUT file applies the same curves");
+                "1D calibration curves (white point and tone) for displays that take no 3D LUT: <lut>.cal "
+                "(ArgyllCMS, video card), <lut>-curves.cube (1D), verified through the display's 1D LUT; the LUT "
+                "file is the 3D LUT that applies the same curves");
+  cmd->add_option("--icc-version", a->icc_version,
+                  "ICC version, 2 or 4, of the LUT when --lut names an .icc device link (default 4) and of the "
+                  "display profile (default 2, which every desktop and ArgyllCMS 2.3 read)")
+      ->check(CLI::IsMember({2, 4}));
   cmd->add_flag("--no-adjust", a->no_adjust,
                 "do not start with the adjust screen (on a terminal, calibrate first shows `calkit adjust`)");
   cmd->add_flag("--no-wait", a->no_wait, "real displays: do not wait for Enter after writing the LUT");

@@ -87,11 +87,11 @@ void add_convert(CLI::App& lut) {
     json written{{"input", a->from}, {"out", a->to}, {"format", lut_format_for(a->to)}};
     if (file_is_lut3d(a->from)) {
       Lut3d lut = read_lut3d(a->from);
-      write_lut3d(a->to, lut, IccOptions{a->icc_version});
+      write_lut3d(a->to, lut, {a->icc_version});
       written.update({{"kind", "3D"}, {"size", lut.size}});
     } else {
       Lut1d lut = read_lut1d(a->from);
-      write_lut1d(a->to, lut);
+      write_lut1d(a->to, lut, {a->icc_version});
       written.update({{"kind", "1D"}, {"size", lut.table.size()}});
     }
     if (a->json) std::puts(written.dump(2).c_str());

@@ -150,7 +150,7 @@ void run_solve(const SolveCliOptions& o) {
   std::vector<std::string> written;
   for (const std::string& ext : extensions) {
     auto path = std::filesystem::path(o.out_dir) / (o.name + ext);
-    write_lut3d(path, result.lut, IccOptions{o.icc_version ? o.icc_version : 4});
+    write_lut3d(path, result.lut, {o.icc_version ? o.icc_version : 4});
     written.push_back(path.string());
   }
   if (o.lut1d > 0) {

@@ -43,12 +43,16 @@ struct VerifyArgs {
 
 // A PQ display's black and peak, for a LUT that does not carry them (or none): white and black
 // read once through the chain before the set (the LUT, if any, in the display's slot).
-void measure_display_facts(Rig& rig, const VerifyArgs& args, const Lut3d* lut, Target& target) {
+void measure_display_facts(Rig& rig, const VerifyArgs& args, const Lut3d* lut, const Lut1d* lut1d, Target& target) {
   if (rig.display) {
     if (lut)
       rig.display->load_lut(*lut);
     else
       rig.display->clear_lut();
+    if (lut1d)
+      rig.display->load_lut1d(*lut1d);
+    else
+      rig.display->clear_lut1d();
   }
   Session session(*rig.probe, *rig.pattern, *rig.clock, session_options(args.chain));
   target.display_peak_nits = session.measure(Vec3::Ones()).XYZ.y();
@@ -64,29 +68,38 @@ void run(const VerifyArgs& args) {
   namespace fs = std::filesystem;
   Target target = target_from(args.chain);
   patch_set_kind(args.set.empty() ? "extended" : args.set);  // an unknown set stops the run before it measures
+  // A 3D LUT goes into the display's 3D LUT slot, 1D curves (a .cal, a 1D .cube) into its 1D slot.
   std::optional<Lut3d> lut;
-  if (!args.lut.empty()) lut = read_lut3d(args.lut);
+  std::optional<Lut1d> curves;
+  if (!args.lut.empty()) {
+    if (file_is_lut3d(args.lut))
+      lut = read_lut3d(args.lut);
+    else
+      curves = read_lut1d(args.lut);
+  }
   std::optional<VerificationResult> before;
   if (!args.before.empty()) before = read_verification_json(args.before);
   std::optional<MeasurementSet> profile;
   if (!args.profile.empty()) profile = read_measurements(args.profile);
 
   Rig rig = build_rig(args.chain.rig);
-  if (lut && !rig.display && !args.chain.quiet)
+  if (!args.lut.empty() && !rig.display && !args.chain.quiet)
     std::fprintf(stderr, "calkit: %s must already be loaded in the display or grading system\n", args.lut.c_str());
   bool facts = lut && take_lut_facts(target, *lut);
-  if (target.hdr() && !facts) measure_display_facts(rig, args, lut ? &*lut : nullptr, target);
+  if (target.hdr() && !facts)
+    measure_display_facts(rig, args, lut ? &*lut : nullptr, curves ? &*curves : nullptr, target);
   Judged judged{target, profile ? shown_colours(*profile, target) : nullptr};
   PatchSet patches = verification_patches(args.set, target, args.set_seed, "extended");
   create_output_folder(args.out_dir);
   VerifyRun run;
   run.judged = judged;
-  run.label = !args.label.empty() ? args.label : lut ? "calibrated" : "uncalibrated";
+  run.label = !args.label.empty() ? args.label : !args.lut.empty() ? "calibrated" : "uncalibrated";
   run.readings = fs::path(args.out_dir) / (args.name + "-readings.json");
   run.result = fs::path(args.out_dir) / (args.name + ".json");
-  if (lut) {
+  if (!args.lut.empty()) {
     run.lut_file = args.lut;
-    run.lut = &*lut;
+    run.lut = lut ? &*lut : nullptr;
+    run.lut1d = curves ? &*curves : nullptr;
   }
   run.resume = args.resume;
   run.stop = install_stop_flag();
@@ -135,8 +148,9 @@ void add_verify(CLI::App& app) {
       "--set extended -o verify/");
   add_chain_options(cmd, args->chain);
   cmd->add_option("--lut", args->lut,
-                  "the calibration LUT: loaded into a virtual display's LUT slot; with a real display it must "
-                  "already be loaded (named in the report with its checksum)");
+                  "the calibration LUT: a 3D LUT, or 1D curves (.cal, 1D .cube) for a display that takes no 3D LUT; "
+                  "loaded into a virtual display's 3D or 1D LUT slot; with a real display it must already be loaded "
+                  "(named in the report with its checksum)");
   cmd->add_option("--profile", args->profile,
                   "the readings the LUT was solved from: their display model decides which patches the display can "
                   "show (the others are reported, not judged)");

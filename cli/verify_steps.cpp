@@ -179,6 +179,10 @@ std::optional<VerificationResult> run_verification(Rig& rig, const ChainArgs& ar
       rig.display->load_lut(*run.lut);
     else
       rig.display->clear_lut();
+    if (run.lut1d)
+      rig.display->load_lut1d(*run.lut1d);
+    else
+      rig.display->clear_lut1d();
   }
   MeasurementSet readings;
   if (run.resume && std::filesystem::exists(run.readings)) {

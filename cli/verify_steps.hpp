@@ -81,6 +81,7 @@ struct VerifyRun {
   std::filesystem::path result;    // the verification JSON
   std::filesystem::path lut_file;  // empty: no LUT
   const Lut3d* lut = nullptr;      // loaded into a virtual display's LUT slot (else cleared)
+  const Lut1d* lut1d = nullptr;    // loaded into a virtual display's 1D LUT slot (else cleared)
   bool resume = false;
   const std::atomic<bool>* stop = nullptr;
 };

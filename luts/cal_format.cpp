@@ -3,7 +3,11 @@
 // argyllcms.com/doc/cal_format.html) and the .cal files dispcal writes (e.g. bscpylgtv's test data,
 // ../shared/oracles/bscpylgtv/tests/data/1dlut_01.cal): the file type "CAL", DEVICE_CLASS
 // "DISPLAY", COLOR_REP "RGB", the fields RGB_I RGB_R RGB_G RGB_B, one row per input step, input
-// and outputs in 0..1. calkit writes the curves as they are (1D only) and reads any such file.
+// and outputs in 0..1. The documentation's further facts: the file identifier is the first 7
+// characters ("CAL" padded), DEVICE_CLASS and COLOR_REP are required, a DISPLAY file may say
+// VIDEO_LUT_CALIBRATION_POSSIBLE and TV_OUTPUT_ENCODING (calkit writes neither: its curves are
+// full range, the default). calkit writes the curves as they are (1D only) and reads any such
+// file; ArgyllCMS's xicclu reads calkit's (tests/luts/cal_format_test.cpp).
 #include <algorithm>
 #include <cmath>
 
@@ -18,7 +22,7 @@
 namespace calkit {
 namespace {
 
-void write_cal(const std::filesystem::path& path, const Lut1d& lut) {
+void write_cal(const std::filesystem::path& path, const Lut1d& lut, const LutWriteOptions&) {
   const std::string file = path.string();
   if (lut.table.size() < 2) throw InputError(file, 0, "table", "a calibration curve needs at least 2 entries");
   if (lut.domain_min != Vec3::Zero() || lut.domain_max != Vec3::Ones())

@@ -236,7 +236,7 @@ void write_clf(const std::filesystem::path& path, const Lut& lut, const char* no
   write_file_atomically(path, xml.str());
 }
 
-void write_clf_3d(const std::filesystem::path& path, const Lut3d& lut) {
+void write_clf_3d(const std::filesystem::path& path, const Lut3d& lut, const LutWriteOptions&) {
   check_lut3d(lut, path.string());
   std::vector<Vec3> rows;  // CLF order: blue fastest
   rows.reserve(lut.table.size());
@@ -246,7 +246,7 @@ void write_clf_3d(const std::filesystem::path& path, const Lut3d& lut) {
   write_clf(path, lut, "LUT3D", "tetrahedral", fmt::format("{0} {0} {0} 3", lut.size), rows);
 }
 
-void write_clf_1d(const std::filesystem::path& path, const Lut1d& lut) {
+void write_clf_1d(const std::filesystem::path& path, const Lut1d& lut, const LutWriteOptions&) {
   check_lut1d(lut, path.string());
   write_clf(path, lut, "LUT1D", "linear", fmt::format("{} 3", lut.table.size()), lut.table);
 }

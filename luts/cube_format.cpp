@@ -159,7 +159,7 @@ std::string cube_header(const std::string& title, const std::map<std::string, st
 
 std::string triplet(const Vec3& v) { return fmt::format("{:.9g} {:.9g} {:.9g}\n", v[0], v[1], v[2]); }
 
-void write_cube_3d(const std::filesystem::path& path, const Lut3d& lut) {
+void write_cube_3d(const std::filesystem::path& path, const Lut3d& lut, const LutWriteOptions&) {
   check_lut3d(lut, path.string());
   std::string out = cube_header(lut.title, lut.metadata);
   out += fmt::format("LUT_3D_SIZE {}\n", lut.size);
@@ -169,7 +169,7 @@ void write_cube_3d(const std::filesystem::path& path, const Lut3d& lut) {
   write_file_atomically(path, out);
 }
 
-void write_cube_1d(const std::filesystem::path& path, const Lut1d& lut) {
+void write_cube_1d(const std::filesystem::path& path, const Lut1d& lut, const LutWriteOptions&) {
   check_lut1d(lut, path.string());
   std::string out = cube_header(lut.title, lut.metadata);
   out += fmt::format("LUT_1D_SIZE {}\n", lut.table.size());

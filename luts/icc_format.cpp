@@ -18,7 +18,6 @@
 #include "core/files.hpp"
 #include "core/text.hpp"
 #include "luts/apply.hpp"
-#include "luts/icc_format.hpp"
 #include "luts/lut_format.hpp"
 
 namespace calkit {
@@ -114,18 +113,17 @@ void read_description(const std::string& text, Lut3d& lut) {
   }
 }
 
-}  // namespace
-
-void write_icc_link(const std::filesystem::path& path, const Lut3d& lut, const IccOptions& options) {
+void write_icc(const std::filesystem::path& path, const Lut3d& lut, const LutWriteOptions& options) {
   const std::string file = path.string();
-  if (options.version != 2 && options.version != 4) throw ValueError("--icc-version", "2 or 4");
+  const int version = options.icc_version;
+  if (version != 2 && version != 4) throw ValueError("--icc-version", "2 or 4");
   check_lut3d(lut, file);
   if (lut.domain_min != Vec3::Zero() || lut.domain_max != Vec3::Ones())
     throw InputError(file, 0, "domain", "ICC device links take 0..1 input: the LUT's domain must be 0..1");
   if (lut.size > 255) throw InputError(file, 0, "size", "ICC CLUTs have at most 255 points per axis");
   cmsSetLogErrorHandler(quiet_lcms);
   Profile h(cmsCreateProfilePlaceholder(nullptr));
-  cmsSetProfileVersion(h.get(), options.version == 4 ? 4.3 : 2.4);
+  cmsSetProfileVersion(h.get(), version == 4 ? 4.3 : 2.4);
   cmsSetDeviceClass(h.get(), cmsSigLinkClass);
   cmsSetColorSpace(h.get(), cmsSigRgbData);
   cmsSetPCS(h.get(), cmsSigRgbData);
@@ -151,7 +149,7 @@ void write_icc_link(const std::filesystem::path& path, const Lut3d& lut, const I
 
   set_text_tag(h.get(), cmsSigProfileDescriptionTag, description_text(lut));
   set_text_tag(h.get(), cmsSigCopyrightTag, "No copyright, use freely");
-  if (options.version == 4) {
+  if (version == 4) {
     cmsHANDLE dict = cmsDictAlloc(nullptr);
     if (!lut.title.empty()) cmsDictAddEntry(dict, L"title", widen(lut.title).c_str(), nullptr, nullptr);
     for (const auto& [key, value] : lut.metadata)
@@ -167,8 +165,6 @@ void write_icc_link(const std::filesystem::path& path, const Lut3d& lut, const I
     throw InputError(file, 0, "", "LittleCMS could not write the device link");
   write_file_atomically(path, profile);
 }
-
-namespace {
 
 int clut_size(cmsHPROFILE h, const std::string& file) {
   auto* pipe = static_cast<cmsPipeline*>(cmsReadTag(h, cmsSigAToB0Tag));
@@ -237,7 +233,7 @@ LutFormat icc_format() {
           "ICC RGB device link (LittleCMS), 16-bit CLUT; v4, or v2 with --icc-version 2",
           "first input (red) slowest",
           read_icc,
-          [](const std::filesystem::path& p, const Lut3d& l) { write_icc_link(p, l, {}); },
+          write_icc,
           nullptr,
           nullptr,
           nullptr};

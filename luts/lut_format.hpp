@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "luts/lut.hpp"
+#include "luts/lut_io.hpp"
 
 namespace calkit {
 
@@ -16,9 +17,9 @@ struct LutFormat {
   std::string description;
   std::string ordering;  // how the 3D table is stored, for docs and `lut info`
   std::function<Lut3d(const std::filesystem::path&)> read_3d;
-  std::function<void(const std::filesystem::path&, const Lut3d&)> write_3d;
+  std::function<void(const std::filesystem::path&, const Lut3d&, const LutWriteOptions&)> write_3d;
   std::function<Lut1d(const std::filesystem::path&)> read_1d;
-  std::function<void(const std::filesystem::path&, const Lut1d&)> write_1d;
+  std::function<void(const std::filesystem::path&, const Lut1d&, const LutWriteOptions&)> write_1d;
   std::function<bool(const std::filesystem::path&)> is_3d;  // empty: 3D only when read_3d is set
 };
 

@@ -57,23 +57,16 @@ Lut1d read_lut1d(const std::filesystem::path& path) {
   return f.read_1d(path);
 }
 
-void write_lut3d(const std::filesystem::path& path, const Lut3d& lut) {
+void write_lut3d(const std::filesystem::path& path, const Lut3d& lut, const LutWriteOptions& options) {
   const LutFormat& f = lut_format_by_path(path);
   if (!f.write_3d) throw InputError(path.string(), 0, "", "calkit cannot write a 3D LUT as " + f.name);
-  f.write_3d(path, lut);
+  f.write_3d(path, lut, options);
 }
 
-void write_lut3d(const std::filesystem::path& path, const Lut3d& lut, const IccOptions& icc) {
-  if (lut_format_by_path(path).name == "icc")
-    write_icc_link(path, lut, icc);
-  else
-    write_lut3d(path, lut);
-}
-
-void write_lut1d(const std::filesystem::path& path, const Lut1d& lut) {
+void write_lut1d(const std::filesystem::path& path, const Lut1d& lut, const LutWriteOptions& options) {
   const LutFormat& f = lut_format_by_path(path);
   if (!f.write_1d) throw InputError(path.string(), 0, "", "calkit cannot write a 1D LUT as " + f.name);
-  f.write_1d(path, lut);
+  f.write_1d(path, lut, options);
 }
 
 bool file_is_lut3d(const std::filesystem::path& path) {

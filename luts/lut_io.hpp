@@ -6,17 +6,22 @@
 #include <string>
 #include <vector>
 
-#include "luts/icc_format.hpp"
 #include "luts/lut.hpp"
 
 namespace calkit {
 
 Lut3d read_lut3d(const std::filesystem::path& path);
 Lut1d read_lut1d(const std::filesystem::path& path);
-void write_lut3d(const std::filesystem::path& path, const Lut3d& lut);
-// The same, an ICC device link in the version asked for (other formats ignore it).
-void write_lut3d(const std::filesystem::path& path, const Lut3d& lut, const IccOptions& icc);
-void write_lut1d(const std::filesystem::path& path, const Lut1d& lut);
+
+// Choices a format offers when it writes; each format's writer reads the fields that concern it
+// and ignores the others, so one set of options goes to whichever format a path names.
+struct LutWriteOptions {
+  // ICC device links: 4 (ICC.1:2010), or 2 (ICC.1:2001-04) for peers that read no v4 (ArgyllCMS 2.3).
+  int icc_version = 4;
+};
+
+void write_lut3d(const std::filesystem::path& path, const Lut3d& lut, const LutWriteOptions& options = {});
+void write_lut1d(const std::filesystem::path& path, const Lut1d& lut, const LutWriteOptions& options = {});
 
 // True when the file holds a 3D LUT (false: a 1D LUT). Reads the file.
 bool file_is_lut3d(const std::filesystem::path& path);

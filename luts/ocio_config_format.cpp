@@ -112,13 +112,13 @@ LutFormat ocio_config_format() {
           "OpenColorIO v2 config: display/view with a FileTransform (writes a .cube beside it)",
           "as the referenced LUT",
           [](const std::filesystem::path& p) { return read_lut3d(find_lut(p)); },
-          [](const std::filesystem::path& p, const Lut3d& lut) {
-            write_lut3d(lut_path_for(p), lut);
+          [](const std::filesystem::path& p, const Lut3d& lut, const LutWriteOptions& options) {
+            write_lut3d(lut_path_for(p), lut, options);
             write_config(p, lut.title, "tetrahedral");
           },
           [](const std::filesystem::path& p) { return read_lut1d(find_lut(p)); },
-          [](const std::filesystem::path& p, const Lut1d& lut) {
-            write_lut1d(lut_path_for(p), lut);
+          [](const std::filesystem::path& p, const Lut1d& lut, const LutWriteOptions& options) {
+            write_lut1d(lut_path_for(p), lut, options);
             write_config(p, lut.title, "linear");
           },
           [](const std::filesystem::path& p) { return file_is_lut3d(find_lut(p)); }};

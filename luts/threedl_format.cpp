@@ -125,9 +125,15 @@ void write_3dl(const std::filesystem::path& path, const Lut3d& lut, const Threed
 }
 
 LutFormat threedl_format() {
-  return {"3dl",          {".3dl"}, "Autodesk Flame/Lustre 3dl (integer, 12-bit output written)",
-          "blue fastest", read_3dl, [](const std::filesystem::path& p, const Lut3d& l) { write_3dl(p, l, {}); },
-          nullptr,        nullptr,  nullptr};
+  return {"3dl",
+          {".3dl"},
+          "Autodesk Flame/Lustre 3dl (integer, 12-bit output written)",
+          "blue fastest",
+          read_3dl,
+          [](const std::filesystem::path& p, const Lut3d& l, const LutWriteOptions&) { write_3dl(p, l, {}); },
+          nullptr,
+          nullptr,
+          nullptr};
 }
 
 }  // namespace calkit

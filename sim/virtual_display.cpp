@@ -60,6 +60,13 @@ void VirtualDisplay::load_lut(const Lut3d& lut) {
 
 void VirtualDisplay::clear_lut() { lut_.reset(); }
 
+void VirtualDisplay::load_lut1d(const Lut1d& lut) {
+  check_lut1d(lut, "display 1D LUT slot");
+  lut1d_ = lut;
+}
+
+void VirtualDisplay::clear_lut1d() { lut1d_.reset(); }
+
 void VirtualDisplay::set_controls(const DisplayControls& controls) {
   if (!std::isfinite(controls.light) || !controls.gain.allFinite())
     throw ValueError("controls", "virtual display: non-finite control value");
@@ -78,6 +85,7 @@ Vec3 VirtualDisplay::drift_gain(double t) const {
 // and black.
 Vec3 VirtualDisplay::relative_XYZ(const Vec3& signal, const Vec3& channel_gain) const {
   Vec3 s = clamp01(signal);
+  if (lut1d_) s = clamp01(apply_1d(*lut1d_, s));
   if (lut_) s = clamp01(apply_tetrahedral(*lut_, s));
   Vec3 drive;
   for (int c = 0; c < 3; ++c) {

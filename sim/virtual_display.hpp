@@ -41,6 +41,10 @@ class VirtualDisplay {
   // background) before the panel, like a monitor's 3D LUT. Takes effect at the next show().
   void load_lut(const Lut3d& lut);
   void clear_lut();
+  // The 1D LUT slot (per-channel curves, applied before the 3D LUT): a monitor or a video card
+  // that takes calibration curves and no 3D LUT. Takes effect at the next show().
+  void load_lut1d(const Lut1d& lut);
+  void clear_lut1d();
 
   // The display's own controls (calkit adjust moves them on a simulated display); clamped to
   // their ranges. Take effect at once, like a real menu.
@@ -74,6 +78,7 @@ class VirtualDisplay {
   Clock& clock_;
   double created_s_;
   std::optional<Lut3d> lut_;
+  std::optional<Lut1d> lut1d_;
   DisplayControls controls_;
   Mat3 rgb_to_XYZ_;          // drive -> relative XYZ of the colour sub-pixels (peak white Y = 1)
   Vec3 white_subpixel_XYZ_;  // relative XYZ of the white sub-pixel at full drive

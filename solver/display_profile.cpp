@@ -60,15 +60,25 @@ std::string display_profile_icc(const FittedDisplayModel& model, const DisplayPr
   cmsSetHeaderRenderingIntent(p, INTENT_RELATIVE_COLORIMETRIC);
   set_text(p, cmsSigProfileDescriptionTag, o.description);
   set_text(p, cmsSigCopyrightTag, "No copyright, use freely");
-  bool ok = cmsWriteTag(p, cmsSigMediaWhitePointTag, cmsD50_XYZ());
+  // The media white point. v4: the PCS illuminant, D50, in every display profile (ICC.1:2010
+  // mediaWhitePointTag), the display's own white being what 'chad' (chromaticAdaptationTag, the
+  // Bradford matrix of ICC Technical Note 02-2003) takes to D50; LittleCMS's
+  // cmsCreateRGBProfile writes D50 and 'chad' so. v2: the display's white itself, normalised to
+  // Y = 1 (ICC.1:2001-04 mediaWhitePointTag: the media white of ICC-absolute colorimetry), as ArgyllCMS's
+  // colprof writes its v2 display profiles, so that v2-only CMMs keep absolute colorimetry. The
+  // 'chad' tag goes into both: LittleCMS takes a v2 display profile's white as D50 and adapts
+  // with 'chad' (cmsio1.c, _cmsReadMediaWhitePoint and _cmsReadCHAD), and ArgyllCMS 2.3 uses it
+  // for absolute colorimetry (tests/cli/display_profile_test.cpp checks both).
+  const cmsCIEXYZ media_white = o.icc_version == 4 ? *cmsD50_XYZ() : xyz(white / white.y());
+  bool ok = cmsWriteTag(p, cmsSigMediaWhitePointTag, &media_white);
   double chad[9];  // LittleCMS's cmsMAT3: row by row
   for (int r = 0; r < 3; ++r)
     for (int c = 0; c < 3; ++c) chad[3 * r + c] = adapt(r, c);
   ok = ok && cmsWriteTag(p, cmsSigChromaticAdaptationTag, chad);
   cmsCIEXYZ luminance{0, white.y(), 0};  // 'lumi': the white's luminance, cd/m² (ICC.1:2010 9.2.32)
   ok = ok && cmsWriteTag(p, cmsSigLuminanceTag, &luminance);
-  if (o.icc_version == 2) {  // 'bkpt' is v2 only (removed in v4)
-    cmsCIEXYZ k = xyz(pcs(black));
+  if (o.icc_version == 2) {  // 'bkpt': v2 only (ICC.1:2010 has no such tag), like 'wtpt' over the white's Y
+    cmsCIEXYZ k = xyz(black / white.y());
     ok = ok && cmsWriteTag(p, cmsSigMediaBlackPointTag, &k);
   }
 

@@ -21,8 +21,8 @@ struct DisplayProfileOptions {
 };
 
 // The profile's bytes (LittleCMS). Relative colorimetry: the model's XYZ over the white's Y,
-// adapted from the white to D50 with Bradford (ICC.1:2010 Annex D; the matrix in 'chad'),
-// 'wtpt' D50.
+// adapted from the white to D50 with Bradford (the matrix in 'chad'); 'wtpt' D50 in v4, the
+// display's white in v2 (display_profile.cpp says why).
 std::string display_profile_icc(const FittedDisplayModel& model, const DisplayProfileOptions& options);
 
 }  // namespace calkit

@@ -27,6 +27,7 @@
 
 #include "color/transfer.hpp"
 #include "formats/measurement_file.hpp"
+#include "luts/apply.hpp"
 #include "luts/lut.hpp"
 #include "luts/lut_io.hpp"
 #include "measure/journal.hpp"
@@ -125,6 +126,27 @@ TEST_CASE("calibrate on the IPS LCD: before fails, after passes, the report's nu
   CHECK(html.find("calibrated") != std::string::npos);
 }
 
+TEST_CASE("calibrate --icc-version 2 --lut calibration.icc: a v2 link and a v2 display profile ArgyllCMS loads") {
+  if (!test::have_program("iccdump")) {
+    MESSAGE("skipped: ArgyllCMS (Debian's argyll) is not installed");
+    return;
+  }
+  fs::path out = scratch("calibrate-icc-v2");
+  REQUIRE(run("calibrate -q --no-history --probe sim --display sim:reference --patches 200 --lut calibration.icc "
+              "--icc-version 2 -o " +
+              out.string()) == 0);
+  for (const char* file : {"calibration.icc", "calibration-display.icc"}) {
+    std::string dump;
+    REQUIRE(test::run_shell("iccdump -v 1 " + (out / file).string(), &dump) == 0);
+    CHECK(dump.find("Version      = 2.4.0") != std::string::npos);
+  }
+  // What the chain verified through is the link as LittleCMS reads it back: the after verdict passes.
+  VerificationResult after = read_verification_json(out / "verify-after.json");
+  CHECK(after.verdict.pass);
+  CHECK(run("calibrate -q --no-history --probe sim --display sim:reference --patches 200 --icc-version 3 -o " +
+            scratch("calibrate-icc-v3").string()) == 2);
+}
+
 TEST_CASE("verify through an identity LUT reads what the display shows without one") {
   fs::path out = scratch("verify-identity");
   const int n = 17;
@@ -150,6 +172,16 @@ TEST_CASE("verify through an identity LUT reads what the display shows without o
   }
   VerificationResult with_lut = read_verification_json(out / "identity.json");
   CHECK(with_lut.info.lut_file == "identity.cube");
+
+  // The same through the display's 1D LUT slot: identity curves as a 1D .cube.
+  write_lut1d(out / "identity-1d.cube", identity_lut1d(256));
+  REQUIRE(run(common + " --name identity-1d --lut " + (out / "identity-1d.cube").string()) == 0);
+  MeasurementSet through_1d = read_measurements(out / "identity-1d-readings.json");
+  REQUIRE(plain.readings.size() == through_1d.readings.size());
+  for (std::size_t i = 0; i < plain.readings.size(); ++i)
+    for (int c = 0; c < 3; ++c)
+      CHECK(through_1d.readings[i].XYZ[c] == doctest::Approx(plain.readings[i].XYZ[c]).epsilon(1e-9));
+  CHECK(read_verification_json(out / "identity-1d.json").info.lut_file == "identity-1d.cube");
 }
 
 namespace {

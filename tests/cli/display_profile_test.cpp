@@ -1,16 +1,20 @@
 // The desktop ICC display profile (`solve --format icc-display`), the ArgyllCMS .cal curves and
-// `calibrate --curves-only`, judged by tools calkit did not write: ArgyllCMS's profcheck on
-// readings the profile was not made from, xicclu evaluating the profile, LittleCMS loading it,
-// and bscpylgtv's payload for a .cal file dispcal wrote.
+// `calibrate --curves-only`, judged by tools calkit did not write: ArgyllCMS's profcheck on the
+// readings the profile was made from, on others and on readings taken through its curves;
+// xicclu evaluating the profile's absolute white and black; LittleCMS's transforms against the
+// readings; and bscpylgtv's payload for a .cal file dispcal wrote.
 #include <doctest/doctest.h>
 #include <lcms2.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
 #include <string>
 
 #include "color/colorimetry.hpp"
+#include "formats/measurement_file.hpp"
 #include "luts/apply.hpp"
 #include "luts/lut_io.hpp"
 #include "report/report_json.hpp"
@@ -49,6 +53,68 @@ Vec3 xicclu_nits(const fs::path& profile, const Vec3& rgb) {
   return v / 100 * nits;
 }
 
+// The reading of one device colour (the mean when it was measured more than once).
+Vec3 reading_at(const MeasurementSet& set, const Vec3& rgb) {
+  Vec3 sum = Vec3::Zero();
+  int n = 0;
+  for (const Reading& r : set.readings)
+    if ((r.rgb - rgb).cwiseAbs().maxCoeff() < 1e-6) sum += r.XYZ, ++n;
+  REQUIRE(n > 0);
+  return sum / n;
+}
+
+struct Errors {
+  double mean = 0, max = 0;              // the profile's colour for each reading's RGB against the reading
+  double shown_mean = 0, shown_max = 0;  // each reading's colour through the profile's inverse and back
+};
+
+// dE2000 (LittleCMS's) between what LittleCMS predicts from the profile and the readings, in Lab
+// of the measured white. Absolute colorimetry with adaptation state 0 undoes the profile's 'chad'
+// (cmscnvrt.c), so the prediction is the display's own XYZ over its white's Y, as the readings
+// are. "Shown": the reading's XYZ taken to device RGB the way a desktop CMM shows a colour on it
+// (the profile has no BToA0, so LittleCMS inverts its matrix/shaper), then back through the AToB0.
+Errors littlecms_errors(const fs::path& profile, const MeasurementSet& set) {
+  const Vec3 white_nits = reading_at(set, Vec3::Ones());
+  const cmsCIEXYZ white{white_nits.x() / white_nits.y(), 1.0, white_nits.z() / white_nits.y()};
+  cmsContext ctx = cmsCreateContext(nullptr, nullptr);
+  cmsSetAdaptationStateTHR(ctx, 0);
+  cmsHPROFILE h = cmsOpenProfileFromFileTHR(ctx, profile.c_str(), "r");
+  cmsHPROFILE xyz = cmsCreateXYZProfileTHR(ctx);
+  REQUIRE(h);
+  cmsHTRANSFORM forward =
+      cmsCreateTransformTHR(ctx, h, TYPE_RGB_DBL, xyz, TYPE_XYZ_DBL, INTENT_ABSOLUTE_COLORIMETRIC, 0);
+  cmsHTRANSFORM inverse =
+      cmsCreateTransformTHR(ctx, xyz, TYPE_XYZ_DBL, h, TYPE_RGB_DBL, INTENT_ABSOLUTE_COLORIMETRIC, 0);
+  REQUIRE(forward);
+  REQUIRE(inverse);
+  auto lab = [&](const double* v) {
+    cmsCIEXYZ x{v[0], v[1], v[2]};
+    cmsCIELab l;
+    cmsXYZ2Lab(&white, &l, &x);
+    return l;
+  };
+  Errors e;
+  for (const Reading& r : set.readings) {
+    const double rgb[3] = {r.rgb[0], r.rgb[1], r.rgb[2]};
+    const double measured[3] = {r.XYZ[0] / white_nits.y(), r.XYZ[1] / white_nits.y(), r.XYZ[2] / white_nits.y()};
+    double predicted[3], device[3], shown[3];
+    cmsDoTransform(forward, rgb, predicted, 1);
+    cmsDoTransform(inverse, measured, device, 1);
+    cmsDoTransform(forward, device, shown, 1);
+    cmsCIELab want = lab(measured), got = lab(predicted), seen = lab(shown);
+    double d = cmsCIE2000DeltaE(&want, &got, 1, 1, 1), s = cmsCIE2000DeltaE(&want, &seen, 1, 1, 1);
+    e.mean += d, e.max = std::max(e.max, d), e.shown_mean += s, e.shown_max = std::max(e.shown_max, s);
+  }
+  e.mean /= double(set.readings.size());
+  e.shown_mean /= double(set.readings.size());
+  cmsDeleteTransform(forward);
+  cmsDeleteTransform(inverse);
+  cmsCloseProfile(xyz);
+  cmsCloseProfile(h);
+  cmsDeleteContext(ctx);
+  return e;
+}
+
 // Measures `set` (a patches --set name) on the IPS LCD with the given noise seed into `ti3`.
 void measure(const fs::path& dir, const std::string& set, int count, int seed, const fs::path& ti3) {
   fs::path ti1 = dir / (set + ".ti1");
@@ -62,52 +128,76 @@ void measure(const fs::path& dir, const std::string& set, int count, int seed, c
 
 }  // namespace
 
-TEST_CASE("solve --format icc-display: LittleCMS and ArgyllCMS load it, profcheck on other readings within 0.5") {
+TEST_CASE("solve --format icc-display: LittleCMS and ArgyllCMS load it and predict the readings within 0.5 dE2000") {
   fs::path dir = test::scratch_dir("cli", "display-profile");
   measure(dir, "recommended", 300, 1, dir / "profile.ti3");
   measure(dir, "extended", 0, 2, dir / "check.ti3");
+  for (int version : {2, 4})
+    REQUIRE(test::run_calkit("solve -q -m " + (dir / "profile.ti3").string() + " --format icc-display --icc-version " +
+                             std::to_string(version) + " -o " + (dir / ("v" + std::to_string(version))).string())
+                .status == 0);
   REQUIRE(test::run_calkit("solve -q -m " + (dir / "profile.ti3").string() + " --format icc-display -o " +
-                           (dir / "out").string())
+                           (dir / "default").string())
               .status == 0);
-  fs::path icc = dir / "out" / "calibration-display.icc";
+  fs::path v2 = dir / "v2" / "calibration-display.icc", v4 = dir / "v4" / "calibration-display.icc";
+  CHECK(test::read_file_bytes(dir / "default" / "calibration-display.icc").substr(128) ==
+        test::read_file_bytes(v2).substr(128));  // v2 by default (the header differs in its date)
 
-  cmsHPROFILE h = cmsOpenProfileFromFile(icc.c_str(), "r");
-  REQUIRE(h);
-  CHECK(cmsGetDeviceClass(h) == cmsSigDisplayClass);
-  CHECK(cmsGetEncodedICCversion(h) < 0x4000000);  // v2 by default, for ArgyllCMS 2.3 and every desktop
-  for (cmsTagSignature t : {cmsSigAToB0Tag, cmsSigRedTRCTag, cmsSigRedColorantTag, cmsSigLuminanceTag,
-                            cmsSigMediaBlackPointTag, cmsSigChromaticAdaptationTag})
-    CHECK(cmsIsTag(h, t));
-  // Media-relative: the device white is the PCS white, D50 (ICC.1:2010 Annex D); the 'chad'
-  // matrix takes the display's own white there, so its inverse gives the white back.
-  cmsHPROFILE xyz = cmsCreateXYZProfile();
-  cmsHTRANSFORM to_xyz = cmsCreateTransform(h, TYPE_RGB_DBL, xyz, TYPE_XYZ_DBL, INTENT_RELATIVE_COLORIMETRIC, 0);
-  REQUIRE(to_xyz);
-  double white[3] = {1, 1, 1}, out[3];
-  cmsDoTransform(to_xyz, white, out, 1);
-  CHECK(out[0] == doctest::Approx(cmsD50_XYZ()->X).epsilon(2e-3));
-  CHECK(out[1] == doctest::Approx(1.0).epsilon(2e-3));
-  CHECK(out[2] == doctest::Approx(cmsD50_XYZ()->Z).epsilon(2e-3));
-  auto* chad = static_cast<double*>(cmsReadTag(h, cmsSigChromaticAdaptationTag));
-  REQUIRE(chad);
-  Mat3 m;
-  for (int r = 0; r < 3; ++r)
-    for (int c = 0; c < 3; ++c) m(r, c) = chad[3 * r + c];
-  Xy own = xy_from_XYZ(m.inverse() * Vec3(cmsD50_XYZ()->X, cmsD50_XYZ()->Y, cmsD50_XYZ()->Z));
-  CHECK(own.x == doctest::Approx(0.3070).epsilon(0.01));  // sim:ips-lcd's white (0.3070, 0.3230), as measured
-  CHECK(own.y == doctest::Approx(0.3230).epsilon(0.01));
-  cmsDeleteTransform(to_xyz);
-  cmsCloseProfile(xyz);
-  cmsCloseProfile(h);
+  MeasurementSet profiled = read_measurements(dir / "profile.ti3"), check = read_measurements(dir / "check.ti3");
+  const Vec3 white = reading_at(check, Vec3::Ones()), black = reading_at(check, Vec3::Zero());
+  for (const fs::path& icc : {v2, v4}) {
+    INFO(icc.string());
+    cmsHPROFILE h = cmsOpenProfileFromFile(icc.c_str(), "r");
+    REQUIRE(h);
+    CHECK(cmsGetDeviceClass(h) == cmsSigDisplayClass);
+    CHECK(cmsGetPCS(h) == cmsSigXYZData);
+    for (cmsTagSignature t : {cmsSigAToB0Tag, cmsSigRedTRCTag, cmsSigGreenTRCTag, cmsSigBlueTRCTag,
+                              cmsSigRedColorantTag, cmsSigGreenColorantTag, cmsSigBlueColorantTag, cmsSigLuminanceTag,
+                              cmsSigChromaticAdaptationTag, cmsSigMediaWhitePointTag})
+      CHECK(cmsIsTag(h, t));
+    // 'wtpt': D50 in v4 (ICC.1:2010), the display's own white in v2, as ArgyllCMS's colprof writes it.
+    auto* wtpt = static_cast<cmsCIEXYZ*>(cmsReadTag(h, cmsSigMediaWhitePointTag));
+    REQUIRE(wtpt);
+    Xy media = xy_from_XYZ(Vec3(wtpt->X, wtpt->Y, wtpt->Z)), measured = xy_from_XYZ(white);
+    if (icc == v4) {
+      CHECK(cmsGetEncodedICCversion(h) >= 0x4000000);
+      CHECK(media.x == doctest::Approx(0.3457).epsilon(1e-3));  // D50
+      CHECK(media.y == doctest::Approx(0.3585).epsilon(1e-3));
+      CHECK_FALSE(cmsIsTag(h, cmsSigMediaBlackPointTag));  // no 'bkpt' in v4
+    } else {
+      CHECK(cmsGetEncodedICCversion(h) < 0x4000000);
+      CHECK(std::abs(media.x - measured.x) < 0.002);
+      CHECK(std::abs(media.y - measured.y) < 0.002);
+      CHECK(cmsIsTag(h, cmsSigMediaBlackPointTag));
+    }
+    cmsCloseProfile(h);
+
+    // LittleCMS's prediction of every reading it was not made from, and of those it was.
+    Errors fresh = littlecms_errors(icc, check), fitted = littlecms_errors(icc, profiled);
+    MESSAGE(icc.parent_path().filename().string(), ": LittleCMS against other readings: mean dE2000 ", fresh.mean,
+            ", max ", fresh.max, "; against its own: mean ", fitted.mean, ", max ", fitted.max,
+            "; a colour shown through it (matrix/shaper inverse, then the AToB0) mean ", fresh.shown_mean, ", max ",
+            fresh.shown_max);
+    CHECK(fresh.mean < 0.5);  // README "Desktop ICC": mean dE2000 under 0.5
+    CHECK(fresh.max < 2.0);
+    CHECK(fitted.mean < 0.5);
+    CHECK(fresh.shown_mean < 0.5);
+  }
 
   if (!have_argyll()) {
     MESSAGE("skipped the ArgyllCMS half: Debian's argyll is not installed");
     return;
   }
-  std::string check;
-  REQUIRE(test::run_shell("profcheck -k " + (dir / "check.ti3").string() + " " + icc.string(), &check) == 0);
-  MESSAGE(check.substr(check.rfind("Profile check")));
-  CHECK(profcheck_mean(check) < 0.5);  // README: mean dE2000 under 0.5 on readings it was not made from
+  // ArgyllCMS reads the v2 profile's absolute colorimetry: its white and black are the readings'.
+  CHECK((xicclu_nits(v2, Vec3::Ones()) - white).norm() < 0.005 * white.y());
+  CHECK((xicclu_nits(v2, Vec3::Zero()) - black).norm() < 0.05 * black.y() + 0.002);
+  std::string out;
+  CHECK(test::run_shell("iccdump " + v4.string(), &out) != 0);  // ArgyllCMS 2.3 reads no v4: why v2 is the default
+  for (const fs::path& ti3 : {dir / "profile.ti3", dir / "check.ti3"}) {
+    REQUIRE(test::run_shell("profcheck -k " + ti3.string() + " " + v2.string(), &out) == 0);
+    MESSAGE("profcheck ", ti3.filename().string(), ": ", out.substr(out.rfind("Profile check")));
+    CHECK(profcheck_mean(out) < 0.5);  // README "Desktop ICC": mean dE2000 under 0.5
+  }
 }
 
 TEST_CASE("with .cal curves the profile describes the display through them, as ArgyllCMS evaluates both") {
@@ -125,6 +215,14 @@ TEST_CASE("with .cal curves the profile describes the display through them, as A
   std::string dump;
   REQUIRE(test::run_shell("iccdump -v 1 " + (dir / "with" / "calibration-display.icc").string(), &dump) == 0);
   CHECK(dump.find("'vcgt'") != std::string::npos);
+  // ArgyllCMS's iccvcgt takes the 'vcgt' tag out as a .cal: the curves, to 16 bits.
+  REQUIRE(test::run_shell(
+              "iccvcgt -x " + (dir / "with" / "calibration-display.icc").string() + " " + (dir / "vcgt.cal").string(),
+              &dump) == 0);
+  Lut1d vcgt = read_lut1d(dir / "vcgt.cal");
+  REQUIRE(vcgt.table.size() == curves.table.size());
+  for (std::size_t i = 0; i < vcgt.table.size(); ++i)
+    CHECK((vcgt.table[i] - curves.table[i]).cwiseAbs().maxCoeff() < 0.5 / 65535 + 1e-6);
   for (int i : {0, 40, 128, 200, 255}) {
     Vec3 in = Vec3::Constant(i / 255.0);
     Vec3 through = xicclu_nits(dir / "with" / "calibration-display.icc", in);
@@ -159,13 +257,18 @@ TEST_CASE(".cal files: dispcal's read as bscpylgtv reads them (../shared)") {
   CHECK(differ < 30);
 }
 
-TEST_CASE("calibrate --curves-only: a .cal, a LUT that applies the same curves, and a greyscale that passes") {
+TEST_CASE(
+    "calibrate --curves-only: .cal and 1D .cube curves, verified through the display's 1D LUT, greyscale passes") {
   fs::path out = test::scratch_dir("cli", "calibrate-curves-only");
   REQUIRE(test::run_calkit("calibrate -q --no-history --probe sim --display sim:reference --patches 200 "
                            "--curves-only -o " +
                            out.string())
               .status == 0);
   Lut1d curves = read_lut1d(out / "calibration.cal");
+  Lut1d cube = read_lut1d(out / "calibration-curves.cube");
+  REQUIRE(cube.table.size() == curves.table.size());
+  for (std::size_t i = 0; i < cube.table.size(); ++i)  // .cal: 7 decimals
+    CHECK((cube.table[i] - curves.table[i]).cwiseAbs().maxCoeff() < 1e-7);
   Lut3d lut = read_lut3d(out / "calibration.cube");
   for (int r = 0; r < lut.size; r += 4)
     for (int b = 0; b < lut.size; b += 8) {
@@ -173,10 +276,26 @@ TEST_CASE("calibrate --curves-only: a .cal, a LUT that applies the same curves, 
       CHECK((lut.at(r, r / 2, b) - apply_1d(curves, node)).cwiseAbs().maxCoeff() < 2e-6);
     }
   VerificationResult after = read_verification_json(out / "verify-after.json");
+  CHECK(after.info.lut_file == "calibration-curves.cube");  // measured through the 1D LUT slot
   // The greyscale is what 1D curves can correct (colours outside their reach are not).
   double grey_max = 0;
   for (const GreyStep& step : after.greyscale.steps) grey_max = std::max(grey_max, step.de2000);
   REQUIRE(!after.greyscale.steps.empty());
   CHECK(grey_max <= 1.0);
-  CHECK(fs::exists(out / "calibration-display.icc"));
+
+  // The display profile describes the display through the curves: ArgyllCMS's profcheck on the
+  // calibrated verification's readings (taken through them; the profile was made from others).
+  if (!have_argyll()) {
+    MESSAGE("skipped the profcheck: Debian's argyll is not installed");
+    return;
+  }
+  REQUIRE(
+      test::run_calkit("convert " + (out / "verify-after-readings.json").string() + " " + (out / "after.ti3").string())
+          .status == 0);
+  std::string check;
+  REQUIRE(
+      test::run_shell("profcheck -k " + (out / "after.ti3").string() + " " + (out / "calibration-display.icc").string(),
+                      &check) == 0);
+  MESSAGE("profcheck through the curves: ", check.substr(check.rfind("Profile check")));
+  CHECK(profcheck_mean(check) < 0.5);  // README "Desktop ICC": mean dE2000 under 0.5
 }

@@ -13,8 +13,11 @@
 #include <sstream>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "luts/lut_io.hpp"
 #include "tests/luts/lut_test_util.hpp"
+#include "tests/support/calkit_test_support.hpp"
 
 extern char** environ;
 
@@ -107,6 +110,36 @@ TEST_CASE("calkit lut convert writes a CLF that OpenColorIO applies like the sou
   Vec3 a = lut_test::ocio_apply_file(src1, OCIO::INTERP_LINEAR, Vec3(0.3, 0.6, 0.9));
   Vec3 b = lut_test::ocio_apply_file(dst1, OCIO::INTERP_LINEAR, Vec3(0.3, 0.6, 0.9));
   CHECK((a - b).cwiseAbs().maxCoeff() < 1e-6);
+}
+
+TEST_CASE("lut convert --icc-version 2 writes a v2 lut16 link ArgyllCMS loads, and the default v4 one it refuses") {
+  if (!test::have_program("iccdump") || !test::have_program("xicclu")) {
+    MESSAGE("skipped: ArgyllCMS (Debian's argyll) is not installed");
+    return;
+  }
+  auto src = lut_test::scratch("cli_icc_src.cube");
+  Lut3d lut = lut_test::curvy_lut(9);
+  write_lut3d(src, lut);
+  auto v2 = lut_test::scratch("cli_icc_v2.icc"), v4 = lut_test::scratch("cli_icc_v4.icc");
+  REQUIRE(run("lut convert " + src.string() + " " + v2.string() + " --icc-version 2").status == 0);
+  REQUIRE(run("lut convert " + src.string() + " " + v4.string()).status == 0);
+  Run dump = run_in_shell("iccdump -v 3 " + v2.string());
+  REQUIRE(dump.status == 0);
+  CHECK(dump.out.find("Version      = 2.4.0") != std::string::npos);
+  CHECK(dump.out.find("type     'mft2'") != std::string::npos);  // lut16Type, ICC.1:2001-04
+  CHECK(dump.out.find("CLUT resolution = 9") != std::string::npos);
+  Run refused = run_in_shell("iccdump " + v4.string());
+  CHECK(refused.status != 0);
+  CHECK(refused.out.find("V4 not supported") != std::string::npos);
+  // Nodes through xicclu: the cube's values up to the 16-bit CLUT and xicclu's 6 decimals.
+  for (int k : {0, 10, 81, 300, 500, 728}) {
+    int r = k / 81, g = (k / 9) % 9, b = k % 9;
+    Run x = run_in_shell(fmt::format("echo '{} {} {}' | xicclu -v0 -ff {}", r / 8.0, g / 8.0, b / 8.0, v2.string()));
+    REQUIRE(x.status == 0);
+    CHECK((three_numbers(x.out) - lut.at(r, g, b).cwiseMax(0.0).cwiseMin(1.0)).cwiseAbs().maxCoeff() <
+          0.5 / 65535 + 1.5e-6);
+  }
+  CHECK(run("lut convert " + src.string() + " " + v2.string() + " --icc-version 3").status == 2);
 }
 
 TEST_CASE("calkit lut info reports size and title and the table range and bad input exits 2 with file:line") {

@@ -1,8 +1,6 @@
 // ICC v2 device links for peers that read no v4: ArgyllCMS 2.3 (`iccdump`, `xicclu`, from Debian's
 // argyll) loads them and gives the LUT's values at its nodes; it refuses the v4 ones, as the
 // issue reported. LittleCMS reads the v2 link back with its title and metadata.
-#include "luts/icc_format.hpp"
-
 #include <doctest/doctest.h>
 #include <lcms2.h>
 
@@ -25,8 +23,8 @@ TEST_CASE("an ICC v2 device link loads in ArgyllCMS and gives the LUT's node val
   lut.title = "calkit test link";
   lut.metadata["calkit_target"] = "BT.1886 gamma 2.4";
   auto v2 = lut_test::scratch("link-v2.icc"), v4 = lut_test::scratch("link-v4.icc");
-  write_icc_link(v2, lut, {2});
-  write_icc_link(v4, lut, {4});
+  write_lut3d(v2, lut, {.icc_version = 2});
+  write_lut3d(v4, lut, {.icc_version = 4});
   std::string dump;
   REQUIRE(test::run_shell("iccdump -v 1 " + v2.string(), &dump) == 0);
   CHECK(dump.find("Version      = 2.4.0") != std::string::npos);

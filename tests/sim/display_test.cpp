@@ -253,6 +253,34 @@ TEST_CASE("LUT slot: identity changes nothing and a LUT's effect is the LUT then
   }
 }
 
+TEST_CASE("1D LUT slot: identity changes nothing, curves act per channel before the 3D LUT") {
+  SimulatedClock clock;
+  VirtualDisplay d(load_display_model("sim:ips-lcd"), clock);
+  const Vec3 signals[] = {{0.1, 0.2, 0.3}, {0.73, 0.41, 0.05}, {0.9, 0.9, 0.9}, {0.33, 0.67, 0.52}};
+  std::vector<Vec3> before;
+  for (const Vec3& s : signals) before.push_back(d.steady_XYZ(s));
+  d.load_lut1d(identity_lut1d(256));
+  for (std::size_t i = 0; i < before.size(); ++i)
+    CHECK((d.steady_XYZ(signals[i]) - before[i]).norm() <= 1e-9 * before[i].norm());
+
+  // Curves that halve red, then a 3D LUT that swaps red and blue: red comes out as half blue
+  // (the other order would give full blue).
+  Lut1d half_red = identity_lut1d(2);
+  half_red.table[1] = Vec3(0.5, 1, 1);
+  Lut3d swap = identity_lut3d(2);
+  for (int b = 0; b < 2; ++b)
+    for (int g = 0; g < 2; ++g)
+      for (int r = 0; r < 2; ++r) swap.at(r, g, b) = Vec3(b, g, r);
+  d.load_lut1d(half_red);
+  d.load_lut(swap);
+  Vec3 through = d.steady_XYZ(kRed);
+  d.clear_lut();
+  d.clear_lut1d();
+  Vec3 half_blue = d.steady_XYZ(Vec3(0, 0, 0.5));
+  CHECK((through - half_blue).norm() <= 1e-12 * half_blue.norm());
+  CHECK((through - d.steady_XYZ(kBlue)).norm() > 0.1 * half_blue.norm());
+}
+
 TEST_CASE("settling: right after a change the light is between old and new and then converges exactly") {
   SimulatedClock clock;
   DisplayModel m = load_display_model("sim:ips-lcd");
