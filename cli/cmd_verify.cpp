@@ -14,6 +14,7 @@
 #include "cli/commands.hpp"
 #include "cli/verify_steps.hpp"
 #include "core/error.hpp"
+#include "core/files.hpp"
 #include "formats/measurement_file.hpp"
 #include "luts/lut_io.hpp"
 #include "measure/journal.hpp"
