@@ -97,7 +97,7 @@ PatchSet profiling_patches(const CalibrateArgs& a, const Files& f, const Target&
 MeasurementSet measure_profile(const CalibrateArgs& a, const Files& f, Rig& rig, const PatchSet& patches,
                                const std::atomic<bool>* stop) {
   if (reuse(a, f.profile)) return read_measurements(f.profile);
-  if (rig.display) rig.display->clear_lut();
+  load_display_luts(rig, nullptr, nullptr);  // the display as it is
   Session session(*rig.probe, *rig.pattern, *rig.clock, session_options(a.chain));
   JournaledRunOptions options;
   options.resume = a.resume;

@@ -45,16 +45,7 @@ struct VerifyArgs {
 // A PQ display's black and peak, for a LUT that does not carry them (or none): white and black
 // read once through the chain before the set (the LUT, if any, in the display's slot).
 void measure_display_facts(Rig& rig, const VerifyArgs& args, const Lut3d* lut, const Lut1d* lut1d, Target& target) {
-  if (rig.display) {
-    if (lut)
-      rig.display->load_lut(*lut);
-    else
-      rig.display->clear_lut();
-    if (lut1d)
-      rig.display->load_lut1d(*lut1d);
-    else
-      rig.display->clear_lut1d();
-  }
+  load_display_luts(rig, lut, lut1d);
   Session session(*rig.probe, *rig.pattern, *rig.clock, session_options(args.chain));
   target.display_peak_nits = session.measure(Vec3::Ones()).XYZ.y();
   target.display_black_XYZ = session.measure(Vec3::Zero()).XYZ.cwiseMax(0.0);

@@ -172,18 +172,21 @@ VerificationResult evaluate_readings(const MeasurementSet& readings, const Judge
   return result;
 }
 
+void load_display_luts(Rig& rig, const Lut3d* lut, const Lut1d* lut1d) {
+  if (!rig.display) return;
+  if (lut)
+    rig.display->load_lut(*lut);
+  else
+    rig.display->clear_lut();
+  if (lut1d)
+    rig.display->load_lut1d(*lut1d);
+  else
+    rig.display->clear_lut1d();
+}
+
 std::optional<VerificationResult> run_verification(Rig& rig, const ChainArgs& args, const PatchSet& patches,
                                                    const VerifyRun& run) {
-  if (rig.display) {
-    if (run.lut)
-      rig.display->load_lut(*run.lut);
-    else
-      rig.display->clear_lut();
-    if (run.lut1d)
-      rig.display->load_lut1d(*run.lut1d);
-    else
-      rig.display->clear_lut1d();
-  }
+  load_display_luts(rig, run.lut, run.lut1d);
   MeasurementSet readings;
   if (run.resume && std::filesystem::exists(run.readings)) {
     readings = read_measurements(run.readings);

@@ -86,6 +86,10 @@ struct VerifyRun {
   const std::atomic<bool>* stop = nullptr;
 };
 
+// A virtual display's LUT slots: `lut` in its 3D slot and `lut1d` in its 1D slot, each cleared
+// when null. Nothing for a real display (its LUT is loaded by the user or an upload).
+void load_display_luts(Rig& rig, const Lut3d* lut, const Lut1d* lut1d);
+
 // Measures `patches` through the chain (the virtual display gets run.lut in its slot), evaluates
 // and writes run.result. Then records the run in the verification history (unless
 // --no-history); a failure to record only warns on stderr, the verification is kept. With run.resume, existing readings
