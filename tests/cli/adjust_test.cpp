@@ -16,6 +16,7 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -123,11 +124,15 @@ TEST_CASE("adjust in a terminal: the keys the screen names reach close enough, C
 
   // Ctrl-C: the terminal's interrupt character, delivered as SIGINT by the line discipline.
   REQUIRE(::write(run.master, "\x03", 1) == 1);
+  // Up to 10 s of wall time: once the program has closed the terminal, pump() returns at once, and
+  // the child is only reaped a moment later (longer on a loaded machine).
   int status = -1;
-  for (int i = 0; i < 100; ++i) {
+  for (auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+       std::chrono::steady_clock::now() < until;) {
     run.pump(50);
     if (::waitpid(run.pid, &status, WNOHANG) == run.pid) break;
     status = -1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   REQUIRE(status != -1);
   CHECK(WIFEXITED(status));
