@@ -129,12 +129,17 @@ inline Stats verify_through_lut(const std::string& display, const calkit::Lut3d&
 // Each node asks for the colour calkit's own mapping aims at (the target's colour where the
 // fitted model shows it, else where its gamut mapping puts it: the two LUTs then differ by the
 // model's error alone) and is solved on the display's noise-free light (steady_XYZ, a 10 %
-// window as measured) by projected Gauss-Newton in the mapping's perceptual space, from
+// window as measured, without the panel's quantisation) by projected Gauss-Newton in the
+// mapping's perceptual space, from
 // calkit's node. As solve() does, signal 0 drives 0 where calkit's does and the grey diagonal is
 // made monotone. Full-range LUTs only (the benches' convention).
 inline calkit::Lut3d exact_inverse_lut(const std::string& display, const calkit::SolveResult& solved) {
+  // The panel's quantisation is left out of the light solved on: it makes the light a staircase
+  // of the signal (no derivative), and it comes after the LUT anyway, on the verified display.
+  calkit::DisplayModel smooth = calkit::load_display_model(display);
+  smooth.panel_bits = 0;
   calkit::SimulatedClock clock;
-  const calkit::VirtualDisplay vd(calkit::load_display_model(display), clock);
+  const calkit::VirtualDisplay vd(smooth, clock);
   const calkit::Target& t = solved.target;
   const calkit::DeviceMapper mapper(solved.model, t, solved.fit.model_rms);
   const calkit::PerceptualSpace& space = mapper.space();
