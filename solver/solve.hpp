@@ -22,7 +22,6 @@ struct SolveOptions {
   LutRange range = LutRange::Full;
   int threads = 0;  // 0: all cores
   FitOptions fit;
-  NoiseModel noise;                           // the bias test's noise for readings whose probe states none
   std::function<void(double done)> progress;  // 0..1, called from the calling thread
 };
 
