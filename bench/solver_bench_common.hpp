@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "color/colorimetry.hpp"
@@ -27,25 +28,32 @@ inline bool display_is_hdr(const std::string& name) {
 }
 
 // Patches shown as a 10% window on black, read after the display settled.
-inline calkit::MeasurementSet measure_on_sim(const std::string& display, const std::vector<Vec3>& rgb,
-                                             std::uint64_t seed) {
+inline calkit::MeasurementSet measure_model(const calkit::DisplayModel& display, const std::vector<Vec3>& rgb,
+                                            std::uint64_t seed) {
   calkit::SimulatedClock clock;
-  calkit::VirtualDisplay vd(calkit::load_display_model(display), clock);
+  calkit::VirtualDisplay vd(display, clock);
   calkit::SimProbeOptions options;
   options.seed = seed;
   calkit::SimProbe probe(vd, options);
   probe.open();
   calkit::MeasurementSet set;
-  set.info["display"] = display;
+  set.info["display"] = display.name;
   for (const Vec3& v : rgb) {
     vd.show(v, 10, 0);
     clock.sleep_s(2.0);
     calkit::Reading r;
     r.rgb = v;
-    r.XYZ = probe.read().XYZ;
+    calkit::ProbeReading read = probe.read();
+    r.XYZ = read.XYZ;
+    r.uncertainty = read.uncertainty;  // the SimProbe states its noise, as a real probe's driver does
     set.readings.push_back(r);
   }
   return set;
+}
+
+inline calkit::MeasurementSet measure_on_sim(const std::string& display, const std::vector<Vec3>& rgb,
+                                             std::uint64_t seed) {
+  return measure_model(calkit::load_display_model(display), rgb, seed);
 }
 
 // Target-encoded verification signals (`calkit verify --set accuracy`): a 21-step greyscale,
@@ -114,6 +122,76 @@ inline Stats verify_through_lut(const std::string& display, const calkit::Lut3d&
                          : calkit::delta_e2000(calkit::lab_from_XYZ(shown, white), calkit::lab_from_XYZ(want, white)));
   }
   return stats_of(errors, skipped);
+}
+
+// The physical reference for a calibration (issue 20): the exact inverse of the virtual display,
+// written as a LUT of the same size as `solved.lut` and judged through the same interpolation.
+// Each node asks for the colour calkit's own mapping aims at (the target's colour where the
+// fitted model shows it, else where its gamut mapping puts it: the two LUTs then differ by the
+// model's error alone) and is solved on the display's noise-free light (steady_XYZ, a 10 %
+// window as measured, without the panel's quantisation) by projected Gauss-Newton in the
+// mapping's perceptual space, from
+// calkit's node. As solve() does, signal 0 drives 0 where calkit's does and the grey diagonal is
+// made monotone. Full-range LUTs only (the benches' convention).
+inline calkit::Lut3d exact_inverse_lut(const std::string& display, const calkit::SolveResult& solved) {
+  // The panel's quantisation is left out of the light solved on: it makes the light a staircase
+  // of the signal (no derivative), and it comes after the LUT anyway, on the verified display.
+  calkit::DisplayModel smooth = calkit::load_display_model(display);
+  smooth.panel_bits = 0;
+  calkit::SimulatedClock clock;
+  const calkit::VirtualDisplay vd(smooth, clock);
+  const calkit::Target& t = solved.target;
+  const calkit::DeviceMapper mapper(solved.model, t, solved.fit.model_rms);
+  const calkit::PerceptualSpace& space = mapper.space();
+  const int n = solved.lut.size;
+  calkit::Lut3d lut = solved.lut;
+  lut.title = "exact inverse of " + display;
+  auto solve_node = [&](int index) {
+    int r = index % n, g = (index / n) % n, b = index / (n * n);
+    Vec3 signal = Vec3(r, g, b) / double(n - 1);
+    Vec3 goal = space.from_XYZ(mapper.mapped_XYZ(t.XYZ(signal)));
+    Vec3 x = solved.lut.table[index].cwiseMax(0.0).cwiseMin(1.0);
+    auto error = [&](const Vec3& s) { return Vec3(space.from_XYZ(vd.steady_XYZ(s, 10, 0)) - goal); };
+    Vec3 e = error(x);
+    double damping = 1e-6;
+    for (int iteration = 0; iteration < 30 && e.norm() > 1e-7; ++iteration) {
+      calkit::Mat3 J;
+      for (int c = 0; c < 3; ++c) {
+        Vec3 d = x;
+        double h = d[c] > 0.5 ? -1e-6 : 1e-6;
+        d[c] += h;
+        J.col(c) = (error(d) - e) / h;
+      }
+      bool improved = false;
+      for (int attempt = 0; attempt < 8 && !improved; ++attempt) {
+        calkit::Mat3 A = J.transpose() * J;
+        A.diagonal() += damping * A.diagonal() + Vec3::Constant(1e-12);
+        Vec3 next = (x - A.ldlt().solve(J.transpose() * e)).cwiseMax(0.0).cwiseMin(1.0);
+        Vec3 en = error(next);
+        if (en.norm() < e.norm()) {
+          x = next;
+          e = en;
+          damping = std::max(damping / 4, 1e-9);
+          improved = true;
+        } else {
+          damping *= 8;
+        }
+      }
+      if (!improved) break;
+    }
+    lut.table[index] = x;
+  };
+  const int count = n * n * n;
+  const int threads = std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::thread> pool;
+  for (int k = 0; k < threads; ++k)
+    pool.emplace_back([&, k] {
+      for (int i = k; i < count; i += threads) solve_node(i);
+    });
+  for (std::thread& th : pool) th.join();
+  if (solved.lut.at(0, 0, 0).isZero()) lut.at(0, 0, 0) = Vec3::Zero();
+  for (int i = 1; i < n; ++i) lut.at(i, i, i) = lut.at(i, i, i).cwiseMax(lut.at(i - 1, i - 1, i - 1));
+  return lut;
 }
 
 }  // namespace bench

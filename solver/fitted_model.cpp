@@ -79,8 +79,30 @@ struct Problem {
   const PerceptualSpace& space;
   double white_Y;
   bool fit_white;
-  std::vector<double> weight;  // per reading: 1 / (perceptual size of the noise floor, floored)
+  // Per reading: the whitening of its perceptual residual, s·L⁻¹ with L·Lᵀ the covariance of the
+  // meter's noise in the perceptual space (s, the readings' median noise size there, keeps the
+  // residuals in about dE units, so the regulariser weighs as much against a typical reading).
+  // Weighed so, the fit is a maximum-likelihood fit to the readings: weighed in dE alone, it left
+  // 0.04 dE errors in the shadows of an exactly representable panel that were 8 sigma of their
+  // readings' noise (issue 20, solver/README.md).
+  std::vector<Mat3> whiten;
+  std::vector<double> fit_weight;  // the same as one number, s / (RMS noise size): the correction's weight
+  std::vector<double> weight;      // 1 / (perceptual size of the noise floor, floored): the reports' weight
 };
+
+// The noise's covariance in the perceptual space at a reading, J·diag(σ²)·Jᵀ, with the columns
+// J·σ_k taken as central differences over one sigma (so a noise that the space bends, near
+// black, is as large as it is).
+Mat3 perceptual_noise(const PerceptualSpace& space, const Vec3& XYZ, const Vec3& sigma) {
+  Mat3 columns;
+  for (int k = 0; k < 3; ++k) {
+    Vec3 up = XYZ, down = XYZ;
+    up[k] += sigma[k];
+    down[k] -= sigma[k];
+    columns.col(k) = (space.from_XYZ(up) - space.from_XYZ(down)) / 2;
+  }
+  return columns * columns.transpose();
+}
 
 // The noise floor's effect in perceptual units at a colour, relative to a 0.5 dE tolerance.
 double reading_weight(const PerceptualSpace& space, const Vec3& XYZ, double floor_nits) {
@@ -110,7 +132,7 @@ Eigen::VectorXd residuals(const Problem& pr, const Parameters& p) {
   Eigen::VectorXd extra = regulariser(p, pr.white_Y);
   Eigen::VectorXd r(3 * m + extra.size());
   for (int i = 0; i < m; ++i)
-    r.segment<3>(3 * i) = pr.weight[i] * (pr.space.from_XYZ(base_of(p, pr.data[i].rgb)) - pr.target[i]);
+    r.segment<3>(3 * i) = pr.whiten[i] * (pr.space.from_XYZ(base_of(p, pr.data[i].rgb)) - pr.target[i]);
   r.tail(extra.size()) = extra;
   return r;
 }
@@ -131,8 +153,9 @@ Eigen::MatrixXd jacobian(const Problem& pr, const Parameters& p, const std::vect
     for (int k = 0; k < 3; ++k) {
       Vec3 d = XYZ;
       d[k] += h_xyz;
-      jp[i].col(k) = pr.weight[i] * (pr.space.from_XYZ(d) - p0) / h_xyz;
+      jp[i].col(k) = (pr.space.from_XYZ(d) - p0) / h_xyz;
     }
+    jp[i] = pr.whiten[i] * jp[i];
     f[i] = channel_values(p, rgb, &fw[i]);
     J.block<3, 3>(3 * i, kBlack) = jp[i];
     for (int c = 0; c < 3; ++c)
@@ -155,7 +178,7 @@ Eigen::MatrixXd jacobian(const Problem& pr, const Parameters& p, const std::vect
       k += count;
       continue;
     }
-    const int last = count;  // knots - 1
+    const int last = int(old.knots_x().size()) - 1;
     std::vector<int> segment(m);
     for (int i = 0; i < m; ++i) segment[i] = old.segment(c == 3 ? drive[i] : pr.data[i].rgb[c]);
     for (int j = 0; j < count; ++j, ++k) {
@@ -170,7 +193,9 @@ Eigen::MatrixXd jacobian(const Problem& pr, const Parameters& p, const std::vect
         double x = c == 3 ? drive[i] : rgb[c];
         if (!(x > 0)) continue;
         int s = segment[i];
-        bool reshaped = (s >= j - 1 && s <= j + 1) || (s < 0 && j == 0) || (s == last && j == last - 1);
+        // A clip signal (the last parameter of a curve that clips) rescales the whole curve.
+        bool reshaped = (old.clips() && j == count - 1) || (s >= j - 1 && s <= j + 1) || (s < 0 && j == 0) ||
+                        (s == last && j == last - 1);
         if (!reshaped && s > j + 1) continue;
         double before = c == 3 ? fw[i] : f[i][c];
         double after = reshaped ? curve(x) : before * scale;
@@ -224,6 +249,8 @@ Parameters initial_parameters(const std::vector<Reading>& data, double noise_flo
   }
   // Black is read directly when the set has device black: the mean of those readings is the
   // best estimate and stays fixed; otherwise it starts at the darkest reading and is fitted.
+  // (Fitted with everything else, it would follow whatever the model misses elsewhere: on
+  // sim:woled-tv to three times its measured 0.0005 cd/m², 7 dE ITP at black.)
   Vec3 sum = Vec3::Zero();
   int count = 0;
   for (const Reading& r : data)
@@ -270,6 +297,37 @@ Parameters initial_parameters(const std::vector<Reading>& data, double noise_flo
   return p;
 }
 
+// The trace of the base fit's hat matrix (FitReport::base_effective_parameters): over the
+// parameters that are free at the optimum (a measured black, a fitted black component or a white
+// sub-pixel held at 0 by its bound, a white sub-pixel not fitted, is not free).
+double effective_parameters(const Problem& pr, const Parameters& p, bool black_measured) {
+  std::vector<double> v = pack(p);
+  Eigen::VectorXd r = residuals(pr, p);
+  Eigen::MatrixXd J = jacobian(pr, p, v, r);
+  const int m = int(pr.data.size());
+  const int white_curve = kCurves + 3 * int(p.curves[0].parameters().size());
+  const bool white_present = pr.fit_white && p.white.maxCoeff() > 0;
+  std::vector<int> free;
+  for (int k = 0; k < int(v.size()); ++k) {
+    if (k >= kBlack && k < kMatrix && (black_measured || !(v[k] > 0))) continue;
+    if (k >= kWhite && k < kCurves && !(pr.fit_white && v[k] > 0)) continue;
+    if (k >= white_curve && !white_present) continue;
+    free.push_back(k);
+  }
+  const int n = int(free.size());
+  Eigen::MatrixXd data_rows(3 * m, n), penalty_rows(J.rows() - 3 * m, n);
+  for (int j = 0; j < n; ++j) {
+    data_rows.col(j) = J.col(free[j]).head(3 * m);
+    penalty_rows.col(j) = J.col(free[j]).tail(J.rows() - 3 * m);
+  }
+  Eigen::MatrixXd A = data_rows.transpose() * data_rows;
+  Eigen::MatrixXd total = A + penalty_rows.transpose() * penalty_rows;
+  // A parameter the readings and the penalty both leave undetermined (a white curve knot above
+  // every reading's drive) adds nothing: the tiny diagonal keeps the solve defined.
+  for (int k = 0; k < n; ++k) total(k, k) += 1e-12 * (1 + total(k, k));
+  return total.ldlt().solve(A).trace();
+}
+
 struct BaseFit {
   double cost = 0;
   int iterations = 0;
@@ -303,6 +361,8 @@ BaseFit fit_base(const Problem& pr, Parameters& p, bool black_measured, const Fi
         for (int k = kWhite; k < kCurves; ++k) w[k] = 0;
       if (black_measured)
         for (int k = kBlack; k < kMatrix; ++k) w[k] = v[k];
+      // Nor can black be darker than no light.
+      for (int k = kBlack; k < kMatrix; ++k) w[k] = std::max(w[k], 0.0);
       // A white sub-pixel emits light; it cannot subtract any.
       for (int k = kWhite; k < kCurves; ++k) w[k] = std::max(w[k], 0.0);
       Parameters q = p;
@@ -354,24 +414,48 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
   report.readings = int(data.size());
   double white_Y = 0;
   bool black_measured = false;
-  Parameters p = initial_parameters(data, options.noise_floor_nits, &white_Y, &black_measured);
+  Parameters p = initial_parameters(data, options.noise.floor_nits, &white_Y, &black_measured);
   if (!(white_Y > 0)) throw ValueError("XYZ", "no reading brighter than black: cannot fit a display model");
-  Problem pr{data, {}, space, white_Y, options.white_subpixel, {}};
-  for (const Reading& r : data) {
-    pr.target.push_back(space.from_XYZ(r.XYZ));
-    pr.weight.push_back(reading_weight(space, r.XYZ, options.noise_floor_nits));
+  Problem pr{data, {}, space, white_Y, options.white_subpixel, {}, {}, {}};
+  std::vector<Vec3> sigma = reading_sigmas(data, options.noise);
+  std::vector<Mat3> covariance;
+  std::vector<double> noise_size;
+  for (size_t i = 0; i < data.size(); ++i) {
+    pr.target.push_back(space.from_XYZ(data[i].XYZ));
+    pr.weight.push_back(reading_weight(space, data[i].XYZ, options.noise.floor_nits));
+    covariance.push_back(perceptual_noise(space, data[i].XYZ, sigma[i]));
+    noise_size.push_back(std::sqrt(covariance.back().trace() / 3));
   }
+  const double typical = median(noise_size);
+  for (size_t i = 0; i < data.size(); ++i) {
+    // A covariance the space makes (near) singular keeps a floor of a millionth of its size.
+    Mat3 c = covariance[i] + Mat3::Identity() * (1e-12 + 1e-6 * covariance[i].trace());
+    Mat3 lower = c.llt().matrixL();
+    pr.whiten.push_back(typical * lower.inverse());
+    pr.fit_weight.push_back(typical / std::max(noise_size[i], 1e-12));
+  }
+  // The same problem weighed as before noise weighting: each residual in dE units, floored only
+  // where the meter's floor makes it noise. Its minimum is robust to start from; the noise-
+  // weighted fit (whose minima a misfit elsewhere can pull far, and whose Levenberg-Marquardt
+  // steps a few very precise readings make small) continues from there.
+  Problem plain = pr;
+  for (size_t i = 0; i < data.size(); ++i) plain.whiten[i] = Mat3::Identity() * pr.weight[i];
 
   // Both hypotheses of what drives a white sub-pixel are fitted (in parallel); the data choose.
   // A panel that clips inside the signal range (PQ panels at their peak) rolls off within the
-  // top few knots, so there both are fitted again with finer knots, and the lowest cost wins
-  // (the finer fit can also stall in a poorer minimum, hence not finer knots alone).
+  // top few knots, so there both are fitted again with finer knots, and again with an explicit
+  // clip signal per channel (MonotoneCurve::with_clip, started where the first fit flattens),
+  // and the lowest cost wins (the finer fit can also stall in a poorer minimum, hence not finer
+  // knots alone; a smooth roll-off to the clip can suit the curve without one).
   std::vector<Parameters> candidates;
   std::vector<BaseFit> fits_done;
   double gamma = p.curves[0].gamma_at_half();  // the start: one power law for every curve
-  auto fit_candidates = [&](int knots) {
+  auto fit_candidates = [&](int knots, const Vec3* clip_at) {
     Parameters start = p;
-    for (int c = 0; c < 3; ++c) start.curves[c] = MonotoneCurve::power(gamma, knots);
+    for (int c = 0; c < 3; ++c) {
+      start.curves[c] = MonotoneCurve::power(gamma, knots);
+      if (clip_at) start.curves[c] = start.curves[c].with_clip((*clip_at)[c]);
+    }
     std::vector<Parameters> fits;
     start.white_drive = WhiteDrive::SmallestLinear;
     // A sub-pixel's light rises no faster than its drive near 0 (log-log slope at least 1), as
@@ -386,8 +470,14 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
     }
     std::vector<BaseFit> results(fits.size());
     std::thread other;
-    if (fits.size() > 1) other = std::thread([&] { results[1] = fit_base(pr, fits[1], black_measured, options); });
-    results[0] = fit_base(pr, fits[0], black_measured, options);
+    auto fit_both = [&](Parameters& q) {
+      BaseFit first = fit_base(plain, q, black_measured, options);
+      BaseFit fit = fit_base(pr, q, black_measured, options);
+      fit.iterations += first.iterations;
+      return fit;
+    };
+    if (fits.size() > 1) other = std::thread([&] { results[1] = fit_both(fits[1]); });
+    results[0] = fit_both(fits[0]);
     if (other.joinable()) other.join();
     candidates.insert(candidates.end(), fits.begin(), fits.end());
     fits_done.insert(fits_done.end(), results.begin(), results.end());
@@ -397,16 +487,22 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
                                    [](const BaseFit& a, const BaseFit& b) { return a.cost < b.cost; });
     return size_t(lowest - fits_done.begin());
   };
-  fit_candidates(MonotoneCurve::kDefaultKnots);
+  fit_candidates(MonotoneCurve::kDefaultKnots, nullptr);
   // Only a clip the readings reach counts: above the brightest reading the curve is unmeasured.
   double brightest_signal = 0;
   for (const Reading& r : data) brightest_signal = std::max(brightest_signal, r.rgb.maxCoeff());
   const Parameters& coarse = candidates[best()];
   double clip = std::min({coarse.curves[0].clip_point(), coarse.curves[1].clip_point(), coarse.curves[2].clip_point()});
-  if (clip < brightest_signal) fit_candidates(MonotoneCurve::kFineKnots);
+  if (clip < brightest_signal) {
+    Vec3 clip_at;
+    for (int c = 0; c < 3; ++c) clip_at[c] = coarse.curves[c].clip_point();
+    fit_candidates(MonotoneCurve::kFineKnots, nullptr);
+    fit_candidates(MonotoneCurve::kDefaultKnots, &clip_at);
+  }
   p = candidates[best()];
   report.iterations = fits_done[best()].iterations;
   report.converged = fits_done[best()].converged;
+  report.base_effective_parameters = effective_parameters(pr, p, black_measured);
 
   model.black_ = p.black;
   model.matrix_ = p.matrix;
@@ -432,7 +528,7 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
     int intervals = options.correction_intervals > 0 ? options.correction_intervals
                                                      : std::clamp(int(std::lround(std::cbrt(double(m)) / 2)), 2, 5);
     SplineCorrection correction(intervals);
-    report.correction = correction.fit(rgb, residual, pr.weight);
+    report.correction = correction.fit(rgb, residual, pr.fit_weight);
     model.correction_ = correction;
     report.gcv_rms = report.correction.gcv_rms * std::sqrt(3.0);
   }

@@ -17,6 +17,7 @@
 #include "core/types.hpp"
 #include "formats/measurement_set.hpp"
 #include "solver/monotone_curve.hpp"
+#include "solver/noise_model.hpp"
 #include "solver/perceptual_space.hpp"
 #include "solver/spline_correction.hpp"
 
@@ -31,10 +32,11 @@ struct FitOptions {
   int correction_intervals = 0;  // spline intervals per axis; 0 = from the number of readings
   bool white_subpixel = true;    // fit the w·f_w(min) term
   int max_iterations = 200;      // Levenberg-Marquardt
-  // A colorimeter's absolute noise floor (1 sigma per XYZ component, cd/m²). Readings whose
-  // perceptual coordinates this much noise moves by more than ~0.5 dE (deep blacks, above all
-  // in PQ) count for correspondingly less.
-  double noise_floor_nits = 0.002;
+  // The meter's noise for readings whose probe states none (NoiseModel). Each reading counts by
+  // its noise: its residual in the perceptual space is whitened by the noise's covariance there,
+  // so the fit is a weighted least-squares (maximum-likelihood) fit to the readings, and readings
+  // that are mostly noise (deep blacks, above all in PQ) count for correspondingly less.
+  NoiseModel noise;
 };
 
 struct FitReport {
@@ -43,12 +45,17 @@ struct FitReport {
   // Levenberg-Marquardt stopped because no step lowered the cost by more than 1e-6 of it, not at
   // FitOptions::max_iterations.
   bool converged = false;
-  // Residuals in dE units per reading, each weighed by how far the meter's noise floor lets it
-  // be trusted (1 for all but the darkest readings).
+  // Residuals in dE units per reading, each weighed by how far the meter's noise floor
+  // (NoiseModel::floor_nits) lets it be trusted (1 for all but the darkest readings).
   double base_rms = 0;      // RMS of the base model
   double model_rms = 0;     // with the correction
   double gcv_rms = 0;       // estimated prediction error of the corrected model
   double max_residual = 0;  // largest residual of the corrected model
+  // How many parameters the base model spends on the readings: the trace of its hat matrix at
+  // the optimum, (JᵀJ + RᵀR)⁻¹ JᵀJ with J the readings' rows and R the regulariser's (Hastie &
+  // Tibshirani 1990, "Generalized Additive Models", 3.5), fixed parameters left out. With the
+  // correction's own trace, what the residuals' degrees of freedom lose (solver/bias_test.hpp).
+  double base_effective_parameters = 0;
   SplineFitReport correction;
 };
 

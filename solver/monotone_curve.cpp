@@ -21,6 +21,16 @@ MonotoneCurve MonotoneCurve::power(double gamma, int knots, double min_slope) {
   return c;
 }
 
+MonotoneCurve MonotoneCurve::with_clip(double top) const {
+  MonotoneCurve c = *this;
+  top = std::clamp(top, 1e-3, 1 - 1e-9);
+  c.clips_ = true;
+  if (clips_) c.theta_.pop_back();
+  c.theta_.push_back(std::log(top / (1 - top)));
+  c.update();
+  return c;
+}
+
 void MonotoneCurve::set_parameters(const std::vector<double>& theta) {
   theta_ = theta;
   update();
@@ -36,6 +46,7 @@ double MonotoneCurve::increment(double theta) {
 }
 
 void MonotoneCurve::update() {
+  if (clips_) top_ = 1 / (1 + std::exp(-theta_.back()));
   int n = int(x_.size());
   v_.assign(n, 0.0);
   for (int j = n - 2; j >= 0; --j) v_[j] = v_[j + 1] - min_slope_ * (u_[j + 1] - u_[j]) - increment(theta_[j]);
@@ -58,9 +69,20 @@ double MonotoneCurve::operator()(double x) const {
 }
 
 double MonotoneCurve::value_and_derivative(double x, double* derivative) const {
+  if (!clips_) return unclipped(x, derivative);
+  if (x >= top_) {
+    if (derivative) *derivative = 0;
+    return 1.0;
+  }
+  double f = unclipped(x / top_, derivative);
+  if (derivative) *derivative /= top_;
+  return f;
+}
+
+double MonotoneCurve::unclipped(double x, double* derivative) const {
   if (!(x > 0)) {
     // f(h)/h just above 0: 0 for the usual end slope above 1.
-    if (derivative) *derivative = value_and_derivative(1e-12, nullptr) / 1e-12;
+    if (derivative) *derivative = unclipped(1e-12, nullptr) / 1e-12;
     return 0.0;
   }
   double u = std::log(x);
@@ -92,6 +114,7 @@ double MonotoneCurve::value_and_derivative(double x, double* derivative) const {
 }
 
 int MonotoneCurve::segment(double x) const {
+  if (clips_) x = std::min(x / top_, 1.0);
   int n = int(x_.size());
   if (!(x >= x_[0])) return -1;
   if (x >= x_[n - 1]) return n - 1;
@@ -102,7 +125,9 @@ int MonotoneCurve::segment(double x) const {
   return j;
 }
 
-double MonotoneCurve::inverse(double y) const {
+double MonotoneCurve::inverse(double y) const { return top_ * unclipped_inverse(y); }
+
+double MonotoneCurve::unclipped_inverse(double y) const {
   if (!(y > 0)) return 0.0;
   if (y >= 1) return 1.0;
   double v = std::log(y);
@@ -140,7 +165,7 @@ std::vector<double> MonotoneCurve::slope_changes() const {
 }
 
 double MonotoneCurve::clip_point() const {
-  if (slope_.back() >= 0.05) return 1.0;
+  if (slope_.back() >= 0.05) return top_;
   return inverse(1.0 - 1e-3);
 }
 

@@ -191,6 +191,8 @@ SolveResult solve(const MeasurementSet& set, const Target& target_in, const Solv
                     "RMS): the model may be less accurate than the readings allow",
                     result.fit.iterations, result.fit.model_rms));
   check_fit(result);
+  result.bias = bias_test(result.model, data, result.fit, options.fit.noise);
+  if (!result.bias.passed) result.warnings.push_back(result.bias.verdict());
   auto t1 = std::chrono::steady_clock::now();
 
   // The target's display facts: the measured black (BT.1886 black compensation, the PQ roll-off's
@@ -350,6 +352,27 @@ std::string solve_summary_json(const SolveResult& r) {
       {"smoothing_lambda", r.fit.correction.lambda},
       {"effective_parameters", r.fit.correction.effective_parameters},
   };
+  const BiasTest& b = r.bias;
+  json groups = json::array();
+  for (const ResidualGroup& g : b.groups) {
+    json group = {{"name", g.name},           {"readings", g.readings},
+                  {"chi2", g.chi2},           {"chi2_limit", g.chi2_limit},
+                  {"offset_sigma", g.offset}, {"offset_component", g.offset_component},
+                  {"biased", g.biased}};
+    if (g.ordered) group["correlation_sigma"] = g.correlation;
+    if (g.biased) group["why"] = g.why;
+    groups.push_back(group);
+  }
+  json bias = {
+      {"verdict", b.passed ? "pass" : "bias"},
+      {"where", b.where()},
+      {"noise", b.noise},
+      {"reduced_chi2", b.chi2},
+      {"noise_range", json::array({b.chi2_low, b.chi2_high})},
+      {"degrees_of_freedom", b.degrees_of_freedom},
+      {"effective_parameters", b.effective_parameters},
+      {"groups", groups},
+  };
   json target = {{"display_black_XYZ", vec_json(r.target.display_black_XYZ)}};
   if (r.target.hdr()) {
     target["mastering_peak_nits"] = r.target.mastering_peak;
@@ -371,6 +394,7 @@ std::string solve_summary_json(const SolveResult& r) {
       {"lut_seconds", r.lut_seconds},
       {"model", model},
       {"fit", fit},
+      {"bias_test", bias},
       {"interpolation_error", {{"points", e.points}, {"mean", e.mean}, {"p95", e.p95}, {"max", e.max}}},
       {"notes", r.notes},
       {"warnings", r.warnings},

@@ -8,6 +8,7 @@
 
 #include "formats/measurement_set.hpp"
 #include "luts/lut.hpp"
+#include "solver/bias_test.hpp"
 #include "solver/fitted_model.hpp"
 #include "solver/target.hpp"
 
@@ -42,7 +43,8 @@ struct SolveResult {
   Lut1d lut1d;  // empty table when not asked for
   FittedDisplayModel model;
   FitReport fit;
-  Target target;                                      // with the display's black and peak filled in
+  BiasTest bias;  // the fit's residuals against the probe's noise; a failed test is a warning
+  Target target;  // with the display's black and peak filled in
   double neutral_min_nits = 0, neutral_max_nits = 0;  // target-white greys the display can show
   int mapped_nodes = 0;                               // LUT nodes whose colour the display could not show exactly
   InterpolationError interpolation;

@@ -11,6 +11,22 @@
 
 namespace calkit::test {
 
+// The same for any display model, each reading with the 1-sigma the SimProbe states for it.
+inline MeasurementSet read_model_on_sim(const DisplayModel& display, const std::vector<Vec3>& signals) {
+  SimulatedClock clock;
+  VirtualDisplay vd(display, clock);
+  SimProbe probe(vd, {});
+  probe.open();
+  MeasurementSet set;
+  for (const Vec3& v : signals) {
+    vd.show(v, 10, 0);
+    clock.sleep_s(2.0);
+    ProbeReading read = probe.read();
+    set.readings.push_back({v, read.XYZ, {}, read.uncertainty});
+  }
+  return set;
+}
+
 inline MeasurementSet read_on_sim(const std::string& display, const std::vector<Vec3>& signals) {
   SimulatedClock clock;
   VirtualDisplay vd(load_display_model(display), clock);
