@@ -10,14 +10,6 @@ namespace calkit {
 
 namespace {
 
-ToneCurve curve(double gamma, double toe = 0, double shoulder = 0) {
-  ToneCurve t;
-  t.gamma = gamma;
-  t.toe = toe;
-  t.shoulder = shoulder;
-  return t;
-}
-
 Mat3 rows(std::initializer_list<double> v) {
   Mat3 m;
   auto it = v.begin();
@@ -40,7 +32,8 @@ DisplayModel reference() {
   m.peak_nits = 250;
   m.black_nits = 0.002;
   m.black_xy = {0.3100, 0.3250};
-  m.tone = {curve(2.40, 0.0, 0.0), curve(2.405, 0.0, 0.005), curve(2.395, 0.0, -0.005)};
+  m.tone = {ToneCurve::power(2.40, 0.0, 0.0), ToneCurve::power(2.405, 0.0, 0.005),
+            ToneCurve::power(2.395, 0.0, -0.005)};
   m.crosstalk = rows({0.999, 0.001, 0.0, 0.0005, 0.999, 0.0005, 0.0, 0.001, 0.999});
   m.power_sag = 0.002;
   m.settle = {0.03, 0.05};
@@ -66,7 +59,8 @@ DisplayModel ips_lcd() {
   m.peak_nits = 320;
   m.black_nits = 0.15;
   m.black_xy = {0.2650, 0.2550};
-  m.tone = {curve(2.15, 0.030, 0.10), curve(2.25, 0.020, 0.05), curve(2.05, 0.050, -0.05)};
+  m.tone = {ToneCurve::power(2.15, 0.030, 0.10), ToneCurve::power(2.25, 0.020, 0.05),
+            ToneCurve::power(2.05, 0.050, -0.05)};
   m.crosstalk = rows({0.985, 0.012, 0.003, 0.010, 0.980, 0.010, 0.002, 0.015, 0.983});
   m.power_sag = 0.012;
   m.settle = {0.06, 0.15};  // LCD dark transitions are the slow ones
@@ -96,7 +90,7 @@ DisplayModel woled_tv() {
   m.peak_nits = 650;
   m.black_nits = 0.0005;
   m.black_xy = {0.3000, 0.3150};
-  m.tone = {curve(1.0), curve(1.01), curve(0.99)};
+  m.tone = {ToneCurve::power(1.0), ToneCurve::power(1.01), ToneCurve::power(0.99)};
   m.white_subpixel_fraction = 0.35;
   m.white_subpixel_xy = {0.3050, 0.3300};
   m.hdr.rolloff_start_nits = 420;
@@ -127,7 +121,7 @@ DisplayModel qdoled_hdr() {
   m.peak_nits = 1000;
   m.black_nits = 0.0003;
   m.black_xy = {0.3100, 0.3200};
-  m.tone = {curve(1.02), curve(1.0), curve(0.97)};
+  m.tone = {ToneCurve::power(1.02), ToneCurve::power(1.0), ToneCurve::power(0.97)};
   m.crosstalk = rows({0.997, 0.003, 0.0, 0.002, 0.996, 0.002, 0.0, 0.004, 0.996});
   m.power_sag = 0.004;
   m.hdr.rolloff_start_nits = 700;
@@ -158,7 +152,7 @@ DisplayModel miniled_hdr() {
   m.black_nits = 0.02;
   m.black_xy = {0.2800, 0.2850};
   m.black_bloom_nits = 0.4;
-  m.tone = {curve(1.03, 0.0, 0.02), curve(1.0), curve(0.98, 0.0, -0.02)};
+  m.tone = {ToneCurve::power(1.03, 0.0, 0.02), ToneCurve::power(1.0), ToneCurve::power(0.98, 0.0, -0.02)};
   m.crosstalk = rows({0.990, 0.008, 0.002, 0.006, 0.986, 0.008, 0.001, 0.010, 0.989});
   m.power_sag = 0.006;
   m.hdr.rolloff_start_nits = 1000;
@@ -188,7 +182,8 @@ DisplayModel projector() {
   m.peak_nits = 80;
   m.black_nits = 0.08;
   m.black_xy = {0.3150, 0.3450};
-  m.tone = {curve(2.30, 0.040, 0.15), curve(2.35, 0.040, 0.12), curve(2.25, 0.050, 0.18)};
+  m.tone = {ToneCurve::power(2.30, 0.040, 0.15), ToneCurve::power(2.35, 0.040, 0.12),
+            ToneCurve::power(2.25, 0.050, 0.18)};
   m.crosstalk = rows({0.995, 0.004, 0.001, 0.003, 0.994, 0.003, 0.001, 0.004, 0.995});
   m.white_subpixel_fraction = 0.15;
   m.white_subpixel_xy = {0.3200, 0.3500};

@@ -28,6 +28,13 @@ struct ToneCurve {
   double shoulder = 0;  // > -1; > 0 lifts the mid-tones, < 0 lowers them
   std::vector<double> table;
 
+  static ToneCurve power(double gamma, double toe = 0, double shoulder = 0) {
+    ToneCurve t;
+    t.gamma = gamma;
+    t.toe = toe;
+    t.shoulder = shoulder;
+    return t;
+  }
   double light(double v) const;
 };
 

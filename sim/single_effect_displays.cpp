@@ -12,14 +12,6 @@ namespace calkit {
 
 namespace {
 
-ToneCurve power(double gamma, double toe = 0, double shoulder = 0) {
-  ToneCurve t;
-  t.gamma = gamma;
-  t.toe = toe;
-  t.shoulder = shoulder;
-  return t;
-}
-
 Mat3 crosstalk(double share) {
   Mat3 m = Mat3::Constant(share);
   m.diagonal().setConstant(1 - 2 * share);
@@ -44,11 +36,11 @@ DisplayModel clean_display_model(bool hdr) {
     m.eotf = PanelEotf::Pq;
     m.peak_nits = 1000;
     m.black_nits = 0.002;
-    m.tone = {power(1), power(1), power(1)};
+    m.tone = {ToneCurve::power(1), ToneCurve::power(1), ToneCurve::power(1)};
   } else {
     m.peak_nits = 200;
     m.black_nits = 0.05;
-    m.tone = {power(2.2), power(2.2), power(2.2)};
+    m.tone = {ToneCurve::power(2.2), ToneCurve::power(2.2), ToneCurve::power(2.2)};
   }
   return m;
 }
@@ -75,7 +67,7 @@ std::vector<SingleEffectDisplay> single_effect_displays() {
       for (ToneCurve& t : m.tone) t.shoulder = shoulder;
     });
   add("tone shape", "gammas 2.1 2.2 2.35", false, [](DisplayModel& m) {
-    m.tone = {power(2.1), power(2.2), power(2.35)};
+    m.tone = {ToneCurve::power(2.1), ToneCurve::power(2.2), ToneCurve::power(2.35)};
   });
   for (double share : {0.15, 0.35, 0.45})
     add("white sub-pixel", fmt::format("share {:g}", share), false,

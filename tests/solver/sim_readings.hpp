@@ -11,7 +11,7 @@
 
 namespace calkit::test {
 
-// The same for any display model, each reading with the 1-sigma the SimProbe states for it.
+// Each reading with the 1-sigma the SimProbe states for it, as a probe's driver states it.
 inline MeasurementSet read_model_on_sim(const DisplayModel& display, const std::vector<Vec3>& signals) {
   SimulatedClock clock;
   VirtualDisplay vd(display, clock);
@@ -27,18 +27,9 @@ inline MeasurementSet read_model_on_sim(const DisplayModel& display, const std::
   return set;
 }
 
+// The same for a built-in display by name.
 inline MeasurementSet read_on_sim(const std::string& display, const std::vector<Vec3>& signals) {
-  SimulatedClock clock;
-  VirtualDisplay vd(load_display_model(display), clock);
-  SimProbe probe(vd, {});
-  probe.open();
-  MeasurementSet set;
-  for (const Vec3& v : signals) {
-    vd.show(v, 10, 0);
-    clock.sleep_s(2.0);
-    set.readings.push_back({v, probe.read().XYZ, {}});
-  }
-  return set;
+  return read_model_on_sim(load_display_model(display), signals);
 }
 
 }  // namespace calkit::test
