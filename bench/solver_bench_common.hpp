@@ -27,13 +27,16 @@ inline bool display_is_hdr(const std::string& name) {
   return calkit::load_display_model(name).eotf == calkit::PanelEotf::Pq;
 }
 
-// Patches shown as a 10% window on black, read after the display settled.
+// Patches shown as a 10% window on black, read after the display settled. `noise` scales the
+// SimProbe's noise (relative and floor) and the uncertainty it states.
 inline calkit::MeasurementSet measure_model(const calkit::DisplayModel& display, const std::vector<Vec3>& rgb,
-                                            std::uint64_t seed) {
+                                            std::uint64_t seed, double noise = 1) {
   calkit::SimulatedClock clock;
   calkit::VirtualDisplay vd(display, clock);
   calkit::SimProbeOptions options;
   options.seed = seed;
+  options.relative_noise *= noise;
+  options.noise_floor_nits *= noise;
   calkit::SimProbe probe(vd, options);
   probe.open();
   calkit::MeasurementSet set;
@@ -52,8 +55,8 @@ inline calkit::MeasurementSet measure_model(const calkit::DisplayModel& display,
 }
 
 inline calkit::MeasurementSet measure_on_sim(const std::string& display, const std::vector<Vec3>& rgb,
-                                             std::uint64_t seed) {
-  return measure_model(calkit::load_display_model(display), rgb, seed);
+                                             std::uint64_t seed, double noise = 1) {
+  return measure_model(calkit::load_display_model(display), rgb, seed, noise);
 }
 
 // Target-encoded verification signals (`calkit verify --set accuracy`): a 21-step greyscale,

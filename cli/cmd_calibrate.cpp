@@ -29,6 +29,7 @@
 #include "patches/patch_set_table.hpp"
 #include "patches/patch_sets.hpp"
 #include "report/html/verification_page.hpp"
+#include "solver/adaptive.hpp"
 #include "solver/solve.hpp"
 #include "upload/upload_destinations.hpp"
 
@@ -48,6 +49,7 @@ struct CalibrateArgs {
   bool no_wait = false;
   bool no_adjust = false;
   bool curves_only = false;
+  bool adaptive = false;
   int icc_version = 0;  // 0: 4 for an ICC device link (--lut NAME.icc), 2 for the display profile
   std::string upload;   // --upload DEST (upload/upload_destinations.hpp)
   bool strict = false;
@@ -94,28 +96,91 @@ PatchSet profiling_patches(const CalibrateArgs& a, const Files& f, const Target&
   return set;
 }
 
-MeasurementSet measure_profile(const CalibrateArgs& a, const Files& f, Rig& rig, const PatchSet& patches,
-                               const std::atomic<bool>* stop) {
-  if (reuse(a, f.profile)) return read_measurements(f.profile);
+// Measures `patches` into `out` (journaled: an interrupted run continues with --resume), and
+// returns the readings as read back from it.
+MeasurementSet measure_into(const CalibrateArgs& a, Rig& rig, const PatchSet& patches, const fs::path& patches_file,
+                            const fs::path& out, const std::string& label, const std::atomic<bool>* stop) {
+  if (reuse(a, out)) return read_measurements(out);
   load_display_luts(rig, nullptr, nullptr);  // the display as it is
   Session session(*rig.probe, *rig.pattern, *rig.clock, session_options(a.chain));
   JournaledRunOptions options;
   options.resume = a.resume;
   options.quiet = a.chain.quiet;
-  options.label = "profile";
+  options.label = label;
   options.stop = stop;
   options.rig = rig_binding(a.chain.rig, rig);
   options.info = {{"created_by", std::string("calkit calibrate ") + CALKIT_VERSION},
                   {"display", a.chain.rig.display},
                   {"probe", rig.probe->identity().model},
                   {"pattern_generator", rig.pattern->name()},
-                  {"patches", f.patches.string()},
+                  {"patches", patches_file.string()},
                   {"window_percent", fmt::format("{}", a.chain.window)}};
-  SessionResult result = measure_journaled(session, patches, f.profile, options);
-  if (!result.complete) throw_interrupted("the profiling measurement", journal_path_for(f.profile).string());
-  // The solve reads the readings back from profile.ti3, as a resumed run does: .ti3 stores them
+  SessionResult result = measure_journaled(session, patches, out, options);
+  if (!result.complete) throw_interrupted("the " + label + " measurement", journal_path_for(out).string());
+  // The solve reads the readings back from the file, as a resumed run does: .ti3 stores them
   // normalised to the white (ArgyllCMS's convention), which does not return every double to its
   // last bit, and an interrupted run must solve to the same bytes as an uninterrupted one.
+  return read_measurements(out);
+}
+
+MeasurementSet measure_profile(const CalibrateArgs& a, const Files& f, Rig& rig, const PatchSet& patches,
+                               const std::atomic<bool>* stop) {
+  return measure_into(a, rig, patches, f.patches, f.profile, "profile", stop);
+}
+
+// --adaptive (issue 20, solver/adaptive.hpp): a starting set, then batches chosen from the
+// readings so far until the budget is spent or the model predicts two batches in a row to within
+// 1.2 times the meter's noise. Each batch is a pair of files, patches-batch-K.ti1 and
+// profile-batch-K.ti3, and each choice is made from the batches before it as read back from their
+// files, so a resumed run makes the same choices (the journal, keyed on the patch values, checks
+// it). All batches together are profile.ti3.
+MeasurementSet measure_profile_adaptively(const CalibrateArgs& a, const Files& f, Rig& rig, const Target& target,
+                                          const std::atomic<bool>* stop) {
+  if (reuse(a, f.profile)) return read_measurements(f.profile);
+  const AdaptivePlan plan = adaptive_plan(a.patches);
+  const bool sdr_on_pq = rig.display && rig.display->model().eotf == PanelEotf::Pq && !target.hdr();
+  MeasurementSet all;
+  std::vector<int> sizes;
+  int within_noise = 0;
+  for (int k = 0; int(all.readings.size()) < a.patches; ++k) {
+    PatchSet batch;
+    AdaptiveBatch next;
+    if (k == 0) {
+      batch = adaptive_starting_set(target.hdr(), a.patches, plan.start);
+      if (sdr_on_pq) scale_for_sdr_on_pq_input(batch, target.white_nits);
+    } else {
+      AdaptiveOptions options;
+      options.count = std::min(plan.batch, a.patches - int(all.readings.size()));
+      next = next_adaptive_batch(all, target, options);
+      say(a, fmt::format("batch {}: {} patches where the model fitted to {} readings is least sure (fit {:.3f} dE, "
+                         "predicted error of a new reading {:.3f} dE, residuals {:.2f}x the noise's variance)",
+                         k, next.rgb.size(), next.readings, next.fit_rms, next.predicted_rms, next.chi2));
+      if (next.rgb.empty()) break;
+      batch = PatchSet{fmt::format("adaptive batch {}", k), next.rgb};
+    }
+    const fs::path patches_file = fs::path(a.out_dir) / fmt::format("patches-batch-{}.ti1", k);
+    if (!reuse(a, patches_file)) write_patches(patches_file, batch);
+    MeasurementSet read =
+        measure_into(a, rig, batch, patches_file, fs::path(a.out_dir) / fmt::format("profile-batch-{}.ti3", k),
+                     fmt::format("profile batch {}", k), stop);
+    if (k > 0) {
+      BatchPrediction p = predict_batch(next.model, read);
+      say(a, fmt::format("batch {}: the model predicted its {} readings to {:.3f} dE RMS ({:.2f}x the meter's noise)",
+                         k, p.readings, p.rms, p.noise_units));
+      within_noise = p.noise_units <= 1.2 ? within_noise + 1 : 0;
+    }
+    if (all.info.empty()) all.info = read.info;
+    all.readings.insert(all.readings.end(), read.readings.begin(), read.readings.end());
+    sizes.push_back(int(read.readings.size()));
+    if (within_noise >= 2) {
+      say(a, fmt::format("stopping at {} of {} patches: the model predicts new readings within the meter's noise",
+                         all.readings.size(), a.patches));
+      break;
+    }
+  }
+  all.info["patches"] = "patches-batch-*.ti1";
+  all.info["adaptive_batches"] = fmt::format("{}", fmt::join(sizes, " "));
+  write_measurements(f.profile, all);
   return read_measurements(f.profile);
 }
 
@@ -186,8 +251,8 @@ void run(const CalibrateArgs& a) {
     if (stop->load())
       throw CommandFailed{kExitInterrupted, "interrupted while adjusting the display: nothing measured"};
   }
-  PatchSet patches = profiling_patches(a, f, target, rig);
-  MeasurementSet profile = measure_profile(a, f, rig, patches, stop);
+  MeasurementSet profile = a.adaptive ? measure_profile_adaptively(a, f, rig, target, stop)
+                                      : measure_profile(a, f, rig, profiling_patches(a, f, target, rig), stop);
   // One target for the solve and both verifications: the LUT carries the display facts it was
   // solved for, and the profile's model says which colours the display shows.
   Lut3d lut = solve_lut(a, f, profile, target);
@@ -254,11 +319,17 @@ void add_calibrate(CLI::App& app) {
       "mastering peak and roll-off onto the display's measured black and peak) and leave out colours\n"
       "the display cannot show (reported, not judged).\n"
       "Example: calkit calibrate --probe sim --display sim:woled-tv --target bt1886 --patches 1000 -o out/\n"
+      "         calkit calibrate --probe sim --display sim:ips-lcd --adaptive --patches 250 -o out/\n"
       "         calkit calibrate --probe sim --display sim:ips-lcd --curves-only -o desk/\n"
       "         calkit calibrate --probe sim --display sim:ips-lcd --lut calibration.icc --icc-version 2 -o out/");
   add_chain_options(cmd, a->chain);
-  cmd->add_option("--patches,-n", a->patches, "profiling patches (the recommended set for the target)")
+  cmd->add_option("--patches,-n", a->patches,
+                  "profiling patches (the recommended set for the target); with --adaptive, the most measured")
       ->capture_default_str();
+  cmd->add_flag("--adaptive", a->adaptive,
+                "measure a starting set, then batches chosen where the model fitted to the readings so far is least "
+                "sure (patches-batch-K.ti1, profile-batch-K.ti3); stops early when it predicts new readings within "
+                "the meter's noise");
   cmd->add_option("--verify-set", a->verify_set,
                   "verification set: hdr (PQ default: greys over the PQ range, P3 colours at the display's levels), "
                   "accuracy (SDR default: as bench/accuracy), extended, colorchecker, greyscale, ...");

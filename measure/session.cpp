@@ -11,13 +11,20 @@
 namespace calkit {
 namespace {
 
-bool readings_agree(const Vec3& a, const Vec3& b, const SettleOptions& s) {
-  double dY = std::abs(a.y() - b.y());
-  if (dY > s.tolerance * std::max(a.y(), b.y()) + s.floor_nits) return false;
-  Xy xa = xy_from_XYZ(a), xb = xy_from_XYZ(b);
+// Two readings of one patch agree when they differ by no more than the tolerance plus what the
+// probe's stated noise explains (3 sigma of the difference): a settled patch then takes two
+// readings however noisy the probe is there (near black, above all), and a patch still changing
+// by more than the noise is read again. A probe that states no noise is held to the tolerance.
+bool readings_agree(const ProbeReading& a, const ProbeReading& b, const SettleOptions& s) {
+  const Vec3 noise = 3 * (a.uncertainty.cwiseAbs2() + b.uncertainty.cwiseAbs2()).cwiseSqrt();
+  const double brighter = std::max(a.XYZ.y(), b.XYZ.y());
+  if (std::abs(a.XYZ.y() - b.XYZ.y()) > s.tolerance * brighter + s.floor_nits + noise.y()) return false;
   // Chromaticity of near-black readings is noise; luminance agreement is enough there.
-  if (std::max(a.y(), b.y()) < 20 * s.floor_nits) return true;
-  return std::hypot(xa.x - xb.x, xa.y - xb.y) <= s.xy_tolerance;
+  if (brighter < 20 * s.floor_nits) return true;
+  // x = X / (X + Y + Z): a component's noise moves x and y by about its sigma over the sum.
+  const double xy_noise = noise.maxCoeff() / std::max(std::min(a.XYZ.sum(), b.XYZ.sum()), 1e-12);
+  Xy xa = xy_from_XYZ(a.XYZ), xb = xy_from_XYZ(b.XYZ);
+  return std::hypot(xa.x - xb.x, xa.y - xb.y) <= s.xy_tolerance + xy_noise;
 }
 
 }  // namespace
@@ -65,7 +72,7 @@ ProbeReading Session::read_settled() {
   for (int reads = 1; reads < s.max_reads; ++reads) {
     wait(s.interval_s);
     ProbeReading current = read_valid();
-    if (readings_agree(previous.XYZ, current.XYZ, s)) return current;
+    if (readings_agree(previous, current, s)) return current;
     previous = current;
   }
   return previous;  // never settled within max_reads: keep the latest, the closest to settled

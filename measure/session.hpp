@@ -21,7 +21,9 @@ struct SettleOptions {
   SettleMode mode = SettleMode::Fixed;
   double delay_s = 0.2;  // Fixed: the wait; Stable: the wait before the first reading
   // Stable: read until two consecutive readings agree: |ΔY| <= tolerance * Y + floor_nits and
-  // |Δxy| <= xy_tolerance, at most max_reads readings, interval_s apart.
+  // |Δxy| <= xy_tolerance, each widened by 3 sigma of the difference the probe's stated noise
+  // gives (issue 20: a settled dark patch is not read again for its noise), at most max_reads
+  // readings, interval_s apart.
   double tolerance = 0.005;
   double floor_nits = 0.01;
   double xy_tolerance = 0.001;

@@ -366,6 +366,15 @@ PatchSet recommended_patch_set(bool hdr, int count) {
   return set;
 }
 
+PatchSet adaptive_starting_set(bool hdr, int budget, int start) {
+  require_count("adaptive start", start, 1, budget);
+  PatchSet set = recommended_patch_set(hdr, budget);
+  set.rgb.resize(start);
+  set.description = fmt::format("adaptive starting set: the first {} patches of the recommended {} set of {}", start,
+                                hdr ? "HDR" : "SDR", budget);
+  return set;
+}
+
 void scale_for_sdr_on_pq_input(PatchSet& set, double white_nits) {
   double top = std::min(1.0, pq_inverse_eotf(2 * white_nits));
   for (Vec3& v : set.rgb) v *= top;

@@ -175,6 +175,27 @@ InterpolationError interpolation_error(const Lut3d& lut, const DeviceMapper& map
 
 }  // namespace
 
+Target target_for_display(const Target& target_in, const FittedDisplayModel& model, double* neutral_min_nits,
+                          double* neutral_max_nits, std::vector<std::string>* notes) {
+  // The target's display facts: the measured black (BT.1886 black compensation, the PQ roll-off's
+  // black) and the brightest grey of the target white (the PQ roll-off's peak).
+  Target target = target_in;
+  if (!target.shared_black) target.display_black_XYZ = model.XYZ(Vec3::Zero()).cwiseMax(0.0);
+  DeviceMapper::neutral_range(model, target.container.white, neutral_min_nits, neutral_max_nits);
+  if (target.hdr()) {
+    target.display_peak_nits = *neutral_max_nits;
+  } else if (target.white_nits > *neutral_max_nits) {
+    if (notes)
+      notes->push_back(
+          fmt::format("white lowered from {:g} to {:.2f} cd/m²: the brightest target-white grey the display shows",
+                      target.white_nits, *neutral_max_nits));
+    target.white_nits = *neutral_max_nits;
+  }
+  if (!target.hdr() && target.display_black_XYZ.y() >= target.white_nits * 0.5)
+    throw ValueError("XYZ", "the display's black is brighter than half its white");
+  return target;
+}
+
 SolveResult solve(const MeasurementSet& set, const Target& target_in, const SolveOptions& options) {
   if (options.lut_size != 0 && (options.lut_size < 2 || options.lut_size > 256))
     throw ValueError("size", "LUT size must be between 2 and 256 nodes per axis");
@@ -195,23 +216,10 @@ SolveResult solve(const MeasurementSet& set, const Target& target_in, const Solv
   if (!result.bias.passed) result.warnings.push_back(result.bias.verdict());
   auto t1 = std::chrono::steady_clock::now();
 
-  // The target's display facts: the measured black (BT.1886 black compensation, the PQ roll-off's
-  // black) and the brightest grey of the target white (the PQ roll-off's peak).
-  Target& target = result.target;
-  target = target_in;
+  result.target =
+      target_for_display(target_in, result.model, &result.neutral_min_nits, &result.neutral_max_nits, &result.notes);
+  const Target& target = result.target;
   Vec3 model_black = result.model.XYZ(Vec3::Zero()).cwiseMax(0.0);
-  if (!target.shared_black) target.display_black_XYZ = model_black;
-  DeviceMapper::neutral_range(result.model, target.container.white, &result.neutral_min_nits, &result.neutral_max_nits);
-  if (target.hdr()) {
-    target.display_peak_nits = result.neutral_max_nits;
-  } else if (target.white_nits > result.neutral_max_nits) {
-    result.notes.push_back(
-        fmt::format("white lowered from {:g} to {:.2f} cd/m²: the brightest target-white grey the display shows",
-                    target.white_nits, result.neutral_max_nits));
-    target.white_nits = result.neutral_max_nits;
-  }
-  if (!target.hdr() && target.display_black_XYZ.y() >= target.white_nits * 0.5)
-    throw ValueError("XYZ", "the display's black is brighter than half its white");
 
   // A colour the model reproduces to within its own fit error is one the display shows.
   DeviceMapper mapper(result.model, target, result.fit.model_rms);

@@ -55,6 +55,13 @@ struct SolveResult {
 
 SolveResult solve(const MeasurementSet& set, const Target& target, const SolveOptions& options = {});
 
+// The target with the display facts of a fitted model filled in, as solve() fills them: its
+// black (unless the target shares one), and for PQ its peak; an SDR white the display cannot
+// reach is lowered to the brightest target-white grey it shows (said in `notes`). Throws
+// ValueError when the display's black is brighter than half the SDR white.
+Target target_for_display(const Target& target, const FittedDisplayModel& model, double* neutral_min_nits,
+                          double* neutral_max_nits, std::vector<std::string>* notes = nullptr);
+
 // 33 for SDR targets, 65 for PQ: a PQ display's roll-off and clip near its peak bend the inverse
 // inside a 33³ cell, and interpolating across the bend costs up to 4-7 dE ITP on the built-in
 // displays where 65³ stays under 2 at the 95th percentile (bench_accuracy).

@@ -184,3 +184,38 @@ TEST_CASE("a stop request ends the session after the current reading") {
   CHECK_FALSE(result.complete);
   CHECK(result.taken == 3);
 }
+
+// Issue 20 item 4: a colorimeter that does not integrate longer near black (its noise floor ten
+// times the SimProbe's, its integration fixed) reads dark patches with noise well above the
+// stability tolerance. The display here settles in 30 ms, so every patch is settled at its first
+// reading: two readings are all a patch needs, and the noise the probe states for each reading
+// says by how much two readings of a settled patch differ.
+TEST_CASE("read-until-stable does not re-read a settled dark patch for the noise the probe states") {
+  PatchSet set{"near black and bright greys", {}};
+  for (double v : {0.02, 0.04, 0.06, 0.08, 0.1, 0.5, 0.8, 1.0}) set.rgb.push_back(Vec3::Constant(v));
+  SessionOptions stable;
+  stable.patch.window_percent = 10;
+  stable.settle.mode = SettleMode::Stable;
+  stable.settle.max_reads = 8;
+  SimProbeOptions noisy;
+  noisy.noise_floor_nits = 0.03;
+  noisy.max_integration_s = noisy.base_integration_s;
+  for (std::uint64_t seed : {1u, 2u, 3u}) {
+    noisy.seed = seed;
+    SimulatedClock clock;
+    VirtualDisplay display(reference_with_settle(0.03), clock);
+    SimProbe probe(display, noisy);
+    probe.open();
+    VirtualPatternGenerator pattern(display);
+    SessionResult result = Session(probe, pattern, clock, stable).run(set, nullptr);
+    REQUIRE(result.complete);
+    INFO("seed " << seed << ": " << result.probe_reads << " reads for " << set.rgb.size() << " patches");
+    // 3 sigma of a difference: a settled patch is re-read with probability 0.3 %.
+    CHECK(result.probe_reads <= int(2 * set.rgb.size()) + 1);
+    // Each accepted reading is the settled light within the noise the probe states for it.
+    for (std::size_t i = 0; i < set.rgb.size(); ++i) {
+      const Reading& r = result.set.readings[i];
+      CHECK(std::abs(r.XYZ.y() - display.steady_XYZ(set.rgb[i], 10).y()) < 4 * r.uncertainty.y());
+    }
+  }
+}
