@@ -178,6 +178,7 @@ MeasurementSet measure_profile_adaptively(const CalibrateArgs& a, const Files& f
       break;
     }
   }
+  all.info.erase("patch_set_hash");  // each batch file has its own
   all.info["patches"] = "patches-batch-*.ti1";
   all.info["adaptive_batches"] = fmt::format("{}", fmt::join(sizes, " "));
   write_measurements(f.profile, all);

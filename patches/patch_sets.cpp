@@ -346,10 +346,12 @@ PatchSet accuracy_verification_set() {
 
 // --- Profiling recommendation ----------------------------------------------------------------
 
-PatchSet recommended_patch_set(bool hdr, int count) {
-  require_count("recommended", count, 32, 20000);
-  // Shares follow the presets DisplayCAL ships (SDR 1553: 97 greys, 33 per channel; HDR 175:
-  // 49 greys, 17 per channel): HDR sets are small and grey-heavy because of ABL and time.
+namespace {
+
+// The greys, near-black greys and single-channel ramps of the recommended set of `count`. Shares
+// follow the presets DisplayCAL ships (SDR 1553: 97 greys, 33 per channel; HDR 175: 49 greys, 17
+// per channel): HDR sets are small and grey-heavy because of ABL and time.
+std::vector<Vec3> recommended_structure(bool hdr, int count) {
   int greys = std::clamp(hdr ? count * 28 / 100 : count / 16, 9, 256);
   int near_black = std::clamp(count / 40, 3, 64);
   int ramp = std::clamp(hdr ? count / 10 : count / 48, 3, 64);
@@ -361,17 +363,28 @@ PatchSet recommended_patch_set(bool hdr, int count) {
       p[c] = double(i) / ramp;
       fixed.push_back(p);
     }
+  return fixed;
+}
+
+}  // namespace
+
+PatchSet recommended_patch_set(bool hdr, int count) {
+  require_count("recommended", count, 32, 20000);
   PatchSet set{fmt::format("recommended {} profiling set, {} patches", hdr ? "HDR" : "SDR", count), {}};
-  set.rgb = farthest_point_fill(fixed, count, 1);
+  set.rgb = farthest_point_fill(recommended_structure(hdr, count), count, 1);
   return set;
 }
 
 PatchSet adaptive_starting_set(bool hdr, int budget, int start) {
-  require_count("adaptive start", start, 1, budget);
-  PatchSet set = recommended_patch_set(hdr, budget);
-  set.rgb.resize(start);
-  set.description = fmt::format("adaptive starting set: the first {} patches of the recommended {} set of {}", start,
-                                hdr ? "HDR" : "SDR", budget);
+  require_count("adaptive start", start, 32, budget);
+  std::vector<Vec3> fixed = recommended_structure(hdr, budget);
+  // An HDR budget's structure (28 % greys, a tenth per channel) can outgrow the start: all of it
+  // is measured first all the same.
+  const int size = std::max<int>(start, int(fixed.size()));
+  PatchSet set{fmt::format("adaptive starting set: {} patches, the greys and ramps of the recommended {} set of {}",
+                           size, hdr ? "HDR" : "SDR", budget),
+               {}};
+  set.rgb = farthest_point_fill(fixed, size, 1);
   return set;
 }
 

@@ -80,10 +80,11 @@ std::vector<double> hdr_verification_classes(double peak_nits);
 // --- Profiling recommendation ----------------------------------------------------------------
 // Greyscale, near-black greys, single-channel ramps and an optimised fill, `count` in total.
 PatchSet recommended_patch_set(bool hdr, int count);
-// The first `start` patches of the recommended set of `budget`: the starting set of an adaptive
-// run (solver/adaptive.hpp). Its greys, near-black greys and channel ramps come first and are
-// all there (the tone curves rest on them); the space-filling rest is cut short, and the batches
-// that follow go where the readings show they are needed.
+// The starting set of an adaptive run of `budget` patches (solver/adaptive.hpp): the greys,
+// near-black greys and channel ramps of the recommended set of `budget` (the tone curves rest on
+// them), then a space-filling fill up to `start` patches (more when the greys and ramps alone are
+// more: an HDR set's 28 % greys and a tenth per channel); the batches that follow go where the
+// readings show they are needed.
 PatchSet adaptive_starting_set(bool hdr, int budget, int start);
 // A display with a PQ input calibrated to an SDR target only ever receives signals up to about
 // PQ(white): the set is scaled to PQ(2 × white), so the patches fall where the LUT will drive the

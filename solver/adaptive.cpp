@@ -6,6 +6,7 @@
 #include <random>
 
 #include "color/difference.hpp"
+#include "color/transfer.hpp"
 #include "core/error.hpp"
 #include "solver/invert.hpp"
 #include "solver/noise_model.hpp"
@@ -36,9 +37,12 @@ std::vector<Vec3> candidate_signals(const FittedDisplayModel& model, const Targe
   std::mt19937_64 random(options.seed);
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   std::vector<Vec3> signals;
+  // PQ content is clipped at the mastering peak: signals above it ask for the colour at it.
+  const double top = target.hdr() && !target.reference_XYZ ? pq_inverse_eotf(target.mastering_peak) : 1.0;
   const int greys = std::max(16, options.candidates / 20);
-  for (int i = 0; i < greys; ++i) signals.push_back(Vec3::Constant(double(i) / (greys - 1)));
-  while (int(signals.size()) < options.candidates) signals.emplace_back(unit(random), unit(random), unit(random));
+  for (int i = 0; i < greys; ++i) signals.push_back(Vec3::Constant(top * i / (greys - 1)));
+  while (int(signals.size()) < options.candidates)
+    signals.push_back(top * Vec3(unit(random), unit(random), unit(random)));
   std::vector<Vec3> rgb;
   rgb.reserve(signals.size());
   for (const Vec3& s : signals) {

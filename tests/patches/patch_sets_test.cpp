@@ -239,6 +239,35 @@ TEST_CASE("recommended sets hold a grey ramp, black, white and single-channel ra
   }
 }
 
+// Issue 20: an HDR budget's greys and ramps (28 % and a tenth per channel) outgrow a 40 % start;
+// cut short, the start had no green or blue ramp, and the fit that followed on a PQ panel missed by
+// 13 dE ITP. Every channel's tone curve needs readings of that channel alone, and the start holds
+// all the greys and ramps the fixed set of the same budget has.
+TEST_CASE("an adaptive starting set holds black, white, the budget's greys and a ramp of every channel") {
+  for (bool hdr : {false, true})
+    for (auto [budget, start] : {std::pair{175, 70}, std::pair{250, 100}, std::pair{1000, 400}}) {
+      CAPTURE(hdr);
+      CAPTURE(budget);
+      PatchSet set = adaptive_starting_set(hdr, budget, start);
+      REQUIRE(int(set.rgb.size()) >= start);
+      REQUIRE(int(set.rgb.size()) <= budget);
+      auto greys_in = [](const std::vector<Vec3>& rgb) {
+        return std::count_if(rgb.begin(), rgb.end(), [](const Vec3& p) { return p.x() == p.y() && p.y() == p.z(); });
+      };
+      CHECK(greys_in(set.rgb) >= greys_in(recommended_patch_set(hdr, budget).rgb));
+      int greys = 0, channel[3] = {0, 0, 0};
+      for (const Vec3& p : set.rgb) {
+        if (p.x() == p.y() && p.y() == p.z()) ++greys;
+        for (int c = 0; c < 3; ++c)
+          if (p[c] > 0 && (p.array() > 0).count() == 1) ++channel[c];
+      }
+      CHECK(greys >= 9);
+      for (int c = 0; c < 3; ++c) CHECK(channel[c] >= 3);
+      CHECK(std::count(set.rgb.begin(), set.rgb.end(), Vec3(0, 0, 0)) == 1);
+      CHECK(std::count(set.rgb.begin(), set.rgb.end(), Vec3(1, 1, 1)) == 1);
+    }
+}
+
 TEST_CASE(".ti1 round trip keeps every patch and ArgyllCMS fakeread accepts the file") {
   std::string dir = scratch("ti1");
   PatchSet set = order_for_measurement(recommended_patch_set(false, 120));
