@@ -19,8 +19,10 @@ double min3(const Vec3& v) { return std::min({v[0], v[1], v[2]}); }
 
 // Weight of the smoothness penalty on the tone curves' log-log slope changes, and of the ridge
 // on the white sub-pixel (relative to the display's white luminance). Residuals are in dE units,
-// so these only matter where the readings say little.
+// so these only matter where the readings say little. The curves are also fitted a hundred
+// times stiffer (closer to one power law each), and the readings choose (fit_display_model_into).
 constexpr double kCurveSmoothness = 0.3;
+constexpr double kStiffCurveSmoothness = 30;
 constexpr double kWhiteRidge = 1.0;
 
 struct Parameters {
@@ -88,6 +90,7 @@ struct Problem {
   std::vector<Mat3> whiten;
   std::vector<double> fit_weight;  // the same as one number, s / (RMS noise size): the correction's weight
   std::vector<double> weight;      // 1 / (perceptual size of the noise floor, floored): the reports' weight
+  double curve_smoothness;
 };
 
 // The noise's covariance in the perceptual space at a reading, J·diag(σ²)·Jᵀ, with the columns
@@ -118,10 +121,10 @@ double reading_weight(const PerceptualSpace& space, const Vec3& XYZ, double floo
 }
 
 // The curve smoothness and white ridge terms.
-Eigen::VectorXd regulariser(const Parameters& p, double white_Y) {
+Eigen::VectorXd regulariser(const Parameters& p, double white_Y, double curve_smoothness) {
   std::vector<double> extra;
   for (int c = 0; c < 4; ++c)
-    for (double d : p.curves[c].slope_changes()) extra.push_back(std::sqrt(kCurveSmoothness) * d);
+    for (double d : p.curves[c].slope_changes()) extra.push_back(std::sqrt(curve_smoothness) * d);
   for (int i = 0; i < 3; ++i) extra.push_back(std::sqrt(kWhiteRidge) * p.white[i] / white_Y);
   return Eigen::Map<Eigen::VectorXd>(extra.data(), Eigen::Index(extra.size()));
 }
@@ -129,7 +132,7 @@ Eigen::VectorXd regulariser(const Parameters& p, double white_Y) {
 // Residual vector: 3 per reading (dE units), then the regulariser.
 Eigen::VectorXd residuals(const Problem& pr, const Parameters& p) {
   int m = int(pr.data.size());
-  Eigen::VectorXd extra = regulariser(p, pr.white_Y);
+  Eigen::VectorXd extra = regulariser(p, pr.white_Y, pr.curve_smoothness);
   Eigen::VectorXd r(3 * m + extra.size());
   for (int i = 0; i < m; ++i)
     r.segment<3>(3 * i) = pr.whiten[i] * (pr.space.from_XYZ(base_of(p, pr.data[i].rgb)) - pr.target[i]);
@@ -223,7 +226,7 @@ Eigen::MatrixXd jacobian(const Problem& pr, const Parameters& p, const std::vect
     w[col] += h;
     Parameters q = p;
     unpack(w, q);
-    Eigen::VectorXd extra = regulariser(q, pr.white_Y);
+    Eigen::VectorXd extra = regulariser(q, pr.white_Y, pr.curve_smoothness);
     for (int row = 0; row < rows; ++row) J(3 * m + row, col) = (extra[row] - r0[3 * m + row]) / h;
   }
   return J;
@@ -416,7 +419,7 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
   bool black_measured = false;
   Parameters p = initial_parameters(data, options.noise.floor_nits, &white_Y, &black_measured);
   if (!(white_Y > 0)) throw ValueError("XYZ", "no reading brighter than black: cannot fit a display model");
-  Problem pr{data, {}, space, white_Y, options.white_subpixel, {}, {}, {}};
+  Problem pr{data, {}, space, white_Y, options.white_subpixel, {}, {}, {}, kCurveSmoothness};
   std::vector<Vec3> sigma = reading_sigmas(data, options.noise);
   std::vector<Mat3> covariance;
   std::vector<double> noise_size;
@@ -502,6 +505,30 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
   p = candidates[best()];
   report.iterations = fits_done[best()].iterations;
   report.converged = fits_done[best()].converged;
+  // How many shapes the tone curves may take is the readings' to say: the fit is continued with
+  // the curves a hundred times stiffer, and the one with the lower expected prediction error
+  // wins (Mallows' Cp, Technometrics 15(4):661, 1973: the noise-weighted residual plus twice the
+  // noise variance per effective parameter; the whitened residuals' noise variance is typical²).
+  // Readings of a power-law panel choose the stiff curves, a WOLED's bent tone the supple ones
+  // (solver/README.md: sim:reference 1.65 -> 1.55x the exact-inverse floor at 500 patches).
+  {
+    Problem stiff = pr;
+    stiff.curve_smoothness = kStiffCurveSmoothness;
+    Parameters q = p;
+    BaseFit fit = fit_base(stiff, q, black_measured, options);
+    auto risk = [&](const Problem& problem, const Parameters& params) {
+      const Eigen::Index readings_rows = 3 * Eigen::Index(data.size());
+      return residuals(problem, params).head(readings_rows).squaredNorm() +
+             2 * typical * typical * effective_parameters(problem, params, black_measured);
+    };
+    if (risk(stiff, q) < risk(pr, p)) {
+      p = q;
+      pr.curve_smoothness = kStiffCurveSmoothness;
+      report.stiff_curves = true;
+      report.iterations += fit.iterations;
+      report.converged = fit.converged;
+    }
+  }
   report.base_effective_parameters = effective_parameters(pr, p, black_measured);
 
   model.black_ = p.black;

@@ -211,3 +211,23 @@ TEST_CASE("bias test on single-effect displays: white sub-pixel share and colour
 }
 TEST_CASE("bias test on single-effect displays: crosstalk") { check_single_effect("crosstalk"); }
 TEST_CASE("bias test on single-effect displays: power sag with the patch's load") { check_single_effect("power sag"); }
+
+// Issue 20: how many shapes the tone curves may take is the readings' to say. A panel whose tone
+// is one power law per channel (a straight line in log-log) needs no bends, and its readings
+// choose the stiff curves, which carry less of the noise into the model; a WOLED TV's tone bends in the
+// shadows and at its shoulder, and its readings keep the supple ones.
+TEST_CASE("fit: the readings choose stiff tone curves for a power-law panel, supple ones for a WOLED") {
+  const std::vector<Vec3> signals = recommended_patch_set(false, 500).rgb;
+  auto fit_of = [](const MeasurementSet& set) {
+    std::vector<Reading> readings = usable_readings(set);
+    FittedDisplayModel model;
+    return fit_display_model_into(model, readings, fit_space(readings, false));
+  };
+  for (const SingleEffectDisplay& d : single_effect_displays()) {
+    if (d.effect != "none" || d.model.eotf == PanelEotf::Pq) continue;
+    FitReport clean = fit_of(test::read_model_on_sim(d.model, signals));
+    CHECK(clean.stiff_curves);
+  }
+  FitReport woled = fit_of(test::read_on_sim("sim:woled-tv", signals));
+  CHECK_FALSE(woled.stiff_curves);
+}
