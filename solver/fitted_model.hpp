@@ -56,7 +56,8 @@ struct FitReport {
   // Tibshirani 1990, "Generalized Additive Models", 3.5), fixed parameters left out. With the
   // correction's own trace, what the residuals' degrees of freedom lose (solver/bias_test.hpp).
   double base_effective_parameters = 0;
-  // The readings chose the stiff tone curves (near one power law each) over the supple ones.
+  // The readings chose the stiff tone curves (near one power law each above the shadows) over the
+  // supple ones.
   bool stiff_curves = false;
   SplineFitReport correction;
 };
