@@ -542,7 +542,7 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
         lowest = r;
         p = q;
         pr.curve_smoothness = level;
-        report.stiff_curves = true;
+        report.curve_stiffness = level / kCurveSmoothness;
         report.iterations = fits_done[best()].iterations + fit.iterations;
         report.converged = fit.converged;
       }

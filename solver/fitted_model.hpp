@@ -56,9 +56,9 @@ struct FitReport {
   // Tibshirani 1990, "Generalized Additive Models", 3.5), fixed parameters left out. With the
   // correction's own trace, what the residuals' degrees of freedom lose (solver/bias_test.hpp).
   double base_effective_parameters = 0;
-  // The readings chose the stiff tone curves (near one power law each above the shadows) over the
-  // supple ones.
-  bool stiff_curves = false;
+  // How much heavier than the default the readings chose the tone curves' smoothness penalty above
+  // the shadows: 1 (supple), 100 or 10000 (near one power law each there).
+  double curve_stiffness = 1;
   SplineFitReport correction;
 };
 
