@@ -24,7 +24,7 @@ double min3(const Vec3& v) { return std::min({v[0], v[1], v[2]}); }
 // choose (fit_display_model_into). Below kShadowSignal they stay supple in every fit: there
 // panels bend away from a power law (a toe, a crushed or lifted black), and there the curves
 // make up for a black fixed from readings at the meter's noise floor (stiff down to 0, the clean
-// panel with a 0.002 cd/m² black came out 4.3 sigma too blue near black; down to 0.05,
+// panel with a 0.002 cd/m² black came out 4.6 sigma too blue near black; down to 0.05,
 // sim:reference's readings below 1 % of white failed the bias test on noise seed 1).
 constexpr double kCurveSmoothness = 0.3;
 constexpr double kStiffCurveSmoothness[] = {30, 3000};
