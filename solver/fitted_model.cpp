@@ -19,13 +19,14 @@ double min3(const Vec3& v) { return std::min({v[0], v[1], v[2]}); }
 
 // Weight of the smoothness penalty on the tone curves' log-log slope changes, and of the ridge
 // on the white sub-pixel (relative to the display's white luminance). Residuals are in dE units,
-// so these only matter where the readings say little. The curves are also fitted a hundred and
-// ten thousand times stiffer above the shadows (near one power law each there), and the readings
-// choose (fit_display_model_into). Below kShadowSignal they stay supple in every fit: there
-// panels bend away from a power law (a toe, a crushed or lifted black), and there the curves
-// make up for a black fixed from readings at the meter's noise floor (stiff down to 0, the clean
-// panel with a 0.002 cd/m² black came out 4.6 sigma too blue near black; down to 0.05,
-// sim:reference's readings below 1 % of white failed the bias test on noise seed 1).
+// so these only matter where the readings say little. The curves are also fitted 100 and 10 000
+// times stiffer above the shadows (near one power law each there), and the readings choose
+// (fit_display_model_into). Below kShadowSignal (a fraction of the curve's input: of the signal,
+// of a clipping curve's clip signal, of the white sub-pixel's drive) they stay supple: there panels
+// bend away from a power law (a toe, a crushed or lifted black), and there the curves make up for
+// a black fixed from readings at the meter's noise floor (stiff down to 0, the single-effect panel
+// with a 0.002 cd/m² black came out 4.6 sigma too blue near black; down to 0.05, sim:reference's
+// readings below 1 % of white failed the bias test on noise seed 1).
 constexpr double kCurveSmoothness = 0.3;
 constexpr double kStiffCurveSmoothness[] = {30, 3000};
 constexpr double kShadowSignal = 0.1;
@@ -518,12 +519,12 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
   report.iterations = fits_done[best()].iterations;
   report.converged = fits_done[best()].converged;
   // How many shapes the tone curves may take is the readings' to say: the fit is continued with
-  // the curves a hundred and ten thousand times stiffer above the shadows, and the one with the
-  // lowest expected prediction error wins (Mallows' Cp, Technometrics 15(4):661, 1973: the
-  // noise-weighted residual plus twice the noise variance per effective parameter; the whitened
-  // residuals' noise variance is typical²). Readings of a power-law panel choose stiff curves, a
-  // WOLED's bent tone the supple ones (solver/README.md: sim:reference 1.55 -> 1.38x the
-  // exact-inverse floor at 500 patches, seeds 1-3).
+  // the curves 100 and 10 000 times stiffer above the shadows, and the one with the lowest
+  // expected prediction error wins (Mallows' Cp, Technometrics 15(4):661, 1973: the noise-weighted
+  // residual plus twice the noise variance per effective parameter; the whitened residuals' noise
+  // variance is typical²). Readings of a power-law panel choose stiff curves, a WOLED's bent tone
+  // the supple ones (solver/README.md: sim:reference 1.55 -> 1.38x the exact-inverse floor at 500
+  // patches, seeds 1-3).
   {
     auto risk = [&](const Problem& problem, const Parameters& params) {
       const Eigen::Index readings_rows = 3 * Eigen::Index(data.size());
