@@ -24,9 +24,8 @@ double min3(const Vec3& v) { return std::min({v[0], v[1], v[2]}); }
 // (fit_display_model_into). Below kShadowSignal (a fraction of the curve's input: of the signal,
 // of a clipping curve's clip signal, of the white sub-pixel's drive) they stay supple: there panels
 // bend away from a power law (a toe, a crushed or lifted black), and there the curves make up for
-// a black fixed from readings at the meter's noise floor (stiff down to 0, the single-effect panel
-// with a 0.002 cd/m² black came out 4.6 sigma too blue near black; down to 0.05, sim:reference's
-// readings below 1 % of white failed the bias test on noise seed 1).
+// a black fixed from readings at the meter's noise floor (stiff there too, two panels' shadows
+// failed the bias test: solver/README.md, Fit).
 constexpr double kCurveSmoothness = 0.3;
 constexpr double kStiffCurveSmoothness[] = {30, 3000};
 constexpr double kShadowSignal = 0.1;
@@ -533,8 +532,8 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
     };
     const Parameters supple = p;
     double lowest = risk(pr, p);
+    Problem stiff = pr;
     for (double level : kStiffCurveSmoothness) {
-      Problem stiff = pr;
       stiff.curve_smoothness = level;
       Parameters q = supple;
       BaseFit fit = fit_base(stiff, q, black_measured, options);
