@@ -3,8 +3,9 @@
 // N patches of the recommended set by the SimProbe (noise on, its noise stated per reading), the
 // display model fitted, and its residuals judged against that noise. Prints the reduced
 // chi-square, the range the noise alone gives it, and where a bias sits.
-// Usage: bench_bias [N] [--builtin] [--groups]
+// Usage: bench_bias [N] [--builtin] [--groups] [--seed S] (the SimProbe's noise seed, default 1)
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -15,8 +16,11 @@
 int main(int argc, char** argv) {
   int n = 500;
   bool builtin = false, groups = false;
+  std::uint64_t seed = 1;
   for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--builtin"))
+    if (!std::strcmp(argv[i], "--seed") && i + 1 < argc)
+      seed = std::strtoull(argv[++i], nullptr, 10);
+    else if (!std::strcmp(argv[i], "--builtin"))
       builtin = true;
     else if (!std::strcmp(argv[i], "--groups"))
       groups = true;
@@ -32,7 +36,7 @@ int main(int argc, char** argv) {
   std::printf("%-16s %-36s %4s | %6s %12s | %s\n", "effect", "level", "N", "chi2", "noise range", "verdict");
   for (const calkit::SingleEffectDisplay& d : displays) {
     bool hdr = d.model.eotf == calkit::PanelEotf::Pq;
-    calkit::MeasurementSet set = bench::measure_model(d.model, calkit::recommended_patch_set(hdr, n).rgb, 1);
+    calkit::MeasurementSet set = bench::measure_model(d.model, calkit::recommended_patch_set(hdr, n).rgb, seed);
     std::vector<calkit::Reading> data = calkit::usable_readings(set);
     calkit::FittedDisplayModel model;
     calkit::FitReport fit = calkit::fit_display_model_into(model, data, calkit::fit_space(data, hdr));

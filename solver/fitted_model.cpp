@@ -131,10 +131,14 @@ Eigen::VectorXd regulariser(const Parameters& p, double white_Y, double curve_sm
   std::vector<double> extra;
   for (int c = 0; c < 4; ++c) {
     const std::vector<double> changes = p.curves[c].slope_changes();
+    // A curvature spread over more knots makes smaller slope changes at each (the sum of their
+    // squares goes as the knots' spacing): the weight grows with the knots, so that finer
+    // curves are as stiff per unit of curvature as the default ones.
+    const double per_knot = double(p.curves[c].knots_x().size()) / MonotoneCurve::kDefaultKnots;
     for (size_t j = 0; j < changes.size(); ++j) {
       // changes[j] is the slope change at knot j + 1.
       double weight = p.curves[c].knots_x()[j + 1] < kShadowSignal ? kCurveSmoothness : curve_smoothness;
-      extra.push_back(std::sqrt(weight) * changes[j]);
+      extra.push_back(std::sqrt(weight * per_knot) * changes[j]);
     }
   }
   for (int i = 0; i < 3; ++i) extra.push_back(std::sqrt(kWhiteRidge) * p.white[i] / white_Y);
@@ -458,10 +462,11 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
 
   // Both hypotheses of what drives a white sub-pixel are fitted (in parallel); the data choose.
   // A panel that clips inside the signal range (PQ panels at their peak) rolls off within the
-  // top few knots, so there both are fitted again with finer knots, and again with an explicit
-  // clip signal per channel (MonotoneCurve::with_clip, started where the first fit flattens),
-  // and the lowest cost wins (the finer fit can also stall in a poorer minimum, hence not finer
-  // knots alone; a smooth roll-off to the clip can suit the curve without one).
+  // top few knots, so there the model is fitted again with finer knots, and again with an
+  // explicit clip signal per channel (MonotoneCurve::with_clip, started where the first fit and
+  // where the best so far flatten), and the lowest cost wins (each of these fits stalls in a
+  // poorer minimum on some readings, hence more than one start; a smooth roll-off to the clip
+  // can suit the curve without one).
   std::vector<Parameters> candidates;
   std::vector<BaseFit> fits_done;
   double gamma = p.curves[0].gamma_at_half();  // the start: one power law for every curve
@@ -509,10 +514,18 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
   const Parameters& coarse = candidates[best()];
   double clip = std::min({coarse.curves[0].clip_point(), coarse.curves[1].clip_point(), coarse.curves[2].clip_point()});
   if (clip < brightest_signal) {
-    Vec3 clip_at;
-    for (int c = 0; c < 3; ++c) clip_at[c] = coarse.curves[c].clip_point();
+    Vec3 coarse_clip, fine_clip;
+    for (int c = 0; c < 3; ++c) coarse_clip[c] = coarse.curves[c].clip_point();
+    // The finer knots start from one power law and continue the best fit so far, its curves
+    // resampled onto them (each start stalls in a poorer minimum on some readings).
+    Parameters fine = coarse;
     fit_candidates(MonotoneCurve::kFineKnots, nullptr);
-    fit_candidates(MonotoneCurve::kDefaultKnots, &clip_at);
+    for (MonotoneCurve& curve : fine.curves) curve = curve.resampled(MonotoneCurve::kFineKnots);
+    fits_done.push_back(fit_base(pr, fine, black_measured, options));
+    candidates.push_back(fine);
+    for (int c = 0; c < 3; ++c) fine_clip[c] = candidates[best()].curves[c].clip_point();
+    fit_candidates(MonotoneCurve::kDefaultKnots, &coarse_clip);
+    if (fine_clip != coarse_clip) fit_candidates(MonotoneCurve::kDefaultKnots, &fine_clip);
   }
   p = candidates[best()];
   report.iterations = fits_done[best()].iterations;

@@ -11,7 +11,7 @@ namespace calkit {
 class MonotoneCurve {
  public:
   static constexpr int kDefaultKnots = 24;
-  static constexpr int kFineKnots = 32;  // a second density the fit also tries
+  static constexpr int kFineKnots = 64;  // a second density the fit also tries
   // A power law x^gamma on `knots` knots at x_j = ((j+1)/knots)², dense in the shadows. With
   // min_slope, every log-log slope of the curve stays at least that (parameters describe the
   // excess over it).
@@ -21,6 +21,9 @@ class MonotoneCurve {
   // smooth curve on fixed knots only rings around. top becomes the last parameter, as
   // logit(top), so it stays inside (0, 1).
   MonotoneCurve with_clip(double top) const;
+  // The same curve on `knots` knots (as power() places them): this curve's values there, joined
+  // anew. An unclipped curve only.
+  MonotoneCurve resampled(int knots) const;
   bool clips() const { return clips_; }
 
   double operator()(double x) const;  // 0 for x <= 0

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "color/colorimetry.hpp"
 #include "color/difference.hpp"
@@ -181,4 +182,27 @@ TEST_CASE("model: a display that clips at its peak stops its signals at the clip
   CHECK(clip < 0.8);
   CHECK(flat(1.0) - flat(clip) < 1.1e-3);  // nothing above it changes the light
   CHECK(MonotoneCurve::power(2.4).clip_point() == 1.0);
+}
+
+TEST_CASE("curve: resampled onto more knots, a curve keeps its values") {
+  // A power law is a straight line in log-log: on any knots it is the same function.
+  MonotoneCurve gamma = MonotoneCurve::power(2.4).resampled(MonotoneCurve::kFineKnots);
+  CHECK(gamma.knots_x().size() == size_t(MonotoneCurve::kFineKnots));
+  for (double x : {0.001, 0.01, 0.1, 0.37, 0.5, 0.9, 1.0})
+    CHECK(gamma(x) == doctest::Approx(std::pow(x, 2.4)).epsilon(1e-9));
+  // A curve that bends (a power law flattened at the top, as a PQ panel at its peak): at its own
+  // knots the finer curve takes the coarse one's values, and it stays monotone and flat above.
+  MonotoneCurve bent = MonotoneCurve::power(2.2);
+  std::vector<double> theta = bent.parameters();
+  for (size_t j = 0; j + 1 < bent.knots_x().size(); ++j)
+    if (bent.knots_x()[j] >= 0.75) theta[j] = -30;
+  bent.set_parameters(theta);
+  MonotoneCurve fine = bent.resampled(MonotoneCurve::kFineKnots);
+  double previous = 0;
+  for (double x : fine.knots_x()) {
+    CHECK(fine(x) == doctest::Approx(bent(x)).epsilon(1e-9));
+    CHECK(fine(x) >= previous);
+    previous = fine(x);
+  }
+  CHECK(fine.clip_point() == doctest::Approx(bent.clip_point()).epsilon(0.02));
 }
