@@ -188,8 +188,13 @@ TEST_CASE("curve: resampled onto more knots, a curve keeps its values") {
   // A power law is a straight line in log-log: on any knots it is the same function.
   MonotoneCurve gamma = MonotoneCurve::power(2.4).resampled(MonotoneCurve::kFineKnots);
   CHECK(gamma.knots_x().size() == size_t(MonotoneCurve::kFineKnots));
-  for (double x : {0.001, 0.01, 0.1, 0.37, 0.5, 0.9, 1.0})
+  // So is one whose log-log slope is held at least 1 (a white sub-pixel's curve).
+  MonotoneCurve white =
+      MonotoneCurve::power(2.2, MonotoneCurve::kDefaultKnots, 1.0).resampled(MonotoneCurve::kFineKnots);
+  for (double x : {0.001, 0.01, 0.1, 0.37, 0.5, 0.9, 1.0}) {
     CHECK(gamma(x) == doctest::Approx(std::pow(x, 2.4)).epsilon(1e-9));
+    CHECK(white(x) == doctest::Approx(std::pow(x, 2.2)).epsilon(1e-9));
+  }
   // A curve that bends (a power law flattened at the top, as a PQ panel at its peak): at its own
   // knots the finer curve takes the coarse one's values, and it stays monotone and flat above.
   MonotoneCurve bent = MonotoneCurve::power(2.2);
