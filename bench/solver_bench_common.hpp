@@ -41,8 +41,10 @@ inline calkit::MeasurementSet measure_model(const calkit::DisplayModel& display,
   probe.open();
   calkit::MeasurementSet set;
   set.info["display"] = display.name;
-  for (const Vec3& v : rgb) {
-    vd.show(v, 10, 0);
+  const std::vector<int> repeats = calkit::repeat_counts(rgb);
+  for (std::size_t i = 0; i < rgb.size(); ++i) {
+    const Vec3& v = rgb[i];
+    vd.show_at(v, 10, 0, 0.5, 0.5, repeats[i]);
     clock.sleep_s(2.0);
     calkit::Reading r;
     r.rgb = v;

@@ -131,7 +131,7 @@ std::string PGeneratorEmulator::show_rgb(const std::string& body) {
       centre_y = (pos[1] + size[1] / 2.0) / options_.height;
     }
     std::lock_guard lock(display_mutex_);
-    display_->show_at(decode(rgb, bits, range), window, background, centre_x, centre_y);
+    display_->show_at(decode(rgb, bits, range), window, background, centre_x, centre_y, repeat_);
   }
   return "OK";
 }
@@ -223,6 +223,7 @@ EmulatedPGenerator::EmulatedPGenerator(VirtualDisplay& display, PGeneratorOption
 }
 
 void EmulatedPGenerator::show(const Patch& patch) {
+  emulator_->set_repeat(patch.repeat);
   client_->show(patch);
   std::lock_guard lock(emulator_->display_mutex());  // orders the display write before our reads
 }

@@ -42,6 +42,9 @@ class PGeneratorEmulator {
   std::vector<std::string> errors() const;          // every ERR reply sent
   std::map<std::string, std::string> conf() const;  // SET_PGENERATOR_CONF_* values
   std::mutex& display_mutex() { return display_mutex_; }
+  // Patch::repeat of the next patches: not on the wire, handed over so the virtual probe draws
+  // as it does on the direct virtual path.
+  void set_repeat(int repeat) { repeat_ = repeat; }
 
  private:
   void run();
@@ -54,6 +57,7 @@ class PGeneratorEmulator {
   std::unique_ptr<UdpSocket> udp_;
   std::thread thread_;
   std::atomic<bool> stop_{false};
+  std::atomic<int> repeat_{0};
   std::mutex display_mutex_;
   mutable std::mutex mutex_;
   std::vector<std::string> commands_;

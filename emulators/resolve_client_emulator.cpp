@@ -336,7 +336,7 @@ void ResolveClientEmulator::run() {
       if (display_) {
         DisplayedPatch p = displayed_patch(frame, input_range_);
         std::lock_guard lock(display_mutex_);
-        display_->show_at(p.signal, p.window_percent, p.background_signal, p.centre_x, p.centre_y);
+        display_->show_at(p.signal, p.window_percent, p.background_signal, p.centre_x, p.centre_y, repeat_);
       }
       std::lock_guard lock(mutex_);
       ++frames_;
@@ -427,6 +427,7 @@ void EmulatedResolve::wait_applied() {
 
 void EmulatedResolve::show(const Patch& patch) {
   emulator_->set_input_range(patch.range);
+  emulator_->set_repeat(patch.repeat);
   server_->show(patch);
   wait_applied();
 }

@@ -79,6 +79,9 @@ class ResolveClientEmulator {
   std::optional<ResolveFrame> last_frame() const;
   std::vector<std::string> errors() const;
   void set_input_range(SignalRange range) { input_range_ = range; }
+  // Patch::repeat of the next frames: not on the wire, handed over as the input range is, so the
+  // virtual probe draws as it does on the direct virtual path.
+  void set_repeat(int repeat) { repeat_ = repeat; }
 
   // Held while a frame is applied to the display; lock it to read the display from another thread.
   std::mutex& display_mutex() { return display_mutex_; }
@@ -90,6 +93,7 @@ class ResolveClientEmulator {
   VirtualDisplay* display_;
   ResolveEmulatorOptions options_;
   std::atomic<SignalRange> input_range_;
+  std::atomic<int> repeat_{0};
   std::thread thread_;
   std::atomic<int> stop_mode_{0};  // 0 run, 1 stop (orderly), 2 vanish (reset)
   std::atomic<bool> running_{false};

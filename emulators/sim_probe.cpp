@@ -85,13 +85,15 @@ ProbeReading SimProbe::read() {
     throw ProbeError(ProbeErrorKind::Saturated, "SimProbe: saturated at " + std::to_string(truth[1]) + " cd/m2");
   if (options_.spectral_mismatch) truth = display_.model().probe_mismatch * truth;
 
-  // The noise key is (seed, shown patch, read index since it was shown) only.
+  // The noise key is (seed, shown patch, read index since it was shown, its repeat in the set).
   std::uint64_t key = splitmix64(options_.seed);
   const Vec3& s = display_.shown_signal();
   for (int c = 0; c < 3; ++c) key = mix(key, s[c]);
   key = mix(key, display_.shown_window_percent());
   key = mix(key, display_.shown_background());
   key = mix(key, index);
+  // A patch the set repeats draws anew each time (a first showing keeps the draws it always had).
+  if (int repeat = display_.shown_repeat(); repeat > 0) key = mix(key, ~static_cast<std::uint64_t>(repeat));
 
   double floor = floor_sigma_for(integration);
   ProbeReading r;

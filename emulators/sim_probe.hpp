@@ -1,7 +1,8 @@
 #pragma once
 // A virtual colorimeter reading a VirtualDisplay. Its noise is a deterministic function of
-// (seed, what the display shows, the index of this read since that patch was shown), never of a
-// global call sequence, so a session killed and resumed reads bit-identical values.
+// (seed, what the display shows, the index of this read since that patch was shown, and which
+// repeat of its colour in the set being read it is: Patch::repeat), never of a global call
+// sequence, so a session killed and resumed reads bit-identical values.
 #include <cstdint>
 
 #include "probes/probe.hpp"

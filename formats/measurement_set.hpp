@@ -1,6 +1,7 @@
 #pragma once
 // The plain values that flow between stages: a patch set (what to show) and a measurement set
 // (what was read). Both save to and load from files (formats/*.hpp), so every stage runs alone.
+#include <array>
 #include <map>
 #include <string>
 #include <vector>
@@ -14,6 +15,15 @@ struct PatchSet {
   std::string description;
   std::vector<Vec3> rgb;
 };
+
+// For each patch, how many earlier patches of the set show the same colour (Patch::repeat: a
+// virtual probe draws fresh noise for each repeat, as a real meter does).
+inline std::vector<int> repeat_counts(const std::vector<Vec3>& rgb) {
+  std::map<std::array<double, 3>, int> seen;
+  std::vector<int> out;
+  for (const Vec3& v : rgb) out.push_back(seen[{v[0], v[1], v[2]}]++);
+  return out;
+}
 
 // A sampled spectrum, evenly spaced, radiance in W/(sr·m²·nm) or relative, as the probe gives (a
 // .ti3 stores it in mW, as ArgyllCMS does).

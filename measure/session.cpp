@@ -78,8 +78,10 @@ ProbeReading Session::read_settled() {
   return previous;  // never settled within max_reads: keep the latest, the closest to settled
 }
 
-Reading Session::measure(const Vec3& rgb) {
-  pattern_.show(patch_for(rgb));
+Reading Session::measure(const Vec3& rgb, int repeat) {
+  Patch patch = patch_for(rgb);
+  patch.repeat = repeat;
+  pattern_.show(patch);
   ProbeReading r = read_settled();
   // A broken reading (a correction turning it into NaN, a garbled reply) stops the session here,
   // before it reaches the journal, the fit or a LUT.
@@ -97,6 +99,8 @@ Reading Session::measure(const Vec3& rgb) {
 
 SessionResult Session::run(const PatchSet& patches, Journal* journal, const std::vector<JournalEntry>& resumed) {
   const int total = static_cast<int>(patches.rgb.size());
+  // Which repeat of its colour each patch is (the set's, so a resumed session knows it too).
+  const std::vector<int> repeats = repeat_counts(patches.rgb);
   std::vector<Reading> readings(total);
   std::vector<bool> have(total, false);
   int done = 0;
@@ -126,7 +130,7 @@ SessionResult Session::run(const PatchSet& patches, Journal* journal, const std:
       pattern_.show(filler);
       wait(insert.duration_s);
     }
-    Reading reading = measure(patches.rgb[i]);
+    Reading reading = measure(patches.rgb[i], repeats[i]);
     if (journal) journal->append({i, reading, clock_.now_s()});
     readings[i] = reading;
     have[i] = true;

@@ -89,7 +89,7 @@ class Session {
   SessionResult run(const PatchSet& patches, Journal* journal, const std::vector<JournalEntry>& resumed = {});
 
   // Show one colour, settle, read (spot readings).
-  Reading measure(const Vec3& rgb);
+  Reading measure(const Vec3& rgb, int repeat = 0);  // repeat: Patch::repeat
 
   Patch patch_for(const Vec3& rgb) const;
   const SessionOptions& options() const { return options_; }

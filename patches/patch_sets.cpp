@@ -366,12 +366,23 @@ std::vector<Vec3> recommended_structure(bool hdr, int count) {
   return fixed;
 }
 
+// Black is read kBlackReadings times (ArgyllCMS targen's default for an RGB display, -B 4): the
+// fit fixes black at the mean of the black readings, and a black at the meter's noise floor (an
+// OLED's, a PQ panel's) is otherwise one noisy draw that every near-black colour inherits.
+constexpr int kBlackReadings = 4;
+
+std::vector<Vec3> fill_with_blacks(const std::vector<Vec3>& fixed, int count) {
+  std::vector<Vec3> rgb = farthest_point_fill(fixed, count - (kBlackReadings - 1), 1);
+  rgb.insert(rgb.end(), kBlackReadings - 1, Vec3::Zero());
+  return rgb;
+}
+
 }  // namespace
 
 PatchSet recommended_patch_set(bool hdr, int count) {
   require_count("recommended", count, 32, 20000);
   PatchSet set{fmt::format("recommended {} profiling set, {} patches", hdr ? "HDR" : "SDR", count), {}};
-  set.rgb = farthest_point_fill(recommended_structure(hdr, count), count, 1);
+  set.rgb = fill_with_blacks(recommended_structure(hdr, count), count);
   return set;
 }
 
@@ -380,11 +391,11 @@ PatchSet adaptive_starting_set(bool hdr, int budget, int start) {
   std::vector<Vec3> fixed = recommended_structure(hdr, budget);
   // An HDR budget's structure (28 % greys, a tenth per channel) can outgrow the start: all of it
   // is measured first all the same.
-  const int size = std::max<int>(start, int(fixed.size()));
+  const int size = std::max<int>(start, int(fixed.size()) + kBlackReadings - 1);
   PatchSet set{fmt::format("adaptive starting set: {} patches, the greys and ramps of the recommended {} set of {}",
                            size, hdr ? "HDR" : "SDR", budget),
                {}};
-  set.rgb = farthest_point_fill(fixed, size, 1);
+  set.rgb = fill_with_blacks(fixed, size);
   return set;
 }
 

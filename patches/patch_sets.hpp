@@ -78,7 +78,8 @@ PatchSet hdr_verification_set(const ChartEncoding& encoding, double peak_nits);
 std::vector<double> hdr_verification_classes(double peak_nits);
 
 // --- Profiling recommendation ----------------------------------------------------------------
-// Greyscale, near-black greys, single-channel ramps and an optimised fill, `count` in total.
+// Greyscale, near-black greys, single-channel ramps, black read four times and an optimised
+// fill, `count` in total.
 PatchSet recommended_patch_set(bool hdr, int count);
 // The starting set of an adaptive run of `budget` patches (solver/adaptive.hpp): the greys,
 // near-black greys and channel ramps of the recommended set of `budget` (the tone curves rest on

@@ -26,6 +26,10 @@ struct Patch {
   // Patch centre as a fraction of the screen width and height from the top left; the default
   // centres it. A window that would leave the screen is moved inside it (uniformity zones).
   double centre_x = 0.5, centre_y = 0.5;
+  // How many earlier patches of the set being read show this same colour (a set may read black
+  // more than once). Generators ignore it; a virtual display passes it to its virtual probe,
+  // which draws fresh noise for each repeat, as a real meter does, and the same on a resume.
+  int repeat = 0;
 
   // Code values for normalised device RGB 0..1. Legal range scales the 8-bit 16-235 levels by a
   // bit shift (10-bit 64-940), as the field does.

@@ -143,7 +143,7 @@ void VirtualDisplay::show(const Vec3& signal, double window_percent, double back
 }
 
 void VirtualDisplay::show_at(const Vec3& signal, double window_percent, double background_signal, double centre_x,
-                             double centre_y) {
+                             double centre_y, int repeat) {
   if (!signal.allFinite() || !std::isfinite(window_percent) || !std::isfinite(background_signal) ||
       !std::isfinite(centre_x) || !std::isfinite(centre_y))
     throw ValueError("signal", "virtual display: non-finite signal, window, background or position");
@@ -153,6 +153,7 @@ void VirtualDisplay::show_at(const Vec3& signal, double window_percent, double b
   shown_background_ = std::clamp(background_signal, 0.0, 1.0);
   shown_centre_x_ = std::clamp(centre_x, 0.0, 1.0);
   shown_centre_y_ = std::clamp(centre_y, 0.0, 1.0);
+  shown_repeat_ = std::max(repeat, 0);
   change_s_ = clock_.now_s();
   Vec3 target = light_at(shown_signal_, shown_window_, shown_background_, drift_gain(change_s_), shown_centre_x_,
                          shown_centre_y_);

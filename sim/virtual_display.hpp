@@ -32,7 +32,8 @@ class VirtualDisplay {
   // The same with the patch centred at (centre_x, centre_y), screen fractions from the top left:
   // the light (and what a probe reads, which follows the patch) has the model's spatial
   // non-uniformity at that position. show() is show_at(..., 0.5, 0.5).
-  void show_at(const Vec3& signal, double window_percent, double background_signal, double centre_x, double centre_y);
+  void show_at(const Vec3& signal, double window_percent, double background_signal, double centre_x, double centre_y,
+               int repeat = 0);
 
   // Absolute XYZ (cd/m²) at the patch centre now: settling towards the last patch, warm-up drift.
   Vec3 emitted_XYZ();
@@ -67,6 +68,7 @@ class VirtualDisplay {
   double shown_centre_x() const { return shown_centre_x_; }
   double shown_centre_y() const { return shown_centre_y_; }
   std::uint64_t show_count() const { return show_count_; }
+  int shown_repeat() const { return shown_repeat_; }  // Patch::repeat of what is shown
 
  private:
   Vec3 relative_XYZ(const Vec3& signal, const Vec3& channel_gain) const;
@@ -90,6 +92,7 @@ class VirtualDisplay {
   double shown_centre_x_ = 0.5;
   double shown_centre_y_ = 0.5;
   std::uint64_t show_count_ = 0;
+  int shown_repeat_ = 0;
   double change_s_ = 0;
   Vec3 start_XYZ_ = Vec3::Zero();  // emitted light at the moment of the last change
   bool rising_ = true;

@@ -135,6 +135,18 @@ TEST_CASE("determinism: same seed and patch and read index give the same reading
   // Showing the same patch again restarts the read index: the first read repeats.
   CHECK(settled_read(a, pa, p2).XYZ == a1.XYZ);
   CHECK(settled_read(a, other, p2).XYZ != a1.XYZ);
+  // A colour the set reads again (Patch::repeat, a profiling set's four blacks) is a new draw of
+  // the noise, as a real meter's second reading is; and the same one in a resumed session.
+  auto repeat_read = [](VirtualDisplay& d, SimProbe& p, const Vec3& signal, int repeat) {
+    d.show_at(signal, 10, 0, 0.5, 0.5, repeat);
+    d.clock().sleep_s(1);
+    return p.read();
+  };
+  ProbeReading second = repeat_read(a, pa, p2, 1);
+  CHECK(second.XYZ != a1.XYZ);
+  CHECK((second.XYZ - a1.XYZ).norm() < 0.05 * a1.XYZ.norm());  // noise, not another patch
+  CHECK(repeat_read(b, pb, p2, 1).XYZ == second.XYZ);
+  CHECK(repeat_read(a, pa, p2, 2).XYZ != second.XYZ);
 }
 
 TEST_CASE("a reading right after a change is between the old and new patch") {

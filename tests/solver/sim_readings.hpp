@@ -18,8 +18,10 @@ inline MeasurementSet read_model_on_sim(const DisplayModel& display, const std::
   SimProbe probe(vd, {});
   probe.open();
   MeasurementSet set;
-  for (const Vec3& v : signals) {
-    vd.show(v, 10, 0);
+  const std::vector<int> repeats = repeat_counts(signals);
+  for (std::size_t i = 0; i < signals.size(); ++i) {
+    const Vec3& v = signals[i];
+    vd.show_at(v, 10, 0, 0.5, 0.5, repeats[i]);
     clock.sleep_s(2.0);
     ProbeReading read = probe.read();
     set.readings.push_back({v, read.XYZ, {}, read.uncertainty});
