@@ -71,8 +71,15 @@ int main(int argc, char** argv) {
       seed = std::strtoull(argv[++i], nullptr, 10);
     else if (!std::strcmp(argv[i], "--noise") && i + 1 < argc)
       noise = std::atof(argv[++i]);
-    else
+    else if (argv[i][0] != '-' && std::atoi(argv[i]) >= 32)
       counts.push_back(std::atoi(argv[i]));
+    else {
+      std::fprintf(stderr,
+                   "usage: bench_accuracy [N ...] [--display sim:NAME] [--size N] [--as-read] [--no-floor] [--seed S]\n"
+                   "       [--noise K] [--adaptive N] [--adaptive-only] [--target NAME]   (N: 32 patches or more)\n"
+                   "example: bench_accuracy 500 --target bt1886\n");
+      return std::strcmp(argv[i], "--help") ? 2 : 0;
+    }
   }
   if (counts.empty() && fixed) counts = {250, 500, 1000, 2000};
   if (!fixed) counts.clear();

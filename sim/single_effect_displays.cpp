@@ -3,7 +3,8 @@
 // 0.1, ±0.15); black from an OLED's 0.002 cd/m² to a poor LCD's 0.3; a white sub-pixel from a
 // DLP wheel's white segment (~15 %) to a WOLED's share of white (~35-45 %); crosstalk of 1-3 %
 // per neighbour (IPS and VA panels); supply sag of 0.5-3 % at full load; ABL that starts below a
-// 10 % window; PQ tracking errors of ±4-8 % and roll-offs from 400-600 cd/m².
+// 10 % window (an APL of 0.02-0.09), from a gentle one to a power cap (gain ∝ 1/APL: a full
+// field at a tenth of the peak); PQ tracking errors of ±4-8 % and roll-offs from 400-600 cd/m².
 #include "sim/single_effect_displays.hpp"
 
 #include <fmt/core.h>
@@ -83,6 +84,10 @@ std::vector<SingleEffectDisplay> single_effect_displays() {
     add("power sag", fmt::format("sag {:g}", sag), false, [=](DisplayModel& m) { m.power_sag = sag; });
   add("frame load", "ABL knee 0.08, full field 60 cd/m2", false, [](DisplayModel& m) { m.abl = {0.08, 60}; });
   add("frame load", "ABL knee 0.05, full field 100 cd/m2", false, [](DisplayModel& m) { m.abl = {0.05, 100}; });
+  add("frame load", "ABL knee 0.02, full field 40 cd/m2", false, [](DisplayModel& m) { m.abl = {0.02, 40}; });
+  add("frame load", "ABL knee 0.09, full field 20 cd/m2 (power cap)", false, [](DisplayModel& m) {
+    m.abl = {0.09, 20};
+  });
   add("frame load", "black bloom 0.5 cd/m2", false, [](DisplayModel& m) { m.black_bloom_nits = 0.5; });
   add("tracking error", "PQ +-4 %", true, [](DisplayModel& m) {
     m.hdr.tracking_error = {{0.0, 0.0}, {0.2, 0.04}, {0.4, -0.03}, {0.6, 0.02}, {0.75, 0.0}};

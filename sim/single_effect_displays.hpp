@@ -21,7 +21,7 @@ struct SingleEffectDisplay {
   DisplayModel model;  // clean_display_model with that one parameter changed
 };
 
-// Every effect at two or three levels: shadow tone near black (toe of the tone curves, black
+// Every effect at one to four levels: shadow tone near black (toe of the tone curves, black
 // level and colour), the tone curves' shape (shoulder, unequal gammas), white sub-pixel share and
 // colour, crosstalk, power sag with the patch's load, ABL on the frame's load, black bloom, PQ
 // tracking error and roll-off.

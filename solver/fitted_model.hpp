@@ -1,15 +1,18 @@
 #pragma once
 // The fitted display model: device RGB (full range 0..1) -> absolute XYZ (cd/m²).
 //
-//   base(rgb) = black + M · f + w · f_w(d),  f = (f_r(r), f_g(g), f_b(b)),  d = min(f) or min(rgb)
+//   u(rgb)    = M · f + w · f_w(d),  f = (f_r(r), f_g(g), f_b(b)),  d = min(f) or min(rgb)
+//   base(rgb) = black + g(u_Y / Y_white) · u(rgb)
 //   XYZ(rgb)  = P⁻¹( P(base(rgb)) + C(rgb) )
 //
 // Physics first: per-channel monotone tone curves f_c and a 3×3 primary matrix M describe an
 // additive display; the optional white term w·f_w(d) is a white sub-pixel (WOLED), driven from
 // the smallest linear channel or the smallest signal, whichever fits the readings better, and
-// ridge-penalised so it vanishes on displays without one. What that misses (crosstalk, sag,
-// local tone-curve errors) goes into C, a smooth P-spline in the perceptual space P, whose
-// smoothness GCV sets from the data so that measurement noise does not become ripples.
+// ridge-penalised so it vanishes on displays without one. The load gain g (LoadGain) is the
+// light lost to the load the patch puts on the panel (supply sag, brightness limiting), ridge-
+// penalised in the same way. What that misses (crosstalk, local tone-curve errors) goes into C,
+// a smooth P-spline in the perceptual space P, whose smoothness GCV sets from the data so that
+// measurement noise does not become ripples.
 // See solver/README.md.
 #include <string>
 #include <vector>
@@ -26,6 +29,20 @@ namespace calkit {
 // What drives a white sub-pixel: the smallest linear channel (RGBW conversion in linear light)
 // or the smallest signal.
 enum class WhiteDrive { SmallestLinear, SmallestSignal };
+
+// The share of its light a panel keeps under load L (the light asked for, relative to the
+// white's): g(L) = (1 - sag·L) · min(1, (knee / L)^exponent). A supply sags in proportion to the
+// current drawn (sim/display_model.hpp, power_sag); automatic brightness limiting holds the
+// panel's power once the frame's average light passes a knee, a power law of that average
+// (gain ∝ 1/APL at exponent 1: a pure power cap, the frame's light held constant). Patches are read as a window on
+// black, so the frame's average light is the patch's own light times the window's area: both show in the readings as
+// functions of the patch's own light, and it is that the fit sees.
+struct LoadGain {
+  double sag = 0;
+  double exponent = 0;
+  double knee = 0.5;
+  double operator()(double load, double* derivative = nullptr) const;
+};
 
 struct FitOptions {
   bool correction = true;        // fit the smooth correction C (false: base model only)
@@ -97,6 +114,7 @@ class FittedDisplayModel {
   const Vec3& white_subpixel() const { return white_; }
   WhiteDrive white_drive() const { return white_drive_; }
   const MonotoneCurve& curve(int channel) const { return curves_[channel]; }  // 0..2 RGB, 3 white
+  const LoadGain& load_gain() const { return load_; }
   const SplineCorrection& correction() const { return correction_; }
 
   friend FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Reading>& data,
@@ -109,6 +127,8 @@ class FittedDisplayModel {
   WhiteDrive white_drive_ = WhiteDrive::SmallestSignal;
   MonotoneCurve curves_[4] = {MonotoneCurve::power(2.2), MonotoneCurve::power(2.2), MonotoneCurve::power(2.2),
                               MonotoneCurve::power(2.2)};
+  LoadGain load_;
+  double load_reference_Y_ = 1;  // the light (above black) of load 1: the white's
   SplineCorrection correction_;
   PerceptualSpace space_;
   Mat3 matrix_inverse_ = Mat3::Identity();

@@ -34,12 +34,13 @@ MonotoneCurve MonotoneCurve::with_clip(double top) const {
 MonotoneCurve MonotoneCurve::resampled(int knots) const {
   MonotoneCurve c = power(1, knots, min_slope_);
   std::vector<double> v(knots);
-  for (int j = 0; j < knots; ++j) v[j] = std::log(std::max((*this)(c.x_[j]), 1e-300));
+  // A curve that clips is resampled on [0, top], where its knots are, and keeps its clip.
+  for (int j = 0; j < knots; ++j) v[j] = std::log(std::max(unclipped(c.x_[j], nullptr), 1e-300));
   // increment() floors at exp(-30): a flat stretch (a display past its peak) stays one.
   for (int j = 0; j + 1 < knots; ++j)
     c.theta_[j] = std::log(std::max(v[j + 1] - v[j] - min_slope_ * (c.u_[j + 1] - c.u_[j]), std::exp(-30.0)));
   c.update();
-  return c;
+  return clips_ ? c.with_clip(top_) : c;
 }
 
 void MonotoneCurve::set_parameters(const std::vector<double>& theta) {

@@ -22,7 +22,7 @@ class MonotoneCurve {
   // logit(top), so it stays inside (0, 1).
   MonotoneCurve with_clip(double top) const;
   // The same curve on `knots` knots (as power() places them): this curve's values there, joined
-  // anew. An unclipped curve only.
+  // anew; a curve that clips keeps its clip (resampled on [0, top]).
   MonotoneCurve resampled(int knots) const;
   bool clips() const { return clips_; }
 

@@ -334,7 +334,7 @@ std::string solve_summary_json(const SolveResult& r) {
   auto xy = [](const Vec3& XYZ) { return xy_json(xy_from_XYZ(XYZ)); };
   const FittedDisplayModel& m = r.model;
   json model = {
-      {"description", "black + M·f(rgb) + w·f_w(min), plus a P-spline correction in " +
+      {"description", "black + g(load)·(M·f(rgb) + w·f_w(min)), plus a P-spline correction in " +
                           std::string(m.space().kind() == PerceptualSpace::Kind::Lab ? "CIELAB" : "ICtCp (dE ITP)")},
       {"black_XYZ", vec_json(m.black())},
       {"white_XYZ", vec_json(m.XYZ(Vec3::Ones()))},
@@ -347,6 +347,9 @@ std::string solve_summary_json(const SolveResult& r) {
       {"gamma_at_half",
        json::array({m.curve(0).gamma_at_half(), m.curve(1).gamma_at_half(), m.curve(2).gamma_at_half()})},
       {"correction_intervals", m.correction().intervals()},
+      // g(L) = (1 - sag·L)·min(1, (knee / L)^exponent), L the patch's light relative to the white's.
+      {"load_gain",
+       {{"sag", m.load_gain().sag}, {"cap_exponent", m.load_gain().exponent}, {"cap_knee", m.load_gain().knee}}},
   };
   json fit = {
       {"readings", r.fit.readings},

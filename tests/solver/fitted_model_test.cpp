@@ -8,7 +8,11 @@
 #include "color/colorimetry.hpp"
 #include "color/difference.hpp"
 #include "core/error.hpp"
+#include "patches/patch_sets.hpp"
+#include "sim/single_effect_displays.hpp"
+#include "sim_readings.hpp"
 #include "solver/fitted_model.hpp"
+#include "solver/solve.hpp"
 #include "synthetic_display.hpp"
 
 using namespace calkit;
@@ -125,7 +129,10 @@ TEST_CASE("fit: too few readings or readings outside 0..1 are an InputError") {
 // signal and linear light
 // away from the min() kinks of the white term and from the shadows where a curve's slope is below
 // 0.02 (there the signal-dependent terms' derivatives are capped by design, fitted_model.cpp).
-static void check_jacobian(const FittedDisplayModel& m) {
+// Returns how many colours it checked above `light` (Y above black, relative to the white's).
+static int check_jacobian(const FittedDisplayModel& m, double light = 2) {
+  const double white = m.base_XYZ(Vec3::Ones()).y() - m.black().y();
+  int above = 0;
   for (const Vec3& rgb : synthetic::random_rgb(200, 5)) {
     Vec3 sorted = rgb;
     std::sort(sorted.data(), sorted.data() + 3);
@@ -137,6 +144,7 @@ static void check_jacobian(const FittedDisplayModel& m) {
       steep = steep && slope >= 0.02;
     }
     if (!steep) continue;
+    above += m.base_XYZ(rgb).y() - m.black().y() > light * white;
     Mat3 J;
     Vec3 p = m.perceptual_with_jacobian(rgb, &J, FittedDisplayModel::Variables::LinearLight);
     CHECK((p - m.perceptual(rgb)).norm() < 1e-9);
@@ -156,6 +164,7 @@ static void check_jacobian(const FittedDisplayModel& m) {
       CHECK((Vec3(J.col(k)) - central).norm() < 1e-4 * std::max(1.0, central.norm()));
     }
   }
+  return above;
 }
 
 TEST_CASE("model: the analytic Jacobian is the derivative of the model (CIELAB and ICtCp)") {
@@ -167,6 +176,48 @@ TEST_CASE("model: the analytic Jacobian is the derivative of the model (CIELAB a
   check_jacobian(fit_display_model(set, PerceptualSpace::itp()));
   d.white_from_linear = true;
   check_jacobian(fit_display_model(synthetic::measure(d, synthetic::patch_rgb(400)), lab_space(d)));
+}
+
+// The load gain on 500 SimProbe readings (10 % windows on black) of single-effect displays
+// (sim/single_effect_displays.hpp): the virtual display loses power_sag · (the patch's light)
+// to supply sag, and its ABL gain is (knee_apl / APL)^p above knee_apl with p fixed by the full-
+// field level (sim/display_model.hpp); at a 10 % window the APL is a tenth of the patch's light, so
+// the fit, which counts load in the measured white's light, must find p, the knee at
+// 10 · knee_apl / g(white), and the sag; and no load on a panel without one.
+static FittedDisplayModel fit_on_sim(const DisplayModel& display) {
+  std::vector<Reading> readings =
+      usable_readings(test::read_model_on_sim(display, recommended_patch_set(false, 500).rgb));
+  FittedDisplayModel model;
+  fit_display_model_into(model, readings, fit_space(readings, false));
+  return model;
+}
+
+TEST_CASE("fit: the load gain finds a panel's supply sag and brightness cap, and no load on a panel without") {
+  const LoadGain none = fit_on_sim(clean_display_model(false)).load_gain();
+  CHECK(none.sag < 0.002);
+  CHECK(none.exponent < 0.01);
+
+  DisplayModel sagging = clean_display_model(false);
+  sagging.power_sag = 0.03;
+  const LoadGain sag = fit_on_sim(sagging).load_gain();
+  // In the model's units, whose white has sagged by 3 %: 0.03 · (1 - 0.03).
+  CHECK(sag.sag == doctest::Approx(0.03 * 0.97).epsilon(0.03));
+  CHECK(sag.exponent < 0.01);
+
+  for (AblParams abl : {AblParams{0.05, 100}, AblParams{0.08, 60}}) {
+    DisplayModel capped = clean_display_model(false);
+    capped.abl = abl;
+    INFO("ABL knee " << abl.knee_apl << ", full field " << abl.full_field_nits);
+    const FittedDisplayModel model = fit_on_sim(capped);
+    const double p = std::log(abl.full_field_nits / capped.peak_nits) / std::log(abl.knee_apl);
+    const double white_kept = std::pow(abl.knee_apl / 0.1, p);
+    CHECK(model.load_gain().exponent == doctest::Approx(p).epsilon(0.05));
+    CHECK(model.load_gain().knee == doctest::Approx(10 * abl.knee_apl / white_kept).epsilon(0.03));
+    CHECK(model.load_gain().sag < 0.003);
+    // And the derivatives through the cap are the model's own (checked at colours above its
+    // knee: there the light above black exceeds the knee's, as g(L)·L rises with L).
+    CHECK(check_jacobian(model, model.load_gain().knee) > 0);
+  }
 }
 
 TEST_CASE("model: a display that clips at its peak stops its signals at the clip point") {
@@ -210,4 +261,13 @@ TEST_CASE("curve: resampled onto more knots, a curve keeps its values") {
     previous = fine(x);
   }
   CHECK(fine.clip_point() == doctest::Approx(bent.clip_point()).epsilon(0.02));
+  // A curve with an explicit clip keeps it: a power law up to the clip signal, 1 above.
+  const double top = 0.7518;  // ST 2084's signal for 1000 cd/m²
+  MonotoneCurve clipped = MonotoneCurve::power(2.4).with_clip(top).resampled(MonotoneCurve::kFineKnots);
+  CHECK(clipped.clips());
+  CHECK(clipped.knots_x().size() == size_t(MonotoneCurve::kFineKnots));
+  CHECK(clipped.parameters().size() == size_t(MonotoneCurve::kFineKnots));  // 63 increments and the clip
+  for (double x : {0.01, 0.2, 0.5, 0.75}) CHECK(clipped(x) == doctest::Approx(std::pow(x / top, 2.4)).epsilon(1e-9));
+  CHECK(clipped(0.76) == 1.0);
+  CHECK(clipped(1.0) == 1.0);
 }
