@@ -100,11 +100,15 @@ Vec3 channel_values(const Parameters& p, const Vec3& rgb, double* fw) {
   return f;
 }
 
+// black + g(L)·u: the light above black before the gain, u, scaled by the gain at its load.
+Vec3 loaded_light(const Vec3& black, const LoadGain& g, double reference_Y, const Vec3& unloaded) {
+  return black + g(unloaded.y() / reference_Y) * unloaded;
+}
+
 Vec3 base_of(const Parameters& p, const Vec3& rgb) {
   double fw;
   Vec3 f = channel_values(p, rgb, &fw);
-  Vec3 unloaded = p.matrix * f + p.white * fw;
-  return p.black + p.load(unloaded.y() / p.load_reference_Y) * unloaded;
+  return loaded_light(p.black, p.load, p.load_reference_Y, p.matrix * f + p.white * fw);
 }
 
 // d base / d u: the gain, and through the load (u's Y) its slope.
@@ -207,7 +211,7 @@ Eigen::MatrixXd jacobian(const Problem& pr, const Parameters& p, const std::vect
     const Vec3& rgb = pr.data[i].rgb;
     f[i] = channel_values(p, rgb, &fw[i]);
     Vec3 u = p.matrix * f[i] + p.white * fw[i];
-    Vec3 XYZ = p.black + p.load(u.y() / p.load_reference_Y) * u;
+    Vec3 XYZ = loaded_light(p.black, p.load, p.load_reference_Y, u);
     Vec3 p0 = pr.space.from_XYZ(XYZ);
     for (int k = 0; k < 3; ++k) {
       Vec3 d = XYZ;
@@ -725,7 +729,7 @@ Vec3 FittedDisplayModel::perceptual_with_jacobian(const Vec3& rgb, Mat3* J, Vari
   curves_[3].value_and_derivative(linear ? std::max(drive[smallest], 1e-3) : drive[smallest], &white_slope);
   double fw = curves_[3](drive[smallest]);
   Vec3 unloaded = matrix_ * f + white_ * fw;
-  Vec3 base = black_ + load_(unloaded.y() / load_reference_Y_) * unloaded;
+  Vec3 base = loaded_light(black_, load_, load_reference_Y_, unloaded);
   // d unloaded / d variable; the white term's min() passes its derivative to the smallest channel.
   Mat3 d_unloaded = linear ? matrix_ : Mat3(matrix_ * slope.asDiagonal());
   double drive_per_variable =
@@ -746,8 +750,8 @@ Vec3 FittedDisplayModel::perceptual_with_jacobian(const Vec3& rgb, Mat3* J, Vari
 
 Vec3 FittedDisplayModel::base_XYZ(const Vec3& rgb) const {
   Vec3 f{curves_[0](rgb[0]), curves_[1](rgb[1]), curves_[2](rgb[2])};
-  Vec3 unloaded = matrix_ * f + white_ * curves_[3](white_drive_of(white_drive_, rgb, f));
-  return black_ + load_(unloaded.y() / load_reference_Y_) * unloaded;
+  return loaded_light(black_, load_, load_reference_Y_,
+                      matrix_ * f + white_ * curves_[3](white_drive_of(white_drive_, rgb, f)));
 }
 
 Vec3 FittedDisplayModel::perceptual(const Vec3& rgb) const {
