@@ -13,6 +13,7 @@
 #include "color/difference.hpp"
 #include "core/clock.hpp"
 #include "emulators/sim_probe.hpp"
+#include "emulators/sim_readings.hpp"
 #include "formats/measurement_set.hpp"
 #include "patches/patch_sets.hpp"
 #include "sim/virtual_display.hpp"
@@ -27,33 +28,15 @@ inline bool display_is_hdr(const std::string& name) {
   return calkit::load_display_model(name).eotf == calkit::PanelEotf::Pq;
 }
 
-// Patches shown as a 10% window on black, read after the display settled. `noise` scales the
-// SimProbe's noise (relative and floor) and the uncertainty it states.
+// Readings by the SimProbe as a measurement session takes them (emulators/sim_readings.hpp).
+// `noise` scales the SimProbe's noise (relative and floor) and the uncertainty it states.
 inline calkit::MeasurementSet measure_model(const calkit::DisplayModel& display, const std::vector<Vec3>& rgb,
                                             std::uint64_t seed, double noise = 1) {
-  calkit::SimulatedClock clock;
-  calkit::VirtualDisplay vd(display, clock);
   calkit::SimProbeOptions options;
   options.seed = seed;
   options.relative_noise *= noise;
   options.noise_floor_nits *= noise;
-  calkit::SimProbe probe(vd, options);
-  probe.open();
-  calkit::MeasurementSet set;
-  set.info["display"] = display.name;
-  const std::vector<int> repeats = calkit::repeat_counts(rgb);
-  for (std::size_t i = 0; i < rgb.size(); ++i) {
-    const Vec3& v = rgb[i];
-    vd.show_at(v, 10, 0, 0.5, 0.5, repeats[i]);
-    clock.sleep_s(2.0);
-    calkit::Reading r;
-    r.rgb = v;
-    calkit::ProbeReading read = probe.read();
-    r.XYZ = read.XYZ;
-    r.uncertainty = read.uncertainty;  // the SimProbe states its noise, as a real probe's driver does
-    set.readings.push_back(r);
-  }
-  return set;
+  return calkit::read_with_sim_probe(display, rgb, options);
 }
 
 inline calkit::MeasurementSet measure_on_sim(const std::string& display, const std::vector<Vec3>& rgb,

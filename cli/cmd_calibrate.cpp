@@ -257,8 +257,8 @@ void run(const CalibrateArgs& a) {
   // One target for the solve and both verifications: the LUT carries the display facts it was
   // solved for, and the profile's model says which colours the display shows.
   Lut3d lut = solve_lut(a, f, profile, target);
-  take_lut_facts(target, lut);
-  Judged judged{target, shown_colours(profile, target)};
+  const bool facts = take_lut_facts(target, lut);
+  Judged judged{target, shown_colours(profile, target), facts};
   PatchSet verify_set = verification_patches(a.verify_set, target, 1, "accuracy");
   VerificationResult before =
       verify_stage(a, rig, judged, verify_set, "uncalibrated", f.before_readings, f.before, nullptr, nullptr, {}, stop);

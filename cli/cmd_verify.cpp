@@ -80,7 +80,7 @@ void run(const VerifyArgs& args) {
   bool facts = lut && take_lut_facts(target, *lut);
   if (target.hdr() && !facts)
     measure_display_facts(rig, args, lut ? &*lut : nullptr, curves ? &*curves : nullptr, target);
-  Judged judged{target, profile ? shown_colours(*profile, target) : nullptr};
+  Judged judged{target, profile ? shown_colours(*profile, target) : nullptr, facts};
   PatchSet patches = verification_patches(args.set, target, args.set_seed, "extended");
   create_output_folder(args.out_dir);
   VerifyRun run;

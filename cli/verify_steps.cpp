@@ -157,7 +157,7 @@ Target target_for_readings(Target target, const MeasurementSet& readings) {
 
 VerificationResult evaluate_readings(const MeasurementSet& readings, const Judged& judged, VerificationInfo info,
                                      const VerificationThresholds& thresholds, double window_pct) {
-  Target target = target_for_readings(judged.target, readings);
+  Target target = judged.lut_facts ? judged.target : target_for_readings(judged.target, readings);
   VerificationOptions options;
   options.info = std::move(info);
   options.target = describe_target(target);

@@ -58,16 +58,21 @@ std::string chart_encoding_for(const Target& target);
 PatchSet verification_patches(std::string set, const Target& target, std::uint64_t seed,
                               const std::string& sdr_default);
 
-// The target the readings are judged against: for BT.1886 and power targets the display black
-// is the black patch's reading (BT.1886 Annex 1 uses the measured Lb), as a meter would. A PQ
-// target keeps the facts its LUT was solved for (the roll-off and its black lift are the LUT's).
+// The target the readings are judged against when no LUT's facts are known: for BT.1886 and
+// power targets the display black is the black patch's reading (BT.1886 Annex 1 uses the measured
+// Lb), as a meter would. A PQ target keeps the facts it has (the roll-off and its black lift).
 Target target_for_readings(Target target, const MeasurementSet& readings);
 
 // What a verification judges against: the target with its display facts, and which target
-// colours the display shows (empty: all; then every patch is judged).
+// colours the display shows (empty: all; then every patch is judged). `lut_facts`: the facts are
+// those the LUT under test was solved for (its metadata), and they are kept: its black is the mean
+// of the profile's black readings, where the verification has one. Near a meter's noise floor one
+// reading moves BT.1886's Lb enough to move its mid-greys by percent (sim:reference, black
+// 0.002 cd/m², 3 mcd/m² noise: Lb 0.0011 solved for, 0 read, 2.5 % at 45 % grey, 45 % at 5 %).
 struct Judged {
   Target target;
   std::function<bool(const Vec3&)> shown;
+  bool lut_facts = false;
 };
 
 // evaluate() of readings against a target, with the header facts.

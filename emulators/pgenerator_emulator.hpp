@@ -73,6 +73,7 @@ class EmulatedPGenerator : public PatternGenerator {
   EmulatedPGenerator(VirtualDisplay& display, PGeneratorOptions options);
   std::string name() const override { return "pgenerator:emulate(" + client_->name() + ")"; }
   void show(const Patch& patch) override;
+  Patch shown(const Patch& patch) const override { return client_->shown(patch); }
   void close() override;
   PGeneratorEmulator& emulator() { return *emulator_; }
 

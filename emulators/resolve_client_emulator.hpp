@@ -116,6 +116,7 @@ class EmulatedResolve : public PatternGenerator {
   ~EmulatedResolve() override;
   std::string name() const override;
   void show(const Patch& patch) override;
+  Patch shown(const Patch& patch) const override { return server_->shown(patch); }
   void close() override;
   ResolveClientEmulator& emulator() { return *emulator_; }
 

@@ -78,6 +78,8 @@ ProbeReading Session::read_settled() {
   return previous;  // never settled within max_reads: keep the latest, the closest to settled
 }
 
+Vec3 Session::shown_signal(const Vec3& rgb) const { return pattern_.shown(patch_for(rgb)).signal(); }
+
 Reading Session::measure(const Vec3& rgb, int repeat) {
   Patch patch = patch_for(rgb);
   patch.repeat = repeat;
@@ -90,7 +92,7 @@ Reading Session::measure(const Vec3& rgb, int repeat) {
                      fmt::format("{} gave a reading that is not light from a display ({}) for RGB {:g} {:g} {:g}",
                                  probe_.identity().model, why, rgb[0], rgb[1], rgb[2]));
   Reading reading;
-  reading.rgb = rgb;
+  reading.rgb = pattern_.shown(patch).signal();
   reading.XYZ = r.XYZ;
   reading.uncertainty = r.uncertainty;
   reading.spectrum = r.spectrum;
@@ -106,7 +108,8 @@ SessionResult Session::run(const PatchSet& patches, Journal* journal, const std:
   int done = 0;
   for (const JournalEntry& e : resumed) {
     if (e.index < 0 || e.index >= total || have[e.index]) continue;
-    if (e.reading.rgb != patches.rgb[e.index])
+    // Journals record the signal shown (before: the patch's RGB as asked; those still resume).
+    if (e.reading.rgb != shown_signal(patches.rgb[e.index]) && e.reading.rgb != patches.rgb[e.index])
       throw InputError(journal ? journal->path().string() : "", 0, "index",
                        fmt::format("the journal's reading for patch {} was taken for RGB {:g} {:g} {:g}, not the "
                                    "patch's {:g} {:g} {:g}",

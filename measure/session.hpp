@@ -88,10 +88,14 @@ class Session {
   // journaled. InputError for a resumed entry whose RGB is not its patch's.
   SessionResult run(const PatchSet& patches, Journal* journal, const std::vector<JournalEntry>& resumed = {});
 
-  // Show one colour, settle, read (spot readings).
+  // Show one colour, settle, read (spot readings). The reading's rgb is the signal shown: the
+  // patch's code values at the depth the pattern backend sends (shown_signal), not the RGB asked
+  // for. Between them lies up to half a code, which at 8 bits is 4 % of the light at 10 %
+  // signal (gamma 2.2): a fit to the RGB asked for reads that as error.
   Reading measure(const Vec3& rgb, int repeat = 0);  // repeat: Patch::repeat
 
   Patch patch_for(const Vec3& rgb) const;
+  Vec3 shown_signal(const Vec3& rgb) const;
   const SessionOptions& options() const { return options_; }
 
  private:

@@ -37,6 +37,7 @@ class PlacedPattern : public PatternGenerator {
     placed.centre_y = zone_.centre_y;
     inner_.show(placed);
   }
+  Patch shown(const Patch& patch) const override { return inner_.shown(patch); }
   void place(const UniformityZone& zone) { zone_ = zone; }
 
  private:

@@ -30,6 +30,13 @@ std::array<int, 3> codes_at_bits(const Patch& patch, int bits) {
   return out;
 }
 
+Patch patch_at_bits(const Patch& patch, int bits) {
+  Patch out = patch;
+  out.code = codes_at_bits(patch, bits);
+  out.bits = bits;
+  return out;
+}
+
 double background_signal(const Background& background, const Vec3& signal, double window_percent) {
   switch (background.kind) {
     case BackgroundKind::Black:

@@ -12,6 +12,8 @@ namespace calkit {
 // scales 0..2^m-1 onto 0..2^n-1 with rounding (1023 -> 255, 255 -> 1023).
 int convert_code(int code, int from_bits, int to_bits, SignalRange range);
 std::array<int, 3> codes_at_bits(const Patch& patch, int bits);
+// The patch with its codes at `bits` (what a backend that sends `bits` shows).
+Patch patch_at_bits(const Patch& patch, int bits);
 
 // Grey signal of the screen around a window of `window_percent` showing `signal`. ConstantApl
 // keeps the mean signal of the frame at the background level (Argyll's "constant video"

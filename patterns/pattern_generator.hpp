@@ -43,6 +43,9 @@ class PatternGenerator {
   virtual ~PatternGenerator() = default;
   virtual std::string name() const = 0;
   virtual void show(const Patch& patch) = 0;
+  // The patch as the backend puts it on the wire: one that sends fewer bits than the patch has
+  // reduces its codes, and a reading belongs to the signal shown, not to the one asked for.
+  virtual Patch shown(const Patch& patch) const { return patch; }
   virtual void close() {}
 };
 

@@ -200,6 +200,8 @@ std::string PGeneratorClient::command(const std::string& text) {
   throw ProtocolError("PGenerator answered '" + printable(reply) + "' to '" + text + "'");
 }
 
+Patch PGeneratorClient::shown(const Patch& patch) const { return patch_at_bits(patch, wire_bits(options_, patch)); }
+
 void PGeneratorClient::show(const Patch& patch) {
   int bits = wire_bits(options_, patch);
   if (!shown_ || bits != configured_bits_ || patch.range != configured_range_) {

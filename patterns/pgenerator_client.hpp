@@ -63,6 +63,7 @@ class PGeneratorClient : public PatternGenerator {
   ~PGeneratorClient() override;
   std::string name() const override;
   void show(const Patch& patch) override;
+  Patch shown(const Patch& patch) const override;
   void close() override;  // full-field black, then disconnect
 
   // Sends one command and returns the reply's data ("OK:<data>" -> "<data>", "OK" -> "",

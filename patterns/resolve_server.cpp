@@ -53,7 +53,7 @@ std::string geometry_attributes(const Geometry& g) {
 
 // CM: the exact byte layout DisplayCAL sends (patterns.md section 1), at 8 or 10 bits.
 std::string cm_xml(const Patch& patch) {
-  int bits = std::min(patch.bits, 10);
+  int bits = resolve_wire_bits(patch, ResolveDialect::Cm);
   auto rgb = codes_at_bits(patch, bits);
   int bg = background_code(patch, bits);
   return fmt::format(
@@ -76,7 +76,7 @@ std::string ls_xml(const Patch& patch) {
   int bg = background_code(patch, 8);
   int black = Patch::from_rgb(Vec3::Zero(), 8, patch.range).code[0];
   if (bg != black && patch.window_percent < 100) shapes += ls_rectangle({bg, bg, bg}, {0, 0, 1, 1});
-  shapes += ls_rectangle(codes_at_bits(patch, 8), patch_geometry(patch));
+  shapes += ls_rectangle(codes_at_bits(patch, resolve_wire_bits(patch, ResolveDialect::Ls)), patch_geometry(patch));
   return "<?xml version=\"1.0\" encoding=\"UTF-8\" ?><calibration><shapes>" + shapes + "</shapes></calibration>";
 }
 
@@ -118,6 +118,10 @@ ResolveOptions parse_resolve_spec(const std::string& spec, bool* emulate) {
     }
   }
   return options;
+}
+
+int resolve_wire_bits(const Patch& patch, ResolveDialect dialect) {
+  return dialect == ResolveDialect::Cm ? std::min(patch.bits, 10) : 8;
 }
 
 std::string resolve_xml(const Patch& patch, ResolveDialect dialect) {
@@ -240,6 +244,10 @@ void ResolveServer::wait_for_client() {
 bool ResolveServer::client_connected() {
   check_client();
   return client_.is_open();
+}
+
+Patch ResolveServer::shown(const Patch& patch) const {
+  return patch_at_bits(patch, resolve_wire_bits(patch, options_.dialect));
 }
 
 void ResolveServer::show(const Patch& patch) {

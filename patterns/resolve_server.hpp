@@ -39,6 +39,8 @@ ResolveOptions parse_resolve_spec(const std::string& spec, bool* emulate = nullp
 // codes at its own depth (12-bit reduced to 10) plus the background; LS carries 8-bit codes and,
 // when the background is not black, a full-frame rectangle for it before the patch.
 std::string resolve_xml(const Patch& patch, ResolveDialect dialect);
+// The bits a patch's codes travel at: CM its own depth up to 10, LS 8.
+int resolve_wire_bits(const Patch& patch, ResolveDialect dialect);
 // 4-byte big-endian length + the bytes of xml.
 std::string resolve_frame(const std::string& xml);
 
@@ -51,6 +53,7 @@ class ResolveServer : public PatternGenerator {
   // Waits for Resolve if none is connected (or it went away), then sends the patch. A client
   // that disconnects mid-session is waited for again; the session goes on.
   void show(const Patch& patch) override;
+  Patch shown(const Patch& patch) const override;
   // Full-field black (no burn-in), then closes the connection.
   void close() override;
 

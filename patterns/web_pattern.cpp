@@ -138,6 +138,8 @@ std::string WebPatternServer::url() const {
   return fmt::format("http://{}:{}/", host, state_->port);
 }
 
+Patch WebPatternServer::shown(const Patch& patch) const { return patch_at_bits(patch, 8); }
+
 void WebPatternServer::show(const Patch& patch) {
   State& s = *state_;
   std::array<int, 3> rgb = codes_at_bits(patch, 8);

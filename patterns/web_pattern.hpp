@@ -32,7 +32,8 @@ class WebPatternServer : public PatternGenerator {
   explicit WebPatternServer(const WebPatternOptions& options);
   ~WebPatternServer() override;
   std::string name() const override;
-  void show(const Patch& patch) override;  // NetworkError when no page paints it in time
+  void show(const Patch& patch) override;          // NetworkError when no page paints it in time
+  Patch shown(const Patch& patch) const override;  // at 8 bits
   void close() override;
   int port() const;
   std::string url() const;

@@ -412,6 +412,13 @@ int WindowPatternGenerator::height() const {
   return state_->height;
 }
 
+Patch WindowPatternGenerator::shown(const Patch& patch) const {
+  Patch out = patch;
+  out.bits = output_bits();
+  for (int c = 0; c < 3; ++c) out.code[c] = window_output_code(patch.code[c], patch.bits, out.bits, patch.range);
+  return out;
+}
+
 void WindowPatternGenerator::show(const Patch& patch) {
   (void)patch.signal();  // throws InputError for a bad bit depth before anything is drawn
   std::unique_lock lock(state_->mutex);

@@ -55,7 +55,8 @@ class WindowPatternGenerator : public PatternGenerator {
   // Returns after the frame is presented (swap + glFinish). Throws std::runtime_error when the
   // user has closed the window.
   void show(const Patch& patch) override;
-  void close() override;  // full-field black, then the window closes
+  Patch shown(const Patch& patch) const override;  // at output_bits(), as window_output_code reduces it
+  void close() override;                           // full-field black, then the window closes
 
   int output_bits() const;  // bits per channel of the framebuffer (8 or 10)
   int width() const;        // drawable size in pixels

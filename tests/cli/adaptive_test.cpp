@@ -7,8 +7,11 @@
 
 #include <chrono>
 #include <filesystem>
+#include <numeric>
 #include <random>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -39,8 +42,16 @@ TEST_CASE("calibrate --adaptive killed in a batch and resumed makes the same cho
   fs::path whole = dir / "whole", killed = dir / "killed";
   REQUIRE(run(adaptive_args(whole)) == 0);
   MeasurementSet a = read_measurements(whole / "profile.ti3");
-  CHECK(a.readings.size() == 200);
-  CHECK(a.info["adaptive_batches"] == "80 20 20 20 20 20 20");
+  // A start of 80, then batches of 20 until the budget is spent or the model predicts new readings
+  // within the meter's noise (on this display it stops before the budget).
+  std::vector<int> batches;
+  std::istringstream sizes(a.info["adaptive_batches"]);
+  for (int n; sizes >> n;) batches.push_back(n);
+  REQUIRE(batches.size() >= 4);  // the kill below is in batch 3
+  CHECK(batches[0] == 80);
+  for (std::size_t k = 1; k < batches.size(); ++k) CHECK(batches[k] == 20);
+  CHECK(a.readings.size() == std::size_t(std::accumulate(batches.begin(), batches.end(), 0)));
+  CHECK(a.readings.size() <= 200);
   CHECK(read_measurements(whole / "profile-batch-0.ti3").readings.size() == 80);
   CHECK(read_measurements(whole / "profile-batch-3.ti3").readings.size() == 20);
 
@@ -55,7 +66,7 @@ TEST_CASE("calibrate --adaptive killed in a batch and resumed makes the same cho
   REQUIRE(run(adaptive_args(killed) + " --resume") == 0);
   CHECK_FALSE(fs::exists(journal));
 
-  for (int k = 0; k <= 6; ++k) {
+  for (std::size_t k = 0; k < batches.size(); ++k) {
     std::string name = "patches-batch-" + std::to_string(k) + ".ti1";
     CHECK_MESSAGE(test::read_file_bytes(whole / name) == test::read_file_bytes(killed / name), name);
   }

@@ -48,16 +48,6 @@ fs::path scratch(const std::string& name) { return test::scratch_dir("cli", name
 // stdout is dropped, stderr shows in the test log.
 int run(const std::string& args) { return test::run_calkit(args, test::Stderr::Inherit).status; }
 
-// The target the readings are judged against, rebuilt here from its definition: BT.1886 with the
-// display black Lb taken from the black patch's reading (BT.1886 Annex 1).
-Target judged_target(const std::string& name, const MeasurementSet& readings) {
-  Target t = target_by_name(name);
-  if (!t.hdr())
-    for (const Reading& r : readings.readings)
-      if (r.rgb.maxCoeff() == 0) t.display_black_XYZ = r.XYZ;
-  return t;
-}
-
 void check_same_stats(const DeStats& a, const DeStats& b) {
   CHECK(a.count == b.count);
   CHECK(a.mean == doctest::Approx(b.mean).epsilon(1e-12));
@@ -92,7 +82,8 @@ TEST_CASE("calibrate on the IPS LCD: before fails, after passes, the report's nu
   CHECK(after.info.label == "calibrated");
 
   // Round trip: the same readings through report's evaluate() give the same numbers, judged on
-  // the colours the profile's display model shows (the target with the LUT's display facts).
+  // the colours the profile's display model shows against the target with the LUT's display facts
+  // (BT.1886 with the black Lb the LUT was solved for, not the verification's one black reading).
   Target solved_for = target_by_name("bt1886");
   REQUIRE(solved_for.read_display_facts(read_lut3d(out / "calibration.cube").metadata));
   auto shown = shown_colours(read_measurements(out / "profile.ti3"), solved_for);
@@ -100,7 +91,7 @@ TEST_CASE("calibrate on the IPS LCD: before fails, after passes, the report's nu
        {std::pair{before, out / "verify-before-readings.json"}, std::pair{after, out / "verify-after-readings.json"}}) {
     MeasurementSet readings = read_measurements(readings_file);
     REQUIRE(readings.readings.size() == result.patches.size());
-    Target target = judged_target("bt1886", readings);
+    const Target& target = solved_for;
     VerificationOptions options;
     options.thresholds = result.thresholds;
     options.shown_by_display = shown;

@@ -3,10 +3,13 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <cmath>
 #include <filesystem>
 #include <memory>
 #include <vector>
 
+#include "emulators/pgenerator_emulator.hpp"
+#include "emulators/resolve_client_emulator.hpp"
 #include "emulators/sim_probe.hpp"
 #include "emulators/virtual_pattern_generator.hpp"
 #include "measure/journal.hpp"
@@ -167,7 +170,9 @@ TEST_CASE("a probe unplugged mid-session loses nothing: resuming gives the unint
   SessionResult uninterrupted = Session(whole.probe, whole.pattern, whole.clock, options).run(set, nullptr);
   for (int i = 0; i < 12; ++i) {
     INFO("patch " << i);
-    CHECK(resumed.set.readings[i].rgb == set.rgb[i]);
+    // The signal of the patch's 10-bit full-range code, D = round(E * 1023) (ITU-R BT.2100-2
+    // Table 9), as the reading records it.
+    for (int c = 0; c < 3; ++c) CHECK(resumed.set.readings[i].rgb[c] == std::round(set.rgb[i][c] * 1023) / 1023);
     CHECK(resumed.set.readings[i].XYZ.isApprox(uninterrupted.set.readings[i].XYZ, 1e-12));
   }
 }
@@ -218,4 +223,67 @@ TEST_CASE("read-until-stable does not re-read a settled dark patch for the noise
       CHECK(std::abs(r.XYZ.y() - display.steady_XYZ(set.rgb[i], 10).y()) < 4 * r.uncertainty.y());
     }
   }
+}
+
+TEST_CASE("a reading records the signal the display was sent: the codes at the depth the backend sends") {
+  // 0.3721 is code 380.66 at 10 bits and 94.9 at 8: the signal asked for and the one shown differ.
+  const std::vector<Vec3> colours{Vec3(0.3721, 0.05, 0.9), Vec3(0.0123, 0.5, 0.777)};
+  auto check_records_shown = [&](PatternGenerator& pattern, Bench& bench, SessionOptions options) {
+    Session session(bench.probe, pattern, bench.clock, options);
+    for (const Vec3& rgb : colours) {
+      Reading r = session.measure(rgb);
+      // What the display decoded from what reached it (the emulators parse the wire themselves).
+      CHECK(r.rgb == bench.display.shown_signal());
+      CHECK(r.rgb != rgb);
+    }
+  };
+  SessionOptions options;
+  SUBCASE("virtual, 10 bits") {
+    Bench bench(load_display_model("sim:reference"));
+    check_records_shown(bench.pattern, bench, options);
+  }
+  SUBCASE("virtual, legal range at 8 bits") {
+    Bench bench(load_display_model("sim:reference"));
+    options.patch.bits = 8;
+    options.patch.range = SignalRange::Legal;
+    check_records_shown(bench.pattern, bench, options);
+  }
+  SUBCASE("PGenerator at 8 bits on the wire, patches at 10") {
+    Bench bench(load_display_model("sim:reference"));
+    PGeneratorOptions o;
+    o.bits = 8;
+    EmulatedPGenerator pgen(bench.display, o);
+    check_records_shown(pgen, bench, options);
+  }
+  SUBCASE("Resolve, LightSpace dialect (8 bits)") {
+    Bench bench(load_display_model("sim:reference"));
+    ResolveOptions o;
+    o.port = 0;
+    o.accept_timeout_s = 5;
+    o.dialect = ResolveDialect::Ls;
+    o.log = [](const std::string&) {};
+    EmulatedResolve resolve(bench.display, o);
+    check_records_shown(resolve, bench, options);
+  }
+}
+
+TEST_CASE("a journal written before readings recorded the signal shown still resumes") {
+  PatchSet set = alternating_greys(4);
+  set.rgb[1] = Vec3(0.3721, 0.05, 0.9);
+  const JournalHeader header{patch_set_hash(set), 4, {}};
+  fs::path path = scratch("old-journal") / "meas.ti3.journal";
+  {
+    Journal journal = Journal::create(path, header);
+    Reading old;
+    old.rgb = set.rgb[1];  // as asked, not as shown
+    old.XYZ = Vec3(10, 11, 12);
+    journal.append({1, old, 0});
+  }
+  Bench bench(load_display_model("sim:reference"));
+  std::vector<JournalEntry> done;
+  Journal journal = Journal::resume(path, header, done);
+  SessionResult resumed = Session(bench.probe, bench.pattern, bench.clock, SessionOptions{}).run(set, &journal, done);
+  REQUIRE(resumed.complete);
+  CHECK(resumed.taken == 3);
+  CHECK(resumed.set.readings[1].XYZ == Vec3(10, 11, 12));
 }

@@ -8,9 +8,9 @@
 #include <tuple>
 
 #include "color/rgb_space.hpp"
+#include "emulators/sim_readings.hpp"
 #include "patches/patch_sets.hpp"
 #include "sim/single_effect_displays.hpp"
-#include "sim_readings.hpp"
 #include "solver/adaptive.hpp"
 #include "solver/target.hpp"
 
@@ -33,7 +33,7 @@ double share_outside_rec709(const DisplayModel& model, const std::vector<Vec3>& 
 }
 
 MeasurementSet starting_readings(const DisplayModel& model, int count) {
-  return test::read_model_on_sim(model, recommended_patch_set(false, count).rgb);
+  return read_with_sim_probe(model, recommended_patch_set(false, count).rgb);
 }
 
 }  // namespace
@@ -72,7 +72,7 @@ TEST_CASE("a batch's prediction: within the noise on a display the model represe
 
   // The display as it was: the prediction error is the noise plus the fit's own uncertainty
   // (about 70 effective parameters on 600 components: a few percent above the noise).
-  BatchPrediction same = predict_batch(next.model, test::read_model_on_sim(panel, next.rgb));
+  BatchPrediction same = predict_batch(next.model, read_with_sim_probe(panel, next.rgb));
   INFO("same display: " << same.noise_units << "x the noise, " << same.rms << " dE");
   CHECK(same.readings == 60);
   CHECK(same.noise_units > 0.8);
@@ -81,7 +81,7 @@ TEST_CASE("a batch's prediction: within the noise on a display the model represe
   // The panel 1 % brighter (warming up between batches): five times the 0.2 % relative noise.
   DisplayModel warmer = panel;
   warmer.peak_nits *= 1.01;
-  BatchPrediction drifted = predict_batch(next.model, test::read_model_on_sim(warmer, next.rgb));
+  BatchPrediction drifted = predict_batch(next.model, read_with_sim_probe(warmer, next.rgb));
   INFO("drifted display: " << drifted.noise_units << "x the noise");
   CHECK(drifted.noise_units > 3);
 }

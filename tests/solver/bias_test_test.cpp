@@ -8,9 +8,9 @@
 #include <cmath>
 #include <random>
 
+#include "emulators/sim_readings.hpp"
 #include "patches/patch_sets.hpp"
 #include "sim/single_effect_displays.hpp"
-#include "sim_readings.hpp"
 #include "solver/bias_test.hpp"
 #include "solver/solve.hpp"
 #include "synthetic_display.hpp"
@@ -187,7 +187,7 @@ static void check_single_effect(const std::string& effect) {
   for (const SingleEffectDisplay& d : single_effect_displays()) {
     bool hdr = d.model.eotf == PanelEotf::Pq;
     if (d.effect != effect) continue;
-    MeasurementSet set = test::read_model_on_sim(d.model, recommended_patch_set(hdr, 500).rgb);
+    MeasurementSet set = read_with_sim_probe(d.model, recommended_patch_set(hdr, 500).rgb);
     std::vector<Reading> readings = usable_readings(set);
     FittedDisplayModel model;
     FitReport fit = fit_display_model_into(model, readings, fit_space(readings, hdr));
@@ -241,13 +241,13 @@ TEST_CASE("fit: the readings choose the stiffest tone curves for a clean power-l
   for (const SingleEffectDisplay& d : single_effect_displays()) {
     if (d.effect != "none" || d.model.eotf == PanelEotf::Pq) continue;
     // One power law per channel and nothing else: the stiffest curves.
-    CHECK(fit_of(test::read_model_on_sim(d.model, signals)).report.curve_stiffness == 10000);
+    CHECK(fit_of(read_with_sim_probe(d.model, signals)).report.curve_stiffness == 10000);
     ++clean_panels;
   }
   CHECK(clean_panels > 0);
-  Fit reference = fit_of(test::read_on_sim("sim:reference", signals));
+  Fit reference = fit_of(read_with_sim_probe(load_display_model("sim:reference"), signals));
   INFO(reference.bias.verdict());
   CHECK(reference.report.curve_stiffness > 1);
   CHECK(reference.bias.passed);
-  CHECK(fit_of(test::read_on_sim("sim:woled-tv", signals)).report.curve_stiffness < 10000);
+  CHECK(fit_of(read_with_sim_probe(load_display_model("sim:woled-tv"), signals)).report.curve_stiffness < 10000);
 }

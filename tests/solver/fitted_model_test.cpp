@@ -8,9 +8,9 @@
 #include "color/colorimetry.hpp"
 #include "color/difference.hpp"
 #include "core/error.hpp"
+#include "emulators/sim_readings.hpp"
 #include "patches/patch_sets.hpp"
 #include "sim/single_effect_displays.hpp"
-#include "sim_readings.hpp"
 #include "solver/fitted_model.hpp"
 #include "solver/solve.hpp"
 #include "synthetic_display.hpp"
@@ -185,8 +185,7 @@ TEST_CASE("model: the analytic Jacobian is the derivative of the model (CIELAB a
 // the fit, which counts load in the measured white's light, must find p, the knee at
 // 10 · knee_apl / g(white), and the sag; and no load on a panel without one.
 static FittedDisplayModel fit_on_sim(const DisplayModel& display) {
-  std::vector<Reading> readings =
-      usable_readings(test::read_model_on_sim(display, recommended_patch_set(false, 500).rgb));
+  std::vector<Reading> readings = usable_readings(read_with_sim_probe(display, recommended_patch_set(false, 500).rgb));
   FittedDisplayModel model;
   fit_display_model_into(model, readings, fit_space(readings, false));
   return model;

@@ -11,9 +11,9 @@
 #include "color/transfer.hpp"
 #include "core/clock.hpp"
 #include "emulators/sim_probe.hpp"
+#include "emulators/sim_readings.hpp"
 #include "patches/patch_sets.hpp"
 #include "sim/virtual_display.hpp"
-#include "sim_readings.hpp"
 #include "solver/invert.hpp"
 #include "solver/solve.hpp"
 
@@ -22,7 +22,7 @@ using namespace calkit;
 namespace {
 
 MeasurementSet measure(const std::string& display, bool hdr, int count) {
-  return test::read_on_sim(display, recommended_patch_set(hdr, count).rgb);
+  return read_with_sim_probe(load_display_model(display), recommended_patch_set(hdr, count).rgb);
 }
 
 // Mean and 95th percentile error through the LUT over colours the display can show.

@@ -16,9 +16,9 @@
 #include <vector>
 
 #include "box_search.hpp"
+#include "emulators/sim_readings.hpp"
 #include "patches/patch_sets.hpp"
 #include "sim/virtual_display.hpp"
-#include "sim_readings.hpp"
 #include "solver/invert.hpp"
 #include "solver/solve.hpp"
 
@@ -37,7 +37,8 @@ void check_nodes(const std::string& display, const std::string& target_name) {
   if (hdr_display && !hdr) scale_for_sdr_on_pq_input(patches, 100);
   SolveOptions options;
   options.lut_size = 17;
-  SolveResult r = solve(test::read_on_sim(display, patches.rgb), target_by_name(target_name), options);
+  SolveResult r =
+      solve(read_with_sim_probe(load_display_model(display), patches.rgb), target_by_name(target_name), options);
   DeviceMapper mapper(r.model, r.target, r.fit.model_rms);  // for its space only
   const PerceptualSpace& space = mapper.space();
   const double tolerance = r.fit.model_rms;
