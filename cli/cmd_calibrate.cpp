@@ -257,7 +257,7 @@ void run(const CalibrateArgs& a) {
   // One target for the solve and both verifications: the LUT carries the display facts it was
   // solved for, and the profile's model says which colours the display shows.
   Lut3d lut = solve_lut(a, f, profile, target);
-  const bool facts = take_lut_facts(target, lut);
+  const bool facts = take_lut_facts(target, lut.metadata);
   Judged judged{target, shown_colours(profile, target), facts};
   PatchSet verify_set = verification_patches(a.verify_set, target, 1, "accuracy");
   VerificationResult before =

@@ -24,6 +24,7 @@
 #include "probes/i1d3_driver.hpp"
 #include "probes/probe_table.hpp"
 #include "probes/transport/transport.hpp"
+#include "report/verification.hpp"
 
 namespace calkit::cli {
 namespace {
@@ -212,7 +213,7 @@ void pair_readings(const MeasurementSet& ref, const MeasurementSet& col, std::ve
                    std::vector<Vec3>& ref_XYZ, std::vector<Vec3>& col_XYZ) {
   for (const Reading& r : ref.readings)
     for (const Reading& c : col.readings)
-      if ((r.rgb - c.rgb).cwiseAbs().maxCoeff() < 1e-6) {
+      if ((r.rgb - c.rgb).cwiseAbs().maxCoeff() <= kSignalTolerance) {
         rgb.push_back(r.rgb);
         ref_XYZ.push_back(r.XYZ);
         col_XYZ.push_back(c.XYZ);

@@ -77,7 +77,7 @@ void run(const VerifyArgs& args) {
   Rig rig = build_rig(args.chain.rig);
   if (!args.lut.empty() && !rig.display && !args.chain.quiet)
     std::fprintf(stderr, "calkit: %s must already be loaded in the display or grading system\n", args.lut.c_str());
-  bool facts = lut && take_lut_facts(target, *lut);
+  bool facts = lut ? take_lut_facts(target, lut->metadata) : curves && take_lut_facts(target, curves->metadata);
   if (target.hdr() && !facts)
     measure_display_facts(rig, args, lut ? &*lut : nullptr, curves ? &*curves : nullptr, target);
   Judged judged{target, profile ? shown_colours(*profile, target) : nullptr, facts};
@@ -133,8 +133,9 @@ void add_verify(CLI::App& app) {
       "verify",
       "Measure a verification set through the display chain and compare it with the target:\n"
       "dE2000 (SDR) / dE ITP (HDR) per patch and in summary, greyscale, EOTF, white, black, verdict.\n"
-      "A PQ target lands on the display's black and peak that a calkit --lut was solved for (else\n"
-      "they are read first); with --profile, colours the display cannot show are reported, not judged.\n"
+      "The target lands on the display's black (and a PQ target's on its peak) that a calkit --lut was\n"
+      "solved for (else BT.1886 takes the set's black reading, PQ reads black and peak first);\n"
+      "with --profile, colours the display cannot show are reported, not judged.\n"
       "Writes <name>-readings.json, <name>.json (calkit report reads it) and <name>.html.\n"
       "Example: calkit verify --probe sim --display sim:woled-tv --target bt1886 --lut out/calibration.cube "
       "--set extended -o verify/");

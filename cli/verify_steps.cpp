@@ -98,11 +98,11 @@ Target target_from(const ChainArgs& args) {
   return target_by_name_or_file(args.target, t);
 }
 
-bool take_lut_facts(Target& target, const Lut3d& lut) {
-  if (!target.read_display_facts(lut.metadata)) return false;
+bool take_lut_facts(Target& target, const std::map<std::string, std::string>& metadata) {
+  if (!target.read_display_facts(metadata)) return false;
   auto solved_for = [&](const char* key) {
-    auto it = lut.metadata.find(key);
-    return it == lut.metadata.end() ? std::string() : it->second;
+    auto it = metadata.find(key);
+    return it == metadata.end() ? std::string() : it->second;
   };
   std::string peak = solved_for("calkit_mastering_peak"), roll_off = solved_for("calkit_roll_off");
   if (target.hdr() && ((!peak.empty() && std::strtod(peak.c_str(), nullptr) != target.mastering_peak) ||

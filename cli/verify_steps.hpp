@@ -42,10 +42,10 @@ void add_chain_options(CLI::App* cmd, ChainArgs& args);
 SessionOptions session_options(const ChainArgs& args);
 // The target the options describe, without display facts.
 Target target_from(const ChainArgs& args);
-// The display facts a calkit LUT was solved for (black, and for PQ the peak), into `target`:
-// false for a LUT without them. Warns on stderr when the LUT was solved for another mastering
-// peak or roll-off than `target` asks for.
-bool take_lut_facts(Target& target, const Lut3d& lut);
+// The display facts a calkit LUT (3D, or 1D curves) was solved for, from its metadata (black, and
+// for PQ the peak), into `target`: false for a LUT without them. Warns on stderr when the LUT was
+// solved for another mastering peak or roll-off than `target` asks for.
+bool take_lut_facts(Target& target, const std::map<std::string, std::string>& metadata);
 
 // SIGINT/SIGTERM set the flag: the current reading finishes and is journaled, then the run stops.
 const std::atomic<bool>* install_stop_flag();

@@ -14,15 +14,20 @@ MeasurementSet read_with_sim_probe(const DisplayModel& display, const std::vecto
   probe.open();
   MeasurementSet set;
   set.info["display"] = display.name;
-  const std::vector<int> repeats = repeat_counts(rgb);
+  std::vector<Patch> patches;
+  std::vector<Vec3> shown;
+  for (const Vec3& v : rgb) {
+    patches.push_back(Patch::from_rgb(v, 10));
+    patches.back().window_percent = 10;
+    shown.push_back(pattern.shown(patches.back()).signal());
+  }
+  const std::vector<int> repeats = repeat_counts(shown);
   for (std::size_t i = 0; i < rgb.size(); ++i) {
-    Patch patch = Patch::from_rgb(rgb[i], 10);
-    patch.window_percent = 10;
-    patch.repeat = repeats[i];
-    pattern.show(patch);
+    patches[i].repeat = repeats[i];
+    pattern.show(patches[i]);
     clock.sleep_s(2.0);
     ProbeReading read = probe.read();
-    set.readings.push_back({pattern.shown(patch).signal(), read.XYZ, {}, read.uncertainty});
+    set.readings.push_back({shown[i], read.XYZ, {}, read.uncertainty});
   }
   return set;
 }

@@ -101,21 +101,25 @@ Reading Session::measure(const Vec3& rgb, int repeat) {
 
 SessionResult Session::run(const PatchSet& patches, Journal* journal, const std::vector<JournalEntry>& resumed) {
   const int total = static_cast<int>(patches.rgb.size());
-  // Which repeat of its colour each patch is (the set's, so a resumed session knows it too).
-  const std::vector<int> repeats = repeat_counts(patches.rgb);
+  // What each patch shows, and which repeat of that colour it is (the set's, so a resumed session
+  // knows it too; two colours that meet on one code are a repeat of it).
+  std::vector<Vec3> shown(total);
+  for (int i = 0; i < total; ++i) shown[i] = shown_signal(patches.rgb[i]);
+  const std::vector<int> repeats = repeat_counts(shown);
   std::vector<Reading> readings(total);
   std::vector<bool> have(total, false);
   int done = 0;
   for (const JournalEntry& e : resumed) {
     if (e.index < 0 || e.index >= total || have[e.index]) continue;
     // Journals record the signal shown (before: the patch's RGB as asked; those still resume).
-    if (e.reading.rgb != shown_signal(patches.rgb[e.index]) && e.reading.rgb != patches.rgb[e.index])
+    if (e.reading.rgb != shown[e.index] && e.reading.rgb != patches.rgb[e.index])
       throw InputError(journal ? journal->path().string() : "", 0, "index",
                        fmt::format("the journal's reading for patch {} was taken for RGB {:g} {:g} {:g}, not the "
                                    "patch's {:g} {:g} {:g}",
                                    e.index, e.reading.rgb[0], e.reading.rgb[1], e.reading.rgb[2],
                                    patches.rgb[e.index][0], patches.rgb[e.index][1], patches.rgb[e.index][2]));
     readings[e.index] = e.reading;
+    readings[e.index].rgb = shown[e.index];
     have[e.index] = true;
     ++done;
   }

@@ -90,8 +90,9 @@ class Session {
 
   // Show one colour, settle, read (spot readings). The reading's rgb is the signal shown: the
   // patch's code values at the depth the pattern backend sends (shown_signal), not the RGB asked
-  // for. Between them lies up to half a code, which at 8 bits is 4 % of the light at 10 %
-  // signal (gamma 2.2): a fit to the RGB asked for reads that as error.
+  // for. Between them lies up to half a code (a whole one where the window truncates 10-bit codes
+  // to 8), which at 8 bits is 4 % of the light at 10 % signal (gamma 2.2): a fit to the RGB asked
+  // for reads that as error.
   Reading measure(const Vec3& rgb, int repeat = 0);  // repeat: Patch::repeat
 
   Patch patch_for(const Vec3& rgb) const;

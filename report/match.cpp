@@ -19,7 +19,8 @@ namespace {
 
 constexpr double kSameSignal = 1e-6;
 
-bool same_signal(const Vec3& a, const Vec3& b) { return (a - b).cwiseAbs().maxCoeff() <= kSameSignal; }
+// Two runs' patches: the same patch shown at different depths (two rooms' pattern generators).
+bool same_signal(const Vec3& a, const Vec3& b) { return (a - b).cwiseAbs().maxCoeff() <= kSignalTolerance; }
 
 std::string signal_values(const Vec3& s) { return fmt::format("{:g} {:g} {:g}", s.x(), s.y(), s.z()); }
 
@@ -171,7 +172,8 @@ std::string percent_text(double v) { return fmt::format("{:.0f} %", 100 * v); }
 std::string shadow_text(const MatchResult& r) {
   std::vector<std::string> parts;
   for (const auto& s : r.greyscale)
-    if (s.signal > kSameSignal && s.signal <= 0.3 && std::isfinite(s.luminance_difference_pct) && parts.size() < 3)
+    if (s.signal > kSameSignal && s.signal <= 0.3 + kSignalTolerance && std::isfinite(s.luminance_difference_pct) &&
+        parts.size() < 3)
       parts.push_back(fmt::format("{:+.0f} % at {}", s.luminance_difference_pct, percent_text(s.signal)));
   std::string out;
   for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
@@ -215,7 +217,7 @@ std::vector<std::string> match_advice(const MatchResult& r) {
 
   bool shadows_differ = false;
   for (const auto& s : r.greyscale)
-    if (s.signal > kSameSignal && s.signal <= 0.3 &&
+    if (s.signal > kSameSignal && s.signal <= 0.3 + kSignalTolerance &&
         (de(r.patches[s.patch]) > grey_tolerance || !r.patches[s.patch].not_shown.empty()))
       shadows_differ = true;
   double dark = std::min(l.reference_black_nits, l.display_black_nits);
@@ -234,7 +236,7 @@ std::vector<std::string> match_advice(const MatchResult& r) {
 
   const MatchGreyStep* worst = nullptr;
   for (const auto& s : r.greyscale)
-    if (s.signal > 0.3 && s.signal < 1 - kSameSignal && r.patches[s.patch].not_shown.empty() &&
+    if (s.signal > 0.3 + kSignalTolerance && s.signal < 1 - kSameSignal && r.patches[s.patch].not_shown.empty() &&
         de(r.patches[s.patch]) > grey_tolerance && (!worst || de(r.patches[s.patch]) > de(r.patches[worst->patch])))
       worst = &s;
   if (worst)

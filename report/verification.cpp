@@ -189,7 +189,8 @@ GreyscaleAnalysis analyse_greyscale(const std::vector<VerificationPatch>& patche
       if (grey.target_white_nits > 0)
         step.target_gamma = point_gamma(step.signal, step.target_nits / grey.target_white_nits);
       if (grey.white_nits > 0) step.measured_gamma = point_gamma(step.signal, step.measured_nits / grey.white_nits);
-      if (step.signal >= 0.1 - 1e-9 && step.signal <= 0.9 + 1e-9 && std::isfinite(step.measured_gamma))
+      if (step.signal >= 0.1 - kSignalTolerance && step.signal <= 0.9 + kSignalTolerance &&
+          std::isfinite(step.measured_gamma))
         gammas.push_back(step.measured_gamma);
       if (step.signal > 0 && std::isfinite(step.luminance_error_pct))
         tracking.push_back(std::abs(step.luminance_error_pct));

@@ -18,6 +18,11 @@
 
 namespace calkit {
 
+// A reading records the signal shown, which differs from the one its patch asked for by up to one
+// 8-bit code (a pattern generator sends its own depth; the window truncates 10-bit codes to 8):
+// a 10 % step may read 0.0997. Level boundaries and two runs' patches are compared within it.
+constexpr double kSignalTolerance = 1.0 / 255;
+
 inline constexpr double kNotMeasured = std::numeric_limits<double>::quiet_NaN();
 
 // Facts about the run that the report header shows.

@@ -178,7 +178,7 @@ std::string white_zoom_chart(const VerificationResult& run) {
   double span = 0.004;
   for (const auto& s : steps) {
     const auto& p = run.patches[s.patch];
-    if (!(p.measured_XYZ.y() > 0) || s.signal < 0.05) continue;
+    if (!(p.measured_XYZ.y() > 0) || s.signal < 0.05 - kSignalTolerance) continue;
     Point m = uv_point(p.measured_XYZ), tt = uv_point(p.target_XYZ);
     span = std::max({span, std::abs(m.x - tt.x) * 1.25, std::abs(m.y - tt.y) * 1.25});
   }
@@ -193,7 +193,7 @@ std::string white_zoom_chart(const VerificationResult& run) {
   std::vector<std::pair<Point, const GreyStep*>> marks;
   for (const auto& s : steps) {
     const auto& p = run.patches[s.patch];
-    if (!(p.measured_XYZ.y() > 0) || s.signal < 0.05) continue;
+    if (!(p.measured_XYZ.y() > 0) || s.signal < 0.05 - kSignalTolerance) continue;
     Point m = uv_point(p.measured_XYZ), tt = uv_point(p.target_XYZ);
     marks.push_back({{m.x - tt.x, m.y - tt.y}, &s});
   }

@@ -47,22 +47,23 @@ TEST_CASE("calibrate --adaptive killed in a batch and resumed makes the same cho
   std::vector<int> batches;
   std::istringstream sizes(a.info["adaptive_batches"]);
   for (int n; sizes >> n;) batches.push_back(n);
-  REQUIRE(batches.size() >= 4);  // the kill below is in batch 3
+  // It stops after two batches predicted within the noise at the earliest: the kill below is in batch 2.
+  REQUIRE(batches.size() >= 3);
   CHECK(batches[0] == 80);
   for (std::size_t k = 1; k < batches.size(); ++k) CHECK(batches[k] == 20);
   CHECK(a.readings.size() == std::size_t(std::accumulate(batches.begin(), batches.end(), 0)));
   CHECK(a.readings.size() <= 200);
   CHECK(read_measurements(whole / "profile-batch-0.ti3").readings.size() == 80);
-  CHECK(read_measurements(whole / "profile-batch-3.ti3").readings.size() == 20);
+  CHECK(read_measurements(whole / "profile-batch-2.ti3").readings.size() == 20);
 
-  // Killed while batch 3 is measured: batches 0-2 are files, batch 3 is in its journal.
-  fs::path journal = journal_path_for(killed / "profile-batch-3.ti3");
+  // Killed while batch 2 is measured: batches 0-1 are files, batch 2 is in its journal.
+  fs::path journal = journal_path_for(killed / "profile-batch-2.ti3");
   std::mt19937 rng(std::random_device{}());
   std::size_t kill_after = 3 + rng() % 15;
   REQUIRE(test::spawn_calkit_and_kill(test::split_words(adaptive_args(killed)), journal, kill_after,
                                       std::chrono::microseconds(200)));
-  REQUIRE(fs::exists(killed / "profile-batch-2.ti3"));
-  REQUIRE_FALSE(fs::exists(killed / "profile-batch-3.ti3"));
+  REQUIRE(fs::exists(killed / "profile-batch-1.ti3"));
+  REQUIRE_FALSE(fs::exists(killed / "profile-batch-2.ti3"));
   REQUIRE(run(adaptive_args(killed) + " --resume") == 0);
   CHECK_FALSE(fs::exists(journal));
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/error.hpp"
 #include "emulators/pgenerator_emulator.hpp"
 #include "emulators/resolve_client_emulator.hpp"
 #include "emulators/sim_probe.hpp"
@@ -286,4 +287,18 @@ TEST_CASE("a journal written before readings recorded the signal shown still res
   REQUIRE(resumed.complete);
   CHECK(resumed.taken == 3);
   CHECK(resumed.set.readings[1].XYZ == Vec3(10, 11, 12));
+  CHECK(resumed.set.readings[1].rgb == Vec3(381, 51, 921) / 1023);  // the set records what was shown
+
+  // An entry taken for neither the patch's RGB nor its signal is another set's: refused.
+  fs::path other = scratch("other-journal") / "meas.ti3.journal";
+  {
+    Journal journal = Journal::create(other, header);
+    Reading wrong;
+    wrong.rgb = Vec3(0.3731, 0.05, 0.9);
+    journal.append({1, wrong, 0});
+  }
+  std::vector<JournalEntry> theirs;
+  Journal refused = Journal::resume(other, header, theirs);
+  CHECK_THROWS_AS(Session(bench.probe, bench.pattern, bench.clock, SessionOptions{}).run(set, &refused, theirs),
+                  InputError);
 }
