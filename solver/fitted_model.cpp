@@ -3,7 +3,9 @@
 #include "solver/fitted_model.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <exception>
 #include <thread>
 
 #include "color/plausibility.hpp"
@@ -27,8 +29,9 @@ double min3(const Vec3& v) { return std::min({v[0], v[1], v[2]}); }
 // a black fixed from readings at the meter's noise floor (stiff there too, two panels' shadows
 // failed the bias test: solver/README.md, Fit).
 constexpr double kCurveSmoothness = 0.3;
-constexpr double kStiffCurveSmoothness[] = {30, 3000};
+constexpr std::array<double, 2> kStiffCurveSmoothness = {30, 3000};
 constexpr double kShadowSignal = 0.1;
+constexpr int kStartIterations = 50;  // of the dE-weighted fit each start begins with
 constexpr double kWhiteRidge = 1.0;
 // The ridge on the load gain's sag and exponent, and the range they are fitted in: a sag of half
 // the light, an exponent twice a pure power cap's (whose gain goes as 1/APL), a knee outside 2 %
@@ -398,6 +401,26 @@ double effective_parameters(const Problem& pr, const Parameters& p, bool black_m
   return total.ldlt().solve(A).trace();
 }
 
+// job(0) .. job(count - 1), each on its own thread (the first on this one); a job's exception is
+// rethrown here once all have ended.
+template <class Job>
+void run_each_on_a_thread(size_t count, const Job& job) {
+  std::vector<std::exception_ptr> failures(count);
+  auto guarded = [&](size_t i) {
+    try {
+      job(i);
+    } catch (...) {
+      failures[i] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < count; ++i) threads.emplace_back(guarded, i);
+  if (count > 0) guarded(0);
+  for (std::thread& t : threads) t.join();
+  for (const std::exception_ptr& failure : failures)
+    if (failure) std::rethrow_exception(failure);
+}
+
 struct BaseFit {
   double cost = 0;
   int iterations = 0;
@@ -522,8 +545,14 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
   // steps a few very precise readings make small) continues from there.
   Problem plain = pr;
   for (size_t i = 0; i < data.size(); ++i) plain.whiten[i] = Mat3::Identity() * pr.weight[i];
+  // That fit is only a start, so it gets kStartIterations at most: from one power law on 64
+  // knots it crawls (sim:woled-tv PQ, 1000 readings: dE-weighted cost 46 320 after 50
+  // iterations, 15 455 after 200, 4 s of a 12 s fit), and the noise-weighted fit from either
+  // ends near the same cost (12 306 and 12 174, both far above the winner's 299; solver/README.md).
+  FitOptions start_options = options;
+  start_options.max_iterations = std::min(options.max_iterations, kStartIterations);
 
-  // Both hypotheses of what drives a white sub-pixel are fitted (in parallel); the data choose.
+  // Both hypotheses of what drives a white sub-pixel are fitted; the data choose.
   // A panel that clips inside the signal range (PQ panels at their peak) rolls off within the
   // top few knots, so there the model is fitted again with finer knots, and again with an
   // explicit clip signal per channel (MonotoneCurve::with_clip, started where the first fit and
@@ -537,46 +566,52 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
   std::vector<Parameters> candidates;
   std::vector<BaseFit> fits_done;
   double gamma = p.curves[0].gamma_at_half();  // the start: one power law for every curve
-  auto fit_candidates = [&](int knots, const Vec3* clip_at, const WhiteDrive* drive) {
+  struct Start {
+    Parameters params;
+    bool from_plain = true;  // fitted dE-weighted first (a start far from the minimum), then noise-weighted
+  };
+  auto starts_for = [&](int knots, const Vec3* clip_at, const WhiteDrive* drive) {
     Parameters start = p;
     for (int c = 0; c < 3; ++c) {
       start.curves[c] = MonotoneCurve::power(gamma, knots);
       if (clip_at) start.curves[c] = start.curves[c].with_clip((*clip_at)[c]);
     }
-    std::vector<Parameters> fits;
+    std::vector<Start> starts;
     if (!drive || *drive == WhiteDrive::SmallestLinear) {
       start.white_drive = WhiteDrive::SmallestLinear;
       // A sub-pixel's light rises no faster than its drive near 0 (log-log slope at least 1), as
       // any panel's does: a steeper white curve would be light from nothing, a step at zero drive
       // that lets the fit explain near-black residuals with a "white" that is not there.
       start.curves[3] = MonotoneCurve::power(1.0, knots, 1.0);  // its drive is already linear light
-      fits.push_back(start);
+      starts.push_back({start});
     }
     if (options.white_subpixel && (!drive || *drive == WhiteDrive::SmallestSignal)) {
       start.white_drive = WhiteDrive::SmallestSignal;
       start.curves[3] = MonotoneCurve::power(gamma, knots, 1.0);
-      fits.push_back(start);
+      starts.push_back({start});
     }
-    std::vector<BaseFit> results(fits.size());
-    std::thread other;
-    auto fit_both = [&](Parameters& q) {
-      BaseFit first = fit_base(plain, q, black_measured, options);
-      BaseFit fit = fit_base(pr, q, black_measured, options);
-      fit.iterations += first.iterations;
-      return fit;
-    };
-    if (fits.size() > 1) other = std::thread([&] { results[1] = fit_both(fits[1]); });
-    results[0] = fit_both(fits[0]);
-    if (other.joinable()) other.join();
-    candidates.insert(candidates.end(), fits.begin(), fits.end());
+    return starts;
+  };
+  // Starts fitted together are independent, so each runs on its own thread; the results keep
+  // the starts' order, so which wins does not depend on the threads.
+  auto fit_starts = [&](std::vector<Start> starts) {
+    std::vector<BaseFit> results(starts.size());
+    run_each_on_a_thread(starts.size(), [&](size_t i) {
+      Parameters& q = starts[i].params;
+      int before = starts[i].from_plain ? fit_base(plain, q, black_measured, start_options).iterations : 0;
+      results[i] = fit_base(pr, q, black_measured, options);
+      results[i].iterations += before;
+    });
+    for (Start& s : starts) candidates.push_back(s.params);
     fits_done.insert(fits_done.end(), results.begin(), results.end());
   };
-  auto best = [&] {
-    auto lowest = std::min_element(fits_done.begin(), fits_done.end(),
+  auto best_of_first = [&](size_t count) {
+    auto lowest = std::min_element(fits_done.begin(), fits_done.begin() + std::ptrdiff_t(count),
                                    [](const BaseFit& a, const BaseFit& b) { return a.cost < b.cost; });
     return size_t(lowest - fits_done.begin());
   };
-  fit_candidates(MonotoneCurve::kDefaultKnots, nullptr, nullptr);
+  auto best = [&] { return best_of_first(fits_done.size()); };
+  fit_starts(starts_for(MonotoneCurve::kDefaultKnots, nullptr, nullptr));
   // Only a clip the readings reach counts: above the brightest reading the curve is unmeasured.
   double brightest_signal = 0;
   for (const Reading& r : data) brightest_signal = std::max(brightest_signal, r.rgb.maxCoeff());
@@ -585,28 +620,29 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
   if (clip < brightest_signal) {
     Vec3 coarse_clip, fine_clip;
     for (int c = 0; c < 3; ++c) coarse_clip[c] = coarse.curves[c].clip_point();
-    // The finer knots start from one power law and continue the best fit so far, its curves
-    // resampled onto them (each start stalls in a poorer minimum on some readings).
-    Parameters fine = coarse;
     const WhiteDrive chosen = coarse.white_drive;
     const bool tie = fits_done.size() == 2 && std::abs(fits_done[0].cost - fits_done[1].cost) <
                                                   0.01 * std::min(fits_done[0].cost, fits_done[1].cost);
     const WhiteDrive* drive = tie ? nullptr : &chosen;
-    fit_candidates(MonotoneCurve::kFineKnots, nullptr, drive);
+    // The finer knots start from one power law and continue the best fit so far, its curves
+    // resampled onto them (each start stalls in a poorer minimum on some readings); the clip
+    // fit starting where the coarse fit flattens runs beside them.
+    std::vector<Start> starts = starts_for(MonotoneCurve::kFineKnots, nullptr, drive);
+    Parameters fine = coarse;
     for (MonotoneCurve& curve : fine.curves) curve = curve.resampled(MonotoneCurve::kFineKnots);
-    fits_done.push_back(fit_base(pr, fine, black_measured, options));
-    candidates.push_back(fine);
-    for (int c = 0; c < 3; ++c) fine_clip[c] = candidates[best()].curves[c].clip_point();
-    fit_candidates(MonotoneCurve::kDefaultKnots, &coarse_clip, drive);
-    if (fine_clip != coarse_clip) fit_candidates(MonotoneCurve::kDefaultKnots, &fine_clip, drive);
+    starts.push_back({fine, false});
+    const size_t fine_fits = fits_done.size() + starts.size();
+    for (Start& s : starts_for(MonotoneCurve::kDefaultKnots, &coarse_clip, drive)) starts.push_back(s);
+    fit_starts(starts);
+    for (int c = 0; c < 3; ++c) fine_clip[c] = candidates[best_of_first(fine_fits)].curves[c].clip_point();
+    if (fine_clip != coarse_clip) fit_starts(starts_for(MonotoneCurve::kDefaultKnots, &fine_clip, drive));
     // And the best fit so far continued on the finer knots, with its clip if it has one: a
     // tracking error that kinks between the coarse knots needs both (solver/README.md). Also
     // when it is on them already: continued, a fit that stopped at the 1e-6 criterion goes on
     // (the 600 cd/m² roll-off panel on noise seed 2: χ² 1.05 -> 0.99).
     Parameters refined = candidates[best()];
     for (MonotoneCurve& curve : refined.curves) curve = curve.resampled(MonotoneCurve::kFineKnots);
-    fits_done.push_back(fit_base(pr, refined, black_measured, options));
-    candidates.push_back(refined);
+    fit_starts({{refined, false}});
   }
   p = candidates[best()];
   report.iterations = fits_done[best()].iterations;
@@ -624,14 +660,21 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
       return residuals(problem, params).head(readings_rows).squaredNorm() +
              2 * typical * typical * effective_parameters(problem, params, black_measured);
     };
-    const Parameters supple = p;
+    // The stiffer fits are independent: one thread each, compared in order.
+    const size_t levels = kStiffCurveSmoothness.size();
+    std::vector<Problem> stiff(levels, pr);
+    std::vector<Parameters> stiff_fits(levels, p);
+    std::vector<BaseFit> stiff_reports(levels);
+    run_each_on_a_thread(levels, [&](size_t k) {
+      stiff[k].curve_smoothness = kStiffCurveSmoothness[k];
+      stiff_reports[k] = fit_base(stiff[k], stiff_fits[k], black_measured, options);
+    });
     double lowest = risk(pr, p);
-    Problem stiff = pr;
-    for (double level : kStiffCurveSmoothness) {
-      stiff.curve_smoothness = level;
-      Parameters q = supple;
-      BaseFit fit = fit_base(stiff, q, black_measured, options);
-      double r = risk(stiff, q);
+    for (size_t k = 0; k < levels; ++k) {
+      const double level = kStiffCurveSmoothness[k];
+      const Parameters& q = stiff_fits[k];
+      const BaseFit& fit = stiff_reports[k];
+      double r = risk(stiff[k], q);
       if (r < lowest) {
         lowest = r;
         p = q;
