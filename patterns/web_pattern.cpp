@@ -4,6 +4,7 @@
 // <resolv.h>, which httplib.h includes, defines _res as a macro, and Eigen names parameters _res.
 #undef _res
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -30,6 +31,7 @@ struct WebPatternServer::State {
   nlohmann::json patch = {{"id", 0},    {"rgb", {0, 0, 0}}, {"background", {0, 0, 0}}, {"x", 0}, {"y", 0},
                           {"width", 1}, {"height", 1}};
   bool closing = false;
+  std::atomic<bool> listen_returned{false};
 };
 
 namespace {
@@ -123,7 +125,10 @@ WebPatternServer::WebPatternServer(const WebPatternOptions& options) : state_(st
   s.port = options.port == 0 ? s.server.bind_to_any_port(options.bind.c_str())
                              : (s.server.bind_to_port(options.bind.c_str(), options.port) ? options.port : -1);
   if (s.port <= 0) throw NetworkError(fmt::format("web patterns: cannot listen on {}:{}", options.bind, options.port));
-  s.thread = std::thread([&s] { s.server.listen_after_bind(); });
+  s.thread = std::thread([&s] {
+    s.server.listen_after_bind();
+    s.listen_returned = true;
+  });
   std::fprintf(stderr,
                "calkit: web patterns: open %s in a browser on the screen to measure (double-click: full screen)\n",
                url().c_str());
@@ -168,6 +173,9 @@ void WebPatternServer::close() {
     s.closing = true;
   }
   s.changed.notify_all();
+  // httplib's stop() does nothing before listen has begun, and listen would then never return:
+  // a server closed right after it was made hung here.
+  while (!s.server.is_running() && !s.listen_returned) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   s.server.stop();
   s.thread.join();
 }

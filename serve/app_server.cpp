@@ -6,12 +6,14 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <map>
 #include <mutex>
 #include <regex>
+#include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -74,6 +76,8 @@ struct AppServer::State {
   std::deque<std::string> meter_lines;
   long long meter_seq = 0;  // readings received since the server started
   bool stopping = false;
+  // run() and stop() meet through these, so a stop just before or as run() begins still ends it.
+  std::atomic<bool> stop_requested{false}, run_entered{false}, run_returned{false};
 
   // Runs started by this server and still running, by id.
   std::map<std::string, std::unique_ptr<ChildProcess>> runs;
@@ -377,7 +381,11 @@ std::string AppServer::url() const {
 
 int AppServer::port() const { return state_->port; }
 
-void AppServer::run() { state_->server.listen_after_bind(); }
+void AppServer::run() {
+  state_->run_entered = true;
+  if (!state_->stop_requested) state_->server.listen_after_bind();
+  state_->run_returned = true;
+}
 
 void AppServer::stop() {
   {
@@ -385,6 +393,11 @@ void AppServer::stop() {
     state_->stopping = true;
   }
   state_->meter_changed.notify_all();
+  state_->stop_requested = true;
+  // httplib's stop() does nothing before listen has begun, and listen would then never return.
+  if (state_->run_entered)
+    while (!state_->server.is_running() && !state_->run_returned)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
   state_->server.stop();
 }
 

@@ -84,6 +84,11 @@ TEST_CASE("window shows 10-bit codes on an 8-bit framebuffer shifted right by tw
     std::array<int, 3> black =
         c.range == SignalRange::Legal ? std::array<int, 3>{16, 16, 16} : std::array<int, 3>{0, 0, 0};
     check_frame(grab(x, "ten"), 20, c.code8, black);
+    // A reading of this patch is filed under the codes the screen holds (PatternGenerator::shown).
+    Patch shown = window.shown(p);
+    CHECK(shown.bits == 8);
+    CHECK(shown.code == c.code8);
+    CHECK(shown.range == c.range);
   }
 }
 
@@ -124,9 +129,12 @@ TEST_CASE("window on a 30-bit X screen shows 10-bit codes exactly and 12-bit cod
   p.background = {BackgroundKind::Grey, 0.5};  // 12-bit round(0.5 * 4095) = 2048 -> 512
   window.show(p);
   check_frame(grab(x, "deep12"), 10, {1023, 512, 0}, {512, 512, 512});
+  CHECK(window.shown(p).bits == 10);
+  CHECK(window.shown(p).code == std::array<int, 3>{1023, 512, 0});
   // An 8-bit patch on the 10-bit framebuffer: full range widened to the same signal (255 -> 1023).
   window.show(patch8(255, 0, 0, 100));
   CHECK(classify(grab(x, "deep8"), {1023, 0, 0}, {-1, -1, -1}).patch == 640L * 480);
+  CHECK(window.shown(patch8(255, 0, 0, 100)).code == std::array<int, 3>{1023, 0, 0});
 }
 
 TEST_CASE("window spec: options and bad input") {
