@@ -1,5 +1,6 @@
 // `calkit serve`: the local web app (serve/app_server.hpp). Offers what the command line offers
 // (probes, simulated displays, pattern generators, targets) and runs the same commands.
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -54,11 +55,13 @@ void run(const ServeArgs& a) {
   std::printf("calkit serve: %s\n", server.url().c_str());
   std::fflush(stdout);
   const std::atomic<bool>* stop = install_stop_flag();
+  std::atomic<bool> served{false};  // run() returned of itself (a listen error): nothing to stop
   std::thread watcher([&] {
-    while (!stop->load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    server.stop();
+    while (!stop->load() && !served) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (!served) server.stop();
   });
   server.run();
+  served = true;
   watcher.join();
 }
 

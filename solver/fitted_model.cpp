@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <exception>
+#include <system_error>
 #include <thread>
 
 #include "color/plausibility.hpp"
@@ -401,8 +402,8 @@ double effective_parameters(const Problem& pr, const Parameters& p, bool black_m
   return total.ldlt().solve(A).trace();
 }
 
-// job(0) .. job(count - 1), each on its own thread (the first on this one); a job's exception is
-// rethrown here once all have ended.
+// job(0) .. job(count - 1), each on its own thread (the first on this one; on this one too those
+// the system gives no thread for); a job's exception is rethrown here once all have ended.
 template <class Job>
 void run_each_on_a_thread(size_t count, const Job& job) {
   std::vector<std::exception_ptr> failures(count);
@@ -414,8 +415,17 @@ void run_each_on_a_thread(size_t count, const Job& job) {
     }
   };
   std::vector<std::thread> threads;
-  for (size_t i = 1; i < count; ++i) threads.emplace_back(guarded, i);
+  threads.reserve(count);
+  size_t here_from = count;  // the jobs left to this thread
+  for (size_t i = 1; i < count && here_from == count; ++i) {
+    try {
+      threads.emplace_back(guarded, i);
+    } catch (const std::system_error&) {
+      here_from = i;
+    }
+  }
   if (count > 0) guarded(0);
+  for (size_t i = here_from; i < count; ++i) guarded(i);
   for (std::thread& t : threads) t.join();
   for (const std::exception_ptr& failure : failures)
     if (failure) std::rethrow_exception(failure);

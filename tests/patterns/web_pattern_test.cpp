@@ -62,6 +62,15 @@ TEST_CASE("web patterns: show() without a page is a network failure after the ti
   CHECK_THROWS_AS(parse_web_pattern_spec("web:colour=yes"), InputError);
 }
 
+TEST_CASE("web patterns: shown() is the patch at 8 bits, rounded to the nearest code") {
+  WebPatternServer server(parse_web_pattern_spec("web:port=0"));
+  Patch p;
+  p.code = {3, 601, 1022};  // by hand: 3·255/1023 = 0.75, 601·255/1023 = 149.8, 1022·255/1023 = 254.75
+  p.bits = 10;
+  CHECK(server.shown(p).bits == 8);
+  CHECK(server.shown(p).code == std::array<int, 3>{1, 150, 255});
+}
+
 TEST_CASE("web patterns: a server closed right after it is made does not hang") {
   // httplib's stop() does nothing before listen has begun, and listen then never returns: this
   // closing hung in the destructor's join before the fix (ctest's timeout fails the case).

@@ -3,6 +3,7 @@
 // `calkit serve`) left it serving for ever. The invariant: stop() ends run() whenever it comes.
 #include <doctest/doctest.h>
 
+#include <string>
 #include <thread>
 
 #include "serve/app_server.hpp"
@@ -12,10 +13,11 @@ using namespace calkit;
 
 namespace {
 
-AppServerOptions any_port() {
+// `folder`: each case its own (ctest runs the cases in parallel and a scratch folder starts empty).
+AppServerOptions any_port(const std::string& folder) {
   AppServerOptions o;
   o.port = 0;
-  o.runs = test::scratch_dir("serve", "runs");
+  o.runs = test::scratch_dir("serve", folder);
   o.token = "test";
   return o;
 }
@@ -26,18 +28,18 @@ TEST_CASE("app server: stop() ends run() however close to run()'s start it comes
   // Each order of the two threads a hundred times: before the fix, some of these never ended
   // (ctest's timeout fails the case).
   for (int i = 0; i < 100; ++i) {
-    AppServer server(any_port());
+    AppServer server(any_port("stop-as-run-begins"));
     std::thread serving([&] { server.run(); });
     if (i % 2) std::this_thread::yield();
     server.stop();
     serving.join();
   }
   // Stopped before run() is called, run() returns at once.
-  AppServer server(any_port());
+  AppServer server(any_port("stop-as-run-begins"));
   server.stop();
   server.run();
 }
 
 TEST_CASE("app server: destroyed without ever running, it does not wait for run()") {
-  for (int i = 0; i < 20; ++i) AppServer server(any_port());
+  for (int i = 0; i < 20; ++i) AppServer server(any_port("never-run"));
 }
