@@ -29,17 +29,26 @@ TEST_CASE("app server: stop() ends run() however close to run()'s start it comes
   // (ctest's timeout fails the case).
   for (int i = 0; i < 100; ++i) {
     AppServer server(any_port("stop-as-run-begins"));
-    std::thread serving([&] { server.run(); });
+    bool returned = false;
+    std::thread serving([&] {
+      server.run();
+      returned = true;
+    });
     if (i % 2) std::this_thread::yield();
     server.stop();
     serving.join();
+    CHECK(returned);
   }
   // Stopped before run() is called, run() returns at once.
   AppServer server(any_port("stop-as-run-begins"));
   server.stop();
   server.run();
+  CHECK(server.port() > 0);
 }
 
 TEST_CASE("app server: destroyed without ever running, it does not wait for run()") {
-  for (int i = 0; i < 20; ++i) AppServer server(any_port("never-run"));
+  for (int i = 0; i < 20; ++i) {
+    AppServer server(any_port("never-run"));
+    CHECK(server.port() > 0);  // it bound a port, so there was a server to stop
+  }
 }
