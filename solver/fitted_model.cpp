@@ -33,6 +33,9 @@ constexpr double kCurveSmoothness = 0.3;
 constexpr std::array<double, 2> kStiffCurveSmoothness = {30, 3000};
 constexpr double kShadowSignal = 0.1;
 constexpr int kStartIterations = 50;  // of the dE-weighted fit each start begins with
+// A fit whose readings' reduced chi-square is above kStalledChi2 has stalled, and is continued with
+// each tone-curve parameter's step held within kStalledCurveStep (fit_display_model_into).
+constexpr double kStalledChi2 = 1.5, kStalledCurveStep = 2;
 constexpr double kWhiteRidge = 1.0;
 // The ridge on the load gain's sag and exponent, and the range they are fitted in: a sag of half
 // the light, an exponent twice a pure power cap's (whose gain goes as 1/APL), a knee outside 2 %
@@ -437,8 +440,10 @@ struct BaseFit {
   bool converged = false;
 };
 
-// Levenberg-Marquardt on the base model's parameters.
-BaseFit fit_base(const Problem& pr, Parameters& p, bool black_measured, const FitOptions& options) {
+// Levenberg-Marquardt on the base model's parameters; with max_curve_step > 0, each tone-curve
+// parameter moves at most that far per step.
+BaseFit fit_base(const Problem& pr, Parameters& p, bool black_measured, const FitOptions& options,
+                 double max_curve_step = 0) {
   BaseFit out;
   std::vector<double> v = pack(p);
   Eigen::VectorXd r = residuals(pr, p);
@@ -460,6 +465,9 @@ BaseFit fit_base(const Problem& pr, Parameters& p, bool black_measured, const Fi
       Eigen::VectorXd step = a.ldlt().solve(-g);
       std::vector<double> w = v;
       for (int k = 0; k < n; ++k) w[k] += step[k];
+      if (max_curve_step > 0)
+        for (int k = kCurves; k < load_index(w); ++k)
+          w[k] = std::clamp(w[k], v[k] - max_curve_step, v[k] + max_curve_step);
       if (!options.white_subpixel)
         for (int k = kWhite; k < kCurves; ++k) w[k] = 0;
       if (black_measured)
@@ -657,6 +665,30 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
   p = candidates[best()];
   report.iterations = fits_done[best()].iterations;
   report.converged = fits_done[best()].converged;
+  // The noise-weighted residual over the readings alone (the whitened residuals' noise variance
+  // is typical² per component), and the expected prediction error (below).
+  auto data_residual = [&](const Problem& problem, const Parameters& params) {
+    return residuals(problem, params).head(3 * Eigen::Index(data.size())).squaredNorm();
+  };
+  auto risk = [&](const Problem& problem, const Parameters& params) {
+    return data_residual(problem, params) +
+           2 * typical * typical * effective_parameters(problem, params, black_measured);
+  };
+  // A fit this far above the noise has stalled, not met a model it cannot represent (the single-
+  // effect and built-in displays' fits end at 1.12 at most): a tone-curve segment collapsed (its
+  // increment exp(θ) near 0) has almost no curvature left, Marquardt's damping scaled by it does
+  // not hold its step (10⁵ in θ at any damping), and no step lowers the cost. Continued with each
+  // curve parameter's step held within ±2 (a factor e² in a segment's rise), it gets out; the
+  // continuation is kept when its expected prediction error is lower (solver/README.md, Fit).
+  if (data_residual(pr, p) > kStalledChi2 * typical * typical * 3 * double(data.size())) {
+    Parameters continued = p;
+    BaseFit fit = fit_base(pr, continued, black_measured, options, kStalledCurveStep);
+    if (risk(pr, continued) < risk(pr, p)) {
+      p = continued;
+      report.iterations += fit.iterations;
+      report.converged = fit.converged;
+    }
+  }
   // How many shapes the tone curves may take is the readings' to say: the fit is continued with
   // the curves 100 and 10 000 times stiffer above the shadows, and the one with the lowest
   // expected prediction error wins (Mallows' Cp, Technometrics 15(4):661, 1973: the noise-weighted
@@ -665,11 +697,7 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
   // bent tone less stiff ones (solver/README.md: sim:reference 1.55 -> 1.38x the exact-inverse floor at 500
   // patches, seeds 1-3).
   {
-    auto risk = [&](const Problem& problem, const Parameters& params) {
-      const Eigen::Index readings_rows = 3 * Eigen::Index(data.size());
-      return residuals(problem, params).head(readings_rows).squaredNorm() +
-             2 * typical * typical * effective_parameters(problem, params, black_measured);
-    };
+    const int iterations_so_far = report.iterations;
     // The stiffer fits are independent: one thread each, compared in order.
     const size_t levels = kStiffCurveSmoothness.size();
     std::vector<Problem> stiff(levels, pr);
@@ -690,7 +718,7 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
         p = q;
         pr.curve_smoothness = level;
         report.curve_stiffness = level / kCurveSmoothness;
-        report.iterations = fits_done[best()].iterations + fit.iterations;
+        report.iterations = iterations_so_far + fit.iterations;
         report.converged = fit.converged;
       }
     }

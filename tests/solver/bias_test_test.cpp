@@ -182,12 +182,14 @@ TEST_CASE("bias test: solve() reports it in the JSON and warns on stderr when it
 // Issue 20: on virtual displays that each add one physical effect to a clean panel, over its
 // plausible range (sim/single_effect_displays.hpp), the model fitted to 500 SimProbe readings
 // leaves residuals inside the range the probe's stated noise gives them.
-static void check_single_effect(const std::string& effect) {
+static void check_single_effect(const std::string& effect, std::uint64_t seed = SimProbeOptions().seed) {
   int checked = 0;
   for (const SingleEffectDisplay& d : single_effect_displays()) {
     bool hdr = d.model.eotf == PanelEotf::Pq;
     if (d.effect != effect) continue;
-    MeasurementSet set = read_with_sim_probe(d.model, recommended_patch_set(hdr, 500).rgb);
+    SimProbeOptions probe;
+    probe.seed = seed;
+    MeasurementSet set = read_with_sim_probe(d.model, recommended_patch_set(hdr, 500).rgb, probe);
     std::vector<Reading> readings = usable_readings(set);
     FittedDisplayModel model;
     FitReport fit = fit_display_model_into(model, readings, fit_space(readings, hdr));
@@ -215,6 +217,11 @@ TEST_CASE("bias test on single-effect displays: ABL and black bloom with the fra
   check_single_effect("frame load");
 }
 TEST_CASE("bias test on single-effect displays: PQ roll-off to the panel's peak") { check_single_effect("roll-off"); }
+// On noise seed 3 the 600 cd/m² roll-off panel's fits stalled at chi-square 2.42 until a stalled
+// fit was continued with bounded curve steps (solver/README.md, Fit).
+TEST_CASE("bias test on single-effect displays: PQ roll-off to the panel's peak, noise seed 3") {
+  check_single_effect("roll-off", 3);
+}
 TEST_CASE("bias test on single-effect displays: PQ tracking error") { check_single_effect("tracking error"); }
 
 // Issue 20: how many shapes the tone curves may take is the readings' to say. A panel whose tone

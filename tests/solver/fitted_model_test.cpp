@@ -272,17 +272,17 @@ TEST_CASE("curve: resampled onto more knots, a curve keeps its values") {
   CHECK(clipped(1.0) == 1.0);
 }
 
-// Readings on which Levenberg-Marquardt finds no step down at its second iteration (a collapsed
-// tone-curve segment takes steps of 10⁵ at any damping) and stops at 4× the noise (solver/README.md,
-// Known limits). Not fixed; but never silent: the bias test fails it and solve warns.
-TEST_CASE("fit: a stall far from the readings is reported, not passed off as a fit") {
+// Readings on which Levenberg-Marquardt found no step down at its second iteration (a collapsed
+// tone-curve segment took steps of 10⁵ at any damping) and stopped with the readings' chi-square at
+// 268 (solver/README.md, Fit). The SimProbe made them with the noise it states, so a fit that
+// represents the display leaves a chi-square inside the noise's range.
+TEST_CASE("fit: a fit that stalls far from the readings is continued until it fits them") {
   MeasurementSet set = read_measurements(std::string(CALKIT_TEST_DATA) + "/solver/qdoled-adaptive-500-seed3.json");
   SolveOptions options;
   options.lut_size = 9;
   SolveResult r = solve(set, target_by_name("bt1886"), options);
   INFO(r.bias.verdict());
-  CHECK(r.bias.chi2 > 10 * r.bias.chi2_high);
-  CHECK_FALSE(r.bias.passed);
-  CHECK(std::any_of(r.warnings.begin(), r.warnings.end(),
-                    [](const std::string& w) { return w.find("bias") != std::string::npos; }));
+  CHECK(r.bias.chi2 >= r.bias.chi2_low);
+  CHECK(r.bias.chi2 <= r.bias.chi2_high);
+  CHECK(r.bias.passed);
 }
