@@ -10,6 +10,8 @@
 //        [--seed S]: the SimProbe's noise seed (default 1); [--noise K]: its noise scaled by K
 //        [--adaptive N]: also N patches measured adaptively (solver/adaptive.hpp), shown as "Na"
 //        [--adaptive-only]: no fixed-set rows; [--target NAME]: that target only
+//        [--stop-early]: adaptive runs stop before their budget as `calkit calibrate --adaptive`
+//        does (solver/adaptive.hpp, AdaptiveStop); the row then says how many: "1000a:600"
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -23,13 +25,15 @@ namespace {
 
 // An adaptive run of `budget` patches, as `calkit calibrate --adaptive` measures: the recommended
 // set at the plan's start size (scaled for an SDR target on a PQ input), then batches chosen by
-// next_adaptive_batch() from the readings so far.
+// next_adaptive_batch() from the readings so far; with `stop_early`, stopping before the budget
+// as calibrate does (AdaptiveStop).
 calkit::MeasurementSet measure_adaptively(const std::string& display, const calkit::Target& target, int budget,
-                                          std::uint64_t seed, double noise) {
+                                          std::uint64_t seed, double noise, bool stop_early) {
   calkit::AdaptivePlan plan = calkit::adaptive_plan(budget);
   calkit::PatchSet start = calkit::adaptive_starting_set(target.hdr(), budget, plan.start);
   if (bench::display_is_hdr(display) && !target.hdr()) calkit::scale_for_sdr_on_pq_input(start, target.white_nits);
   calkit::MeasurementSet set = bench::measure_on_sim(display, start.rgb, seed, noise);
+  calkit::AdaptiveStop stop;
   while (int(set.readings.size()) < budget) {
     calkit::AdaptiveOptions options;
     options.count = std::min(plan.batch, budget - int(set.readings.size()));
@@ -37,6 +41,7 @@ calkit::MeasurementSet measure_adaptively(const std::string& display, const calk
     if (next.rgb.empty()) break;
     calkit::MeasurementSet read = bench::measure_on_sim(display, next.rgb, seed, noise);
     set.readings.insert(set.readings.end(), read.readings.begin(), read.readings.end());
+    if (stop_early && stop.after(calkit::predict_batch(next.model, read))) break;
   }
   return set;
 }
@@ -49,7 +54,7 @@ int main(int argc, char** argv) {
   std::string only_target;
   std::vector<std::string> displays;
   int size = 0;  // the solver's default for the target
-  bool as_read = false, floor = true;
+  bool as_read = false, floor = true, stop_early = false;
   std::uint64_t seed = 1;
   double noise = 1;
   for (int i = 1; i < argc; ++i) {
@@ -67,6 +72,8 @@ int main(int argc, char** argv) {
       only_target = argv[++i];
     else if (!std::strcmp(argv[i], "--adaptive-only"))
       fixed = false;
+    else if (!std::strcmp(argv[i], "--stop-early"))
+      stop_early = true;
     else if (!std::strcmp(argv[i], "--seed") && i + 1 < argc)
       seed = std::strtoull(argv[++i], nullptr, 10);
     else if (!std::strcmp(argv[i], "--noise") && i + 1 < argc)
@@ -76,7 +83,8 @@ int main(int argc, char** argv) {
     else {
       std::fprintf(stderr,
                    "usage: bench_accuracy [N ...] [--display sim:NAME] [--size N] [--as-read] [--no-floor] [--seed S]\n"
-                   "       [--noise K] [--adaptive N] [--adaptive-only] [--target NAME]   (N: 32 patches or more)\n"
+                   "       [--noise K] [--adaptive N] [--adaptive-only] [--stop-early] [--target NAME]\n"
+                   "       (N: 32 patches or more)\n"
                    "example: bench_accuracy 500 --target bt1886\n");
       return std::strcmp(argv[i], "--help") ? 2 : 0;
     }
@@ -124,9 +132,14 @@ int main(int argc, char** argv) {
         report(display, name, std::to_string(n), name != "bt1886" ? hdr_set : sdr_set);
     }
     for (int n : adaptive)
-      for (const std::string& name : targets)
-        report(display, name, std::to_string(n) + "a",
-               measure_adaptively(display, calkit::target_by_name(name), n, seed, noise));
+      for (const std::string& name : targets) {
+        calkit::MeasurementSet set =
+            measure_adaptively(display, calkit::target_by_name(name), n, seed, noise, stop_early);
+        // Stopped early, the row says how many it measured: "1000a:600".
+        std::string label = std::to_string(n) + "a";
+        if (int(set.readings.size()) < n) label += ":" + std::to_string(set.readings.size());
+        report(display, name, label, set);
+      }
   }
   return 0;
 }

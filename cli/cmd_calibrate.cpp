@@ -141,7 +141,8 @@ MeasurementSet measure_profile_adaptively(const CalibrateArgs& a, const Files& f
   const bool sdr_on_pq = rig.display && rig.display->model().eotf == PanelEotf::Pq && !target.hdr();
   MeasurementSet all;
   std::vector<int> sizes;
-  int within_noise = 0;
+  AdaptiveStop stop_rule;
+  bool predicted_within_noise = false;
   for (int k = 0; int(all.readings.size()) < a.patches; ++k) {
     PatchSet batch;
     AdaptiveBatch next;
@@ -167,12 +168,12 @@ MeasurementSet measure_profile_adaptively(const CalibrateArgs& a, const Files& f
       BatchPrediction p = predict_batch(next.model, read);
       say(a, fmt::format("batch {}: the model predicted its {} readings to {:.3f} dE RMS ({:.2f}x the meter's noise)",
                          k, p.readings, p.rms, p.noise_units));
-      within_noise = p.noise_units <= 1.2 ? within_noise + 1 : 0;
+      predicted_within_noise = stop_rule.after(p);
     }
     if (all.info.empty()) all.info = read.info;
     all.readings.insert(all.readings.end(), read.readings.begin(), read.readings.end());
     sizes.push_back(int(read.readings.size()));
-    if (within_noise >= 2) {
+    if (predicted_within_noise) {
       say(a, fmt::format("stopping at {} of {} patches: the model predicts new readings within the meter's noise",
                          all.readings.size(), a.patches));
       break;

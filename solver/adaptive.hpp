@@ -59,4 +59,18 @@ struct BatchPrediction {
 BatchPrediction predict_batch(const FittedDisplayModel& model, const MeasurementSet& batch,
                               const NoiseModel& noise = {});
 
+// When an adaptive run stops before its budget: once the model fitted before a batch predicted
+// it within 1.2 times the meter's noise, two batches in a row (solver/README.md).
+class AdaptiveStop {
+ public:
+  // The prediction of each batch after the start, in order; true: stop after this batch.
+  bool after(const BatchPrediction& p) {
+    within_noise_ = p.noise_units <= 1.2 ? within_noise_ + 1 : 0;
+    return within_noise_ >= 2;
+  }
+
+ private:
+  int within_noise_ = 0;
+};
+
 }  // namespace calkit
