@@ -28,7 +28,7 @@ double min3(const Vec3& v) { return std::min({v[0], v[1], v[2]}); }
 // of a clipping curve's clip signal, of the white sub-pixel's drive) they stay supple: there panels
 // bend away from a power law (a toe, a crushed or lifted black), and there the curves make up for
 // a black fixed from readings at the meter's noise floor (stiff there too, two panels' shadows
-// failed the bias test: solver/README.md, Fit).
+// failed the bias test: solver/README.md, The display model).
 constexpr double kCurveSmoothness = 0.3;
 constexpr std::array<double, 2> kStiffCurveSmoothness = {30, 3000};
 constexpr double kShadowSignal = 0.1;
@@ -679,7 +679,8 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
   // increment exp(θ) near 0) has almost no curvature left, Marquardt's damping scaled by it does
   // not hold its step (10⁵ in θ at any damping), and no step lowers the cost. Continued with each
   // curve parameter's step held within ±2 (a factor e² in a segment's rise), it gets out; the
-  // continuation is kept when its expected prediction error is lower (solver/README.md, Fit).
+  // continuation is kept when its expected prediction error is lower (solver/README.md, The
+  // display model).
   if (data_residual(pr, p) > kStalledChi2 * typical * typical * 3 * double(data.size())) {
     Parameters continued = p;
     BaseFit fit = fit_base(pr, continued, black_measured, options, kStalledCurveStep);

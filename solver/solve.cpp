@@ -362,8 +362,8 @@ std::string solve_summary_json(const SolveResult& r) {
       {"max_residual", r.fit.max_residual},
       {"smoothing_lambda", r.fit.correction.lambda},
       {"effective_parameters", r.fit.correction.effective_parameters},
-      // How stiff the readings chose the tone curves (solver/README.md, Fit): 1, 100 or 10000
-      // times the default penalty above 10 % signal; and what the base model spent.
+      // How stiff the readings chose the tone curves (solver/README.md, The display model): 1, 100
+      // or 10000 times the default penalty above 10 % signal; and what the base model spent.
       {"tone_curve_stiffness", r.fit.curve_stiffness},
       {"base_effective_parameters", r.fit.base_effective_parameters},
   };

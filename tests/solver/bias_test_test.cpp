@@ -218,7 +218,7 @@ TEST_CASE("bias test on single-effect displays: ABL and black bloom with the fra
 }
 TEST_CASE("bias test on single-effect displays: PQ roll-off to the panel's peak") { check_single_effect("roll-off"); }
 // On noise seed 3 the 600 cd/m² roll-off panel's fits stalled at chi-square 2.42 until a stalled
-// fit was continued with bounded curve steps (solver/README.md, Fit).
+// fit was continued with bounded curve steps (solver/README.md, The display model).
 TEST_CASE("bias test on single-effect displays: PQ roll-off to the panel's peak, noise seed 3") {
   check_single_effect("roll-off", 3);
 }
