@@ -11,18 +11,13 @@
 
 namespace calkit {
 
-namespace {
-
-// One limit for every statistic: a standard normal exceeds it (either side) with a probability
-// of 1e-4, so the ~50 statistics of a test stay under a 1 % false alarm together.
-constexpr double kLimitSigma = 3.89;
-
-// The q-quantile of chi-square(k) / k for the normal quantile z (Wilson & Hilferty 1931, Proc.
-// Natl. Acad. Sci. 17(12):684): (1 - 2/(9k) + z·sqrt(2/(9k)))³, good to ~1 % from k = 3.
+// Wilson & Hilferty 1931, Proc. Natl. Acad. Sci. 17(12):684.
 double reduced_chi2_quantile(double k, double z) {
   double a = 2 / (9 * k);
   return std::pow(std::max(1 - a + z * std::sqrt(a), 0.0), 3);
 }
+
+namespace {
 
 const char* const kComponent[3] = {"X", "Y", "Z"};
 

@@ -14,6 +14,15 @@
 
 namespace calkit {
 
+// One limit for every statistic: a standard normal exceeds it (either side) with a probability
+// of 1e-4, so the ~50 statistics of a test stay under a 1 % false alarm together. The fit's
+// choice of tone-curve stiffness uses it too (fitted_model.cpp).
+constexpr double kLimitSigma = 3.89;
+
+// The quantile of chi-square(k) / k at the normal quantile z (Wilson & Hilferty 1931):
+// (1 - 2/(9k) + z·sqrt(2/(9k)))³, good to ~1 % from k = 3.
+double reduced_chi2_quantile(double k, double z);
+
 // Readings of one kind and what their residuals say. Each statistic has a limit that the noise
 // alone exceeds with a probability of about 1e-4 (bias_test.cpp), so a verdict over every group
 // rarely blames noise.

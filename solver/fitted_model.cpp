@@ -11,6 +11,7 @@
 
 #include "color/plausibility.hpp"
 #include "core/error.hpp"
+#include "solver/bias_test.hpp"
 
 namespace calkit {
 
@@ -666,37 +667,40 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
   report.iterations = fits_done[best()].iterations;
   report.converged = fits_done[best()].converged;
   // The noise-weighted residual over the readings alone (the whitened residuals' noise variance
-  // is typical² per component), and the expected prediction error (below).
+  // is typical² per component).
   auto data_residual = [&](const Problem& problem, const Parameters& params) {
     return residuals(problem, params).head(3 * Eigen::Index(data.size())).squaredNorm();
-  };
-  auto risk = [&](const Problem& problem, const Parameters& params) {
-    return data_residual(problem, params) +
-           2 * typical * typical * effective_parameters(problem, params, black_measured);
   };
   // A fit this far above the noise has stalled, not met a model it cannot represent (the single-
   // effect and built-in displays' fits end at 1.12 at most): a tone-curve segment collapsed (its
   // increment exp(θ) near 0) has almost no curvature left, Marquardt's damping scaled by it does
   // not hold its step (10⁵ in θ at any damping), and no step lowers the cost. Continued with each
   // curve parameter's step held within ±2 (a factor e² in a segment's rise), it gets out; the
-  // continuation is kept when its expected prediction error is lower (solver/README.md, The
-  // display model).
+  // continuation is kept when its expected prediction error is lower (Mallows' Cp, Technometrics
+  // 15(4):661, 1973: the residual plus twice the noise variance per effective parameter; a lower
+  // cost alone can be a smoother curve that fits the readings worse: solver/README.md, The display
+  // model).
   if (data_residual(pr, p) > kStalledChi2 * typical * typical * 3 * double(data.size())) {
+    auto risk = [&](const Parameters& params) {
+      return data_residual(pr, params) + 2 * typical * typical * effective_parameters(pr, params, black_measured);
+    };
     Parameters continued = p;
     BaseFit fit = fit_base(pr, continued, black_measured, options, kStalledCurveStep);
-    if (risk(pr, continued) < risk(pr, p)) {
+    if (risk(continued) < risk(p)) {
       p = continued;
       report.iterations += fit.iterations;
       report.converged = fit.converged;
     }
   }
   // How many shapes the tone curves may take is the readings' to say: the fit is continued with
-  // the curves 100 and 10 000 times stiffer above the shadows, and the one with the lowest
-  // expected prediction error wins (Mallows' Cp, Technometrics 15(4):661, 1973: the noise-weighted
-  // residual plus twice the noise variance per effective parameter; the whitened residuals' noise
-  // variance is typical²). Readings of a power-law panel choose the stiffest curves, a WOLED's
-  // bent tone less stiff ones (solver/README.md: sim:reference 1.55 -> 1.38x the exact-inverse floor at 500
-  // patches, seeds 1-3).
+  // the curves 100 and 10 000 times stiffer above the shadows, and the stiffest fit the readings do
+  // not reject wins. From the stiffest, a suppler fit takes over only when it lowers the noise-
+  // weighted residual by more than chi-square with as many degrees of freedom as the effective
+  // parameters it adds reaches at the bias test's limit (a likelihood-ratio test: Wilks 1938, Ann.
+  // Math. Statist. 9(1):60): its extra shape must be as plain in the readings as a bias the test
+  // would report. Readings of a power-law panel choose the stiffest curves, a WOLED's bent tone less
+  // stiff ones. (Mallows' Cp, the lowest expected prediction error, chose the supple curves on
+  // sim:reference on a 4-sigma chance, two adaptive runs in six: solver/README.md.)
   {
     const int iterations_so_far = report.iterations;
     // The stiffer fits are independent: one thread each, compared in order.
@@ -708,21 +712,35 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
       stiff[k].curve_smoothness = kStiffCurveSmoothness[k];
       stiff_reports[k] = fit_base(stiff[k], stiff_fits[k], black_measured, options);
     });
-    double lowest = risk(pr, p);
-    for (size_t k = 0; k < levels; ++k) {
-      const double level = kStiffCurveSmoothness[k];
-      const Parameters& q = stiff_fits[k];
-      const BaseFit& fit = stiff_reports[k];
-      double r = risk(stiff[k], q);
-      if (r < lowest) {
-        lowest = r;
-        p = q;
-        pr.curve_smoothness = level;
-        report.curve_stiffness = level / kCurveSmoothness;
-        report.iterations = iterations_so_far + fit.iterations;
-        report.converged = fit.converged;
-      }
+    struct Choice {
+      const Problem* problem;
+      const Parameters* params;
+      int iterations;
+      bool converged;
+      double residual = 0, parameters = 0;  // in noise variances; effective
+    };
+    std::vector<Choice> choices;  // the stiffest first, the fit so far last
+    for (size_t k = levels; k-- > 0;)
+      choices.push_back(
+          {&stiff[k], &stiff_fits[k], iterations_so_far + stiff_reports[k].iterations, stiff_reports[k].converged});
+    choices.push_back({&pr, &p, iterations_so_far, report.converged});
+    for (Choice& c : choices) {
+      c.residual = data_residual(*c.problem, *c.params) / (typical * typical);
+      c.parameters = effective_parameters(*c.problem, *c.params, black_measured);
     }
+    size_t chosen = 0;
+    for (size_t k = 1; k < choices.size(); ++k) {
+      const double added = std::max(choices[k].parameters - choices[chosen].parameters, 1.0);
+      if (choices[chosen].residual - choices[k].residual > added * reduced_chi2_quantile(added, kLimitSigma))
+        chosen = k;
+    }
+    const Choice& c = choices[chosen];
+    const double smoothness = c.problem->curve_smoothness;
+    p = Parameters(*c.params);
+    pr.curve_smoothness = smoothness;
+    report.curve_stiffness = smoothness / kCurveSmoothness;
+    report.iterations = c.iterations;
+    report.converged = c.converged;
   }
   report.base_effective_parameters = effective_parameters(pr, p, black_measured);
 
