@@ -672,14 +672,14 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
     return residuals(problem, params).head(3 * Eigen::Index(data.size())).squaredNorm();
   };
   // A fit this far above the noise has stalled, not met a model it cannot represent (the single-
-  // effect and built-in displays' fits end at 1.12 at most): a tone-curve segment collapsed (its
+  // effect displays' fits end at 1.09 at most by this measure): a tone-curve segment collapsed (its
   // increment exp(θ) near 0) has almost no curvature left, Marquardt's damping scaled by it does
   // not hold its step (10⁵ in θ at any damping), and no step lowers the cost. Continued with each
-  // curve parameter's step held within ±2 (a factor e² in a segment's rise), it gets out; the
-  // continuation is kept when its expected prediction error is lower (Mallows' Cp, Technometrics
-  // 15(4):661, 1973: the residual plus twice the noise variance per effective parameter; a lower
-  // cost alone can be a smoother curve that fits the readings worse: solver/README.md, The display
-  // model).
+  // curve parameter's step held within ±2 (a factor e² in a segment's rise; a clip signal's logit
+  // barely bound), it gets out; the continuation is kept when its expected prediction error is
+  // lower (Mallows' Cp, Technometrics 15(4):661, 1973: the residual plus twice the noise variance
+  // per effective parameter; a lower cost alone can be a smoother curve that fits the readings
+  // worse: solver/README.md, The display model).
   if (data_residual(pr, p) > kStalledChi2 * typical * typical * 3 * double(data.size())) {
     auto risk = [&](const Parameters& params) {
       return data_residual(pr, params) + 2 * typical * typical * effective_parameters(pr, params, black_measured);

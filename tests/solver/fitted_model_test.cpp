@@ -274,7 +274,7 @@ TEST_CASE("curve: resampled onto more knots, a curve keeps its values") {
 
 // Readings on which Levenberg-Marquardt found no step down at its second iteration (a collapsed
 // tone-curve segment took steps of 10⁵ at any damping) and stopped with the readings' chi-square at
-// 268 (solver/README.md, The display model). The SimProbe made them with the noise it states, so a
+// 81 (solver/README.md, The display model). The SimProbe made them with the noise it states, so a
 // fit that represents the display leaves a chi-square inside the noise's range.
 TEST_CASE("fit: a fit that stalls far from the readings is continued until it fits them") {
   MeasurementSet set = read_measurements(std::string(CALKIT_TEST_DATA) + "/solver/qdoled-adaptive-500-seed3.json");
