@@ -34,8 +34,9 @@ constexpr double kCurveSmoothness = 0.3;
 constexpr std::array<double, 2> kStiffCurveSmoothness = {30, 3000};
 constexpr double kShadowSignal = 0.1;
 constexpr int kStartIterations = 50;  // of the dE-weighted fit each start begins with
-// A fit whose readings' reduced chi-square is above kStalledChi2 has stalled, and is continued with
-// each tone-curve parameter's step held within kStalledCurveStep (fit_display_model_into).
+// A base fit whose noise-weighted residual is above kStalledChi2 noise variances per component has
+// stalled, and is continued with each tone-curve parameter's step held within kStalledCurveStep
+// (fit_display_model_into).
 constexpr double kStalledChi2 = 1.5, kStalledCurveStep = 2;
 constexpr double kWhiteRidge = 1.0;
 // The ridge on the load gain's sag and exponent, and the range they are fitted in: a sag of half
