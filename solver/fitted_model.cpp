@@ -742,8 +742,8 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
     report.curve_stiffness = smoothness / kCurveSmoothness;
     report.iterations = c.iterations;
     report.converged = c.converged;
+    report.base_effective_parameters = c.parameters;
   }
-  report.base_effective_parameters = effective_parameters(pr, p, black_measured);
 
   model.black_ = p.black;
   model.matrix_ = p.matrix;
