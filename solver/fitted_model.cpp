@@ -680,32 +680,29 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
   // barely bound), it gets out; the continuation is kept when its expected prediction error is
   // lower (Mallows' Cp, Technometrics 15(4):661, 1973: the residual plus twice the noise variance
   // per effective parameter; a lower cost alone can be a smoother curve that fits the readings
-  // worse: solver/README.md, The display model). Where the curves flatten inside the readings and
-  // the fit is on the coarse knots, it is also continued so on the fine knots: their continuation
-  // above stalls the same way (sim:woled-tv's PQ roll-off, an adaptive 175 on noise seed 3: no
-  // step down from the first; bounded, chi-square 2.54 -> 0.84).
-  if (data_residual(pr, p) > kStalledChi2 * typical * typical * 3 * double(data.size())) {
+  // worse: solver/README.md, The display model). Still stalled so, where the curves flatten inside
+  // the readings and the fit is on the coarse knots, it is continued so on the fine knots: their
+  // continuation above stalls the same way (sim:woled-tv's PQ roll-off, an adaptive 175 on noise
+  // seed 3: no step down from the first; bounded, chi-square 2.54 -> 0.84).
+  const double stalled = kStalledChi2 * typical * typical * 3 * double(data.size());
+  if (data_residual(pr, p) > stalled) {
     auto risk = [&](const Parameters& params) {
       return data_residual(pr, params) + 2 * typical * typical * effective_parameters(pr, params, black_measured);
     };
-    std::vector<Parameters> continued = {p};
-    if (clip < brightest_signal && p.curves[0].knots_x().size() < size_t(MonotoneCurve::kFineKnots)) {
-      continued.push_back(p);
-      for (MonotoneCurve& curve : continued.back().curves) curve = curve.resampled(MonotoneCurve::kFineKnots);
-    }
-    std::vector<BaseFit> fits(continued.size());
-    run_each_on_a_thread(continued.size(), [&](size_t k) {
-      fits[k] = fit_base(pr, continued[k], black_measured, options, kStalledCurveStep);
-    });
-    double lowest = risk(p);
-    for (size_t k = 0; k < continued.size(); ++k) {
-      const double r = risk(continued[k]);
-      if (r < lowest) {
-        lowest = r;
-        p = continued[k];
-        report.iterations = fits_done[best()].iterations + fits[k].iterations;
-        report.converged = fits[k].converged;
+    auto continue_if_better = [&](Parameters continued) {
+      BaseFit fit = fit_base(pr, continued, black_measured, options, kStalledCurveStep);
+      if (risk(continued) < risk(p)) {
+        p = continued;
+        report.iterations += fit.iterations;
+        report.converged = fit.converged;
       }
+    };
+    continue_if_better(p);
+    if (data_residual(pr, p) > stalled && clip < brightest_signal &&
+        p.curves[0].knots_x().size() < size_t(MonotoneCurve::kFineKnots)) {
+      Parameters fine = p;
+      for (MonotoneCurve& curve : fine.curves) curve = curve.resampled(MonotoneCurve::kFineKnots);
+      continue_if_better(fine);
     }
   }
   // How many shapes the tone curves may take is the readings' to say: the fit is continued with

@@ -226,13 +226,14 @@ TEST_CASE("bias test on single-effect displays: PQ tracking error") { check_sing
 
 // Issue 20: how many shapes the tone curves may take is the readings' to say. A panel whose tone
 // is one power law per channel (a straight line in log-log) needs no bends, and its readings
-// choose the stiff curves, which carry less of the noise into the model; a WOLED TV's tone bends in the
-// shadows and at its shoulder, and its readings rule out the stiffest (they chose the supple ones
-// until the load gain; 1 and 100 are near a tie there, and 100 has won since). The stiff curves stay supple
+// choose the stiff curves, which carry less of the noise into the model; a tone with a shoulder
+// bends, and its readings rule out the stiffest. (sim:woled-tv, which bends less, is near a tie:
+// 100 on one machine and 10 000 on another, from the same code and noise seed, both
+// passing the bias test; it is no longer asserted.) The stiff curves stay supple
 // in the shadows: stiff down to 0 signal, sim:reference's readings (black 0.002 cd/m², at the
 // probe's noise floor) kept the supple curves, and the single-effect panel with that black failed
 // the bias test near black (the single-effect test above).
-TEST_CASE("fit: the readings choose the stiffest tone curves for a clean power-law panel, not for a WOLED") {
+TEST_CASE("fit: the readings choose the stiffest tone curves for power-law panels, not for a shoulder") {
   const std::vector<Vec3> signals = recommended_patch_set(false, 500).rgb;
   struct Fit {
     FitReport report;
@@ -256,5 +257,19 @@ TEST_CASE("fit: the readings choose the stiffest tone curves for a clean power-l
   INFO(reference.bias.verdict());
   CHECK(reference.report.curve_stiffness > 1);
   CHECK(reference.bias.passed);
-  CHECK(fit_of(read_with_sim_probe(load_display_model("sim:woled-tv"), signals)).report.curve_stiffness < 10000);
+  // A tone that bends at its shoulder rules out the stiffest curves; three power laws of their own
+  // gammas do not.
+  int shoulders = 0;
+  for (const SingleEffectDisplay& d : single_effect_displays()) {
+    if (d.effect != "tone shape") continue;
+    const bool shoulder = d.level.rfind("shoulder", 0) == 0;
+    const double stiffness = fit_of(read_with_sim_probe(d.model, signals)).report.curve_stiffness;
+    INFO(d.model.name);
+    if (shoulder)
+      CHECK(stiffness < 10000);
+    else
+      CHECK(stiffness == 10000);
+    shoulders += shoulder;
+  }
+  CHECK(shoulders > 0);
 }

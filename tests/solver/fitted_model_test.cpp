@@ -272,33 +272,30 @@ TEST_CASE("curve: resampled onto more knots, a curve keeps its values") {
   CHECK(clipped(1.0) == 1.0);
 }
 
-// Readings on which Levenberg-Marquardt found no step down at its second iteration (a collapsed
-// tone-curve segment took steps of 10⁵ at any damping) and stopped with the readings' chi-square at
-// 81 (solver/README.md, The display model). The SimProbe made them with the noise it states, so a
-// fit that represents the display leaves a chi-square inside the noise's range.
-TEST_CASE("fit: a fit that stalls far from the readings is continued until it fits them") {
-  MeasurementSet set = read_measurements(std::string(CALKIT_TEST_DATA) + "/solver/qdoled-adaptive-500-seed3.json");
+// Readings the SimProbe made with the noise it states: a fit that represents the display leaves a
+// chi-square inside the noise's range.
+static void check_fixture_fits(const std::string& file, const std::string& target) {
+  MeasurementSet set = read_measurements(std::string(CALKIT_TEST_DATA) + "/solver/" + file);
   SolveOptions options;
   options.lut_size = 9;
-  SolveResult r = solve(set, target_by_name("bt1886"), options);
+  SolveResult r = solve(set, target_by_name(target), options);
   INFO(r.bias.verdict());
   CHECK(r.bias.chi2 >= r.bias.chi2_low);
   CHECK(r.bias.chi2 <= r.bias.chi2_high);
   CHECK(r.bias.passed);
 }
 
+// Readings on which Levenberg-Marquardt found no step down at its second iteration (a collapsed
+// tone-curve segment took steps of 10⁵ at any damping) and stopped with the readings' chi-square at
+// 81 (solver/README.md, The display model).
+TEST_CASE("fit: a fit that stalls far from the readings is continued until it fits them") {
+  check_fixture_fits("qdoled-adaptive-500-seed3.json", "bt1886");
+}
+
 // PQ readings of a WOLED whose roll-off to its 650 cd/m² peak the coarse knots cannot follow
 // (greys near it 4-10 sigma above and below the curve), and on which the fine knots' continuation
-// found no step down from its first: the readings' chi-square stayed at 2.5 (solver/README.md, The
-// display model). Made with the noise the SimProbe states, so a fit that represents the display
-// leaves a chi-square inside the noise's range.
+// found no step down from its first: the readings' chi-square stayed at 2.85 (solver/README.md,
+// The display model).
 TEST_CASE("fit: a stalled fit near a PQ roll-off is continued on the fine knots") {
-  MeasurementSet set = read_measurements(std::string(CALKIT_TEST_DATA) + "/solver/woled-pq-adaptive-175-seed3.json");
-  SolveOptions options;
-  options.lut_size = 9;
-  SolveResult r = solve(set, target_by_name("pq-p3d65"), options);
-  INFO(r.bias.verdict());
-  CHECK(r.bias.chi2 >= r.bias.chi2_low);
-  CHECK(r.bias.chi2 <= r.bias.chi2_high);
-  CHECK(r.bias.passed);
+  check_fixture_fits("woled-pq-adaptive-175-seed3.json", "pq-p3d65");
 }
