@@ -680,10 +680,10 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
   // barely bound), it gets out; the continuation is kept when its expected prediction error is
   // lower (Mallows' Cp, Technometrics 15(4):661, 1973: the residual plus twice the noise variance
   // per effective parameter; a lower cost alone can be a smoother curve that fits the readings
-  // worse: solver/README.md, The display model). Still stalled so, where the curves flatten inside
-  // the readings and the fit is on the coarse knots, it is continued so on the fine knots: their
-  // continuation above stalls the same way (sim:woled-tv's PQ roll-off, an adaptive 175 on noise
-  // seed 3: no step down from the first; bounded, chi-square 2.54 -> 0.84).
+  // worse: solver/README.md, The display model). If it is still stalled, the curves flatten inside
+  // the readings and the fit is on the coarse knots, it is continued the same way on the fine
+  // knots: their unbounded continuation above stalls too (sim:woled-tv's PQ roll-off, an adaptive
+  // 175 on noise seed 3: no step down from its first; bounded, chi-square 2.54 -> 0.84).
   const double stalled = kStalledChi2 * typical * typical * 3 * double(data.size());
   if (data_residual(pr, p) > stalled) {
     auto risk = [&](const Parameters& params) {
