@@ -647,9 +647,9 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
     // The finer knots start from one power law and continue the best fit so far, its curves
     // resampled onto them (each start stalls in a poorer minimum on some readings); the clip
     // fits starting where the coarse fit flattens, on both knot densities, run beside them.
-    // (The 600 cd/m² roll-off panel on noise seed 1 ended in one of two minima, chi-square 1.04
-    // or 1.08 and both failing at high load, depending on the math library's rounding; the fine
-    // clip fit reaches 0.99 with either: solver/README.md, Known limits.)
+    // (The 600 cd/m² roll-off panel on noise seed 1 ended in one of two minima, both failing the
+    // bias test, depending on the math library's rounding; the fine clip fit reaches the same
+    // one with either: solver/README.md, Known limits.)
     std::vector<Start> starts = starts_for(MonotoneCurve::kFineKnots, nullptr, drive);
     Parameters fine = coarse;
     for (MonotoneCurve& curve : fine.curves) curve = curve.resampled(MonotoneCurve::kFineKnots);
