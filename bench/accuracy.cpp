@@ -121,7 +121,15 @@ int main(int argc, char** argv) {
     // from the recommended SDR set scaled as `calkit calibrate` scales it.
     std::vector<std::string> targets = {"bt1886"};
     if (hdr) targets = {"pq-p3d65", "pq-rec2020", "bt1886"};
-    if (!only_target.empty()) targets = {only_target};
+    if (!only_target.empty()) {
+      // An SDR display takes no PQ signal: it has no rows for a PQ target.
+      if (!hdr && calkit::target_by_name(only_target).hdr()) {
+        std::fprintf(stderr, "bench_accuracy: %s is an SDR display: no %s rows\n", display.c_str(),
+                     only_target.c_str());
+        continue;
+      }
+      targets = {only_target};
+    }
     for (int n : counts) {
       calkit::MeasurementSet hdr_set;
       if (hdr) hdr_set = bench::measure_on_sim(display, calkit::recommended_patch_set(true, n).rgb, seed, noise);

@@ -575,10 +575,10 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
   // Both hypotheses of what drives a white sub-pixel are fitted; the data choose.
   // A panel that clips inside the signal range (PQ panels at their peak) rolls off within the
   // top few knots, so there the model is fitted again with finer knots, and again with an
-  // explicit clip signal per channel (MonotoneCurve::with_clip, started where the first fit and
-  // where the best so far flatten), and the lowest cost wins (each of these fits stalls in a
-  // poorer minimum on some readings, hence more than one start; a smooth roll-off to the clip
-  // can suit the curve without one). These later fits keep the drive the first ones chose when
+  // explicit clip signal per channel (MonotoneCurve::with_clip, started where the first fit
+  // flattens), and the lowest cost wins (each of these fits stalls in a poorer minimum on some
+  // readings, hence more than one start; a smooth roll-off to the clip can suit the curve
+  // without one). These later fits keep the drive the first ones chose when
   // they chose clearly (from a power law, the other drive's 64-knot fit took 377 iterations on
   // sim:woled-tv for a cost 200 times higher); on a panel without a white sub-pixel the two tie,
   // and both are fitted (the 400 cd/m² roll-off panel's best fit has the drive that lost the
@@ -625,12 +625,11 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
     for (Start& s : starts) candidates.push_back(s.params);
     fits_done.insert(fits_done.end(), results.begin(), results.end());
   };
-  auto best_of_first = [&](size_t count) {
-    auto lowest = std::min_element(fits_done.begin(), fits_done.begin() + std::ptrdiff_t(count),
+  auto best = [&] {
+    auto lowest = std::min_element(fits_done.begin(), fits_done.end(),
                                    [](const BaseFit& a, const BaseFit& b) { return a.cost < b.cost; });
     return size_t(lowest - fits_done.begin());
   };
-  auto best = [&] { return best_of_first(fits_done.size()); };
   fit_starts(starts_for(MonotoneCurve::kDefaultKnots, nullptr, nullptr));
   // Only a clip the readings reach counts: above the brightest reading the curve is unmeasured.
   double brightest_signal = 0;
@@ -638,7 +637,7 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
   const Parameters coarse = candidates[best()];
   double clip = std::min({coarse.curves[0].clip_point(), coarse.curves[1].clip_point(), coarse.curves[2].clip_point()});
   if (clip < brightest_signal) {
-    Vec3 coarse_clip, fine_clip;
+    Vec3 coarse_clip;
     for (int c = 0; c < 3; ++c) coarse_clip[c] = coarse.curves[c].clip_point();
     const WhiteDrive chosen = coarse.white_drive;
     const bool tie = fits_done.size() == 2 && std::abs(fits_done[0].cost - fits_done[1].cost) <
@@ -654,12 +653,9 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
     Parameters fine = coarse;
     for (MonotoneCurve& curve : fine.curves) curve = curve.resampled(MonotoneCurve::kFineKnots);
     starts.push_back({fine, false});
-    const size_t fine_fits = fits_done.size() + starts.size();
-    for (Start& s : starts_for(MonotoneCurve::kDefaultKnots, &coarse_clip, drive)) starts.push_back(s);
-    for (Start& s : starts_for(MonotoneCurve::kFineKnots, &coarse_clip, drive)) starts.push_back(s);
+    for (int knots : {MonotoneCurve::kDefaultKnots, MonotoneCurve::kFineKnots})
+      for (Start& s : starts_for(knots, &coarse_clip, drive)) starts.push_back(s);
     fit_starts(starts);
-    for (int c = 0; c < 3; ++c) fine_clip[c] = candidates[best_of_first(fine_fits)].curves[c].clip_point();
-    if (fine_clip != coarse_clip) fit_starts(starts_for(MonotoneCurve::kDefaultKnots, &fine_clip, drive));
     // And the best fit so far continued on the finer knots, with its clip if it has one: a
     // tracking error that kinks between the coarse knots needs both (solver/README.md). Also
     // when it is on them already: continued, a fit that stopped at the 1e-6 criterion goes on
