@@ -578,11 +578,11 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
   // explicit clip signal per channel (MonotoneCurve::with_clip, started where the first fit
   // flattens), and the lowest cost wins (each of these fits stalls in a poorer minimum on some
   // readings, hence more than one start; a smooth roll-off to the clip can suit the curve
-  // without one). These later fits keep the drive the first ones chose when
-  // they chose clearly (from a power law, the other drive's 64-knot fit took 377 iterations on
-  // sim:woled-tv for a cost 200 times higher); on a panel without a white sub-pixel the two tie,
-  // and both are fitted (the 400 cd/m² roll-off panel's best fit has the drive that lost the
-  // 24-knot fits by 0.02 %).
+  // without one). These later fits keep the drive the first ones chose when they chose clearly
+  // (from a power law, the other drive's 64-knot fit took 377 iterations on sim:woled-tv for a
+  // cost 200 times higher); on a panel without a white sub-pixel the two tie, and both are
+  // fitted (the 400 cd/m² roll-off panel's best fit has the drive that lost the 24-knot fits by
+  // 0.02 %).
   std::vector<Parameters> candidates;
   std::vector<BaseFit> fits_done;
   double gamma = p.curves[0].gamma_at_half();  // the start: one power law for every curve
