@@ -92,6 +92,15 @@ int main(int argc, char** argv) {
   if (counts.empty() && fixed) counts = {250, 500, 1000, 2000};
   if (!fixed) counts.clear();
   if (displays.empty()) displays = calkit::builtin_display_names();
+  // The target's own name ("rec709" is "bt1886"): the rows below tell SDR from PQ by it.
+  if (!only_target.empty()) {
+    try {
+      only_target = calkit::target_by_name(only_target).name;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "bench_accuracy: --target: %s\n", e.what());
+      return 2;
+    }
+  }
   auto signals = bench::verification_signals();
   std::printf("%-17s %-17s %5s | %-7s %6s %6s %6s | %4s %4s | %6s %6s | %-5s %6s %6s | %5s %5s | %6s %s\n", "display",
               "target", "N", "metric", "mean", "p95", "max", "n", "skip", "fit", "solve", "floor", "mean", "p95",
@@ -123,7 +132,7 @@ int main(int argc, char** argv) {
     if (hdr) targets = {"pq-p3d65", "pq-rec2020", "bt1886"};
     if (!only_target.empty()) {
       // An SDR display takes no PQ signal: it has no rows for a PQ target.
-      if (!hdr && calkit::target_by_name(only_target).hdr()) {
+      if (!hdr && only_target != "bt1886") {
         std::fprintf(stderr, "bench_accuracy: %s is an SDR display: no %s rows\n", display.c_str(),
                      only_target.c_str());
         continue;
