@@ -3,10 +3,11 @@
 // (on a shared machine the CPU time is the steadier figure). Goals (issue 13): the PQ 65³ LUT from
 // 1000 readings of sim:woled-tv in at most 10 s wall on 2 cores, the SDR 33³ from 1000 readings
 // of sim:ips-lcd in at most 2 s; the last lines print both against their goals.
-// Usage: bench_solver [sim:NAME ...]   (default sim:ips-lcd and sim:woled-tv; PQ displays use
-//        pq-p3d65, the others bt1886)
+// Usage: bench_solver [sim:NAME ...] [--readings N ...] [--size S ...]   (default sim:ips-lcd and
+//        sim:woled-tv, 500 1000 2000 readings, 17 33 65; PQ displays use pq-p3d65, the others bt1886)
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <string>
@@ -31,16 +32,30 @@ double cpu_seconds() { return double(std::clock()) / CLOCKS_PER_SEC; }
 
 int main(int argc, char** argv) {
   std::vector<std::string> displays;
+  std::vector<int> counts, sizes;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--help" || a == "-h") {
       std::printf(
-          "usage: bench_solver [sim:NAME ...]   (default sim:ips-lcd sim:woled-tv; PQ displays use pq-p3d65)\n");
+          "usage: bench_solver [sim:NAME ...] [--readings N ...] [--size S ...]\n"
+          "  default sim:ips-lcd sim:woled-tv, 500 1000 2000 readings, LUTs of 17 33 65; PQ displays use pq-p3d65\n"
+          "example: bench_solver sim:woled-tv --readings 1000 --size 65   (the PQ goal's case alone)\n");
       return 0;
+    }
+    if (a == "--readings" || a == "--size") {
+      int value = i + 1 < argc ? std::atoi(argv[++i]) : 0;
+      if (value < (a == "--size" ? 2 : 20)) {
+        std::fprintf(stderr, "bench_solver: %s needs a number (at least %d)\n", a.c_str(), a == "--size" ? 2 : 20);
+        return 2;
+      }
+      (a == "--size" ? sizes : counts).push_back(value);
+      continue;
     }
     displays.push_back(a);
   }
   if (displays.empty()) displays = {"sim:ips-lcd", "sim:woled-tv"};
+  if (counts.empty()) counts = {500, 1000, 2000};
+  if (sizes.empty()) sizes = {17, 33, 65};
   std::vector<Goal> goals{{"sim:woled-tv", 1000, 65, 10.0}, {"sim:ips-lcd", 1000, 33, 2.0}};
   auto dir = std::filesystem::temp_directory_path() / "calkit-bench-solver";
   std::filesystem::create_directories(dir);
@@ -56,9 +71,9 @@ int main(int argc, char** argv) {
       return 2;
     }
     std::string target = hdr ? "pq-p3d65" : "bt1886";
-    for (int n : {500, 1000, 2000}) {
+    for (int n : counts) {
       calkit::MeasurementSet set = bench::measure_on_sim(display, calkit::recommended_patch_set(hdr, n).rgb, 1);
-      for (int size : {17, 33, 65}) {
+      for (int size : sizes) {
         calkit::SolveOptions options;
         options.lut_size = size;
         double cpu0 = cpu_seconds();

@@ -272,6 +272,22 @@ TEST_CASE("curve: resampled onto more knots, a curve keeps its values") {
   CHECK(clipped(1.0) == 1.0);
 }
 
+TEST_CASE("curve: the inverse is the power law's own, and undoes a bent or clipped curve") {
+  // A power law's inverse is y^(1/gamma); between the knots the curve is a cubic the inverse
+  // solves by Newton's method, so values inside segments test it, not only the knots.
+  MonotoneCurve gamma = MonotoneCurve::power(2.4, MonotoneCurve::kFineKnots);
+  for (double y : {1e-6, 1e-4, 0.003, 0.0217, 0.18, 0.5, 0.77, 0.999})
+    CHECK(gamma.inverse(y) == doctest::Approx(std::pow(y, 1 / 2.4)).epsilon(1e-12));
+  MonotoneCurve bent = MonotoneCurve::power(2.2);
+  std::vector<double> theta = bent.parameters();
+  for (size_t j = 0; j < theta.size(); ++j) theta[j] += 0.4 * std::sin(double(j));  // a wavy, still monotone curve
+  bent.set_parameters(theta);
+  MonotoneCurve clipped = MonotoneCurve::power(2.4).with_clip(0.7518);
+  for (const MonotoneCurve* curve : {&bent, &clipped})
+    for (double x = 0.0013; x < 0.75; x *= 1.37)
+      CHECK((*curve)(curve->inverse((*curve)(x))) == doctest::Approx((*curve)(x)).epsilon(1e-12));
+}
+
 // Readings the SimProbe made with the noise it states: a fit that represents the display leaves a
 // chi-square inside the noise's range.
 static void check_fixture_fits(const std::string& file, const std::string& target) {
