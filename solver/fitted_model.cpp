@@ -716,24 +716,20 @@ FitReport fit_display_model_into(FittedDisplayModel& model, const std::vector<Re
   // sim:reference on a 4-sigma chance, two adaptive runs in six: solver/README.md.)
   {
     const int iterations_so_far = report.iterations;
-    // Each stiffer fit starts from the one before it, a warm start along the regularisation path
-    // (Friedman, Hastie & Tibshirani 2010, J. Stat. Softw. 33(1):1): from the fit so far the
-    // stiffest took 125 iterations on sim:woled-tv's 1000 PQ readings, from the next one 26.
+    // The stiffer fits are independent: one thread each, compared in order.
     const size_t levels = kStiffCurveSmoothness.size();
     std::vector<Problem> stiff(levels, pr);
     std::vector<Parameters> stiff_fits(levels, p);
     std::vector<BaseFit> stiff_reports(levels);
-    for (size_t k = 0; k < levels; ++k) {
+    run_each_on_a_thread(levels, [&](size_t k) {
       stiff[k].curve_smoothness = kStiffCurveSmoothness[k];
-      if (k > 0) stiff_fits[k] = stiff_fits[k - 1];
       stiff_reports[k] = fit_base(stiff[k], stiff_fits[k], black_measured, options);
-      // One that no step moves from where it started (collapsed segments, as in a stalled fit
-      // above) is continued with bounded steps: left there, it would be judged by that fit's
-      // residual with the stiffer curves' fewer effective parameters, and chosen.
+      // One that no step moves from the fit so far (collapsed segments, as in a stalled fit above)
+      // is continued with bounded steps: left where it started, it would be judged by the fit so
+      // far's residual with the stiffer curves' fewer effective parameters, and chosen.
       if (stiff_reports[k].iterations <= 1)
         stiff_reports[k] = fit_base(stiff[k], stiff_fits[k], black_measured, options, kStalledCurveStep);
-      if (k > 0) stiff_reports[k].iterations += stiff_reports[k - 1].iterations;
-    }
+    });
     struct Choice {
       const Problem* problem;
       const Parameters* params;
