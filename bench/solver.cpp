@@ -43,12 +43,14 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (a == "--readings" || a == "--size") {
+      const bool is_size = a == "--size";
+      const int least = is_size ? 2 : 20;  // a LUT's nodes per axis; the readings the fit needs
       int value = i + 1 < argc ? std::atoi(argv[++i]) : 0;
-      if (value < (a == "--size" ? 2 : 20)) {
-        std::fprintf(stderr, "bench_solver: %s needs a number (at least %d)\n", a.c_str(), a == "--size" ? 2 : 20);
+      if (value < least) {
+        std::fprintf(stderr, "bench_solver: %s needs a number (at least %d)\n", a.c_str(), least);
         return 2;
       }
-      (a == "--size" ? sizes : counts).push_back(value);
+      (is_size ? sizes : counts).push_back(value);
       continue;
     }
     displays.push_back(a);
