@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <system_error>
 
 #include <fmt/core.h>
@@ -13,6 +14,7 @@
 #include "color/colorimetry.hpp"
 #include "color/difference.hpp"
 #include "core/error.hpp"
+#include "core/file_turn.hpp"
 #include "core/files.hpp"
 
 namespace calkit {
@@ -53,6 +55,24 @@ constexpr const char* kColumns =
     "white_nits, black_nits, peak_nits, contrast, mean_de2000, p95_de2000, max_de2000, mean_de_itp, "
     "p95_de_itp, max_de_itp, greyscale_max_de2000, pass, verdict, json_path";
 
+[[noreturn]] void fail_locked(const fs::path& path) {
+  throw InputError(
+      path.string(), 0, "",
+      fmt::format("the history database stayed locked by another program for {} s", kBusyTimeoutMs / 1000));
+}
+
+// Writers take turns on "<database>.lock" before SQLite's own locks (core/file_turn.hpp says why:
+// SQLite's busy handler polls, and a writer that records again and again can starve another).
+FileTurn writer_turn(const fs::path& path) {
+  try {
+    FileTurn turn(path.string() + ".lock", std::chrono::milliseconds(kBusyTimeoutMs));
+    if (!turn.held()) fail_locked(path);
+    return turn;
+  } catch (const IoError& e) {
+    throw InputError(path.string(), 0, "", std::string("the history database cannot be written (") + e.what() + ")");
+  }
+}
+
 [[noreturn]] void fail(const fs::path& path, sqlite3* db, int code, const std::string& doing) {
   std::string why = db ? sqlite3_errmsg(db) : sqlite3_errstr(code);
   std::string text;
@@ -65,8 +85,7 @@ constexpr const char* kColumns =
       break;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      text = fmt::format("the history database stayed locked by another program for {} s", kBusyTimeoutMs / 1000);
-      break;
+      fail_locked(path);
     default:
       text = doing + ": " + why;
   }
@@ -224,6 +243,8 @@ HistoryDb::HistoryDb(const fs::path& path, Mode mode) : path_(path), db_(std::ma
     fs::create_directories(path.parent_path(), ec);
     if (ec) throw InputError(path.string(), 0, "", "cannot create its directory: " + ec.message());
   }
+  std::optional<FileTurn> turn;
+  if (create) turn.emplace(writer_turn(path));
   int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
   int rc = sqlite3_open_v2(path.c_str(), &db_->db, flags, nullptr);
   if (rc != SQLITE_OK) fail(path, db_->db, rc, "cannot open the history database");
@@ -253,6 +274,7 @@ HistoryDb::HistoryDb(const fs::path& path, Mode mode) : path_(path), db_(std::ma
 HistoryDb::~HistoryDb() = default;
 
 std::int64_t HistoryDb::record(const HistoryRun& r) {
+  FileTurn turn = writer_turn(path_);
   exec(db_->db, path_, "BEGIN IMMEDIATE");
   try {
     Statement s(db_->db, path_,

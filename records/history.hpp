@@ -5,8 +5,10 @@
 //
 // Safety: the schema is versioned (PRAGMA user_version) and marked as calkit's (application_id);
 // every insert is one IMMEDIATE transaction with synchronous=FULL, so a crash or a concurrent
-// writer never leaves a torn row. A file that is not a calkit history database, a database from a
-// newer calkit, or one that stays locked throws calkit::InputError naming the file.
+// writer never leaves a torn row. Writers (a Create-mode open, record) take turns on
+// "<database>.lock" first, so one that records again and again cannot starve another. A file that
+// is not a calkit history database, a database from a newer calkit, or one that stays locked
+// throws calkit::InputError naming the file.
 #include <cstdint>
 #include <filesystem>
 #include <memory>
