@@ -13,6 +13,7 @@
 
 #include "color/plausibility.hpp"
 #include "core/error.hpp"
+#include "core/file_lock.hpp"
 #include "core/files.hpp"
 #include "core/fnv.hpp"
 #include "core/json.hpp"
@@ -197,10 +198,22 @@ JournalContents read_journal(const std::filesystem::path& path) {
   return contents;
 }
 
-Journal Journal::create(const std::filesystem::path& path, const JournalHeader& header) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw_io_error(path.string(), "cannot create the journal");
+// One calkit writes a journal at a time: it is locked while open (core/file_lock.hpp), so a second
+// run on the same output (a --resume typed in another terminal) is refused before it reads, cuts
+// or appends, instead of writing its readings over the first one's.
+Journal Journal::opened(const std::filesystem::path& path, int flags) {
+  int fd = ::open(path.c_str(), flags | O_CLOEXEC, 0644);
+  if (fd < 0) throw_io_error(path.string(), "cannot open the journal");
   Journal journal(path, fd);
+  if (!try_lock_exclusive(fd, path))
+    throw InputError(path.string(), 0, "",
+                     "another calkit is measuring into this journal now: let it finish, or choose another output");
+  return journal;
+}
+
+Journal Journal::create(const std::filesystem::path& path, const JournalHeader& header) {
+  Journal journal = opened(path, O_WRONLY | O_CREAT);
+  if (::ftruncate(journal.fd_, 0) != 0) throw_io_error(path.string(), "cannot empty the journal");
   json h{{"calkit_journal", kVersion},
          {"patch_set_hash", header.patch_set_hash},
          {"patch_count", header.patch_count},
@@ -212,9 +225,11 @@ Journal Journal::create(const std::filesystem::path& path, const JournalHeader& 
 Journal Journal::open(const std::filesystem::path& path, const JournalHeader& header, bool resume,
                       const std::string& what, std::vector<JournalEntry>& entries) {
   if (resume && std::filesystem::exists(path)) return Journal::resume(path, header, entries);
-  if (std::filesystem::exists(path))
+  if (std::filesystem::exists(path)) {
+    opened(path, O_WRONLY);  // refuses a journal in use, which no one should delete
     throw InputError(path.string(), 0, "",
                      "an interrupted " + what + " left this journal: add --resume to continue it, or delete it");
+  }
   return Journal::create(path, header);
 }
 
@@ -222,6 +237,7 @@ Journal Journal::resume(const std::filesystem::path& path, const JournalHeader& 
                         std::vector<JournalEntry>& entries) {
   if (!std::filesystem::exists(path))
     throw InputError(path.string(), 0, "", "no journal to resume (start without --resume)");
+  Journal journal = opened(path, O_WRONLY);
   JournalContents contents = read_journal(path);
   std::vector<std::string> differences = header_differences(contents.header, header);
   if (!differences.empty()) {
@@ -232,9 +248,7 @@ Journal Journal::resume(const std::filesystem::path& path, const JournalHeader& 
                          "): run it the way it was started, or delete the journal");
   }
   if (!contents.damage.empty()) report_damage(path, contents);
-  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd < 0) throw_io_error(path.string(), "cannot open the journal");
-  Journal journal(path, fd);
+  int fd = journal.fd_;
   if (::ftruncate(fd, static_cast<off_t>(contents.valid_bytes)) != 0 || ::lseek(fd, 0, SEEK_END) < 0 ||
       ::fsync(fd) != 0)
     throw_io_error(path.string(), "cannot cut the journal back to its good readings");
@@ -275,9 +289,9 @@ void Journal::close() {
 }
 
 void Journal::remove() {
-  close();
   std::error_code ignored;
-  std::filesystem::remove(path_, ignored);
+  std::filesystem::remove(path_, ignored);  // before the lock goes: no one opens it in between
+  close();
 }
 
 }  // namespace calkit

@@ -57,6 +57,8 @@ struct JournalContents {
 // older calkit.
 JournalContents read_journal(const std::filesystem::path& path);
 
+// A journal is locked while a Journal has it open (create, resume, open): a second one, in this
+// process or another, is an InputError naming it, before it reads, cuts or writes anything.
 class Journal {
  public:
   // Starts a new journal (replacing any old one) with its header line.
@@ -84,6 +86,8 @@ class Journal {
 
  private:
   Journal(std::filesystem::path path, int fd) : path_(std::move(path)), fd_(fd) {}
+  // Opens the journal with open(2) `flags` and locks it; InputError when another calkit has it.
+  static Journal opened(const std::filesystem::path& path, int flags);
   void write_line(const std::string& line);
 
   std::filesystem::path path_;

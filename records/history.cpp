@@ -14,7 +14,7 @@
 #include "color/colorimetry.hpp"
 #include "color/difference.hpp"
 #include "core/error.hpp"
-#include "core/file_turn.hpp"
+#include "core/file_lock.hpp"
 #include "core/files.hpp"
 
 namespace calkit {
@@ -61,7 +61,7 @@ constexpr const char* kColumns =
       fmt::format("the history database stayed locked by another program for {} s", kBusyTimeoutMs / 1000));
 }
 
-// Writers take turns on "<database>.lock" before SQLite's own locks (core/file_turn.hpp says why:
+// Writers take turns on "<database>.lock" before SQLite's own locks (core/file_lock.hpp says why:
 // SQLite's busy handler polls, and a writer that records again and again can starve another).
 FileTurn writer_turn(const fs::path& path) {
   try {

@@ -1,10 +1,14 @@
 // The journal: every reading survives exactly as written; torn, foreign or corrupt journals are
-// handled as docs/files.md promises.
+// handled as docs/files.md promises; a journal in use is refused to a second writer.
 #include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "core/error.hpp"
 #include "measure/journal.hpp"
@@ -182,4 +186,48 @@ TEST_CASE("a repeated patch or a patch outside the set ends the good prefix") {
   }
   CHECK(read_journal(outside).damage ==
         "line 2 is not a reading of this patch set (patch 3 is outside the patch set (0..2))");
+}
+
+// Two runs on the same output (a --resume typed in a second terminal while the first measures)
+// used to write the one journal at once, each at its own offset over the other's lines, after the
+// second had cut it to what it had read. The journal is locked while open.
+TEST_CASE("a journal in use is refused to a second writer, here and in another process, and left as it was") {
+  fs::path path = scratch("in-use");
+  PatchSet set = three_patches();
+  const JournalHeader header = header_of(set);
+  Journal first = Journal::create(path, header);
+  first.append(entry(0, set.rgb[0], Vec3(0.01, 0.01, 0.01)));
+  first.append(entry(1, set.rgb[1], Vec3(0.2, 0.21, 0.22)));
+  const std::string before = test::read_file_bytes(path);
+
+  auto refusal = [&](const std::function<void()>& second) {
+    try {
+      second();
+    } catch (const InputError& e) {
+      CHECK(e.file() == path.string());
+      return e.message();
+    }
+    return std::string("not refused");
+  };
+  std::vector<JournalEntry> done;
+  const std::string in_use = "another calkit is measuring into this journal now";
+  CHECK(refusal([&] { Journal::resume(path, header, done); }).find(in_use) == 0);
+  CHECK(refusal([&] { Journal::open(path, header, true, "session", done); }).find(in_use) == 0);
+  CHECK(refusal([&] { Journal::open(path, header, false, "session", done); }).find(in_use) == 0);
+  CHECK(refusal([&] { Journal::create(path, header); }).find(in_use) == 0);
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) _exit(refusal([&] { Journal::resume(path, header, done); }).find(in_use) == 0 ? 0 : 1);
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(test::read_file_bytes(path) == before);
+  CHECK(done.empty());
+
+  // The first goes on; once it is closed the journal can be resumed with all its readings.
+  first.append(entry(2, set.rgb[2], Vec3(0.9, 1.0, 1.1)));
+  first.close();
+  Journal second = Journal::resume(path, header, done);
+  CHECK(done.size() == 3);
 }

@@ -318,7 +318,7 @@ TEST_CASE("two processes recording at once into a new database both land") {
 // while the other recorded on (SQLite's busy handler polls, and missed every gap between the
 // other's commits). Here each commit holds SQLite's lock 300 ms, as on a slow disk, so one
 // process's 40 take 12 s, more than a writer's 10 s wait; before writers took turns
-// (core/file_turn.hpp) one of the two failed in each try (2 of 2).
+// (core/file_lock.hpp) one of the two failed in each try (2 of 2).
 TEST_CASE("two processes recording often on a slow disk both land") {
   fs::path db_path = scratch("slow-disk") / "history.db";
   std::vector<pid_t> children;

@@ -1,8 +1,8 @@
-// core/file_turn.hpp: processes take turns on a lock file. The invariants checked: two processes
-// never hold the turn at once (their enter/leave lines in a shared file never interleave), two
-// that ask again and again alternate, a wait that runs out says so in its time, and a turn given
-// up on is not kept.
-#include "core/file_turn.hpp"
+// core/file_lock.hpp: a file locked by one open is refused to another until it is closed, and
+// processes take turns on a lock file. The invariants checked: two processes never hold the turn
+// at once (their enter/leave lines in a shared file never interleave), two that ask again and
+// again alternate, a wait that runs out says so in its time, and a turn given up on is not kept.
+#include "core/file_lock.hpp"
 
 #include <doctest/doctest.h>
 #include <fcntl.h>
@@ -63,6 +63,27 @@ int exit_status(pid_t pid) {
 }
 
 }  // namespace
+
+TEST_CASE("a file locked by one open is refused to a second, here and in another process, until it is closed") {
+  fs::path path = scratch_dir("core-file-lock", "exclusive") / "journal";
+  int first = ::open(path.c_str(), O_WRONLY | O_CREAT, 0644);
+  int second = ::open(path.c_str(), O_WRONLY);
+  REQUIRE(first >= 0);
+  REQUIRE(second >= 0);
+  CHECK(try_lock_exclusive(first, path));
+  CHECK(try_lock_exclusive(first, path));  // the same open may lock again
+  CHECK_FALSE(try_lock_exclusive(second, path));
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    int other = ::open(path.c_str(), O_WRONLY);
+    _exit(other >= 0 && !try_lock_exclusive(other, path) ? 0 : 1);
+  }
+  CHECK(exit_status(pid) == 0);
+  ::close(first);
+  CHECK(try_lock_exclusive(second, path));
+  ::close(second);
+}
 
 TEST_CASE("two processes asking again and again take the turn by turns, never two at once") {
   fs::path dir = scratch_dir("core-file-turn", "served");

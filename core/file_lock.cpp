@@ -1,4 +1,4 @@
-#include "core/file_turn.hpp"
+#include "core/file_lock.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -21,13 +21,14 @@ namespace {
 constexpr off_t kGate = 0;
 constexpr off_t kTurn = 1;
 
-// 0 or the errno of fcntl(2); `wait` blocks until the byte is free.
-int set_lock(int fd, short type, off_t byte, bool wait) {
+// 0 or the errno of fcntl(2) for `length` bytes from `start` (length 0: to the end of the file,
+// however long it grows); `wait` blocks until they are free.
+int set_lock(int fd, short type, off_t start, off_t length, bool wait) {
   struct flock lock {};
   lock.l_type = type;
   lock.l_whence = SEEK_SET;
-  lock.l_start = byte;
-  lock.l_len = 1;
+  lock.l_start = start;
+  lock.l_len = length;
   while (::fcntl(fd, wait ? F_OFD_SETLKW : F_OFD_SETLK, &lock) != 0)
     if (errno != EINTR) return errno;
   return 0;
@@ -45,15 +46,22 @@ struct Wait {
 
 }  // namespace
 
+bool try_lock_exclusive(int fd, const std::filesystem::path& path) {
+  int error = set_lock(fd, F_WRLCK, 0, 0, false);
+  if (error == EAGAIN || error == EACCES) return false;
+  if (error != 0) throw IoError(path.string(), std::string("cannot lock it: ") + std::strerror(error));
+  return true;
+}
+
 FileTurn::FileTurn(const std::filesystem::path& lock_path, std::chrono::milliseconds timeout) {
   int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) throw IoError(lock_path.string(), std::string("cannot open the lock file: ") + std::strerror(errno));
   // fcntl(2) has no timed wait: a thread waits, and the caller waits for the thread.
   auto wait = std::make_shared<Wait>();
   std::thread([wait, fd] {
-    int error = set_lock(fd, F_WRLCK, kGate, true);
-    if (error == 0) error = set_lock(fd, F_WRLCK, kTurn, true);
-    set_lock(fd, F_UNLCK, kGate, false);
+    int error = set_lock(fd, F_WRLCK, kGate, 1, true);
+    if (error == 0) error = set_lock(fd, F_WRLCK, kTurn, 1, true);
+    set_lock(fd, F_UNLCK, kGate, 1, false);
     std::lock_guard<std::mutex> lock(wait->mutex);
     if (wait->abandoned) {
       ::close(fd);
