@@ -95,51 +95,6 @@ TEST_CASE("a measure session killed with SIGKILL and resumed gives the uninterru
     CHECK((a.readings[e.index].XYZ - e.reading.XYZ).norm() <= 1e-6 * e.reading.XYZ.norm() + 1e-9);
 }
 
-// A second run on the output of one still measuring (a --resume typed in another terminal) wrote
-// into the same journal; now it is refused, and the first run ends as if it had been alone.
-TEST_CASE("a second measure on the output of a running one is refused, and the first ends whole") {
-  fs::path dir = scratch("second");
-  std::string set = (dir / "set.ti1").string();
-  REQUIRE(run("patches --set optimised --count 60 -o " + set) == 0);
-  std::string common = "measure --quiet --probe sim --display sim:ips-lcd --patches " + set;
-  fs::path out = dir / "first.ti3";
-  fs::path journal = journal_path_for(out);
-
-  // The first run at 5 times real time takes some seconds; the second starts once it has readings.
-  std::vector<std::string> args_s{CALKIT_BINARY, "measure",     "--quiet",   "--probe", "sim",
-                                  "--display",   "sim:ips-lcd", "--patches", set,       "-o",
-                                  out.string(),  "--sim-speed", "5"};
-  std::vector<char*> argv;
-  for (auto& a : args_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t first = 0;
-  REQUIRE(posix_spawn(&first, CALKIT_BINARY, nullptr, nullptr, argv.data(), environ) == 0);
-  while (test::count_lines(journal) < 3) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-
-  for (const char* resume : {" --resume", ""}) {
-    CAPTURE(resume);
-    test::CalkitOutput second = test::run_calkit(common + resume + " -o " + out.string(), test::Stderr::Capture);
-    CHECK(second.status == 2);
-    CHECK(second.output.find(journal.string() + ": another calkit is measuring into this journal now") !=
-          std::string::npos);
-  }
-  int status = 0;
-  REQUIRE(waitpid(first, &status, 0) == first);
-  REQUIRE(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
-  CHECK_FALSE(fs::exists(journal));
-
-  fs::path alone = dir / "alone.ti3";
-  REQUIRE(run(common + " -o " + alone.string()) == 0);
-  MeasurementSet a = read_measurements(out), b = read_measurements(alone);
-  REQUIRE(a.readings.size() == 60);
-  REQUIRE(b.readings.size() == 60);
-  for (std::size_t i = 0; i < 60; ++i) {
-    INFO("patch " << i);
-    CHECK((a.readings[i].XYZ - b.readings[i].XYZ).norm() <= 1e-6 * b.readings[i].XYZ.norm() + 1e-9);
-  }
-}
-
 TEST_CASE("calkit spot --json reads the virtual display's settled light") {
   std::string out = capture("spot --probe sim --display sim:reference --rgb 0.5,0.5,0.5 --window 10 --json");
   nlohmann::json j = nlohmann::json::parse(out);
@@ -285,4 +240,39 @@ TEST_CASE("a damaged journal is cut back to its good readings, and a journal res
       CHECK(test::read_file_bytes(journal_path_for(dir / "rig.json")) == journal);  // left as it was
     }
   }
+}
+
+// A second run on the output of one still measuring (a --resume typed in another terminal) wrote
+// into the same journal; now it is refused, and the first run ends as if it had been alone.
+TEST_CASE("a second measure on the output of a running one is refused, and the first ends whole") {
+  fs::path dir = scratch("second");
+  std::string set = (dir / "set.ti1").string();
+  REQUIRE(run("patches --set optimised --count 60 -o " + set) == 0);
+  std::string common = "measure --quiet --probe sim --display sim:ips-lcd --patches " + set;
+  fs::path out = dir / "first.ti3";
+  fs::path journal = journal_path_for(out);
+
+  // The first run at 5 times real time takes some seconds; the second starts once it has readings.
+  pid_t first = test::spawn_calkit(test::split_words(common + " -o " + out.string() + " --sim-speed 5"));
+  int status = 0;
+  while (test::count_lines(journal) < 3) {
+    REQUIRE_MESSAGE(waitpid(first, &status, WNOHANG) == 0, "the first run ended before it had readings");
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+
+  for (const char* resume : {" --resume", ""}) {
+    CAPTURE(resume);
+    test::CalkitOutput second = test::run_calkit(common + resume + " -o " + out.string(), test::Stderr::Capture);
+    CHECK(second.status == 2);
+    CHECK(second.output.find(journal.string() + ": another calkit is measuring into this journal now") !=
+          std::string::npos);
+  }
+  REQUIRE(waitpid(first, &status, 0) == first);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK_FALSE(fs::exists(journal));
+
+  fs::path alone = dir / "alone.ti3";
+  REQUIRE(run(common + " -o " + alone.string()) == 0);
+  check_same_readings(read_measurements(out), read_measurements(alone));
 }

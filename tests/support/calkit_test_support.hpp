@@ -103,10 +103,8 @@ inline std::vector<std::string> split_words(const std::string& text) {
   return out;
 }
 
-// Starts CALKIT_BINARY with `args` (no shell) and kills it with SIGKILL as soon as `journal` has
-// `kill_after` lines, polling every `poll`. Returns false when the run ended before that.
-inline bool spawn_calkit_and_kill(const std::vector<std::string>& args, const std::filesystem::path& journal,
-                                  std::size_t kill_after, std::chrono::microseconds poll) {
+// Starts CALKIT_BINARY with `args` (no shell); returns its pid, for waitpid.
+inline pid_t spawn_calkit(const std::vector<std::string>& args) {
   std::vector<std::string> argv_s{CALKIT_BINARY};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -114,6 +112,14 @@ inline bool spawn_calkit_and_kill(const std::vector<std::string>& args, const st
   argv.push_back(nullptr);
   pid_t pid = 0;
   REQUIRE(posix_spawn(&pid, CALKIT_BINARY, nullptr, nullptr, argv.data(), environ) == 0);
+  return pid;
+}
+
+// Starts CALKIT_BINARY with `args` (no shell) and kills it with SIGKILL as soon as `journal` has
+// `kill_after` lines, polling every `poll`. Returns false when the run ended before that.
+inline bool spawn_calkit_and_kill(const std::vector<std::string>& args, const std::filesystem::path& journal,
+                                  std::size_t kill_after, std::chrono::microseconds poll) {
+  pid_t pid = spawn_calkit(args);
   for (;;) {
     if (count_lines(journal) >= kill_after) break;
     int status = 0;
