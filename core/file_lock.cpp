@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <system_error>
 #include <thread>
 
 #include "core/error.hpp"
@@ -58,19 +59,26 @@ FileTurn::FileTurn(const std::filesystem::path& lock_path, std::chrono::millisec
   if (fd < 0) throw IoError(lock_path.string(), std::string("cannot open the lock file: ") + std::strerror(errno));
   // fcntl(2) has no timed wait: a thread waits, and the caller waits for the thread.
   auto wait = std::make_shared<Wait>();
-  std::thread([wait, fd] {
-    int error = set_lock(fd, F_WRLCK, kGate, 1, true);
-    if (error == 0) error = set_lock(fd, F_WRLCK, kTurn, 1, true);
-    set_lock(fd, F_UNLCK, kGate, 1, false);
-    std::lock_guard<std::mutex> lock(wait->mutex);
-    if (wait->abandoned) {
-      ::close(fd);
-      return;
-    }
-    wait->done = true;
-    wait->error = error;
-    wait->finished.notify_one();
-  }).detach();
+  std::thread waiter;
+  try {
+    waiter = std::thread([wait, fd] {
+      int error = set_lock(fd, F_WRLCK, kGate, 1, true);
+      if (error == 0) error = set_lock(fd, F_WRLCK, kTurn, 1, true);
+      set_lock(fd, F_UNLCK, kGate, 1, false);
+      std::lock_guard<std::mutex> lock(wait->mutex);
+      if (wait->abandoned) {
+        ::close(fd);
+        return;
+      }
+      wait->done = true;
+      wait->error = error;
+      wait->finished.notify_one();
+    });
+  } catch (const std::system_error& e) {
+    ::close(fd);
+    throw IoError(lock_path.string(), std::string("cannot start a thread to wait for the lock: ") + e.what());
+  }
+  waiter.detach();
 
   std::unique_lock<std::mutex> lock(wait->mutex);
   if (!wait->finished.wait_for(lock, timeout, [&] { return wait->done; })) {

@@ -89,16 +89,17 @@ TEST_CASE("two processes asking again and again take the turn by turns, never tw
   fs::path dir = scratch_dir("core-file-turn", "served");
   fs::path lock = dir / "turn.lock";
   fs::path log = dir / "log";
-  // The other process asks again the moment it gives the turn back, 100 times over 2 s; this one
-  // does the same 10 times, each wait at most 1 s.
-  pid_t other = fork_turns(lock, log, 'A', 100, 20ms);
+  // The other process asks again the moment it gives the turn back, 40 times over 2 s; this one
+  // does the same 10 times, each wait at most 1 s. (Each holds 50 ms: a process whose next ask
+  // the scheduler delays longer than the other's hold is not yet waiting, and may be passed.)
+  pid_t other = fork_turns(lock, log, 'A', 40, 50ms);
   while (!fs::exists(log)) std::this_thread::sleep_for(1ms);  // the other holds its first turn
-  CHECK(take_turns(lock, log, 'B', 10, 20ms, 1s));
+  CHECK(take_turns(lock, log, 'B', 10, 50ms, 1s));
   CHECK(exit_status(other) == 0);
 
   // Never two at once: every "+" is followed by the same process's "-".
   std::string lines = read_file_bytes(log);
-  REQUIRE(lines.size() == (100 + 10) * 2 * 3);
+  REQUIRE(lines.size() == (40 + 10) * 2 * 3);
   for (std::size_t i = 0; i < lines.size(); i += 6) {
     CAPTURE(i);
     CHECK(lines[i + 1] == '+');
