@@ -290,7 +290,10 @@ void Journal::close() {
 
 void Journal::remove() {
   std::error_code ignored;
-  std::filesystem::remove(path_, ignored);  // before the lock goes: no one opens it in between
+  // Before the lock goes: a run that opens the path later finds no journal. (One that opened it
+  // just before and locks it just after would hold the deleted file: the microseconds between
+  // its open and its lock are not guarded.)
+  std::filesystem::remove(path_, ignored);
   close();
 }
 
